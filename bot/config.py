@@ -1,0 +1,86 @@
+"""Settings read from the environment and `.env`; the real environment wins."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+from dotenv import load_dotenv
+
+DEFAULT_DATABASE_URL = "sqlite:///supervision-bot.sqlite3"
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+
+
+class ConfigError(Exception):
+    """A missing or malformed setting; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    slack_bot_token: str | None
+    slack_signing_secret: str | None
+    slack_app_token: str | None
+    slack_api_url: str
+    checkin_skip_after_hours: int
+    reminder_after_hours: int
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    if environ is None:
+        load_dotenv(override=False)
+        environ = dict(os.environ)
+    return Settings(
+        database_url=_database_url(environ),
+        slack_bot_token=_optional(environ, "SLACK_BOT_TOKEN", prefix="xoxb-"),
+        slack_signing_secret=_optional(environ, "SLACK_SIGNING_SECRET"),
+        slack_app_token=_optional(environ, "SLACK_APP_TOKEN", prefix="xapp-"),
+        slack_api_url=_slack_api_url(environ),
+        checkin_skip_after_hours=_positive_int(environ, "CHECKIN_SKIP_AFTER_HOURS", 24),
+        reminder_after_hours=_positive_int(environ, "REMINDER_AFTER_HOURS", 48),
+    )
+
+
+def require(settings: Settings, *names: str) -> None:
+    """Fail with a ConfigError for the first of `names` (environment variable names) that is unset."""
+    for name in names:
+        if getattr(settings, name.lower()) is None:
+            raise ConfigError(f"{name} is not set; put it in the environment or in .env (see .env.example)")
+
+
+def _optional(environ: dict[str, str], name: str, prefix: str = "") -> str | None:
+    value = environ.get(name, "").strip()
+    if not value:
+        return None
+    if prefix and not value.startswith(prefix):
+        raise ConfigError(f"{name} is malformed: it should start with {prefix!r}")
+    return value
+
+
+def _database_url(environ: dict[str, str]) -> str:
+    value = environ.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL
+    if value.startswith("postgres://"):
+        value = "postgresql://" + value.removeprefix("postgres://")
+    if value.startswith("postgresql://"):
+        value = "postgresql+psycopg://" + value.removeprefix("postgresql://")
+    if not value.startswith(("sqlite:///", "postgresql+psycopg://")):
+        raise ConfigError("DATABASE_URL is malformed: use sqlite:///path.sqlite3 or postgresql://user@host/db")
+    return value
+
+
+def _slack_api_url(environ: dict[str, str]) -> str:
+    value = environ.get("SLACK_API_URL", "").strip() or DEFAULT_SLACK_API_URL
+    parsed = urlparse(value)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise ConfigError("SLACK_API_URL is malformed: it should be an http(s) URL such as https://slack.com/api/")
+    return value if value.endswith("/") else value + "/"
+
+
+def _positive_int(environ: dict[str, str], name: str, default: int) -> int:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) == 0:
+        raise ConfigError(f"{name} is malformed: it should be a whole number above 0, got {raw!r}")
+    return int(raw)

@@ -1,0 +1,148 @@
+"""The one entry point front-ends use: commands, button presses, form submissions and
+the home view. It runs each use case in its own transaction off the event loop, turns
+refusals into usage replies, and carries out what the use case asks of the platform."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from sqlalchemy.engine import Engine
+from bot import grammar, services
+from bot.config import Settings
+from bot.forms import Values
+from bot.grammar import USAGE, SUMMARIES, UsageError
+from bot.messages import Bold, Line, Message, line
+from bot.model import Person
+from bot.ports import Messenger, SendFailed, UnknownUser
+from bot.scheduling.dispatcher import Clock, Dispatcher
+from bot.services import Caller, Context, Result
+from bot.services.context import groups_of
+from bot.services.practice import status_message
+from bot.storage import transaction
+
+log = logging.getLogger(__name__)
+
+TIMEZONE_FRESH_FOR = timedelta(days=1)
+SORRY = "Something went wrong on my side and nothing was saved. Please try again in a minute."
+
+
+def help_message(problem: str | Line | None = None) -> Message:
+    lines: list = []
+    if problem is not None:
+        lines += [problem if isinstance(problem, tuple) else line(problem), line("")]
+    lines.append(line(Bold("/practice"), " helps your supervision group close the loop on deliberate practice:"))
+    lines += [line(f"• `{USAGE[name]}`: {summary}") for name, summary in SUMMARIES.items()]
+    return Message.text(*lines)
+
+
+def usage_message(error: UsageError) -> Message:
+    if error.usage == USAGE["help"]:
+        return help_message(error.message)
+    problem = error.message if isinstance(error.message, tuple) else line(error.message)
+    return Message.text(problem, line(Bold("Usage: "), f"`{error.usage}`"))
+
+
+class Core:
+    def __init__(self, engine: Engine, settings: Settings, messenger: Messenger, clock: Clock):
+        self.engine = engine
+        self.settings = settings
+        self.messenger = messenger
+        self.clock = clock
+        self.dispatcher = Dispatcher(engine, messenger, settings, clock)
+        self._background: set[asyncio.Task] = set()
+
+    async def command(self, caller: Caller, text: str) -> Result:
+        try:
+            command = grammar.parse(text)
+        except UsageError as error:
+            return Result(reply=usage_message(error))
+        if isinstance(command, grammar.Help):
+            return Result(reply=help_message())
+        try:
+            await self.learn_timezone(caller.team_id, caller.user_id)
+            if isinstance(command, grammar.GiveAdvice):
+                await self.learn_timezone(caller.team_id, command.therapist_id)
+        except UnknownUser:
+            return Result(reply=usage_message(UsageError("I can't find that user in this workspace.", USAGE["advice"])))
+        return await self._run(caller, lambda ctx: services.run_command(ctx, command))
+
+    async def press(self, caller: Caller, action: str, value: str) -> Result:
+        return await self._run(caller, lambda ctx: services.press(ctx, action, value))
+
+    async def submit(self, caller: Caller, form_kind: str, context: dict[str, str], values: Values) -> Result:
+        return await self._run(caller, lambda ctx: services.submit(ctx, form_kind, context, values))
+
+    async def home(self, caller: Caller) -> Message:
+        result = await self._run(caller, self._home)
+        return result.reply
+
+    def _home(self, ctx: Context) -> Result:
+        groups = groups_of(ctx)
+        if not groups:
+            return Result(reply=help_message())
+        sections = tuple(section for group in groups for section in status_message(ctx, group).sections)
+        return Result(reply=Message(summary="Your practice", sections=sections))
+
+    async def learn_timezone(self, team_id: str, user_id: str) -> None:
+        """Ask the platform for the user's zone unless we learned it recently."""
+        now = self.clock()
+        person = await asyncio.to_thread(self._person, team_id, user_id)
+        if person is not None and now - person.refreshed_at < TIMEZONE_FRESH_FOR:
+            return
+        try:
+            timezone_name = await self.messenger.user_timezone(user_id)
+        except SendFailed as failure:
+            log.warning("could not look up a user's time zone: %s", failure.reason)
+            return
+        await asyncio.to_thread(self._remember_timezone, team_id, user_id, timezone_name, now)
+
+    def _person(self, team_id: str, user_id: str) -> Person | None:
+        with transaction(self.engine) as session:
+            return session.get(Person, (team_id, user_id))
+
+    def _remember_timezone(self, team_id: str, user_id: str, timezone_name: str, now: datetime) -> None:
+        with transaction(self.engine) as session:
+            person = session.get(Person, (team_id, user_id)) or Person(team_id=team_id, user_id=user_id, timezone=timezone_name)
+            person.timezone, person.refreshed_at = timezone_name, now
+            session.add(person)
+
+    async def _run(self, caller: Caller, use_case: Callable[[Context], Result]) -> Result:
+        try:
+            result = await asyncio.to_thread(self._in_transaction, caller, use_case)
+        except UsageError as error:
+            return Result(reply=usage_message(error))
+        except Exception:
+            log.exception("a request failed")
+            return Result(reply=Message.text(SORRY))
+        if result.updates or result.notice or result.dispatch_now:
+            # After the request is answered: the front-end must ack first.
+            self._in_background(self._carry_out(caller, result))
+        return result
+
+    def _in_transaction(self, caller: Caller, use_case: Callable[[Context], Result]) -> Result:
+        with transaction(self.engine) as session:
+            return use_case(Context(session, caller, self.clock(), self.settings))
+
+    async def _carry_out(self, caller: Caller, result: Result) -> None:
+        try:
+            for ref, message in result.updates:
+                await self.messenger.update(ref, message)
+            if result.notice is not None:
+                await self.messenger.send_direct(caller.user_id, result.notice)
+        except SendFailed as failure:
+            log.warning("could not update messages after a request: %s", failure.reason)
+        if result.dispatch_now:
+            await self.dispatcher.drain()
+
+    def _in_background(self, work) -> None:
+        task = asyncio.create_task(work)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def settled(self) -> None:
+        """Wait for follow-up work started by earlier requests, e.g. before shutting down."""
+        while self._background:
+            await asyncio.gather(*self._background, return_exceptions=True)

@@ -1,0 +1,256 @@
+"""The weekly digest the coach reads before the meeting: gathered from the tables,
+then laid out as a platform-neutral message."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from bot.calendar import zone
+from bot.messages import Bold, ChannelLink, Line, Mention, Message, Section, day_label, line
+from bot.model import (
+    Advice,
+    AdviceStatus,
+    CheckIn,
+    Delivery,
+    DeliveryKind,
+    DeliveryStatus,
+    Group,
+    Member,
+    Objective,
+    ObjectiveStatus,
+    PracticeLog,
+    Score,
+    ScoreKind,
+)
+from bot.outcomes import Movement, OrsChange, Thresholds, alliance_concern, classify_ors, describe
+
+OBJECTIVE_LINE_LIMIT = 140
+REVIEW_HORIZON = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class MemberWeek:
+    user_id: str
+    checked_in: bool
+    minutes: int
+    objective: str | None = None
+    review_on: date | None = None
+
+
+@dataclass(frozen=True)
+class OpenLoop:
+    therapist_id: str
+    advice: str
+    client_code: str | None
+
+
+@dataclass(frozen=True)
+class ClientMovement:
+    therapist_id: str
+    client_code: str
+    change: OrsChange
+
+
+@dataclass(frozen=True)
+class AllianceConcern:
+    therapist_id: str
+    client_code: str
+    srs: int
+
+
+@dataclass(frozen=True)
+class DigestData:
+    channel_id: str
+    period_start: date
+    period_end: date
+    today: date
+    thresholds: Thresholds
+    members: list[MemberWeek]
+    applied: int = 0
+    partly: int = 0
+    open_loops: list[OpenLoop] = field(default_factory=list)
+    scheduled: int = 0
+    movements: list[ClientMovement] = field(default_factory=list)
+    alliance_concerns: list[AllianceConcern] = field(default_factory=list)
+
+
+def gather(session: Session, group: Group, now: datetime) -> DigestData:
+    """Everything the digest shows, for the period since the last posted digest."""
+    since = group.last_digest_at or group.created_at
+    where = zone(group.timezone)
+    members = session.exec(
+        select(Member).where(Member.group_id == group.id, Member.left_at == None).order_by(Member.joined_at, Member.id)  # noqa: E711
+    ).all()
+    objectives = {
+        objective.user_id: objective
+        for objective in session.exec(
+            select(Objective).where(Objective.group_id == group.id, Objective.status == ObjectiveStatus.ACTIVE)
+        )
+    }
+    checked_in = set(session.exec(
+        select(CheckIn.user_id).where(CheckIn.group_id == group.id, CheckIn.answered_at > since, CheckIn.answered_at <= now)
+    ))
+    minutes = dict(session.exec(
+        select(PracticeLog.user_id, func.sum(PracticeLog.minutes))
+        .where(PracticeLog.group_id == group.id, PracticeLog.logged_at > since, PracticeLog.logged_at <= now)
+        .group_by(PracticeLog.user_id)
+    ).all())
+    advice = session.exec(select(Advice).where(Advice.group_id == group.id).order_by(Advice.created_at, Advice.id)).all()
+    asked = set(session.exec(
+        select(Delivery.subject_id).where(Delivery.group_id == group.id, Delivery.kind == DeliveryKind.FOLLOW_UP,
+                                          Delivery.status == DeliveryStatus.SENT)
+    ))
+    answered_now = [a for a in advice if a.answered_at and since < a.answered_at <= now]
+    still_open = [a for a in advice if a.status in (AdviceStatus.OPEN, AdviceStatus.NOT_YET)]
+    open_loops = [a for a in still_open if a.status is AdviceStatus.NOT_YET or a.id in asked]
+    limits = Thresholds(group.ors_clinical_cutoff, group.ors_reliable_change, group.srs_alliance_concern)
+    return DigestData(
+        channel_id=group.channel_id,
+        period_start=since.astimezone(where).date(),
+        period_end=now.astimezone(where).date(),
+        today=now.astimezone(where).date(),
+        thresholds=limits,
+        members=[
+            MemberWeek(
+                user_id=m.user_id,
+                checked_in=m.user_id in checked_in,
+                minutes=minutes.get(m.user_id, 0),
+                objective=objectives[m.user_id].text if m.user_id in objectives else None,
+                review_on=objectives[m.user_id].review_on if m.user_id in objectives else None,
+            )
+            for m in members
+        ],
+        applied=sum(1 for a in answered_now if a.status is AdviceStatus.APPLIED),
+        partly=sum(1 for a in answered_now if a.status is AdviceStatus.PARTLY),
+        open_loops=[OpenLoop(a.therapist_id, a.text, a.client_code) for a in open_loops],
+        scheduled=len(still_open) - len(open_loops),
+        movements=_movements(session, group, answered_now + still_open, limits),
+        alliance_concerns=_alliance_concerns(session, group, since, now, limits),
+    )
+
+
+def _movements(session: Session, group: Group, advice: list[Advice], limits: Thresholds) -> list[ClientMovement]:
+    movements = []
+    for item in advice:
+        if item.client_code is None or item.baseline_ors is None:
+            continue
+        latest = session.exec(
+            select(Score.value)
+            .where(Score.group_id == group.id, Score.user_id == item.therapist_id, Score.client_code == item.client_code,
+                   Score.kind == ScoreKind.ORS, Score.recorded_at > item.created_at)
+            .order_by(Score.recorded_at.desc(), Score.id.desc())
+        ).first()
+        if latest is not None:
+            movements.append(ClientMovement(item.therapist_id, item.client_code,
+                                            classify_ors(item.baseline_ors, latest, limits)))
+    return movements
+
+
+def _alliance_concerns(session: Session, group: Group, since: datetime, now: datetime,
+                       limits: Thresholds) -> list[AllianceConcern]:
+    latest: dict[tuple[str, str], int] = {}
+    for score in session.exec(
+        select(Score)
+        .where(Score.group_id == group.id, Score.kind == ScoreKind.SRS, Score.recorded_at > since, Score.recorded_at <= now)
+        .order_by(Score.recorded_at, Score.id)
+    ):
+        latest[(score.user_id, score.client_code)] = score.value
+    return [AllianceConcern(user, code, srs) for (user, code), srs in latest.items() if alliance_concern(srs, limits)]
+
+
+def render(data: DigestData) -> Message:
+    sections = [
+        _participation(data),
+        _objectives(data),
+        _practice(data),
+        _follow_ups(data),
+        _movement(data),
+        _agenda(data),
+    ]
+    heading = f"Practice digest, {day_label(data.period_start)} – {day_label(data.period_end)}"
+    intro = Section((line("For ", ChannelLink(data.channel_id), "'s next supervision meeting."),), heading=heading)
+    return Message(summary=heading, sections=(intro, *[s for s in sections if s.lines]))
+
+
+def _participation(data: DigestData) -> Section:
+    if not data.members:
+        return Section((line("No therapists have joined yet: they join with `/practice join`."),), "Participation")
+    done = [m for m in data.members if m.checked_in]
+    missing = [m for m in data.members if not m.checked_in]
+    lines = [line(f"{len(done)} of {len(data.members)} checked in.")]
+    if done:
+        lines.append(line(Bold("Checked in: "), *_people(done)))
+    if missing:
+        lines.append(line(Bold("Not yet: "), *_people(missing)))
+    return Section(tuple(lines), "Participation")
+
+
+def _people(members: list[MemberWeek]) -> list:
+    spans: list = []
+    for index, member in enumerate(members):
+        spans.extend([", "] if index else [])
+        spans.append(Mention(member.user_id))
+    return spans
+
+
+def _objectives(data: DigestData) -> Section:
+    return Section(tuple(
+        line("• ", Mention(m.user_id), ": ", _shorten(m.objective)) if m.objective
+        else line("• ", Mention(m.user_id), ": no objective yet")
+        for m in data.members
+    ), "Learning objectives")
+
+
+def _practice(data: DigestData) -> Section:
+    if not data.members:
+        return Section(())
+    total = sum(m.minutes for m in data.members)
+    lines = [line("• ", Mention(m.user_id), f": {m.minutes} min") for m in data.members]
+    return Section((line(Bold(f"{total} min in all")), *lines), "Deliberate practice")
+
+
+def _follow_ups(data: DigestData) -> Section:
+    return Section((line(
+        f"Applied: {data.applied} · Partly: {data.partly} · Still open: {len(data.open_loops)}"
+        f" · Not due yet: {data.scheduled}"
+    ),), "Follow-ups")
+
+
+def _movement(data: DigestData) -> Section:
+    lines = [
+        line("• ", Mention(m.therapist_id), f" · {m.client_code}: {describe(m.change)}")
+        for m in data.movements
+    ]
+    lines += [
+        line("• ", Mention(c.therapist_id), f" · {c.client_code}: SRS {c.srs}, alliance concern (below {data.thresholds.srs_alliance_concern})")
+        for c in data.alliance_concerns
+    ]
+    return Section(tuple(lines), "Outcome movement")
+
+
+def _agenda(data: DigestData) -> Section:
+    items: list[Line] = []
+    for loop in data.open_loops:
+        client = f" ({loop.client_code})" if loop.client_code else ""
+        items.append(line("• Open loop: ", Mention(loop.therapist_id), ": ", _shorten(loop.advice), client))
+    for m in data.movements:
+        if m.change.movement is Movement.RELIABLE_DETERIORATION:
+            items.append(line("• Deterioration: ", Mention(m.therapist_id), f" · {m.client_code}: {describe(m.change)}"))
+    for c in data.alliance_concerns:
+        items.append(line("• Alliance concern: ", Mention(c.therapist_id), f" · {c.client_code}: SRS {c.srs}"))
+    for member in data.members:
+        if member.review_on and member.review_on <= data.today + REVIEW_HORIZON:
+            items.append(line("• Objective due for review: ", Mention(member.user_id), f" on {day_label(member.review_on)}"))
+        if member.objective is None:
+            items.append(line("• No objective yet: ", Mention(member.user_id)))
+    if not items:
+        items.append(line("Nothing pressing: a good week to share what worked."))
+    return Section(tuple(items), "Agenda for the next meeting")
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= OBJECTIVE_LINE_LIMIT else text[: OBJECTIVE_LINE_LIMIT - 1].rstrip() + "…"

@@ -1,0 +1,265 @@
+"""The `/practice` command grammar, shared by every chat platform.
+
+Front-ends hand over the text after the command name. A user reference is written
+`<@ID>` or `<@ID|label>`; each front-end translates its own mentions to that form.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import time
+
+from bot import values
+from bot.messages import Line, plain_text
+from bot.values import InvalidValue
+
+DEFAULT_FOLLOW_UP_DAYS = 14
+USER_REFERENCE = re.compile(r"<@([A-Za-z0-9._-]+)(?:\|[^>]*)?>")
+
+USAGE = {
+    "help": "/practice help",
+    "setup": "/practice setup [digest <weekday> <HH:MM>] [checkin <weekday> <HH:MM>] [tz <Area/City>]",
+    "join": "/practice join",
+    "leave": "/practice leave",
+    "objective": "/practice objective [text]",
+    "advice": "/practice advice @therapist <text> [client <CODE>] [ors <0-40>] [in <N>d|<N>w]",
+    "outcome": "/practice outcome <CODE> ors|srs <0-40>",
+    "log": "/practice log <minutes> <activity>",
+    "status": "/practice status",
+    "digest": "/practice digest preview|post",
+}
+
+SUMMARIES = {
+    "setup": "make this channel a supervision group, with you as coach (run again to change settings)",
+    "join": "join this channel's group as a therapist",
+    "leave": "leave this channel's group",
+    "objective": "set your learning objective; with no text, opens a form",
+    "advice": "record advice from consultation and schedule its follow-up; with no text, opens a form",
+    "outcome": "record an ORS or SRS score for a client code",
+    "log": "log deliberate-practice time, e.g. `log 30 reviewed a session recording`",
+    "status": "your objective, open follow-ups and this week's practice minutes",
+    "digest": "coach only: preview the weekly digest, or post it to the channel now",
+    "help": "show this help",
+}
+
+
+class UsageError(Exception):
+    """The request cannot be carried out; `message` says why and `usage` shows the right form.
+
+    `message` is plain text, or a line of spans where it names people or channels.
+    """
+
+    def __init__(self, message: str | Line, usage: str):
+        super().__init__(message if isinstance(message, str) else plain_text(message))
+        self.message = message
+        self.usage = usage
+
+
+@dataclass(frozen=True)
+class Help:
+    pass
+
+
+@dataclass(frozen=True)
+class WeeklyTime:
+    weekday: int
+    at: time
+
+
+@dataclass(frozen=True)
+class Setup:
+    digest: WeeklyTime | None = None
+    checkin: WeeklyTime | None = None
+    timezone: str | None = None
+
+
+@dataclass(frozen=True)
+class Join:
+    pass
+
+
+@dataclass(frozen=True)
+class Leave:
+    pass
+
+
+@dataclass(frozen=True)
+class SetObjective:
+    text: str | None  # None: open the objective form
+
+
+@dataclass(frozen=True)
+class GiveAdvice:
+    therapist_id: str
+    text: str
+    client_code: str | None = None
+    baseline_ors: int | None = None
+    follow_up_days: int = DEFAULT_FOLLOW_UP_DAYS
+
+
+@dataclass(frozen=True)
+class OpenAdviceForm:
+    pass
+
+
+@dataclass(frozen=True)
+class RecordOutcome:
+    client_code: str
+    kind: str
+    value: int
+
+
+@dataclass(frozen=True)
+class LogPractice:
+    minutes: int
+    activity: str
+
+
+@dataclass(frozen=True)
+class Status:
+    pass
+
+
+@dataclass(frozen=True)
+class DigestRequest:
+    post: bool
+
+
+Command = (
+    Help | Setup | Join | Leave | SetObjective | GiveAdvice | OpenAdviceForm
+    | RecordOutcome | LogPractice | Status | DigestRequest
+)
+
+
+@dataclass
+class _Words:
+    name: str
+    words: list[str] = field(default_factory=list)
+
+    def fail(self, message: str) -> UsageError:
+        return UsageError(message, USAGE[self.name])
+
+    def checked(self, parse, raw: str):
+        try:
+            return parse(raw)
+        except InvalidValue as error:
+            raise self.fail(str(error)) from None
+
+    def expect_none(self) -> None:
+        if self.words:
+            raise self.fail(f"`{self.name}` takes no arguments, but got “{' '.join(self.words)}”.")
+
+
+def parse(text: str) -> Command:
+    words = text.split()
+    if not words or words[0].lower() == "help":
+        return Help()
+    name = words[0].lower()
+    parser = _PARSERS.get(name)
+    if parser is None:
+        raise UsageError(f"I don't know the subcommand “{words[0]}”.", USAGE["help"])
+    return parser(_Words(name, words[1:]))
+
+
+def _setup(command: _Words) -> Setup:
+    options: dict[str, object] = {}
+    words = command.words
+    while words:
+        option = words[0].lower()
+        if option in ("digest", "checkin") and len(words) >= 3:
+            options[option] = WeeklyTime(command.checked(values.weekday, words[1]), command.checked(values.clock_time, words[2]))
+            words = words[3:]
+        elif option == "tz" and len(words) >= 2:
+            options["timezone"] = words[1]
+            words = words[2:]
+        else:
+            raise command.fail(f"I don't understand “{' '.join(words)}” in setup.")
+    return Setup(**options)
+
+
+def _objective(command: _Words) -> SetObjective:
+    if not command.words:
+        return SetObjective(None)
+    return SetObjective(command.checked(lambda raw: values.bounded_text(raw, "objective"), " ".join(command.words)))
+
+
+def _advice(command: _Words) -> GiveAdvice | OpenAdviceForm:
+    words = command.words
+    if not words:
+        return OpenAdviceForm()
+    mention = USER_REFERENCE.fullmatch(words[0])
+    if mention is None:
+        raise command.fail(f"Start with the therapist the advice is for, as an @mention; “{words[0]}” is not one.")
+    words = words[1:]
+    options: dict[str, object] = {}
+    trailing = {
+        "client": ("client_code", values.client_code),
+        "ors": ("baseline_ors", lambda raw: values.score(raw, "ors")),
+        "in": ("follow_up_days", values.duration_days),
+    }
+    while len(words) >= 3 and _is_trailing_option(words[-2], words[-1]):
+        key, parse_value = trailing[words[-2].lower()]
+        if key in options:
+            raise command.fail(f"“{words[-2]}” is given twice.")
+        options[key] = command.checked(parse_value, words[-1])
+        words = words[:-2]
+    if not words:
+        raise command.fail("The advice text is missing.")
+    advice_text = command.checked(lambda raw: values.bounded_text(raw, "advice"), " ".join(words))
+    return GiveAdvice(therapist_id=mention.group(1), text=advice_text, **options)
+
+
+def _is_trailing_option(keyword: str, value: str) -> bool:
+    # "… reflect more in session" ends in ordinary words, while "… in 2w" sets the follow-up.
+    keyword = keyword.lower()
+    return keyword in ("client", "ors") or (keyword == "in" and value[:1].isdigit())
+
+
+def _outcome(command: _Words) -> RecordOutcome:
+    if len(command.words) != 3:
+        raise command.fail("`outcome` takes a client code, ors or srs, and a score.")
+    code, kind, raw_score = command.words
+    kind = kind.lower()
+    if kind not in ("ors", "srs"):
+        raise command.fail(f"The measure must be ors or srs, not “{kind}”.")
+    return RecordOutcome(
+        client_code=command.checked(values.client_code, code),
+        kind=kind,
+        value=command.checked(lambda raw: values.score(raw, kind), raw_score),
+    )
+
+
+def _log(command: _Words) -> LogPractice:
+    if len(command.words) < 2:
+        raise command.fail("`log` takes the minutes, then what you practised.")
+    minutes = command.checked(lambda raw: values.whole_number(raw, "number of minutes", 1, 600), command.words[0])
+    activity = command.checked(lambda raw: values.bounded_text(raw, "activity"), " ".join(command.words[1:]))
+    return LogPractice(minutes, activity)
+
+
+def _no_arguments(result):
+    def parse_command(command: _Words):
+        command.expect_none()
+        return result
+
+    return parse_command
+
+
+def _digest(command: _Words) -> DigestRequest:
+    if len(command.words) != 1 or command.words[0].lower() not in ("preview", "post"):
+        raise command.fail("Say `digest preview` to see it privately or `digest post` to post it now.")
+    return DigestRequest(post=command.words[0].lower() == "post")
+
+
+_PARSERS = {
+    "setup": _setup,
+    "join": _no_arguments(Join()),
+    "leave": _no_arguments(Leave()),
+    "objective": _objective,
+    "advice": _advice,
+    "outcome": _outcome,
+    "log": _log,
+    "status": _no_arguments(Status()),
+    "digest": _digest,
+}

@@ -1,0 +1,204 @@
+"""The tables. A client is only ever a code the therapist chose; nothing here identifies one."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from enum import StrEnum
+
+from sqlalchemy import Column, Enum, Index, Text, UniqueConstraint, text
+from sqlmodel import Field, SQLModel
+
+from bot.storage import UTCDateTime
+
+
+def _utc(nullable: bool = False, index: bool = False):
+    return Field(default=None, sa_column=Column(UTCDateTime(), nullable=nullable, index=index))
+
+
+def _choice(enum: type[StrEnum], default=...):  # ... : required
+    # Stored as the value in a plain string column: no database enum type to migrate.
+    column_type = Enum(enum, native_enum=False, length=24, values_callable=lambda members: [m.value for m in members])
+    return Field(default=default, sa_column=Column(column_type, nullable=False))
+
+
+def _long_text(nullable: bool = True):
+    return Field(default=None, sa_column=Column(Text, nullable=nullable))
+
+
+class Group(SQLModel, table=True):
+    """A supervision group: one chat channel, one coach, its weekly rhythm and thresholds."""
+
+    __tablename__ = "practice_group"
+    __table_args__ = (UniqueConstraint("team_id", "channel_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str
+    channel_id: str
+    coach_id: str
+    timezone: str
+    digest_weekday: int = 4
+    digest_time: time = time(15, 0)
+    checkin_weekday: int = 0
+    checkin_time: time = time(10, 0)
+    ors_clinical_cutoff: int = 25
+    ors_reliable_change: int = 5
+    srs_alliance_concern: int = 36
+    created_at: datetime = _utc()
+    rhythm_from: datetime = _utc()  # weekly occurrences before this (set-up, or a change of times) are not sent
+    last_digest_at: datetime | None = _utc(nullable=True)
+
+
+class Member(SQLModel, table=True):
+    """A therapist in a group; leaving keeps the row so history still reads right."""
+
+    __table_args__ = (UniqueConstraint("group_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    group_id: int = Field(foreign_key="practice_group.id", index=True)
+    user_id: str
+    joined_at: datetime = _utc()
+    left_at: datetime | None = _utc(nullable=True)
+
+
+class Person(SQLModel, table=True):
+    """What the chat platform told us about a user that scheduling needs: their IANA zone."""
+
+    team_id: str = Field(primary_key=True)
+    user_id: str = Field(primary_key=True)
+    timezone: str
+    refreshed_at: datetime = _utc()
+
+
+class ObjectiveStatus(StrEnum):
+    ACTIVE = "active"
+    ACHIEVED = "achieved"
+    REFINED = "refined"
+    DROPPED = "dropped"
+
+
+class Objective(SQLModel, table=True):
+    __table_args__ = (
+        Index(
+            "one_active_objective",
+            "group_id",
+            "user_id",
+            unique=True,
+            sqlite_where=text("status = 'active'"),
+            postgresql_where=text("status = 'active'"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    group_id: int = Field(foreign_key="practice_group.id", index=True)
+    user_id: str
+    text: str = _long_text(nullable=False)
+    leverage: str | None = _long_text()
+    evidence: str | None = _long_text()
+    review_on: date
+    status: ObjectiveStatus = _choice(ObjectiveStatus, ObjectiveStatus.ACTIVE)
+    created_at: datetime = _utc()
+    closed_at: datetime | None = _utc(nullable=True)
+
+
+class AdviceStatus(StrEnum):
+    OPEN = "open"
+    APPLIED = "applied"
+    PARTLY = "partly"
+    NOT_YET = "not_yet"
+    NO_LONGER_RELEVANT = "no_longer_relevant"
+
+
+class Advice(SQLModel, table=True):
+    """Advice from consultation, and the loop that closes it: applied? did the outcome move?"""
+
+    id: int | None = Field(default=None, primary_key=True)
+    group_id: int = Field(foreign_key="practice_group.id", index=True)
+    therapist_id: str
+    given_by: str
+    text: str = _long_text(nullable=False)
+    client_code: str | None = None
+    baseline_ors: int | None = None
+    created_at: datetime = _utc()
+    status: AdviceStatus = _choice(AdviceStatus, AdviceStatus.OPEN)
+    answered_at: datetime | None = _utc(nullable=True)
+    learning: str | None = _long_text()
+
+
+class ScoreKind(StrEnum):
+    ORS = "ors"
+    SRS = "srs"
+
+
+class Score(SQLModel, table=True):
+    """An ORS or SRS total (0-40) the therapist typed in for one of their client codes."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    group_id: int = Field(foreign_key="practice_group.id", index=True)
+    user_id: str
+    client_code: str
+    kind: ScoreKind = _choice(ScoreKind)
+    value: int
+    recorded_at: datetime = _utc()
+
+
+class PracticeLog(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    group_id: int = Field(foreign_key="practice_group.id", index=True)
+    user_id: str
+    minutes: int
+    activity: str = _long_text(nullable=False)
+    logged_at: datetime = _utc()
+
+
+class CheckIn(SQLModel, table=True):
+    """A therapist's answer to one weekly check-in."""
+
+    __table_args__ = (UniqueConstraint("group_id", "user_id", "week"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    group_id: int = Field(foreign_key="practice_group.id", index=True)
+    user_id: str
+    week: str
+    progress: int
+    minutes: int
+    learned: str = _long_text(nullable=False)
+    answered_at: datetime = _utc()
+
+
+class DeliveryKind(StrEnum):
+    FOLLOW_UP = "follow_up"
+    CHECK_IN = "check_in"
+    REVIEW = "review"
+    DIGEST = "digest"
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"
+    CLAIMED = "claimed"
+    SENT = "sent"
+    SKIPPED = "skipped"
+    DEAD = "dead"
+
+
+class Delivery(SQLModel, table=True):
+    """One scheduled message: due in UTC, unique per occurrence, claimed under a lease."""
+
+    __table_args__ = (Index("due_deliveries", "status", "due_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True)
+    kind: DeliveryKind = _choice(DeliveryKind)
+    group_id: int = Field(foreign_key="practice_group.id", index=True)
+    recipient_id: str | None = None
+    subject_id: int | None = None
+    is_reminder: bool = False
+    due_at: datetime = _utc()
+    status: DeliveryStatus = _choice(DeliveryStatus, DeliveryStatus.PENDING)
+    attempts: int = 0
+    lease_token: str | None = None
+    lease_expires_at: datetime | None = _utc(nullable=True)
+    sent_at: datetime | None = _utc(nullable=True)
+    message_channel: str | None = None
+    message_ts: str | None = None
+    answer: str | None = None
+    last_error: str | None = None

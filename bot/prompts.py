@@ -1,0 +1,108 @@
+"""The direct messages the scheduler sends, before and after they are answered.
+
+Once answered, a message is redrawn without buttons, so none are left dead.
+"""
+
+from __future__ import annotations
+
+from bot.messages import Bold, Button, Line, Mention, Message, Section, day_label, line
+from bot.model import Advice, Objective
+
+FOLLOW_UP_ANSWERS = {
+    "applied": "Applied",
+    "partly": "Partly",
+    "not_yet": "Not yet (remind me in 7 days)",
+    "no_longer_relevant": "No longer relevant",
+}
+REVIEW_ANSWERS = {
+    "achieved": "Achieved",
+    "keep_working": "Keep working",
+    "refine": "Refine",
+}
+CHECK_IN_ACTION = "check_in"
+
+
+def follow_up_action(answer: str) -> str:
+    return f"follow_up:{answer}"
+
+
+def review_action(answer: str) -> str:
+    return f"review:{answer}"
+
+
+def _with_reminder(summary: str, reminder: bool) -> str:
+    return f"Reminder: {summary[0].lower()}{summary[1:]}" if reminder else summary
+
+
+def _advice_lines(advice: Advice) -> tuple[Line, ...]:
+    lines = [
+        line(Bold("Advice"), " from ", Mention(advice.given_by), f" on {day_label(advice.created_at)}:"),
+        line(advice.text),
+    ]
+    if advice.client_code:
+        baseline = f" · baseline ORS {advice.baseline_ors}" if advice.baseline_ors is not None else ""
+        lines.append(line(Bold("Client: "), advice.client_code, baseline))
+    return tuple(lines)
+
+
+def follow_up(advice: Advice, delivery_id: int, reminder: bool = False) -> Message:
+    question = "Did you apply it? Did the client's outcome move?" if advice.client_code else "Did you apply it?"
+    buttons = tuple(
+        Button(label, follow_up_action(answer), str(delivery_id), "primary" if answer == "applied" else None)
+        for answer, label in FOLLOW_UP_ANSWERS.items()
+    )
+    return Message(
+        summary=_with_reminder("Follow-up on advice from consultation", reminder),
+        sections=(Section(_advice_lines(advice) + (line(question),), heading="Follow-up"),),
+        buttons=buttons,
+    )
+
+
+def follow_up_answered(advice: Advice, outcome: Line) -> Message:
+    return Message(
+        summary="Follow-up answered",
+        sections=(Section(_advice_lines(advice) + (outcome,), heading="Follow-up"),),
+    )
+
+
+def check_in(objective: Objective | None, delivery_id: int, reminder: bool = False) -> Message:
+    focus = (
+        line(Bold("Your objective: "), objective.text)
+        if objective
+        else line("You have no learning objective yet; set one with `/practice objective`.")
+    )
+    return Message(
+        summary=_with_reminder("Your weekly practice check-in", reminder),
+        sections=(Section((line("Time for your weekly check-in: three quick questions."), focus), heading="Weekly check-in"),),
+        buttons=(Button("Check in", CHECK_IN_ACTION, str(delivery_id), "primary"),),
+    )
+
+
+def check_in_answered(progress: int, minutes: int) -> Message:
+    return Message(
+        summary="Check-in recorded",
+        sections=(Section((line(f"✅ Checked in: progress {progress}/5, {minutes} min of practice. Thank you."),), heading="Weekly check-in"),),
+    )
+
+
+def review(objective: Objective, delivery_id: int, reminder: bool = False) -> Message:
+    lines = [line(Bold("Objective: "), objective.text)]
+    if objective.evidence:
+        lines.append(line(Bold("How progress shows: "), objective.evidence))
+    lines.append(line(f"Set on {day_label(objective.created_at)}. How did it go?"))
+    buttons = tuple(
+        Button(label, review_action(answer), str(delivery_id), "primary" if answer == "achieved" else None)
+        for answer, label in REVIEW_ANSWERS.items()
+    )
+    return Message(
+        summary=_with_reminder("Time to review your learning objective", reminder),
+        sections=(Section(tuple(lines), heading="Objective review"),),
+        buttons=buttons,
+    )
+
+
+def review_answered(objective: Objective, outcome: str) -> Message:
+    return Message(
+        summary="Objective review answered",
+        sections=(Section((line(Bold("Objective: "), objective.text), line(outcome)), heading="Objective review"),),
+    )

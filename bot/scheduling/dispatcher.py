@@ -1,0 +1,231 @@
+"""Sends what is due: claim a batch under a lease, prepare each message, send it, and
+record the result only while the lease is still ours."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from bot import digest, prompts
+from bot.calendar import next_allowed, zone
+from bot.config import Settings
+from bot.messages import Message
+from bot.model import (
+    Advice,
+    AdviceStatus,
+    Delivery,
+    DeliveryKind,
+    DeliveryStatus,
+    Group,
+    Member,
+    Objective,
+    ObjectiveStatus,
+    Person,
+)
+from bot.ports import MessageRef, Messenger, SendFailed
+from bot.scheduling import planner
+from bot.scheduling.outbox import REMINDER_SUFFIX, claim_due, finish, schedule, take_back_expired
+from bot.storage import transaction
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=5)
+BATCH = 50
+MAX_ATTEMPTS = 6
+Clock = Callable[[], datetime]
+
+
+@dataclass(frozen=True)
+class Send:
+    message: Message
+    to_user: str | None = None
+    to_channel: str | None = None
+
+
+@dataclass(frozen=True)
+class Skip:
+    reason: str
+
+
+@dataclass(frozen=True)
+class Defer:
+    until: datetime
+
+
+class Dispatcher:
+    def __init__(self, engine: Engine, messenger: Messenger, settings: Settings, clock: Clock):
+        self.engine = engine
+        self.messenger = messenger
+        self.settings = settings
+        self.clock = clock
+        self.worker = f"{socket.gethostname()}:{os.getpid()}"
+
+    async def plan(self) -> None:
+        now = self.clock()
+        await asyncio.to_thread(self._in_transaction, lambda session: planner.plan(session, now))
+
+    async def take_back_expired(self) -> None:
+        now = self.clock()
+        taken = await asyncio.to_thread(self._in_transaction, lambda session: take_back_expired(session, now))
+        if taken:
+            log.warning("took back %d deliveries whose lease expired", taken)
+
+    async def drain(self) -> int:
+        """Send everything due now, batch after batch; the number of deliveries handled."""
+        handled = 0
+        while batch := await self.dispatch_batch():
+            handled += batch
+        return handled
+
+    async def dispatch_batch(self) -> int:
+        now = self.clock()
+        token, claimed = await asyncio.to_thread(
+            self._in_transaction, lambda session: claim_due(session, now, LEASE, BATCH)
+        )
+        for delivery in claimed:
+            await self._deliver(delivery, token)
+        return len(claimed)
+
+    def _in_transaction(self, work):
+        with transaction(self.engine) as session:
+            return work(session)
+
+    async def _deliver(self, delivery: Delivery, token: str) -> None:
+        now = self.clock()
+        try:
+            step = await asyncio.to_thread(self._in_transaction, lambda session: prepare(session, delivery, now, self.settings))
+        except Exception:
+            log.exception("could not prepare delivery %s", delivery.key)
+            await self._record(delivery, token, self._failure_values(delivery, now, SendFailed("could not prepare")))
+            return
+        if isinstance(step, Skip):
+            await self._record(delivery, token, {"status": DeliveryStatus.SKIPPED, "last_error": step.reason})
+        elif isinstance(step, Defer):
+            await self._record(delivery, token, {"status": DeliveryStatus.PENDING, "due_at": step.until,
+                                                 "attempts": delivery.attempts - 1})
+        else:
+            await self._send(delivery, token, step, now)
+
+    async def _send(self, delivery: Delivery, token: str, step: Send, now: datetime) -> None:
+        try:
+            if step.to_user:
+                ref = await self.messenger.send_direct(step.to_user, step.message)
+            else:
+                ref = await self.messenger.post_to_channel(step.to_channel, step.message)
+        except SendFailed as failure:
+            log.warning("delivery %s failed: %s", delivery.key, failure.reason)
+            await self._record(delivery, token, self._failure_values(delivery, now, failure))
+            return
+        except Exception:
+            log.exception("delivery %s failed unexpectedly", delivery.key)
+            await self._record(delivery, token, self._failure_values(delivery, now, SendFailed("unexpected error")))
+            return
+        await asyncio.to_thread(self._in_transaction, lambda session: self._sent(session, delivery, token, ref, now))
+
+    def _sent(self, session: Session, delivery: Delivery, token: str, ref: MessageRef, now: datetime) -> None:
+        if not finish(session, delivery.id, token, status=DeliveryStatus.SENT, sent_at=now,
+                      message_channel=ref.channel_id, message_ts=ref.message_id):
+            log.warning("delivery %s was sent after its lease ran out; another worker may send it again", delivery.key)
+            return
+        if delivery.kind is DeliveryKind.DIGEST:
+            group = session.get(Group, delivery.group_id)
+            group.last_digest_at = now
+            session.add(group)
+        elif not delivery.is_reminder:
+            schedule_reminder(session, delivery, now, self.settings)
+
+    async def _record(self, delivery: Delivery, token: str, values: dict) -> None:
+        await asyncio.to_thread(self._in_transaction, lambda session: finish(session, delivery.id, token, **values))
+
+    def _failure_values(self, delivery: Delivery, now: datetime, failure: SendFailed) -> dict:
+        if failure.retry_after is not None:
+            # Being rate limited is not the delivery's fault: it does not use up an attempt.
+            return {"status": DeliveryStatus.PENDING, "due_at": now + timedelta(seconds=failure.retry_after),
+                    "attempts": delivery.attempts - 1, "last_error": failure.reason}
+        if failure.permanent or delivery.attempts >= MAX_ATTEMPTS:
+            return {"status": DeliveryStatus.DEAD, "last_error": failure.reason}
+        backoff = timedelta(seconds=30 * 2 ** delivery.attempts)
+        return {"status": DeliveryStatus.PENDING, "due_at": now + backoff, "last_error": failure.reason}
+
+
+def schedule_reminder(session: Session, delivery: Delivery, now: datetime, settings: Settings) -> None:
+    """At most one reminder for a direct message left unanswered."""
+    group = session.get(Group, delivery.group_id)
+    where = _recipient_zone(session, group, delivery.recipient_id)
+    schedule(session, Delivery(
+        key=delivery.key + REMINDER_SUFFIX,
+        kind=delivery.kind,
+        group_id=delivery.group_id,
+        recipient_id=delivery.recipient_id,
+        subject_id=delivery.subject_id,
+        is_reminder=True,
+        due_at=next_allowed(now + timedelta(hours=settings.reminder_after_hours), where),
+    ))
+
+
+def _recipient_zone(session: Session, group: Group, user_id: str):
+    person = session.get(Person, (group.team_id, user_id))
+    return zone(person.timezone if person else group.timezone)
+
+
+def prepare(session: Session, delivery: Delivery, now: datetime, settings: Settings) -> Send | Skip | Defer:
+    """Decide what a claimed delivery becomes now: a message, a later time, or nothing."""
+    group = session.get(Group, delivery.group_id)
+    if delivery.kind is DeliveryKind.DIGEST:
+        return Send(digest.render(digest.gather(session, group, now)), to_channel=group.channel_id)
+    if delivery.is_reminder and _original_answered(session, delivery):
+        return Skip("answered before the reminder")
+    membership = session.exec(select(Member).where(
+        Member.group_id == group.id, Member.user_id == delivery.recipient_id, Member.left_at == None  # noqa: E711
+    )).first()
+    if membership is None:
+        return Skip("no longer in the group")
+    if delivery.kind is DeliveryKind.CHECK_IN and now - delivery.due_at > timedelta(hours=settings.checkin_skip_after_hours):
+        return Skip("weekly check-in too old to send late")
+    message = _direct_message(session, delivery)
+    if message is None:
+        return Skip("already settled")
+    allowed = next_allowed(now, _recipient_zone(session, group, delivery.recipient_id))
+    if allowed > now:
+        return Defer(allowed)
+    return Send(message, to_user=delivery.recipient_id)
+
+
+def _original_answered(session: Session, reminder: Delivery) -> bool:
+    original = session.exec(
+        select(Delivery).where(Delivery.key == reminder.key.removesuffix(REMINDER_SUFFIX))
+    ).first()
+    return original is None or original.answer is not None
+
+
+def _direct_message(session: Session, delivery: Delivery) -> Message | None:
+    if delivery.kind is DeliveryKind.FOLLOW_UP:
+        advice = session.get(Advice, delivery.subject_id)
+        if advice.status not in (AdviceStatus.OPEN, AdviceStatus.NOT_YET):
+            return None
+        return prompts.follow_up(advice, delivery.id, delivery.is_reminder)
+    if delivery.kind is DeliveryKind.REVIEW:
+        objective = session.get(Objective, delivery.subject_id)
+        if objective.status is not ObjectiveStatus.ACTIVE or not delivery.key.endswith(_review_suffix(objective, delivery)):
+            return None
+        return prompts.review(objective, delivery.id, delivery.is_reminder)
+    member = session.get(Member, delivery.subject_id)
+    objective = session.exec(select(Objective).where(
+        Objective.group_id == member.group_id, Objective.user_id == member.user_id,
+        Objective.status == ObjectiveStatus.ACTIVE,
+    )).first()
+    return prompts.check_in(objective, delivery.id, delivery.is_reminder)
+
+
+def _review_suffix(objective: Objective, delivery: Delivery) -> str:
+    # A review moved to a new date ("keep working") leaves the old occurrence behind.
+    suffix = objective.review_on.isoformat()
+    return suffix + REMINDER_SUFFIX if delivery.is_reminder else suffix

@@ -1,0 +1,92 @@
+"""The delivery table's operations. Each claim and each completion is one atomic statement."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session
+
+from bot.model import Delivery, DeliveryStatus
+
+REMINDER_SUFFIX = ":reminder"
+
+
+def schedule(session: Session, delivery: Delivery) -> None:
+    """Add an occurrence unless one with the same key exists: planning twice is harmless."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    values = delivery.model_dump(exclude={"id"})
+    session.execute(dialect.insert(Delivery).values(**values).on_conflict_do_nothing(index_elements=["key"]))
+
+
+def claim_due(session: Session, now: datetime, lease: timedelta, limit: int) -> tuple[str, list[Delivery]]:
+    """Lease up to `limit` due deliveries to this worker in one statement.
+
+    On PostgreSQL, FOR UPDATE SKIP LOCKED lets concurrent workers claim disjoint rows;
+    SQLite runs one writer at a time, so the same statement is atomic there too.
+    """
+    token = uuid.uuid4().hex
+    due = (
+        select(Delivery.id)
+        .where(Delivery.status == DeliveryStatus.PENDING, Delivery.due_at <= now)
+        .order_by(Delivery.due_at, Delivery.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    claimed = session.scalars(
+        update(Delivery)
+        .where(Delivery.id.in_(due.scalar_subquery()))
+        .values(
+            status=DeliveryStatus.CLAIMED,
+            lease_token=token,
+            lease_expires_at=now + lease,
+            attempts=Delivery.attempts + 1,
+        )
+        .returning(Delivery)
+        .execution_options(synchronize_session=False)
+    ).all()
+    return token, sorted(claimed, key=lambda delivery: (delivery.due_at, delivery.id))
+
+
+def finish(session: Session, delivery_id: int, token: str, **values) -> bool:
+    """Record the result of a claimed delivery, only if this worker still holds its lease.
+
+    A worker that stalled past its lease finds the row taken back and changes nothing.
+    """
+    result = session.execute(
+        update(Delivery)
+        .where(Delivery.id == delivery_id, Delivery.lease_token == token, Delivery.status == DeliveryStatus.CLAIMED)
+        .values(lease_token=None, lease_expires_at=None, **values)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def take_back_expired(session: Session, now: datetime) -> int:
+    """Return deliveries whose worker died (its lease ran out) to the queue."""
+    result = session.execute(
+        update(Delivery)
+        .where(Delivery.status == DeliveryStatus.CLAIMED, Delivery.lease_expires_at < now)
+        .values(status=DeliveryStatus.PENDING, lease_token=None, lease_expires_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
+
+
+def occurrence_messages(session: Session, key: str) -> list[Delivery]:
+    """The sent messages of one occurrence: the original and its reminder."""
+    root = key.removesuffix(REMINDER_SUFFIX)
+    return list(
+        session.scalars(
+            select(Delivery).where(
+                Delivery.key.in_([root, root + REMINDER_SUFFIX]),
+                Delivery.status == DeliveryStatus.SENT,
+            )
+        ).all()
+    )
+
+
+def pending_count(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Delivery).where(Delivery.status == DeliveryStatus.PENDING))

@@ -1,0 +1,31 @@
+"""APScheduler's part: in-memory interval timers that fill and drain the delivery table.
+
+Nothing about what is due lives in APScheduler; a restarted process simply starts its
+timers again and finds its work in the table.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.scheduling.dispatcher import Dispatcher
+
+PLAN_EVERY_SECONDS = 60
+DISPATCH_EVERY_SECONDS = 10
+TAKE_BACK_EVERY_SECONDS = 60
+
+
+def start_timers(dispatcher: Dispatcher) -> AsyncIOScheduler:
+    scheduler = AsyncIOScheduler(timezone=timezone.utc)
+    first_run = datetime.now(timezone.utc)
+    for job, seconds in (
+        (dispatcher.plan, PLAN_EVERY_SECONDS),
+        (dispatcher.drain, DISPATCH_EVERY_SECONDS),
+        (dispatcher.take_back_expired, TAKE_BACK_EVERY_SECONDS),
+    ):
+        scheduler.add_job(job, "interval", seconds=seconds, next_run_time=first_run,
+                          max_instances=1, coalesce=True, misfire_grace_time=None)
+    scheduler.start()
+    return scheduler

@@ -1,0 +1,61 @@
+"""The use cases. Each runs in one transaction: it commits whole, or raises and writes nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot import grammar
+from bot.forms import Values
+from bot.grammar import UsageError
+from bot.prompts import CHECK_IN_ACTION, FOLLOW_UP_ANSWERS, REVIEW_ANSWERS, follow_up_action, review_action
+from bot.services import advice, digests, groups, objectives, practice
+from bot.services.context import Caller, Context, Result
+
+__all__ = ["BUTTON_ACTIONS", "FORM_KINDS", "Caller", "Context", "Result", "UsageError", "press", "run_command", "submit"]
+
+_COMMANDS: dict[type, Callable[[Context, object], Result]] = {
+    grammar.Setup: groups.setup,
+    grammar.Join: groups.join,
+    grammar.Leave: groups.leave,
+    grammar.SetObjective: objectives.set_objective,
+    grammar.GiveAdvice: advice.give_advice,
+    grammar.OpenAdviceForm: advice.open_advice_form,
+    grammar.RecordOutcome: practice.record_outcome,
+    grammar.LogPractice: practice.log_practice,
+    grammar.Status: practice.status,
+    grammar.DigestRequest: digests.digest_command,
+}
+
+_BUTTONS: dict[str, Callable[[Context, str], Result]] = {
+    CHECK_IN_ACTION: practice.open_check_in,
+    **{follow_up_action(a): (lambda ctx, value, a=a: advice.press_follow_up(ctx, value, a)) for a in FOLLOW_UP_ANSWERS},
+    **{review_action(a): (lambda ctx, value, a=a: objectives.answer_review(ctx, value, a)) for a in REVIEW_ANSWERS},
+}
+
+_FORMS: dict[str, Callable[[Context, dict[str, str], Values], Result]] = {
+    objectives.FORM_KIND: objectives.submit_objective_form,
+    advice.FORM_KIND: advice.submit_advice_form,
+    advice.ANSWER_FORM_KIND: advice.submit_follow_up_form,
+    practice.CHECK_IN_FORM_KIND: practice.submit_check_in,
+}
+
+BUTTON_ACTIONS = frozenset(_BUTTONS)
+FORM_KINDS = frozenset(_FORMS)
+
+
+def run_command(ctx: Context, command: grammar.Command) -> Result:
+    return _COMMANDS[type(command)](ctx, command)
+
+
+def press(ctx: Context, action: str, value: str) -> Result:
+    handler = _BUTTONS.get(action)
+    if handler is None:
+        raise UsageError("That button is not one I know.", grammar.USAGE["help"])
+    return handler(ctx, value)
+
+
+def submit(ctx: Context, form_kind: str, context: dict[str, str], values: Values) -> Result:
+    handler = _FORMS.get(form_kind)
+    if handler is None:
+        raise UsageError("That form is not one I know.", grammar.USAGE["help"])
+    return handler(ctx, context, values)

@@ -1,0 +1,211 @@
+"""Advice from consultation and its follow-up: applied? did the client's outcome move?"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlmodel import select
+
+from bot import prompts, values
+from bot.calendar import add_local_days, next_allowed
+from bot.forms import FieldKind, Form, FormField, Values, check_fields
+from bot.grammar import DEFAULT_FOLLOW_UP_DAYS, GiveAdvice, OpenAdviceForm
+from bot.messages import Line, Mention, Message, day_label, line
+from bot.model import Advice, AdviceStatus, Delivery, DeliveryKind, Group, Score, ScoreKind
+from bot.outcomes import alliance_concern, classify_ors, describe
+from bot.services.context import (
+    Context,
+    Result,
+    active_member,
+    id_from,
+    mark_answered,
+    my_group,
+    refuse,
+    thresholds,
+    user_zone,
+)
+from bot.scheduling.outbox import schedule
+from bot.values import InvalidValue
+
+NOT_YET_DELAY_DAYS = 7
+FORM_KIND = "advice"
+ANSWER_FORM_KIND = "follow_up"
+CLOSED = (AdviceStatus.APPLIED, AdviceStatus.PARTLY, AdviceStatus.NO_LONGER_RELEVANT)
+
+
+def give_advice(ctx: Context, command: GiveAdvice) -> Result:
+    group = my_group(ctx, "advice")
+    return _record(ctx, group, command)
+
+
+def _record(ctx: Context, group: Group, command: GiveAdvice) -> Result:
+    therapist = command.therapist_id
+    if therapist != ctx.caller.user_id and group.coach_id != ctx.caller.user_id:
+        raise refuse("Only the coach can record advice for someone else; you can record advice for yourself.", "advice")
+    if active_member(ctx, group, therapist) is None:
+        raise refuse(line(Mention(therapist), " isn't a therapist in this group; they can join with `/practice join` in its channel."), "advice")
+    if command.baseline_ors is not None and command.client_code is None:
+        raise refuse("A baseline ORS needs the client code it belongs to, e.g. `client C12 ors 18`.", "advice")
+    baseline = command.baseline_ors
+    if command.client_code and baseline is not None:
+        _record_score(ctx, group, therapist, command.client_code, ScoreKind.ORS, baseline)
+    elif command.client_code:
+        baseline = _latest_ors(ctx, group, therapist, command.client_code)
+    advice = Advice(group_id=group.id, therapist_id=therapist, given_by=ctx.caller.user_id, text=command.text,
+                    client_code=command.client_code, baseline_ors=baseline, created_at=ctx.now)
+    ctx.session.add(advice)
+    ctx.session.flush()
+    where = user_zone(ctx.session, group.team_id, therapist, group.timezone)
+    due = _schedule_follow_up(ctx, advice, next_allowed(add_local_days(ctx.now, command.follow_up_days, where), where))
+    whom = "you" if therapist == ctx.caller.user_id else "them"
+    about = f" about client {advice.client_code}" if advice.client_code else ""
+    baseline_note = f" (baseline ORS {baseline})" if baseline is not None else ""
+    return Result(reply=Message.text(
+        line("Advice recorded for ", Mention(therapist), about, baseline_note, "."),
+        f"I'll ask {whom} on {day_label(due.astimezone(where))} whether it was applied and whether the outcome moved.",
+    ))
+
+
+def open_advice_form(ctx: Context, _command: OpenAdviceForm) -> Result:
+    group = my_group(ctx, "advice")
+    is_coach = group.coach_id == ctx.caller.user_id
+    fields = (
+        FormField("therapist", "Advice for", FieldKind.USER, initial=None if is_coach else ctx.caller.user_id),
+        FormField("advice", "The advice", FieldKind.LONG_TEXT, max_length=values.TEXT_LIMITS["advice"]),
+        FormField("client", "Client code (optional)", required=False, max_length=12,
+                  hint="A code you choose, like C12. Never a name or initials."),
+        FormField("ors", "Baseline ORS (optional)", FieldKind.NUMBER, required=False, low=0, high=values.MAX_SCORE),
+        FormField("days", "Follow up in how many days", FieldKind.NUMBER, initial=str(DEFAULT_FOLLOW_UP_DAYS),
+                  low=1, high=values.MAX_FOLLOW_UP_DAYS),
+    )
+    return Result(form=Form(FORM_KIND, "Advice from consultation", "Save", fields, {"group_id": str(group.id)}))
+
+
+def submit_advice_form(ctx: Context, context: dict[str, str], submitted: Values) -> Result:
+    group = ctx.session.get(Group, id_from(context.get("group_id")))
+    if group is None or group.team_id != ctx.caller.team_id:
+        raise refuse("That form no longer matches a group you're in.", "advice")
+    form = open_advice_form(ctx, OpenAdviceForm()).form
+    clean, errors = check_fields(form, submitted)
+    code = None
+    if clean.get("client") and "client" not in errors:
+        try:
+            code = values.client_code(clean["client"])
+        except InvalidValue as error:
+            errors["client"] = str(error)
+    if errors:
+        return Result(errors=errors)
+    command = GiveAdvice(
+        therapist_id=clean["therapist"],
+        text=values.bounded_text(clean["advice"], "advice"),
+        client_code=code,
+        baseline_ors=int(clean["ors"]) if clean.get("ors") else None,
+        follow_up_days=int(clean["days"]),
+    )
+    result = _record(ctx, group, command)
+    return Result(notice=result.reply)
+
+
+def _schedule_follow_up(ctx: Context, advice: Advice, due):
+    schedule(ctx.session, Delivery(
+        key=f"follow_up:{advice.id}:{due:%Y%m%dT%H%M}",
+        kind=DeliveryKind.FOLLOW_UP,
+        group_id=advice.group_id,
+        recipient_id=advice.therapist_id,
+        subject_id=advice.id,
+        due_at=due,
+    ))
+    return due
+
+
+def _latest_ors(ctx: Context, group: Group, therapist: str, code: str) -> int | None:
+    latest = ctx.session.exec(
+        select(Score)
+        .where(Score.group_id == group.id, Score.user_id == therapist, Score.client_code == code, Score.kind == ScoreKind.ORS)
+        .order_by(Score.recorded_at.desc(), Score.id.desc())
+    ).first()
+    return latest.value if latest else None
+
+
+def _record_score(ctx: Context, group: Group, therapist: str, code: str, kind: ScoreKind, value: int) -> None:
+    ctx.session.add(Score(group_id=group.id, user_id=therapist, client_code=code, kind=kind, value=value,
+                          recorded_at=ctx.now))
+
+
+def press_follow_up(ctx: Context, delivery_id: str, answer: str) -> Result:
+    delivery, advice = _own_follow_up(ctx, delivery_id)
+    if delivery.answer is not None or advice.status in CLOSED:
+        return Result(reply=Message.text("Your answer to this follow-up is already recorded."))
+    if answer in ("applied", "partly"):
+        return Result(form=_answer_form(advice, delivery, answer))
+    if answer == "not_yet":
+        advice.status = AdviceStatus.NOT_YET
+        group = ctx.session.get(Group, advice.group_id)
+        where = user_zone(ctx.session, group.team_id, advice.therapist_id, group.timezone)
+        again = _schedule_follow_up(ctx, advice, next_allowed(ctx.now + timedelta(days=NOT_YET_DELAY_DAYS), where))
+        outcome = line(f"⏳ Not yet: I'll ask again on {day_label(again.astimezone(where))}.")
+    else:
+        advice.status, advice.answered_at = AdviceStatus.NO_LONGER_RELEVANT, ctx.now
+        outcome = line("Marked no longer relevant.")
+    ctx.session.add(advice)
+    return Result(updates=mark_answered(ctx, delivery, answer, prompts.follow_up_answered(advice, outcome)))
+
+
+def _answer_form(advice: Advice, delivery: Delivery, answer: str) -> Form:
+    fields = [FormField("learning", "What happened? What did you learn?", FieldKind.LONG_TEXT,
+                        max_length=values.TEXT_LIMITS["note"])]
+    if advice.client_code:
+        for kind in ("ors", "srs"):
+            fields.append(FormField(kind, f"Latest {kind.upper()} for {advice.client_code} (optional)", FieldKind.NUMBER,
+                                    required=False, low=0, high=values.MAX_SCORE))
+    title = "Applied" if answer == "applied" else "Partly applied"
+    return Form(ANSWER_FORM_KIND, title, "Save", tuple(fields),
+                {"delivery_id": str(delivery.id), "answer": answer})
+
+
+def submit_follow_up_form(ctx: Context, context: dict[str, str], submitted: Values) -> Result:
+    delivery, advice = _own_follow_up(ctx, context.get("delivery_id"))
+    answer = context.get("answer")
+    if answer not in ("applied", "partly"):
+        raise refuse("That form is not one I sent.", "advice")
+    if delivery.answer is not None or advice.status in CLOSED:
+        return Result(notice=Message.text("Your answer to this follow-up was already recorded."))
+    clean, errors = check_fields(_answer_form(advice, delivery, answer), submitted)
+    if errors:
+        return Result(errors=errors)
+    group = ctx.session.get(Group, advice.group_id)
+    advice.status = AdviceStatus(answer)
+    advice.answered_at = ctx.now
+    advice.learning = clean["learning"]
+    ctx.session.add(advice)
+    outcome: list = ["✅ Applied." if answer == "applied" else "✅ Partly applied."]
+    for kind in (ScoreKind.ORS, ScoreKind.SRS):
+        if clean.get(kind.value):
+            _record_score(ctx, group, advice.therapist_id, advice.client_code, kind, int(clean[kind.value]))
+    outcome.extend(_movement_notes(group, advice, clean))
+    redrawn = prompts.follow_up_answered(advice, line(" ".join(outcome)))
+    return Result(updates=mark_answered(ctx, delivery, answer, redrawn))
+
+
+def _movement_notes(group: Group, advice: Advice, clean: Values) -> list[str]:
+    notes = []
+    limits = thresholds(group)
+    if clean.get("ors") and advice.baseline_ors is not None:
+        notes.append(describe(classify_ors(advice.baseline_ors, int(clean["ors"]), limits)) + ".")
+    if clean.get("srs") and alliance_concern(int(clean["srs"]), limits):
+        notes.append(f"SRS {clean['srs']} is below {limits.srs_alliance_concern}: worth talking over the alliance in supervision.")
+    return notes
+
+
+def _own_follow_up(ctx: Context, raw_id: str | None) -> tuple[Delivery, Advice]:
+    delivery = ctx.session.get(Delivery, id_from(raw_id))
+    advice = delivery and delivery.kind is DeliveryKind.FOLLOW_UP and ctx.session.get(Advice, delivery.subject_id)
+    group = advice and ctx.session.get(Group, advice.group_id)
+    if not advice or delivery.recipient_id != ctx.caller.user_id or group.team_id != ctx.caller.team_id:
+        raise refuse("That follow-up isn't yours to answer.", "advice")
+    return delivery, advice
+
+
+def follow_up_line(advice: Advice) -> Line:
+    client = f" ({advice.client_code})" if advice.client_code else ""
+    return line(advice.text, client)

@@ -1,0 +1,162 @@
+"""What every use case shares: who is asking, when, what it answers, and group look-ups."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, select
+
+from bot.calendar import zone
+from bot.config import Settings
+from bot.forms import Errors, Form
+from bot.grammar import USAGE, UsageError
+from bot.messages import ChannelLink, Line, Mention, Message, line
+from bot.model import Delivery, Group, Member, Person
+from bot.outcomes import Thresholds
+from bot.ports import MessageRef
+from bot.scheduling.outbox import occurrence_messages
+
+
+@dataclass(frozen=True)
+class Caller:
+    team_id: str
+    user_id: str
+    channel_id: str | None = None
+    in_direct_message: bool = False
+
+
+@dataclass(frozen=True)
+class Context:
+    session: Session
+    caller: Caller
+    now: datetime
+    settings: Settings
+
+
+@dataclass
+class Result:
+    """What a use case answers. The front-end shows `reply` privately or opens `form`;
+    the core itself applies `updates` to earlier messages and sends `notices`."""
+
+    reply: Message | None = None
+    form: Form | None = None
+    errors: Errors = field(default_factory=dict)
+    updates: list[tuple[MessageRef, Message]] = field(default_factory=list)
+    notice: Message | None = None
+    dispatch_now: bool = False
+
+
+def refuse(message: str | Line, usage_of: str) -> UsageError:
+    return UsageError(message, USAGE[usage_of])
+
+
+def group_here(ctx: Context) -> Group | None:
+    if ctx.caller.channel_id is None:
+        return None
+    return ctx.session.exec(
+        select(Group).where(Group.team_id == ctx.caller.team_id, Group.channel_id == ctx.caller.channel_id)
+    ).first()
+
+
+def group_in_this_channel(ctx: Context, usage_of: str) -> Group:
+    group = group_here(ctx)
+    if group is None:
+        raise refuse(
+            "This channel isn't a supervision group. Run this in your group's channel, "
+            "or ask your coach to run `/practice setup` here.",
+            usage_of,
+        )
+    return group
+
+
+def my_group(ctx: Context, usage_of: str) -> Group:
+    """The group in this channel, or else the one group the caller belongs to."""
+    here = group_here(ctx)
+    if here is not None:
+        return here
+    groups = groups_of(ctx)
+    if not groups:
+        raise refuse("You're not in a supervision group yet: run `/practice join` in your group's channel.", usage_of)
+    if len(groups) > 1:
+        raise refuse("You're in more than one group: run this in the channel of the group you mean.", usage_of)
+    return groups[0]
+
+
+def groups_of(ctx: Context) -> list[Group]:
+    """The groups the caller coaches or belongs to, in this workspace."""
+    return list(ctx.session.exec(
+        select(Group)
+        .join(Member, Member.group_id == Group.id, isouter=True)
+        .where(Group.team_id == ctx.caller.team_id)
+        .where((Group.coach_id == ctx.caller.user_id) | ((Member.user_id == ctx.caller.user_id) & (Member.left_at == None)))  # noqa: E711
+        .distinct()
+        .order_by(Group.id)
+    ).all())
+
+
+def active_member(ctx: Context, group: Group, user_id: str) -> Member | None:
+    return ctx.session.exec(
+        select(Member).where(Member.group_id == group.id, Member.user_id == user_id, Member.left_at == None)  # noqa: E711
+    ).first()
+
+
+def require_member(ctx: Context, group: Group, usage_of: str) -> Member:
+    member = active_member(ctx, group, ctx.caller.user_id)
+    if member is None:
+        raise refuse(
+            "You haven't joined this group as a therapist yet: run `/practice join` in its channel first.", usage_of
+        )
+    return member
+
+
+def require_coach(ctx: Context, group: Group, usage_of: str) -> None:
+    if group.coach_id != ctx.caller.user_id:
+        raise refuse(line("Only this group's coach (", Mention(group.coach_id), ") can do that."), usage_of)
+
+
+def user_zone(session: Session, team_id: str, user_id: str, fallback: str = "UTC") -> ZoneInfo:
+    person = session.get(Person, (team_id, user_id))
+    return zone(person.timezone if person else fallback)
+
+
+def today_for(ctx: Context, user_id: str) -> date:
+    return ctx.now.astimezone(user_zone(ctx.session, ctx.caller.team_id, user_id)).date()
+
+
+def thresholds(group: Group) -> Thresholds:
+    return Thresholds(group.ors_clinical_cutoff, group.ors_reliable_change, group.srs_alliance_concern)
+
+
+def week_start(ctx: Context, user_id: str) -> datetime:
+    """Monday 00:00 of the caller's current local week, in UTC."""
+    where = user_zone(ctx.session, ctx.caller.team_id, user_id)
+    local = ctx.now.astimezone(where)
+    monday = local.date() - timedelta(days=local.weekday())
+    return datetime.combine(monday, datetime.min.time(), tzinfo=where)
+
+
+def group_channel(group: Group) -> ChannelLink:
+    return ChannelLink(group.channel_id)
+
+
+def mention(user_id: str) -> Mention:
+    return Mention(user_id)
+
+
+
+def mark_answered(ctx: Context, delivery: Delivery, answer: str, redrawn: Message) -> list[tuple[MessageRef, Message]]:
+    """Record the answer on every message of the occurrence and redraw them without buttons."""
+    updates = []
+    for sent in occurrence_messages(ctx.session, delivery.key):
+        sent.answer = answer
+        ctx.session.add(sent)
+        if sent.message_channel and sent.message_ts:
+            updates.append((MessageRef(sent.message_channel, sent.message_ts), redrawn))
+    return updates
+
+
+def id_from(raw: str | None) -> int:
+    """An id from a button value or form context; -1, which matches nothing, if it is not one."""
+    return int(raw) if raw and raw.isdigit() else -1

@@ -1,0 +1,27 @@
+"""The coach's digest commands: preview it privately, or post it to the channel now."""
+
+from __future__ import annotations
+
+from bot import digest
+from bot.grammar import DigestRequest
+from bot.messages import ChannelLink, Message, line
+from bot.model import Delivery, DeliveryKind
+from bot.scheduling.outbox import schedule
+from bot.services.context import Context, Result, group_here, my_group, require_coach
+
+
+def digest_command(ctx: Context, command: DigestRequest) -> Result:
+    group = group_here(ctx) or my_group(ctx, "digest")
+    require_coach(ctx, group, "digest")
+    if not command.post:
+        return Result(reply=digest.render(digest.gather(ctx.session, group, ctx.now)))
+    # Posted by the dispatcher, like the weekly one, so both share pacing, retries and bookkeeping.
+    schedule(ctx.session, Delivery(
+        key=f"digest:{group.id}:now:{ctx.now.isoformat()}",
+        kind=DeliveryKind.DIGEST,
+        group_id=group.id,
+        subject_id=group.id,
+        due_at=ctx.now,
+    ))
+    return Result(reply=Message.text(line("Posting the digest to ", ChannelLink(group.channel_id), " now.")),
+                  dispatch_now=True)

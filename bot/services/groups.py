@@ -1,0 +1,99 @@
+"""Setting a group up, and therapists joining and leaving it."""
+
+from __future__ import annotations
+
+from bot.calendar import WorkingHours, zone
+from bot.grammar import Join, Leave, Setup
+from bot.messages import Bold, Message, line
+from bot.model import Group, Member, Person
+from bot.services.context import (
+    Context,
+    Result,
+    active_member,
+    group_channel,
+    group_here,
+    group_in_this_channel,
+    mention,
+    refuse,
+)
+from bot.scheduling.planner import replan
+from bot.values import WEEKDAYS
+from sqlmodel import select
+
+
+def setup(ctx: Context, command: Setup) -> Result:
+    if ctx.caller.channel_id is None or ctx.caller.in_direct_message:
+        raise refuse("Run `/practice setup` in the channel that will be the group's home, not in a direct message.", "setup")
+    if command.timezone is not None:
+        try:
+            zone(command.timezone)
+        except ValueError as error:
+            raise refuse(str(error), "setup") from None
+    group = group_here(ctx)
+    created = group is None
+    if group is None:
+        group = Group(
+            team_id=ctx.caller.team_id,
+            channel_id=ctx.caller.channel_id,
+            coach_id=ctx.caller.user_id,
+            timezone=_coach_zone(ctx),
+            created_at=ctx.now,
+            rhythm_from=ctx.now,
+        )
+    elif group.coach_id != ctx.caller.user_id:
+        raise refuse(line("This channel is already a group, and only its coach (", mention(group.coach_id), ") can change it."), "setup")
+    if command.timezone:
+        group.timezone = command.timezone
+    if command.digest:
+        group.digest_weekday, group.digest_time = command.digest.weekday, command.digest.at
+    if command.checkin:
+        group.checkin_weekday, group.checkin_time = command.checkin.weekday, command.checkin.at
+    ctx.session.add(group)
+    ctx.session.flush()
+    replan(ctx.session, group, ctx.now)
+    first = "This channel is now a supervision group, with you as its coach." if created else "Group settings updated."
+    return Result(reply=Message.text(first, *settings_lines(group), "Therapists join with `/practice join` here."))
+
+
+def settings_lines(group: Group) -> list:
+    hours = WorkingHours()
+    return [
+        line(Bold("Digest: "), f"{WEEKDAYS[group.digest_weekday].title()}s at {group.digest_time:%H:%M} ({group.timezone})"),
+        line(
+            Bold("Check-ins: "),
+            f"{WEEKDAYS[group.checkin_weekday].title()}s at {group.checkin_time:%H:%M}, each therapist's local time",
+        ),
+        line(Bold("Direct messages: "), f"weekdays {hours.start:%H:%M}–{hours.end:%H:%M} local time"),
+    ]
+
+
+def _coach_zone(ctx: Context) -> str:
+    person = ctx.session.get(Person, (ctx.caller.team_id, ctx.caller.user_id))
+    return person.timezone if person else "UTC"
+
+
+def join(ctx: Context, _command: Join) -> Result:
+    group = group_in_this_channel(ctx, "join")
+    if active_member(ctx, group, ctx.caller.user_id):
+        return Result(reply=Message.text(line("You're already in this group. See where you are with `/practice status`.")))
+    member = ctx.session.exec(
+        select(Member).where(Member.group_id == group.id, Member.user_id == ctx.caller.user_id)
+    ).first() or Member(group_id=group.id, user_id=ctx.caller.user_id)
+    member.joined_at, member.left_at = ctx.now, None
+    ctx.session.add(member)
+    return Result(
+        reply=Message.text(
+            line("Welcome to the group in ", group_channel(group), ". Your coach is ", mention(group.coach_id), "."),
+            "Next: set your learning objective, the one thing you're working on, with `/practice objective`.",
+        )
+    )
+
+
+def leave(ctx: Context, _command: Leave) -> Result:
+    group = group_in_this_channel(ctx, "leave")
+    member = active_member(ctx, group, ctx.caller.user_id)
+    if member is None:
+        raise refuse("You're not a member of this group, so there's nothing to leave.", "leave")
+    member.left_at = ctx.now
+    ctx.session.add(member)
+    return Result(reply=Message.text("You've left this group. I won't send you its check-ins or follow-ups any more."))

@@ -1,0 +1,170 @@
+"""Learning objectives: setting one, the objective form, and its review on its date."""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+
+from sqlmodel import select
+
+from bot import prompts, values
+from bot.calendar import at_local, next_allowed
+from bot.forms import FieldKind, Form, FormField, Values, check_fields
+from bot.grammar import SetObjective
+from bot.messages import Bold, Message, day_label, line
+from bot.model import Delivery, DeliveryKind, Group, Objective, ObjectiveStatus
+from bot.ports import MessageRef
+from bot.scheduling.outbox import schedule
+from bot.services.context import (
+    Context,
+    Result,
+    id_from,
+    mark_answered,
+    my_group,
+    refuse,
+    require_member,
+    today_for,
+    user_zone,
+)
+
+REVIEW_AFTER = timedelta(weeks=4)
+REVIEW_TIME = time(10, 0)
+FORM_KIND = "objective"
+PREVIOUS_CHOICES = (
+    ("refined", "Refined: this one replaces it"),
+    ("achieved", "Achieved"),
+    ("dropped", "Dropped"),
+)
+
+
+def active_objective(ctx: Context, group_id: int, user_id: str) -> Objective | None:
+    return ctx.session.exec(
+        select(Objective).where(
+            Objective.group_id == group_id, Objective.user_id == user_id, Objective.status == ObjectiveStatus.ACTIVE
+        )
+    ).first()
+
+
+def set_objective(ctx: Context, command: SetObjective) -> Result:
+    group = my_group(ctx, "objective")
+    require_member(ctx, group, "objective")
+    current = active_objective(ctx, group.id, ctx.caller.user_id)
+    if command.text is None:
+        return Result(form=objective_form(ctx, group, current, prefill=None))
+    review_on = today_for(ctx, ctx.caller.user_id) + REVIEW_AFTER
+    objective = _replace(ctx, group, current, ObjectiveStatus.REFINED, command.text, None, None, review_on)
+    lines = [line(Bold("Your learning objective: "), objective.text), f"I'll ask you to review it on {day_label(review_on)}."]
+    if current:
+        lines.append("Your previous objective is kept as refined. To add why it matters and how progress will show, use `/practice objective` with no text.")
+    return Result(reply=Message.text(*lines))
+
+
+def objective_form(ctx: Context, group: Group, current: Objective | None, prefill: Objective | None,
+                   delivery_id: int | None = None) -> Form:
+    default_review = today_for(ctx, ctx.caller.user_id) + REVIEW_AFTER
+    fields = [
+        FormField("objective", "Your learning objective", FieldKind.LONG_TEXT, initial=prefill and prefill.text,
+                  hint="The one thing you're working on, e.g. ‘ask for feedback on the alliance every session’.",
+                  max_length=values.TEXT_LIMITS["objective"]),
+        FormField("leverage", "Why it has leverage on client outcomes", FieldKind.LONG_TEXT, required=False,
+                  initial=prefill and prefill.leverage, max_length=values.TEXT_LIMITS["note"]),
+        FormField("evidence", "How progress will show", FieldKind.LONG_TEXT, required=False,
+                  initial=prefill and prefill.evidence, max_length=values.TEXT_LIMITS["note"]),
+        FormField("review_on", "Review date", FieldKind.DATE, initial=default_review.isoformat()),
+    ]
+    if current is not None:
+        fields.append(FormField("previous", "Your current objective becomes", FieldKind.CHOICE,
+                                initial="refined", choices=PREVIOUS_CHOICES))
+    context = {"group_id": str(group.id)}
+    if delivery_id is not None:
+        context["delivery_id"] = str(delivery_id)
+    return Form(FORM_KIND, "Learning objective", "Save", tuple(fields), context)
+
+
+def submit_objective_form(ctx: Context, context: dict[str, str], submitted: Values) -> Result:
+    group = ctx.session.get(Group, id_from(context.get("group_id")))
+    if group is None or group.team_id != ctx.caller.team_id:
+        raise refuse("That form no longer matches a group you're in.", "objective")
+    require_member(ctx, group, "objective")
+    current = active_objective(ctx, group.id, ctx.caller.user_id)
+    form = objective_form(ctx, group, current, None)
+    clean, errors = check_fields(form, submitted)
+    review_on = _review_date(ctx, clean.get("review_on"), errors)
+    if errors:
+        return Result(errors=errors)
+    previous = ObjectiveStatus(clean.get("previous") or "refined")
+    objective = _replace(ctx, group, current, previous, values.bounded_text(clean["objective"], "objective"),
+                         clean.get("leverage"), clean.get("evidence"), review_on)
+    result = Result(notice=Message.text(line(Bold("Your learning objective is set: "), objective.text),
+                                        f"I'll ask you to review it on {day_label(review_on)}."))
+    if "delivery_id" in context:
+        result.updates = _answer_review(ctx, context["delivery_id"], "refine",
+                                        f"✏️ Refined into: {objective.text}")
+    return result
+
+
+def _review_date(ctx: Context, raw: str | None, errors: dict[str, str]) -> date | None:
+    if raw is None or "review_on" in errors:
+        return None
+    review_on = date.fromisoformat(raw)
+    today = today_for(ctx, ctx.caller.user_id)
+    if not today < review_on <= today + timedelta(days=365):
+        errors["review_on"] = "Choose a date after today and within a year."
+    return review_on
+
+
+def _replace(ctx: Context, group: Group, current: Objective | None, previous: ObjectiveStatus, text: str,
+             leverage: str | None, evidence: str | None, review_on: date) -> Objective:
+    if current is not None:
+        current.status, current.closed_at = previous, ctx.now
+        ctx.session.add(current)
+        ctx.session.flush()  # the partial unique index allows one active objective
+    objective = Objective(group_id=group.id, user_id=ctx.caller.user_id, text=text, leverage=leverage,
+                          evidence=evidence, review_on=review_on, created_at=ctx.now)
+    ctx.session.add(objective)
+    ctx.session.flush()
+    schedule_review(ctx, group, objective)
+    return objective
+
+
+def schedule_review(ctx: Context, group: Group, objective: Objective) -> None:
+    where = user_zone(ctx.session, group.team_id, objective.user_id, group.timezone)
+    schedule(ctx.session, Delivery(
+        key=f"review:{objective.id}:{objective.review_on.isoformat()}",
+        kind=DeliveryKind.REVIEW,
+        group_id=group.id,
+        recipient_id=objective.user_id,
+        subject_id=objective.id,
+        due_at=next_allowed(at_local(objective.review_on, REVIEW_TIME, where), where),
+    ))
+
+
+def answer_review(ctx: Context, delivery_id: str, answer: str) -> Result:
+    delivery, objective = _own_review(ctx, delivery_id)
+    if delivery.answer is not None or objective.status is not ObjectiveStatus.ACTIVE:
+        return Result(reply=Message.text("You've already answered this review; your answer is recorded."))
+    group = ctx.session.get(Group, objective.group_id)
+    if answer == "refine":
+        return Result(form=objective_form(ctx, group, objective, prefill=objective, delivery_id=delivery.id))
+    if answer == "achieved":
+        objective.status, objective.closed_at = ObjectiveStatus.ACHIEVED, ctx.now
+        outcome = "🎉 Marked achieved. Set your next objective with `/practice objective`."
+    else:
+        objective.review_on = today_for(ctx, objective.user_id) + REVIEW_AFTER
+        schedule_review(ctx, group, objective)
+        outcome = f"💪 Keep working: I'll ask again on {day_label(objective.review_on)}."
+    ctx.session.add(objective)
+    return Result(updates=mark_answered(ctx, delivery, answer, prompts.review_answered(objective, outcome)))
+
+
+def _own_review(ctx: Context, raw_id: str | None) -> tuple[Delivery, Objective]:
+    delivery = ctx.session.get(Delivery, id_from(raw_id))
+    objective = delivery and delivery.kind is DeliveryKind.REVIEW and ctx.session.get(Objective, delivery.subject_id)
+    group = objective and ctx.session.get(Group, objective.group_id)
+    if not objective or delivery.recipient_id != ctx.caller.user_id or group.team_id != ctx.caller.team_id:
+        raise refuse("That review isn't yours to answer.", "objective")
+    return delivery, objective
+
+
+def _answer_review(ctx: Context, delivery_id: str, answer: str, outcome: str) -> list[tuple[MessageRef, Message]]:
+    delivery, objective = _own_review(ctx, delivery_id)
+    return mark_answered(ctx, delivery, answer, prompts.review_answered(objective, outcome))

@@ -1,0 +1,130 @@
+"""The `supervision-bot` command: serve, tick and db upgrade.
+
+This is the composition root: it reads settings and wires the core to a front-end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from datetime import datetime, timezone
+
+from bot.config import ConfigError, Settings, load_settings, require
+from bot.core import Core
+from bot.storage import make_engine, upgrade
+
+log = logging.getLogger("supervision-bot")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    arguments = parser.parse_args(argv)
+    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        settings = load_settings()
+        return arguments.run(arguments, settings)
+    except ConfigError as error:
+        print(f"supervision-bot: {error}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="supervision-bot", description="Deliberate practice for supervision groups.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the Slack bot (HTTP, or Socket Mode with --socket)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
+    serve.add_argument("--socket", action="store_true", help="connect by Socket Mode instead of serving HTTP")
+    serve.set_defaults(run=_serve)
+
+    tick = commands.add_parser("tick", help="one scheduling pass: send everything due, then exit")
+    tick.add_argument("--now", type=_instant, help="the instant to act as of, ISO 8601 with an offset (default: now)")
+    tick.set_defaults(run=_tick)
+
+    db = commands.add_parser("db", help="database maintenance")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+    db_commands.add_parser("upgrade", help="apply the database migrations").set_defaults(run=_db_upgrade)
+    return parser
+
+
+def _instant(raw: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{raw!r} is not an ISO 8601 time such as 2026-12-04T15:00:00Z") from None
+    if value.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"{raw!r} has no offset; add Z or +01:00")
+    return value.astimezone(timezone.utc)
+
+
+def _ready_engine(settings: Settings):
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    return engine
+
+
+def _core(settings: Settings, clock=None) -> Core:
+    from handlers.slack.app import slack_messenger
+
+    return Core(_ready_engine(settings), settings, slack_messenger(settings), clock or (lambda: datetime.now(timezone.utc)))
+
+
+def _serve(arguments, settings: Settings) -> int:
+    from handlers.slack.app import build_app
+
+    if arguments.socket:
+        require(settings, "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
+        core = _core(settings)
+        asyncio.run(_socket_mode(build_app(settings, core), core, settings))
+        return 0
+    require(settings, "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+    import uvicorn
+
+    from handlers.slack.server import Server
+
+    core = _core(settings)
+    uvicorn.run(Server(build_app(settings, core), core), host=arguments.host, port=arguments.port,
+                log_level="warning", lifespan="on")
+    return 0
+
+
+async def _socket_mode(app, core: Core, settings: Settings) -> None:
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+    from bot.scheduling.runner import start_timers
+
+    timers = start_timers(core.dispatcher)
+    try:
+        await AsyncSocketModeHandler(app, settings.slack_app_token).start_async()
+    finally:
+        timers.shutdown(wait=False)
+        await core.settled()
+
+
+def _tick(arguments, settings: Settings) -> int:
+    require(settings, "SLACK_BOT_TOKEN")
+    now = arguments.now or datetime.now(timezone.utc)
+    core = _core(settings, clock=lambda: now)
+    handled = asyncio.run(_one_pass(core))
+    print(f"tick at {now.isoformat()}: handled {handled} due deliveries")
+    return 0
+
+
+async def _one_pass(core: Core) -> int:
+    await core.dispatcher.take_back_expired()
+    await core.dispatcher.plan()
+    return await core.dispatcher.drain()
+
+
+def _db_upgrade(_arguments, settings: Settings) -> int:
+    _ready_engine(settings)
+    print("database is up to date")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

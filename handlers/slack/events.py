@@ -1,0 +1,18 @@
+"""Events: the App Home tab shows the user's own practice."""
+
+from __future__ import annotations
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.core import Core
+from handlers.slack import render
+from handlers.slack.context import caller_from
+
+
+def register(app: AsyncApp, core: Core) -> None:
+    @app.event("app_home_opened")
+    async def on_home_opened(event, context, client):
+        if event.get("tab", "home") != "home":
+            return
+        message = await core.home(caller_from(context))
+        await client.views_publish(user_id=event["user"], view={"type": "home", "blocks": render.message_parts(message)[0]})

@@ -1,0 +1,169 @@
+"""Core messages and forms in Block Kit, within Slack's limits."""
+
+from __future__ import annotations
+
+import json
+
+from bot.forms import FieldKind, Form, FormField, Values
+from bot.messages import Bold, ChannelLink, Line, Mention, Message, Section
+
+MAX_BLOCKS = 50
+MAX_SECTION_CHARS = 3000
+MAX_TITLE_CHARS = 24
+
+
+def escape(text: str) -> str:
+    """Show user text literally: no <!channel>, mentions or links can be smuggled in."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def mrkdwn(spans: Line) -> str:
+    out = []
+    for span in spans:
+        if isinstance(span, Mention):
+            out.append(f"<@{span.user_id}>")
+        elif isinstance(span, ChannelLink):
+            out.append(f"<#{span.channel_id}>")
+        elif isinstance(span, Bold):
+            out.append(_bold(span.text))
+        else:
+            out.append(escape(span))
+    return "".join(out)
+
+
+def _bold(text: str) -> str:
+    # Slack only bolds *text* whose asterisks touch the words, so spaces go outside.
+    core = text.strip()
+    if not core:
+        return text
+    leading = text[: len(text) - len(text.lstrip())]
+    trailing = text[len(text.rstrip()):]
+    return f"{leading}*{escape(core)}*{trailing}"
+
+
+def message_parts(message: Message) -> list[list[dict]]:
+    """The blocks of a message, split into parts of at most 50 blocks: the first part is
+    the message itself, the rest go in its thread."""
+    blocks = [block for section in message.sections for block in _section_blocks(section)]
+    if message.buttons:
+        blocks.append({"type": "actions", "elements": [_button(button) for button in message.buttons]})
+    parts = [blocks[start:start + MAX_BLOCKS] for start in range(0, len(blocks), MAX_BLOCKS)]
+    return parts or [[]]
+
+
+def fallback_text(message: Message) -> str:
+    return escape(message.summary)
+
+
+def _section_blocks(section: Section) -> list[dict]:
+    lines = ([f"*{escape(section.heading)}*"] if section.heading else []) + [mrkdwn(spans) for spans in section.lines]
+    chunks: list[str] = []
+    for text in lines:
+        text = text or " "
+        text = text if len(text) <= MAX_SECTION_CHARS else text[: MAX_SECTION_CHARS - 1] + "…"
+        if chunks and len(chunks[-1]) + 1 + len(text) <= MAX_SECTION_CHARS:
+            chunks[-1] += "\n" + text
+        else:
+            chunks.append(text)
+    return [{"type": "section", "text": {"type": "mrkdwn", "text": chunk}} for chunk in chunks]
+
+
+def _button(button) -> dict:
+    element = {
+        "type": "button",
+        "action_id": button.action,
+        "value": button.value,
+        "text": {"type": "plain_text", "text": button.label, "emoji": True},
+    }
+    if button.style:
+        element["style"] = button.style
+    return element
+
+
+def modal(form: Form) -> dict:
+    blocks = []
+    if form.intro:
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": escape(form.intro)}})
+    blocks += [_input(field) for field in form.fields]
+    return {
+        "type": "modal",
+        "callback_id": form.kind,
+        "title": _plain(form.title[:MAX_TITLE_CHARS]),
+        "submit": _plain(form.submit_label),
+        "close": _plain("Cancel"),
+        "private_metadata": json.dumps(form.context),
+        "blocks": blocks,
+    }
+
+
+def notice_modal(message: Message) -> dict:
+    return {"type": "modal", "title": _plain("Supervision bot"), "close": _plain("Close"),
+            "blocks": message_parts(message)[0]}
+
+
+def _plain(text: str) -> dict:
+    return {"type": "plain_text", "text": text, "emoji": True}
+
+
+def _input(field: FormField) -> dict:
+    block = {
+        "type": "input",
+        "block_id": field.name,
+        "label": _plain(field.label),
+        "optional": not field.required,
+        "element": _element(field),
+    }
+    if field.hint:
+        block["hint"] = _plain(field.hint)
+    return block
+
+
+def _element(field: FormField) -> dict:
+    element: dict = {"action_id": field.name}
+    if field.kind in (FieldKind.TEXT, FieldKind.LONG_TEXT):
+        element.update(type="plain_text_input", multiline=field.kind is FieldKind.LONG_TEXT)
+        if field.max_length:
+            element["max_length"] = field.max_length
+        if field.initial:
+            element["initial_value"] = field.initial
+    elif field.kind is FieldKind.NUMBER:
+        element.update(type="number_input", is_decimal_allowed=False)
+        if field.low is not None:
+            element.update(min_value=str(field.low), max_value=str(field.high))
+        if field.initial:
+            element["initial_value"] = field.initial
+    elif field.kind is FieldKind.DATE:
+        element["type"] = "datepicker"
+        if field.initial:
+            element["initial_date"] = field.initial
+    elif field.kind is FieldKind.CHOICE:
+        options = [{"text": _plain(label), "value": value} for value, label in field.choices]
+        element.update(type="static_select", options=options)
+        initial = next((option for option in options if option["value"] == field.initial), None)
+        if initial:
+            element["initial_option"] = initial
+    elif field.kind is FieldKind.USER:
+        element["type"] = "users_select"
+        if field.initial:
+            element["initial_user"] = field.initial
+    return element
+
+
+def submitted_values(view: dict) -> Values:
+    """A view submission's state, as the plain field values the core checks."""
+    values: Values = {}
+    for block_id, actions in view.get("state", {}).get("values", {}).items():
+        for state in actions.values():
+            values[block_id] = _state_value(state)
+    return values
+
+
+def _state_value(state: dict) -> str | None:
+    kind = state.get("type")
+    if kind == "datepicker":
+        return state.get("selected_date")
+    if kind == "static_select":
+        return (state.get("selected_option") or {}).get("value")
+    if kind == "users_select":
+        return state.get("selected_user")
+    return state.get("value")

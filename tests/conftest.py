@@ -1,0 +1,134 @@
+"""Shared fixtures: real databases (a SQLite file, and PostgreSQL when TEST_DATABASE_URL is
+set), the fake Slack Web API, and the bot itself as a real server process."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tests.fakes.slack_api import FakeSlack
+from tests.slack_driver import SIGNING_SECRET, SlackDriver
+
+BACKENDS = ["sqlite", "postgresql"]
+BOT_COMMAND = str(Path(sys.executable).with_name("supervision-bot"))  # the installed console script
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request, tmp_path):
+    """A fresh, empty database of each kind, dropped afterwards."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'bot.sqlite3'}"
+        return
+    admin_url = os.environ.get("TEST_DATABASE_URL")
+    if not admin_url:
+        pytest.skip("PostgreSQL tests need TEST_DATABASE_URL (CI always sets it)")
+    yield from _fresh_postgres_database(admin_url)
+
+
+def _fresh_postgres_database(admin_url: str):
+    import psycopg
+
+    name = f"sb_{uuid.uuid4().hex[:12]}"
+    plain = admin_url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(plain, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield plain.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with psycopg.connect(plain, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def fake_slack():
+    fake = FakeSlack().start()
+    yield fake
+    fake.stop()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def bot_environment(database_url: str, fake: FakeSlack) -> dict[str, str]:
+    environment = {key: value for key, value in os.environ.items() if not key.startswith(("SLACK_", "DATABASE_URL"))}
+    environment.update(
+        SLACK_BOT_TOKEN="xoxb-test-token",
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=fake.api_url,
+        DATABASE_URL=database_url,
+        PYTHONUNBUFFERED="1",
+    )
+    return environment
+
+
+class RunningBot:
+    """`supervision-bot serve` in its own process, and `tick` beside it."""
+
+    def __init__(self, database_url: str, fake: FakeSlack, workdir: Path):
+        self.environment = bot_environment(database_url, fake)
+        self.workdir = workdir
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = workdir / f"serve-{self.port}.log"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> RunningBot:
+        with open(self.log, "w") as log:
+            self.process = subprocess.Popen(
+                [BOT_COMMAND, "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+                env=self.environment, cwd=self.workdir, stdout=log, stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the bot exited early:\n{self.log.read_text()}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/healthz", timeout=1) as response:
+                    if response.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError(f"the bot did not become healthy:\n{self.log.read_text()}")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+    def tick(self, now: str) -> subprocess.CompletedProcess:
+        return run_cli(["tick", "--now", now], self.environment, self.workdir)
+
+    def output(self) -> str:
+        return self.log.read_text()
+
+
+def run_cli(arguments: list[str], environment: dict[str, str], workdir: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([BOT_COMMAND, *arguments], env=environment, cwd=workdir,
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture
+def bot(database_url, fake_slack, tmp_path):
+    running = RunningBot(database_url, fake_slack, tmp_path).start()
+    yield running
+    running.stop()
+    assert "Traceback" not in running.output(), running.output()
+
+
+@pytest.fixture
+def slack(bot, fake_slack) -> SlackDriver:
+    return SlackDriver(bot.url, fake_slack)

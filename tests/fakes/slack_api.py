@@ -1,0 +1,165 @@
+"""A fake Slack Web API on a loopback port, recording every call the bot makes.
+
+It answers the methods the bot uses as Slack documents them, and also serves the
+`response_url`s that slash commands and buttons carry.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlparse
+
+TEAM_ID = "T0FAKE"
+BOT_USER_ID = "UBOT"
+
+
+@dataclass
+class Call:
+    method: str
+    args: dict
+    at: float = field(default_factory=time.monotonic)
+
+
+@dataclass
+class Failure:
+    status: int
+    body: dict
+    headers: dict[str, str]
+
+
+class FakeSlack:
+    def __init__(self):
+        self.calls: list[Call] = []
+        self.timezones: dict[str, str] = {}
+        self.failures: dict[str, list[Failure]] = {}
+        self._lock = threading.Lock()
+        self._ts = itertools.count(1)
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.url}/api/"
+
+    def start(self) -> FakeSlack:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def add_user(self, user_id: str, tz: str) -> str:
+        self.timezones[user_id] = tz
+        return user_id
+
+    def fail_next(self, method: str, status: int = 200, error: str | None = None, headers: dict | None = None) -> None:
+        body = {"ok": False, "error": error or "internal_error"}
+        self.failures.setdefault(method, []).append(Failure(status, body, headers or {}))
+
+    def calls_to(self, method: str, **matching) -> list[Call]:
+        with self._lock:
+            return [c for c in self.calls if c.method == method and all(c.args.get(k) == v for k, v in matching.items())]
+
+    def wait_for(self, method: str, count: int = 1, timeout: float = 10.0, **matching) -> list[Call]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = self.calls_to(method, **matching)
+            if len(found) >= count:
+                return found
+            time.sleep(0.02)
+        raise AssertionError(f"expected {count} call(s) to {method} {matching}, got {len(self.calls_to(method, **matching))}")
+
+    def response_url(self, name: str) -> str:
+        return f"{self.url}/response/{name}"
+
+    def _record(self, method: str, args: dict) -> None:
+        with self._lock:
+            self.calls.append(Call(method, args))
+
+    def _answer(self, method: str, args: dict) -> tuple[int, dict, dict]:
+        queued = self.failures.get(method)
+        if queued:
+            failure = queued.pop(0)
+            return failure.status, failure.body, failure.headers
+        return 200, self._result(method, args), {}
+
+    def _result(self, method: str, args: dict) -> dict:
+        if method == "auth.test":
+            return {"ok": True, "team_id": TEAM_ID, "user_id": BOT_USER_ID, "bot_id": "BFAKE", "url": "https://fake.slack/"}
+        if method == "users.info":
+            user = args.get("user")
+            if user not in self.timezones:
+                return {"ok": False, "error": "user_not_found"}
+            return {"ok": True, "user": {"id": user, "tz": self.timezones[user], "team_id": TEAM_ID}}
+        if method == "chat.postMessage":
+            channel = args.get("channel", "")
+            if channel.startswith("U"):
+                channel = "D" + channel[1:]
+            ts = f"{1_700_000_000 + next(self._ts)}.000100"
+            return {"ok": True, "channel": channel, "ts": ts, "message": {"ts": ts, "text": args.get("text")}}
+        if method == "chat.update":
+            return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts")}
+        if method == "chat.postEphemeral":
+            return {"ok": True, "message_ts": f"{1_700_000_000 + next(self._ts)}.000200"}
+        if method in ("views.open", "views.publish", "views.update"):
+            return {"ok": True, "view": {"id": f"V{next(self._ts)}"}}
+        return {"ok": False, "error": "unknown_method"}
+
+    def _handler(self):
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802
+                self._serve()
+
+            def do_GET(self):  # noqa: N802
+                self._serve()
+
+            def _serve(self):
+                url = urlparse(self.path)
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length).decode() if length else ""
+                args = {k: v[0] for k, v in parse_qs(url.query).items()}
+                if raw:
+                    if "json" in (self.headers.get("Content-Type") or ""):
+                        args.update(json.loads(raw))
+                    else:
+                        args.update({k: v[0] for k, v in parse_qs(raw).items()})
+                for key in ("blocks", "view"):
+                    if isinstance(args.get(key), str):
+                        args[key] = json.loads(args[key])
+                if url.path.startswith("/response/"):
+                    fake._record("response_url", {"name": url.path.removeprefix("/response/"), **args})
+                    self._send(200, {"ok": True}, {})
+                    return
+                method = url.path.removeprefix("/api/")
+                args["token"] = (self.headers.get("Authorization") or "").removeprefix("Bearer ")
+                fake._record(method, args)
+                self._send(*fake._answer(method, args))
+
+            def _send(self, status: int, body: dict, headers: dict):
+                payload = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def log_message(self, *args):
+                pass
+
+        return Handler

@@ -1,0 +1,152 @@
+"""Plays Slack's side of the conversation with a running bot: signed HTTP requests
+carrying slash commands, button clicks and view submissions, shaped as Slack sends them."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from slack_sdk.signature import SignatureVerifier
+
+from tests.fakes.slack_api import TEAM_ID, FakeSlack
+
+SIGNING_SECRET = "test-signing-secret"
+_ids = itertools.count(1)
+
+
+@dataclass
+class HttpReply:
+    status: int
+    body: str
+    seconds: float
+
+    def json(self) -> dict:
+        return json.loads(self.body) if self.body else {}
+
+
+class SlackDriver:
+    def __init__(self, bot_url: str, fake: FakeSlack, team_id: str = TEAM_ID):
+        self.bot_url = bot_url
+        self.fake = fake
+        self.team_id = team_id
+        self.verifier = SignatureVerifier(SIGNING_SECRET)
+
+    def post(self, body: str, content_type: str = "application/x-www-form-urlencoded", *,
+             timestamp: int | None = None, secret: str | None = None) -> HttpReply:
+        timestamp = int(time.time()) if timestamp is None else timestamp
+        signer = SignatureVerifier(secret) if secret else self.verifier
+        headers = {
+            "Content-Type": content_type,
+            "X-Slack-Request-Timestamp": str(timestamp),
+            "X-Slack-Signature": signer.generate_signature(timestamp=str(timestamp), body=body),
+        }
+        request = urllib.request.Request(f"{self.bot_url}/slack/events", data=body.encode(), headers=headers, method="POST")
+        started = time.monotonic()
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return HttpReply(response.status, response.read().decode(), time.monotonic() - started)
+        except urllib.error.HTTPError as error:
+            return HttpReply(error.code, error.read().decode(), time.monotonic() - started)
+
+    def command(self, user: str, channel: str, text: str, channel_name: str = "supervision") -> tuple[HttpReply, str]:
+        """Run `/practice text`; returns the HTTP reply and the name of its response_url."""
+        name = f"cmd{next(_ids)}"
+        body = urlencode({
+            "token": "unused", "team_id": self.team_id, "team_domain": "fake", "channel_id": channel,
+            "channel_name": "directmessage" if channel.startswith("D") else channel_name, "user_id": user,
+            "user_name": user.lower(), "command": "/practice", "text": text, "api_app_id": "AFAKE",
+            "response_url": self.fake.response_url(name), "trigger_id": f"trigger-{name}",
+        })
+        return self.post(body), name
+
+    def replies(self, name: str, count: int = 1) -> list[dict]:
+        """What the bot sent back through a request's response_url."""
+        return [call.args for call in self.fake.wait_for("response_url", count, name=name)]
+
+    def reply_text(self, name: str) -> str:
+        return blocks_text(self.replies(name)[0]["blocks"])
+
+    def say(self, user: str, channel: str, text: str) -> str:
+        """A slash command whose reply is awaited; its visible text."""
+        http, name = self.command(user, channel, text)
+        assert http.status == 200, http
+        return self.reply_text(name)
+
+    def click(self, user: str, message_call_args: dict, action_id: str, channel: str | None = None) -> tuple[HttpReply, str]:
+        """Click the button `action_id` on a message the bot posted (the args of its chat.postMessage)."""
+        button = find_button(message_call_args["blocks"], action_id)
+        name = f"click{next(_ids)}"
+        channel = channel or message_call_args.get("channel_resolved") or message_call_args["channel"]
+        payload = {
+            "type": "block_actions", "team": {"id": self.team_id, "domain": "fake"},
+            "user": {"id": user, "team_id": self.team_id}, "api_app_id": "AFAKE",
+            "container": {"type": "message", "channel_id": channel, "message_ts": "1.0"},
+            "channel": {"id": channel}, "trigger_id": f"trigger-{name}",
+            "response_url": self.fake.response_url(name),
+            "message": {"type": "message", "ts": "1.0", "blocks": message_call_args["blocks"]},
+            "actions": [{"type": "button", "action_id": action_id, "block_id": "b", "value": button["value"],
+                         "action_ts": str(time.time())}],
+        }
+        return self.post(urlencode({"payload": json.dumps(payload)})), name
+
+    def submit(self, user: str, view: dict, values: dict[str, dict]) -> HttpReply:
+        """Submit a modal the bot opened (its `view`), with `values` as Slack's view state."""
+        payload = {
+            "type": "view_submission", "team": {"id": self.team_id, "domain": "fake"},
+            "user": {"id": user, "team_id": self.team_id}, "api_app_id": "AFAKE", "trigger_id": "t",
+            "view": {**view, "id": "VFAKE", "team_id": self.team_id, "state": {"values": values}},
+        }
+        return self.post(urlencode({"payload": json.dumps(payload)}))
+
+
+def find_button(blocks: list[dict], action_id: str) -> dict:
+    for block in blocks:
+        for element in block.get("elements", []):
+            if element.get("action_id") == action_id:
+                return element
+    raise AssertionError(f"no button {action_id!r} in {blocks}")
+
+
+def buttons(blocks: list[dict]) -> list[str]:
+    return [e["action_id"] for b in blocks if b["type"] == "actions" for e in b["elements"]]
+
+
+def blocks_text(blocks: list[dict]) -> str:
+    texts = []
+    for block in blocks:
+        if "text" in block and isinstance(block["text"], dict):
+            texts.append(block["text"]["text"])
+        for element in block.get("elements", []):
+            if isinstance(element.get("text"), dict):
+                texts.append(element["text"]["text"])
+    return "\n".join(texts)
+
+
+def text_input(value: str | None) -> dict:
+    return {"type": "plain_text_input", "value": value}
+
+
+def number_input(value: int | None) -> dict:
+    return {"type": "number_input", "value": None if value is None else str(value)}
+
+
+def select(value: str) -> dict:
+    return {"type": "static_select", "selected_option": {"value": value}}
+
+
+def date_input(value: str) -> dict:
+    return {"type": "datepicker", "selected_date": value}
+
+
+def user_input(user: str) -> dict:
+    return {"type": "users_select", "selected_user": user}
+
+
+def state(**fields: dict) -> dict[str, dict]:
+    """View state values: each block holds one action named like the block."""
+    return {name: {name: value} for name, value in fields.items()}
