@@ -1,0 +1,163 @@
+"""Unit tests for the small values users type: client codes, scores, durations, times, text."""
+
+from __future__ import annotations
+
+from datetime import time
+
+import pytest
+
+from bot import values
+from bot.values import InvalidValue
+
+
+# Client codes: privacy first, so names are refused.
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("C12", "C12"), ("K-7", "K-7"), ("ABC", "ABC"), ("c12", "C12"), ("k-7", "K-7"), ("7", "7"),
+     ("a", "A"), ("ABCDEFGHIJKL", "ABCDEFGHIJKL"), ("123456789012", "123456789012")],
+)
+def test_client_code_accepts_letters_digits_dashes_and_upper_cases_them(raw, expected):
+    assert values.client_code(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["John", "smith", "Mary", "ab", "McDonald"])
+def test_client_code_refuses_a_name_like_word(raw):
+    with pytest.raises(InvalidValue, match="looks like a name"):
+        values.client_code(raw)
+
+
+@pytest.mark.parametrize("raw", ["ABCDEFGHIJKLM", "C_12", "C.12", "C 12", "", "C12!", "Zoë"])
+def test_client_code_refuses_wrong_characters_or_length(raw):
+    with pytest.raises(InvalidValue, match="is not a client code") as caught:
+        values.client_code(raw)
+    assert "1–12 letters, digits or dashes" in str(caught.value)
+
+
+def test_client_code_of_thirteen_characters_is_refused_but_twelve_accepted():
+    assert values.client_code("X" * 12) == "X" * 12
+    with pytest.raises(InvalidValue):
+        values.client_code("X" * 13)
+
+
+# Scores: whole numbers 0 to 40.
+
+@pytest.mark.parametrize(("raw", "expected"), [("0", 0), ("40", 40), ("17", 17), ("07", 7)])
+def test_score_accepts_whole_numbers_from_0_to_40(raw, expected):
+    assert values.score(raw) == expected
+
+
+def test_score_above_40_is_out_of_range():
+    with pytest.raises(InvalidValue, match=r"from 0 to 40; 41 is out of range"):
+        values.score("41", "ors")
+
+
+@pytest.mark.parametrize("raw", ["-1", "3.5", "x", "", "100", "4O"])
+def test_score_that_is_not_a_whole_number_is_refused(raw):
+    with pytest.raises(InvalidValue, match="must be a whole number from 0 to 40"):
+        values.score(raw, "srs")
+
+
+def test_score_message_names_the_measure_in_upper_case():
+    with pytest.raises(InvalidValue, match="The SRS score"):
+        values.score("x", "srs")
+
+
+# Durations: days or weeks, 1 to 365 days.
+
+@pytest.mark.parametrize(
+    ("raw", "days"),
+    [("10d", 10), ("2w", 14), ("1d", 1), ("365d", 365), ("52w", 364), ("2W", 14), ("3D", 3)],
+)
+def test_duration_in_days_or_weeks(raw, days):
+    assert values.duration_days(raw) == days
+
+
+@pytest.mark.parametrize("raw", ["10", "d", "2 w", "2m", "1.5w", "-3d", "1000d", "w2", ""])
+def test_duration_in_a_wrong_form_is_refused(raw):
+    with pytest.raises(InvalidValue, match="is not a duration"):
+        values.duration_days(raw)
+
+
+@pytest.mark.parametrize("raw", ["0d", "0w", "366d", "53w"])
+def test_duration_outside_one_to_365_days_is_refused(raw):
+    with pytest.raises(InvalidValue, match="must be 1 to 365 days away"):
+        values.duration_days(raw)
+
+
+# Weekdays: full names or prefixes of at least three letters.
+
+@pytest.mark.parametrize(
+    ("raw", "index"),
+    [("monday", 0), ("Mon", 0), ("tue", 1), ("wednesday", 2), ("thu", 3), ("THURS", 3), ("fri", 4),
+     ("sat", 5), ("sun", 6), ("Sunday", 6)],
+)
+def test_weekday_by_name_or_three_letter_prefix(raw, index):
+    assert values.weekday(raw) == index
+
+
+@pytest.mark.parametrize("raw", ["mo", "t", "", "mondays", "funday", "1", "week"])
+def test_weekday_that_is_not_a_day_is_refused(raw):
+    with pytest.raises(InvalidValue, match="is not a weekday"):
+        values.weekday(raw)
+
+
+# Times of day: 24-hour HH:MM.
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("15:00", time(15, 0)), ("9:30", time(9, 30)), ("09:05", time(9, 5)), ("00:00", time(0, 0)),
+     ("23:59", time(23, 59))],
+)
+def test_clock_time_in_24_hour_form(raw, expected):
+    assert values.clock_time(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["24:00", "12:60", "9", "9:5", "3pm", "12.30", "", "123:00"])
+def test_clock_time_in_a_wrong_form_is_refused(raw):
+    with pytest.raises(InvalidValue, match="is not a time of day"):
+        values.clock_time(raw)
+
+
+# Bounded text.
+
+@pytest.mark.parametrize(("what", "limit"), [("objective", 300), ("advice", 500), ("activity", 200)])
+def test_bounded_text_accepts_up_to_the_limit(what, limit):
+    assert values.bounded_text("x" * limit, what) == "x" * limit
+
+
+@pytest.mark.parametrize(("what", "limit"), [("objective", 300), ("advice", 500), ("activity", 200)])
+def test_bounded_text_over_the_limit_names_the_limit(what, limit):
+    with pytest.raises(InvalidValue, match=f"The {what} is {limit + 1} characters long; keep it to {limit}"):
+        values.bounded_text("x" * (limit + 1), what)
+
+
+def test_bounded_text_collapses_whitespace():
+    assert values.bounded_text("  be   more\tcurious \n", "objective") == "be more curious"
+
+
+def test_bounded_text_counts_length_after_collapsing_whitespace():
+    assert values.bounded_text("a" + " " * 400 + "b", "objective") == "a b"
+
+
+@pytest.mark.parametrize("raw", ["", "   ", "\n\t"])
+def test_bounded_text_that_is_empty_is_refused(raw):
+    with pytest.raises(InvalidValue, match="The advice is empty"):
+        values.bounded_text(raw, "advice")
+
+
+# Whole numbers within bounds.
+
+@pytest.mark.parametrize(("raw", "expected"), [("1", 1), ("600", 600), ("30", 30), ("030", 30)])
+def test_whole_number_within_bounds(raw, expected):
+    assert values.whole_number(raw, "number of minutes", 1, 600) == expected
+
+
+@pytest.mark.parametrize("raw", ["0", "601", "-5", "2.5", "ten", "", "1234567"])
+def test_whole_number_outside_bounds_or_malformed_is_refused(raw):
+    with pytest.raises(InvalidValue, match="The number of minutes must be a whole number from 1 to 600"):
+        values.whole_number(raw, "number of minutes", 1, 600)
+
+
+def test_invalid_value_is_a_value_error():
+    assert issubclass(InvalidValue, ValueError)
