@@ -167,6 +167,8 @@ def _setup(command: _Words) -> Setup:
     words = command.words
     while words:
         option = words[0].lower()
+        if option in ("digest", "checkin", "tz") and option.replace("tz", "timezone") in options:
+            raise command.fail(f"“{option}” is given twice.")
         if option in ("digest", "checkin") and len(words) >= 3:
             options[option] = WeeklyTime(command.checked(values.weekday, words[1]), command.checked(values.clock_time, words[2]))
             words = words[3:]
@@ -198,7 +200,7 @@ def _advice(command: _Words) -> GiveAdvice | OpenAdviceForm:
         "ors": ("baseline_ors", lambda raw: values.score(raw, "ors")),
         "in": ("follow_up_days", values.duration_days),
     }
-    while len(words) >= 3 and _is_trailing_option(words[-2], words[-1]):
+    while len(words) >= 2 and _is_trailing_option(words[-2], words[-1]):
         key, parse_value = trailing[words[-2].lower()]
         if key in options:
             raise command.fail(f"“{words[-2]}” is given twice.")
@@ -212,8 +214,9 @@ def _advice(command: _Words) -> GiveAdvice | OpenAdviceForm:
 
 def _is_trailing_option(keyword: str, value: str) -> bool:
     # "… reflect more in session" ends in ordinary words, while "… in 2w" sets the follow-up.
+    # Any word after "client" is read as a code, so that a name there is refused, not stored.
     keyword = keyword.lower()
-    return keyword in ("client", "ors") or (keyword == "in" and value[:1].isdigit())
+    return keyword == "client" or (keyword in ("in", "ors") and value[:1] in "-0123456789")
 
 
 def _outcome(command: _Words) -> RecordOutcome:

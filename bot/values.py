@@ -7,7 +7,7 @@ from datetime import time
 
 MAX_SCORE = 40
 CLIENT_CODE = re.compile(r"[A-Za-z0-9-]{1,12}")
-NAME_LIKE = re.compile(r"[A-Za-z]*[a-z][A-Za-z]*")  # letters only, with lower case: "John", "smith"
+MAX_LETTERS_ONLY = 3  # "ABC" can be a code; "JOHN" or "Mary-Jane" is a name
 DURATION = re.compile(r"(\d{1,3})([dw])")
 CLOCK_TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -22,11 +22,12 @@ class InvalidValue(ValueError):
 
 def client_code(raw: str) -> str:
     code = raw.strip()
-    if not CLIENT_CODE.fullmatch(code):
+    if not CLIENT_CODE.fullmatch(code) or not any(character.isalnum() for character in code):
         raise InvalidValue(
             f"“{raw}” is not a client code. A client code is 1–12 letters, digits or dashes that you choose, like C12 or K-7."
         )
-    if len(code) > 1 and NAME_LIKE.fullmatch(code):
+    letters = code.replace("-", "")
+    if letters.isalpha() and (len(letters) > MAX_LETTERS_ONLY or (len(letters) > 1 and not letters.isupper())):
         raise InvalidValue(
             f"“{code}” looks like a name. Never use a client's name here: use a code you choose, like C12 or K-7."
         )

@@ -4,24 +4,12 @@ a digest that shows the reliable improvement → a second tick that sends nothin
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, timedelta
 
+from tests.e2e.steps import dms_with, weekday_at
 from tests.slack_driver import blocks_text, buttons, date_input, number_input, state, text_input
 
 COACH, ALICE, CHANNEL = "UCOACH", "UALICE", "CGROUP1"
-
-
-def weekday_at(days_ahead: int, hour_utc: int) -> str:
-    """An instant `days_ahead` days from now (moved to a weekday) at `hour_utc`:00 UTC."""
-    day = date.today() + timedelta(days=days_ahead)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return datetime.combine(day, time(hour_utc), tzinfo=timezone.utc).isoformat()
-
-
-def follow_up_messages(fake, user):
-    return [c.args for c in fake.calls_to("chat.postMessage", channel=user)
-            if "follow_up:applied" in buttons(c.args.get("blocks", []))]
 
 
 def test_the_whole_loop(bot, slack, fake_slack):
@@ -52,12 +40,12 @@ def test_the_whole_loop(bot, slack, fake_slack):
 
     # Not due yet: nothing goes out.
     assert bot.tick(weekday_at(10, 15)).returncode == 0
-    assert follow_up_messages(fake_slack, ALICE) == []
+    assert dms_with(fake_slack, ALICE, "follow_up:applied") == []
 
     due = weekday_at(17, 15)  # 10:00 or 11:00 in New York, after the due time
     ticked = bot.tick(due)
     assert ticked.returncode == 0, ticked.stderr
-    [dm] = follow_up_messages(fake_slack, ALICE)
+    [dm] = dms_with(fake_slack, ALICE, "follow_up:applied")
     assert buttons(dm["blocks"]) == ["follow_up:applied", "follow_up:partly", "follow_up:not_yet",
                                      "follow_up:no_longer_relevant"]
     assert "Name the rupture out loud" in blocks_text(dm["blocks"]) and "C12" in blocks_text(dm["blocks"])

@@ -1,0 +1,39 @@
+"""Steps end-to-end tests share: a group, instants to tick at, finding direct messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+
+from tests.slack_driver import SlackDriver, buttons
+
+
+@dataclass
+class Group:
+    slack: SlackDriver
+    channel: str
+    coach: str
+    therapists: list[str]
+
+    def say(self, user: str, text: str) -> str:
+        return self.slack.say(user, self.channel, text)
+
+
+def weekday_at(days_ahead: int, hour_utc: int, minute: int = 0) -> str:
+    """An instant `days_ahead` days from today (moved on to a weekday) at hour_utc:minute UTC."""
+    day = date.today() + timedelta(days=days_ahead)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return datetime.combine(day, time(hour_utc, minute), tzinfo=timezone.utc).isoformat()
+
+
+def next_weekday(weekday: int, hour_utc: int, weeks_ahead: int = 1) -> datetime:
+    """`weekday` (Monday 0) at hour_utc:00 UTC, at least `weeks_ahead` weeks from today."""
+    day = date.today() + timedelta(weeks=weeks_ahead)
+    day += timedelta(days=(weekday - day.weekday()) % 7)
+    return datetime.combine(day, time(hour_utc), tzinfo=timezone.utc)
+
+
+def dms_with(fake, user: str, action: str) -> list[dict]:
+    """The direct messages to `user` that carry the button `action`."""
+    return [c.args for c in fake.calls_to("chat.postMessage", channel=user) if action in buttons(c.args.get("blocks", []))]

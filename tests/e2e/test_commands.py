@@ -1,0 +1,195 @@
+"""Each `/practice` subcommand over signed HTTP, with the replies a user sees."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from tests.slack_driver import blocks_text, date_input, number_input, state, text_input, user_input
+
+ALICE, BOB, COACH = "UALICE", "UBOB", "UCOACH"
+
+
+def test_help_for_empty_text_and_help(group):
+    for text in ("", "help"):
+        reply = group.say(ALICE, text)
+        assert "/practice advice @therapist" in reply and "/practice digest preview|post" in reply
+
+
+def test_unknown_subcommand_names_it_and_shows_help(group):
+    reply = group.say(ALICE, "frobnicate now")
+    assert "I don't know the subcommand “frobnicate”" in reply
+    assert "/practice log &lt;minutes&gt; &lt;activity&gt;" in reply
+
+
+def test_command_is_acked_empty_and_answered_by_response_url(group):
+    http, name = group.slack.command(ALICE, group.channel, "status")
+    assert http.status == 200 and http.body == ""
+    [reply] = group.slack.replies(name)
+    assert reply["response_type"] == "ephemeral"
+
+
+def test_setup_with_options_and_update_by_the_coach(group):
+    reply = group.say(COACH, "setup digest thu 16:30 checkin tue 09:15 tz America/Chicago")
+    assert "Group settings updated" in reply
+    assert "Thursdays at 16:30 (America/Chicago)" in reply and "Tuesdays at 09:15" in reply
+
+
+def test_setup_defaults_to_friday_afternoon_in_the_coachs_zone(slack, fake_slack):
+    fake_slack.add_user("UNEWCOACH", "Asia/Tokyo")
+    reply = slack.say("UNEWCOACH", "CNEW", "setup")
+    assert "Fridays at 15:00 (Asia/Tokyo)" in reply and "Mondays at 10:00" in reply
+
+
+def test_only_the_coach_may_change_setup(group):
+    reply = group.say(ALICE, "setup digest mon 10:00")
+    assert "only its coach (<@UCOACH>) can change it" in reply
+    assert "Usage:" in reply and "/practice setup" in reply
+
+
+def test_setup_refuses_bad_zone_and_time(group):
+    assert "not an IANA time zone" in group.say(COACH, "setup tz Mars/Olympus")
+    assert "not a time of day" in group.say(COACH, "setup digest fri 25:00")
+    assert "not a weekday" in group.say(COACH, "setup digest someday 10:00")
+
+
+def test_setup_in_a_direct_message_is_refused(slack, fake_slack):
+    fake_slack.add_user("UCOACH2", "Europe/Berlin")
+    assert "not in a direct message" in slack.say("UCOACH2", "DCOACH2", "setup")
+
+
+def test_join_and_leave(group):
+    assert "already in this group" in group.say(ALICE, "join")
+    assert "You've left this group" in group.say(ALICE, "leave")
+    assert "not a member of this group" in group.say(ALICE, "leave")
+    assert "Welcome" in group.say(ALICE, "join")
+
+
+def test_join_outside_a_group_channel_is_refused(group):
+    reply = group.slack.say(ALICE, "CRANDOM", "join")
+    assert "isn't a supervision group" in reply and "/practice join" in reply
+
+
+def test_objective_with_text_and_replacing_it_keeps_history(group):
+    first = group.say(ALICE, "objective Ask for feedback at the end of every session")
+    assert "Your learning objective:" in first and "Ask for feedback" in first
+    second = group.say(ALICE, "objective Slow down when the client goes quiet")
+    assert "previous objective is kept as refined" in second
+    assert "Slow down when the client goes quiet" in group.say(ALICE, "status")
+
+
+def test_objective_before_joining_is_refused(group, fake_slack):
+    fake_slack.add_user("UCAROL", "Europe/Paris")
+    reply = group.say("UCAROL", "objective Something")
+    assert "haven't joined this group" in reply
+
+
+def test_objective_form_checks_the_review_date(group, fake_slack):
+    group.slack.command(ALICE, group.channel, "objective")
+    view = fake_slack.wait_for("views.open")[0].args["view"]
+    assert [b["block_id"] for b in view["blocks"]] == ["objective", "leverage", "evidence", "review_on"]
+    past = (date.today() - timedelta(days=3)).isoformat()
+    http = group.slack.submit(ALICE, view, state(objective=text_input("Hold silences"), leverage=text_input(None),
+                                                 evidence=text_input(None), review_on=date_input(past)))
+    assert http.status == 200
+    assert http.json() == {"response_action": "errors", "errors": {"review_on": "Choose a date after today and within a year."}}
+    assert "none yet" in group.say(ALICE, "status")  # nothing half-written
+
+
+def test_objective_form_asks_what_became_of_the_current_one(group, fake_slack):
+    group.say(ALICE, "objective Hold silences")
+    group.slack.command(ALICE, group.channel, "objective")
+    view = fake_slack.wait_for("views.open")[0].args["view"]
+    assert view["blocks"][-1]["block_id"] == "previous"
+    review_on = (date.today() + timedelta(days=20)).isoformat()
+    http = group.slack.submit(ALICE, view, state(
+        objective=text_input("Invite feedback on the alliance"), leverage=text_input("Alliance predicts outcome"),
+        evidence=text_input(None), review_on=date_input(review_on),
+        previous={"type": "static_select", "selected_option": {"value": "achieved"}},
+    ))
+    assert http.status == 200 and http.body == ""
+    assert "Invite feedback on the alliance" in group.say(ALICE, "status")
+
+
+def test_advice_from_the_coach_and_to_oneself(group):
+    reply = group.say(COACH, "advice <@UALICE|alice> Try a session rating scale client K-7 in 2w")
+    assert "Advice recorded for <@UALICE> about client K-7." in reply and "I'll ask them on" in reply
+    reply = group.say(BOB, "advice <@UBOB|bob> Reflect before advising")
+    assert "I'll ask you on" in reply
+    status = group.say(ALICE, "status")
+    assert "Open follow-ups: *1" in status.replace("* ", "*") or "Open follow-ups:* 1" in status
+    assert "Try a session rating scale (K-7)" in status
+
+
+def test_advice_uses_the_latest_ors_as_baseline(group):
+    group.say(ALICE, "outcome C3 ors 17")
+    reply = group.say(COACH, "advice <@UALICE> Explore the goal client C3")
+    assert "baseline ORS 17" in reply
+
+
+def test_advice_refusals(group, fake_slack):
+    fake_slack.add_user("UOUTSIDER", "Europe/Paris")
+    assert "Only the coach can record advice for someone else" in group.say(ALICE, "advice <@UBOB> Try this")
+    assert "isn't a therapist in this group" in group.say(COACH, "advice <@UOUTSIDER> Try this")
+    assert "can't find that user" in group.say(COACH, "advice <@UNOBODY> Try this")
+    assert "looks like a name" in group.say(COACH, "advice <@UALICE> Try this client John")
+    assert "needs the client code" in group.say(COACH, "advice <@UALICE> Try this ors 20")
+    assert "out of range" in group.say(COACH, "advice <@UALICE> Try this client C1 ors 44")
+    assert "Start with the therapist" in group.say(COACH, "advice alice Try this")
+    assert "Open follow-ups:* none" in group.say(ALICE, "status")
+
+
+def test_advice_form(group, fake_slack):
+    group.slack.command(COACH, group.channel, "advice")
+    view = fake_slack.wait_for("views.open")[0].args["view"]
+    assert view["callback_id"] == "advice"
+    assert view["blocks"][0]["element"]["type"] == "users_select"
+    bad = group.slack.submit(COACH, view, state(therapist=user_input(ALICE), advice=text_input("Go slower"),
+                                                client=text_input("Maria"), ors=number_input(None), days=number_input(7)))
+    assert bad.json()["errors"] == {"client": "“Maria” looks like a name. Never use a client's name here: use a code you choose, like C12 or K-7."}
+    good = group.slack.submit(COACH, view, state(therapist=user_input(ALICE), advice=text_input("Go slower"),
+                                                 client=text_input("m-4"), ors=number_input(15), days=number_input(7)))
+    assert good.status == 200 and good.body == ""
+    notice = fake_slack.wait_for("chat.postMessage", channel=COACH)[0].args
+    assert "Advice recorded for <@UALICE> about client M-4 (baseline ORS 15)." in blocks_text(notice["blocks"])
+
+
+def test_outcome(group):
+    assert "Recorded ORS 22 for C12." in group.say(ALICE, "outcome c12 ors 22")
+    assert "below 36" in group.say(ALICE, "outcome C12 srs 31")
+    assert "below 36" not in group.say(ALICE, "outcome C12 srs 38")
+    assert "from 0 to 40" in group.say(ALICE, "outcome C12 ors 41")
+    assert "must be ors or srs" in group.say(ALICE, "outcome C12 phq 9")
+    assert "looks like a name" in group.say(ALICE, "outcome Peter ors 20")
+
+
+def test_outcome_shows_movement_since_the_advice(group):
+    group.say(COACH, "advice <@UALICE> Name the pattern client C9 ors 16")
+    assert "Since the advice of" in (reply := group.say(ALICE, "outcome C9 ors 23")) and "ORS 16 → 23 (+7): reliable improvement" in reply
+
+
+def test_log_and_weekly_total(group):
+    assert "Logged 30 min: reviewed a session recording" in group.say(ALICE, "log 30 reviewed a session recording")
+    assert "This week so far: 45 min." in group.say(ALICE, "log 15 role-played a rupture")
+    assert "Practice this week:* 45 min" in group.say(ALICE, "status")
+    assert "whole number from 1 to 600" in group.say(ALICE, "log lots of it")
+    assert "takes the minutes, then what you practised" in group.say(ALICE, "log 30")
+
+
+def test_status_from_a_direct_message_finds_the_only_group(group):
+    group.say(ALICE, "objective Hold silences")
+    assert "Hold silences" in group.slack.say(ALICE, "DALICE", "status")
+
+
+def test_digest_preview_is_for_the_coach(group):
+    group.say(ALICE, "objective Hold silences")
+    preview = group.say(COACH, "digest preview")
+    assert "Practice digest" in preview and "<@UALICE>: Hold silences" in preview
+    assert "No objective yet: <@UBOB>" in preview
+    assert "Only this group's coach (<@UCOACH>) can do that." in group.say(ALICE, "digest preview")
+    assert "digest preview|post" in group.say(COACH, "digest later")
+
+
+def test_user_text_cannot_ping_or_link(group):
+    reply = group.say(ALICE, "objective <!channel> look at <@UBOB> and <https://evil.example|this>")
+    assert "<!channel>" not in reply and "<@UBOB>" not in reply and "<https://" not in reply
+    assert "&lt;!channel&gt;" in reply
