@@ -17,6 +17,10 @@ class WorkingHours:
     end: time = time(17, 0)
     weekdays: frozenset[int] = frozenset(range(5))  # Monday is 0
 
+    def __post_init__(self):
+        if not self.weekdays or self.start >= self.end:
+            raise ValueError("working hours need at least one weekday and a start before the end")
+
 
 def zone(name: str) -> ZoneInfo:
     """The IANA zone called `name`; ValueError if there is none."""
@@ -41,7 +45,8 @@ def local_date(instant: datetime, where: ZoneInfo) -> date:
 def add_local_days(instant: datetime, days: int, where: ZoneInfo) -> datetime:
     """The same wall-clock time `days` calendar days later, across any DST change."""
     local = instant.astimezone(where)
-    return at_local(local.date() + timedelta(days=days), local.time().replace(tzinfo=None), where)
+    # fold=0: the new day's wall time follows the same gap and fold rules as any other.
+    return at_local(local.date() + timedelta(days=days), local.time().replace(tzinfo=None, fold=0), where)
 
 
 def next_allowed(instant: datetime, where: ZoneInfo, hours: WorkingHours = WorkingHours()) -> datetime:
