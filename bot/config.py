@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
-from dotenv import load_dotenv
+from dotenv import find_dotenv, load_dotenv
 
 DEFAULT_DATABASE_URL = "sqlite:///supervision-bot.sqlite3"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
@@ -29,7 +29,7 @@ class Settings:
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
     if environ is None:
-        load_dotenv(override=False)
+        load_dotenv(find_dotenv(usecwd=True), override=False)  # .env in the working directory
         environ = dict(os.environ)
     return Settings(
         database_url=_database_url(environ),

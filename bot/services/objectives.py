@@ -149,7 +149,7 @@ def answer_review(ctx: Context, delivery_id: str, answer: str) -> Result:
         objective.status, objective.closed_at = ObjectiveStatus.ACHIEVED, ctx.now
         outcome = "🎉 Marked achieved. Set your next objective with `/practice objective`."
     else:
-        objective.review_on = today_for(ctx, objective.user_id) + REVIEW_AFTER
+        objective.review_on = max(today_for(ctx, objective.user_id), objective.review_on) + REVIEW_AFTER
         schedule_review(ctx, group, objective)
         outcome = f"💪 Keep working: I'll ask again on {day_label(objective.review_on)}."
     ctx.session.add(objective)

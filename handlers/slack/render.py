@@ -9,6 +9,7 @@ from bot.messages import Bold, ChannelLink, Line, Mention, Message, Section
 
 MAX_BLOCKS = 50
 MAX_SECTION_CHARS = 3000
+MAX_PART_CHARS = 8_000  # a long digest reads better continued in its thread
 MAX_TITLE_CHARS = 24
 
 
@@ -42,13 +43,21 @@ def _bold(text: str) -> str:
 
 
 def message_parts(message: Message) -> list[list[dict]]:
-    """The blocks of a message, split into parts of at most 50 blocks: the first part is
-    the message itself, the rest go in its thread."""
+    """The blocks of a message, split into parts of at most 50 blocks and a readable
+    length: the first part is the message itself, the rest go in its thread."""
     blocks = [block for section in message.sections for block in _section_blocks(section)]
     if message.buttons:
         blocks.append({"type": "actions", "elements": [_button(button) for button in message.buttons]})
-    parts = [blocks[start:start + MAX_BLOCKS] for start in range(0, len(blocks), MAX_BLOCKS)]
-    return parts or [[]]
+    parts: list[list[dict]] = [[]]
+    size = 0
+    for block in blocks:
+        length = len(block.get("text", {}).get("text", ""))
+        if parts[-1] and (len(parts[-1]) == MAX_BLOCKS or size + length > MAX_PART_CHARS):
+            parts.append([])
+            size = 0
+        parts[-1].append(block)
+        size += length
+    return parts
 
 
 def fallback_text(message: Message) -> str:
