@@ -19,7 +19,8 @@ USER_REFERENCE = re.compile(r"<@([A-Za-z0-9._-]+)(?:\|[^>]*)?>")
 
 USAGE = {
     "help": "/practice help",
-    "setup": "/practice setup [digest <weekday> <HH:MM>] [checkin <weekday> <HH:MM>] [tz <Area/City>]",
+    "setup": "/practice setup [digest <weekday> <HH:MM>] [checkin <weekday> <HH:MM>] [tz <Area/City>]"
+             " [ors-cutoff <0-40>] [reliable-change <1-40>] [srs-concern <0-40>]",
     "join": "/practice join",
     "leave": "/practice leave",
     "objective": "/practice objective [text]",
@@ -72,6 +73,16 @@ class Setup:
     digest: WeeklyTime | None = None
     checkin: WeeklyTime | None = None
     timezone: str | None = None
+    ors_clinical_cutoff: int | None = None
+    ors_reliable_change: int | None = None
+    srs_alliance_concern: int | None = None
+
+
+THRESHOLD_OPTIONS = {
+    "ors-cutoff": ("ors_clinical_cutoff", 0),
+    "reliable-change": ("ors_reliable_change", 1),
+    "srs-concern": ("srs_alliance_concern", 0),
+}
 
 
 @dataclass(frozen=True)
@@ -167,13 +178,18 @@ def _setup(command: _Words) -> Setup:
     words = command.words
     while words:
         option = words[0].lower()
-        if option in ("digest", "checkin", "tz") and option.replace("tz", "timezone") in options:
+        field_name = {"tz": "timezone", **{name: spec[0] for name, spec in THRESHOLD_OPTIONS.items()}}.get(option, option)
+        if field_name in options:
             raise command.fail(f"“{option}” is given twice.")
         if option in ("digest", "checkin") and len(words) >= 3:
             options[option] = WeeklyTime(command.checked(values.weekday, words[1]), command.checked(values.clock_time, words[2]))
             words = words[3:]
         elif option == "tz" and len(words) >= 2:
             options["timezone"] = words[1]
+            words = words[2:]
+        elif option in THRESHOLD_OPTIONS and len(words) >= 2:
+            low = THRESHOLD_OPTIONS[option][1]
+            options[field_name] = command.checked(lambda raw: values.whole_number(raw, option, low, values.MAX_SCORE), words[1])
             words = words[2:]
         else:
             raise command.fail(f"I don't understand “{' '.join(words)}” in setup.")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.calendar import WorkingHours, zone
-from bot.grammar import Join, Leave, Setup
+from bot.grammar import THRESHOLD_OPTIONS, Join, Leave, Setup
 from bot.messages import Bold, Message, line
 from bot.model import Group, Member, Person
 from bot.services.context import (
@@ -19,6 +19,9 @@ from bot.services.context import (
 from bot.scheduling.planner import replan
 from bot.values import WEEKDAYS
 from sqlmodel import select
+
+
+THRESHOLD_FIELDS = tuple(field_name for field_name, _ in THRESHOLD_OPTIONS.values())
 
 
 def setup(ctx: Context, command: Setup) -> Result:
@@ -48,6 +51,9 @@ def setup(ctx: Context, command: Setup) -> Result:
         group.digest_weekday, group.digest_time = command.digest.weekday, command.digest.at
     if command.checkin:
         group.checkin_weekday, group.checkin_time = command.checkin.weekday, command.checkin.at
+    for threshold in THRESHOLD_FIELDS:
+        if getattr(command, threshold) is not None:
+            setattr(group, threshold, getattr(command, threshold))
     ctx.session.add(group)
     ctx.session.flush()
     replan(ctx.session, group, ctx.now)
@@ -64,6 +70,11 @@ def settings_lines(group: Group) -> list:
             f"{WEEKDAYS[group.checkin_weekday].title()}s at {group.checkin_time:%H:%M}, each therapist's local time",
         ),
         line(Bold("Direct messages: "), f"weekdays {hours.start:%H:%M}–{hours.end:%H:%M} local time"),
+        line(
+            Bold("Thresholds: "),
+            f"ORS clinical cutoff {group.ors_clinical_cutoff}, reliable change ±{group.ors_reliable_change},"
+            f" SRS alliance concern below {group.srs_alliance_concern}",
+        ),
     ]
 
 

@@ -193,3 +193,12 @@ def test_user_text_cannot_ping_or_link(group):
     reply = group.say(ALICE, "objective <!channel> look at <@UBOB> and <https://evil.example|this>")
     assert "<!channel>" not in reply and "<@UBOB>" not in reply and "<https://" not in reply
     assert "&lt;!channel&gt;" in reply
+
+
+def test_thresholds_are_configurable_per_group(group):
+    reply = group.say(COACH, "setup reliable-change 6 srs-concern 38 ors-cutoff 28")
+    assert "ORS clinical cutoff 28, reliable change ±6, SRS alliance concern below 38" in reply
+    group.say(COACH, "advice <@UALICE> Name the pattern client C9 ors 16")
+    assert "ORS 16 → 21 (+5): no reliable change" in group.say(ALICE, "outcome C9 ors 21")
+    assert "below 38" in group.say(ALICE, "outcome C9 srs 37")
+    assert "whole number from 1 to 40" in group.say(COACH, "setup reliable-change 0")

@@ -38,3 +38,24 @@ def test_a_stale_timestamp_is_refused(slack, fake_slack):
 
 def test_a_correctly_signed_request_is_accepted(slack):
     assert slack.post(STATUS).status == 200
+
+
+def test_app_home_shows_the_users_own_practice(slack, fake_slack):
+    import json
+
+    fake_slack.add_user("UHOME", "Europe/Oslo")
+    slack.say("UHOME", "CHOME", "setup")
+    slack.say("UHOME", "CHOME", "join")
+    slack.say("UHOME", "CHOME", "objective Listen for the client's theory of change")
+    event = {
+        "token": "unused", "team_id": "T0FAKE", "api_app_id": "AFAKE", "type": "event_callback",
+        "event_id": "Ev1", "event_time": int(time.time()),
+        "event": {"type": "app_home_opened", "user": "UHOME", "channel": "DHOME", "tab": "home",
+                  "event_ts": str(time.time())},
+        "authorizations": [{"team_id": "T0FAKE", "user_id": "UBOT", "is_bot": True}],
+    }
+    assert slack.post(json.dumps(event), "application/json").status == 200
+    [published] = fake_slack.wait_for("views.publish")
+    assert published.args["user_id"] == "UHOME"
+    home_text = json.dumps(published.args["view"])
+    assert "theory of change" in home_text and "You coach this group" in home_text
