@@ -63,6 +63,13 @@ class AllianceConcern:
 
 
 @dataclass(frozen=True)
+class LearningNote:
+    therapist_id: str
+    note: str
+    client_code: str | None = None
+
+
+@dataclass(frozen=True)
 class DigestData:
     channel_id: str
     period_start: date
@@ -76,6 +83,7 @@ class DigestData:
     scheduled: int = 0
     movements: list[ClientMovement] = field(default_factory=list)
     alliance_concerns: list[AllianceConcern] = field(default_factory=list)
+    learning: list[LearningNote] = field(default_factory=list)
 
 
 def gather(session: Session, group: Group, now: datetime) -> DigestData:
@@ -130,6 +138,10 @@ def gather(session: Session, group: Group, now: datetime) -> DigestData:
         scheduled=len(still_open) - len(open_loops),
         movements=_movements(session, group, answered_now + still_open, limits),
         alliance_concerns=_alliance_concerns(session, group, since, now, limits),
+        learning=[LearningNote(a.therapist_id, a.learning, a.client_code) for a in answered_now if a.learning]
+        + [LearningNote(c.user_id, c.learned) for c in session.exec(
+            select(CheckIn).where(CheckIn.group_id == group.id, CheckIn.answered_at > since, CheckIn.answered_at <= now)
+            .order_by(CheckIn.answered_at, CheckIn.id))],
     )
 
 
@@ -172,7 +184,8 @@ def _alliance_concerns(session: Session, group: Group, since: datetime, now: dat
     return [AllianceConcern(user, code, srs) for (user, code), srs in latest.items() if alliance_concern(srs, limits)]
 
 
-def render(data: DigestData) -> Message:
+def render(data: DigestData, for_coach_only: bool = False) -> Message:
+    """The digest; learning notes are added only where the coach alone will read it."""
     sections = [
         _participation(data),
         _objectives(data),
@@ -181,6 +194,8 @@ def render(data: DigestData) -> Message:
         _movement(data),
         _agenda(data),
     ]
+    if for_coach_only:
+        sections.append(_learning(data))
     heading = f"Practice digest, {day_label(data.period_start)} – {day_label(data.period_end)}"
     intro = Section((line("For ", ChannelLink(data.channel_id), "'s next supervision meeting."),), heading=heading)
     return Message(summary=heading, sections=(intro, *[s for s in sections if s.lines]))
@@ -260,6 +275,13 @@ def _agenda(data: DigestData) -> Section:
     if not items:
         items.append(line("Nothing pressing: a good week to share what worked."))
     return Section(tuple(items), "Agenda for the next meeting")
+
+
+def _learning(data: DigestData) -> Section:
+    return Section(tuple(
+        line("• ", Mention(note.therapist_id), f" ({note.client_code})" if note.client_code else "", ": ", note.note)
+        for note in data.learning
+    ), "Learning notes (only you see these)")
 
 
 def _shorten(text: str) -> str:

@@ -53,7 +53,7 @@ def follow_up(advice: Advice, delivery_id: int, reminder: bool = False) -> Messa
     )
     return Message(
         summary=_with_reminder("Follow-up on advice from consultation", reminder),
-        sections=(Section(_advice_lines(advice) + (line(question),), heading="Follow-up"),),
+        sections=(Section(_advice_lines(advice) + (line(question),), heading=_with_reminder("Follow-up", reminder)),),
         buttons=buttons,
     )
 
@@ -73,7 +73,8 @@ def check_in(objective: Objective | None, delivery_id: int, reminder: bool = Fal
     )
     return Message(
         summary=_with_reminder("Your weekly practice check-in", reminder),
-        sections=(Section((line("Time for your weekly check-in: three quick questions."), focus), heading="Weekly check-in"),),
+        sections=(Section((line("Time for your weekly check-in: three quick questions."), focus),
+                          heading=_with_reminder("Weekly check-in", reminder)),),
         buttons=(Button("Check in", CHECK_IN_ACTION, str(delivery_id), "primary"),),
     )
 
@@ -96,7 +97,7 @@ def review(objective: Objective, delivery_id: int, reminder: bool = False) -> Me
     )
     return Message(
         summary=_with_reminder("Time to review your learning objective", reminder),
-        sections=(Section(tuple(lines), heading="Objective review"),),
+        sections=(Section(tuple(lines), heading=_with_reminder("Objective review", reminder)),),
         buttons=buttons,
     )
 

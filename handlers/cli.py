@@ -10,6 +10,7 @@ import asyncio
 import logging
 import os
 import sys
+from dataclasses import replace
 from datetime import datetime, timezone
 
 from bot.config import ConfigError, Settings, load_settings, require
@@ -44,6 +45,12 @@ def _parser() -> argparse.ArgumentParser:
     tick = commands.add_parser("tick", help="one scheduling pass: send everything due, then exit")
     tick.add_argument("--now", type=_instant, help="the instant to act as of, ISO 8601 with an offset (default: now)")
     tick.set_defaults(run=_tick)
+
+    shell = commands.add_parser("shell", help="try the bot in the terminal, without Slack")
+    shell.add_argument("--demo", action="store_true", help="start with a sample group and a month of history")
+    shell.add_argument("--db", help="the shell's database: a SQLite file path or a database URL"
+                                    " (default: supervision-bot-shell.sqlite3)")
+    shell.set_defaults(run=_shell)
 
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True)
@@ -118,6 +125,17 @@ async def _one_pass(core: Core) -> int:
     await core.dispatcher.take_back_expired()
     await core.dispatcher.plan()
     return await core.dispatcher.drain()
+
+
+def _shell(arguments, settings: Settings) -> int:
+    from handlers.shell.app import database_url, run_shell
+
+    logging.getLogger().setLevel(logging.WARNING)  # the terminal is the conversation
+    try:
+        run_shell(replace(settings, database_url=database_url(arguments.db)), demo=arguments.demo)
+    except KeyboardInterrupt:
+        print()
+    return 0
 
 
 def _db_upgrade(_arguments, settings: Settings) -> int:

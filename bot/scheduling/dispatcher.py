@@ -70,11 +70,11 @@ class Dispatcher:
 
     async def plan(self) -> None:
         now = self.clock()
-        await asyncio.to_thread(self._in_transaction, lambda session: planner.plan(session, now))
+        await self.in_transaction(lambda session: planner.plan(session, now))
 
     async def take_back_expired(self) -> None:
         now = self.clock()
-        taken = await asyncio.to_thread(self._in_transaction, lambda session: take_back_expired(session, now))
+        taken = await self.in_transaction(lambda session: take_back_expired(session, now))
         if taken:
             log.warning("took back %d deliveries whose lease expired", taken)
 
@@ -87,21 +87,23 @@ class Dispatcher:
 
     async def dispatch_batch(self) -> int:
         now = self.clock()
-        token, claimed = await asyncio.to_thread(
-            self._in_transaction, lambda session: claim_due(session, now, LEASE, BATCH)
-        )
+        token, claimed = await self.in_transaction(lambda session: claim_due(session, now, LEASE, BATCH))
         for delivery in claimed:
             await self._deliver(delivery, token)
         return len(claimed)
 
-    def _in_transaction(self, work):
+    def _transaction_of(self, work):
         with transaction(self.engine) as session:
             return work(session)
+
+    async def in_transaction(self, work):
+        """Run `work(session)` in its own transaction, off the event loop."""
+        return await asyncio.to_thread(self._transaction_of, work)
 
     async def _deliver(self, delivery: Delivery, token: str) -> None:
         now = self.clock()
         try:
-            step = await asyncio.to_thread(self._in_transaction, lambda session: prepare(session, delivery, now, self.settings))
+            step = await self.in_transaction(lambda session: prepare(session, delivery, now, self.settings))
         except Exception:
             log.exception("could not prepare delivery %s", delivery.key)
             await self._record(delivery, token, self._failure_values(delivery, now, SendFailed("could not prepare")))
@@ -128,7 +130,7 @@ class Dispatcher:
             log.exception("delivery %s failed unexpectedly", delivery.key)
             await self._record(delivery, token, self._failure_values(delivery, now, SendFailed("unexpected error")))
             return
-        await asyncio.to_thread(self._in_transaction, lambda session: self._sent(session, delivery, token, ref, now))
+        await self.in_transaction(lambda session: self._sent(session, delivery, token, ref, now))
 
     def _sent(self, session: Session, delivery: Delivery, token: str, ref: MessageRef, now: datetime) -> None:
         if not finish(session, delivery.id, token, status=DeliveryStatus.SENT, sent_at=now,
@@ -143,7 +145,7 @@ class Dispatcher:
             schedule_reminder(session, delivery, now, self.settings)
 
     async def _record(self, delivery: Delivery, token: str, values: dict) -> None:
-        await asyncio.to_thread(self._in_transaction, lambda session: finish(session, delivery.id, token, **values))
+        await self.in_transaction(lambda session: finish(session, delivery.id, token, **values))
 
     def _failure_values(self, delivery: Delivery, now: datetime, failure: SendFailed) -> dict:
         if failure.retry_after is not None:

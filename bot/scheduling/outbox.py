@@ -88,5 +88,6 @@ def occurrence_messages(session: Session, key: str) -> list[Delivery]:
     )
 
 
-def pending_count(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(Delivery).where(Delivery.status == DeliveryStatus.PENDING))
+def next_due(session: Session) -> datetime | None:
+    """When the earliest pending delivery is due, if any is."""
+    return session.scalar(select(func.min(Delivery.due_at)).where(Delivery.status == DeliveryStatus.PENDING))

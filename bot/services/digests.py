@@ -14,7 +14,7 @@ def digest_command(ctx: Context, command: DigestRequest) -> Result:
     group = group_here(ctx) or my_group(ctx, "digest")
     require_coach(ctx, group, "digest")
     if not command.post:
-        return Result(reply=digest.render(digest.gather(ctx.session, group, ctx.now)))
+        return Result(reply=digest.render(digest.gather(ctx.session, group, ctx.now), for_coach_only=True))
     # Posted by the dispatcher, like the weekly one, so both share pacing, retries and bookkeeping.
     schedule(ctx.session, Delivery(
         key=f"digest:{group.id}:now:{ctx.now.isoformat()}",

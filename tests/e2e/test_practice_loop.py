@@ -71,6 +71,7 @@ def test_the_whole_loop(bot, slack, fake_slack):
     text = blocks_text(digest["blocks"])
     assert "C12: ORS 18 → 26 (+8): reliable improvement" in text
     assert "Applied: 1" in text
+    assert "Naming it lowered the tension" not in text  # learning notes stay with the coach
 
     posts_before = len(fake_slack.calls_to("chat.postMessage"))
     again = bot.tick(due)

@@ -40,6 +40,7 @@ def test_weekly_check_in_in_working_hours_and_its_answer(bot, group, fake_slack)
     preview = group.say(COACH, "digest preview")
     assert "Checked in:* <@UALICE>" in preview and "Not yet:* <@UBOB>" in preview
     assert "<@UALICE>: 75 min" in preview  # 30 logged + 45 reported only at the check-in
+    assert "Learning notes (only you see these)" in preview and "Silence invites the client in" in preview
 
     after_sunrise = monday + timedelta(hours=7)  # 09:00 or 10:00 Tuesday in Sydney
     assert bot.tick(after_sunrise.isoformat()).returncode == 0

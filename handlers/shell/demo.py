@@ -1,0 +1,90 @@
+"""`--demo`: a sample group with a month of history, played through the shell itself, so
+every record comes from the same commands, buttons and forms a user would use."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.scheduling.simulation import advance
+from handlers.shell.repl import Shell
+
+OBJECTIVES = {
+    "alice": "Invite feedback on the alliance at the end of every session",
+    "ravi": "Hold a ten-second silence before responding to strong affect",
+    "mia": "Name ruptures out loud when a client withdraws",
+}
+ADVICE = {
+    "alice": "Ask what was least helpful today, and thank them for it client A-12 ors 19 in 14d",
+    "ravi": "Summarise the client's goal in their own words each session client R-7 ors 24 in 14d",
+    "mia": "Slow down and check in when the client goes quiet client M-3 ors 30 in 14d",
+}
+PRACTICE = {
+    "alice": "reviewed a session recording for alliance markers",
+    "ravi": "rehearsed responses to strong affect with a colleague",
+    "mia": "role-played a withdrawal rupture",
+}
+FOLLOW_UPS = {  # who answers how: the button, then the form's answers
+    "alice": ("follow_up:applied", ["The client named one thing; we repaired it on the spot", "27", "38"]),
+    "mia": ("follow_up:partly", ["Slowing down helped, checking in felt intrusive", "23", "33"]),
+    "ravi": ("follow_up:not_yet", []),
+}
+
+
+async def seed(shell: Shell, days: int = 28) -> None:
+    """A month of history up to now; the follow-ups are answered now, so the first digest
+    shows outcome movement as well as objectives, practice and participation."""
+    screen, clock = shell.screen, shell.clock
+    now = clock.now
+    start = now - timedelta(days=days)
+    screen.quiet = True
+    try:
+        clock.now = start
+        await _as(shell, "coach", "/practice setup")
+        for name, objective in OBJECTIVES.items():
+            await _as(shell, name, "/practice join")
+            await _as(shell, name, f"/practice objective {objective}")
+        for day in range(2, days, 3):
+            await advance(shell.core.dispatcher, clock, start + timedelta(days=day))
+            if day == 8:
+                for name, advice in ADVICE.items():
+                    await _as(shell, "coach", f"/practice advice @{name} {advice}")
+            for name, activity in PRACTICE.items():
+                await _as(shell, name, f"/practice log {20 + day % 4 * 10} {activity}")
+            await _answer_check_ins(shell, day)
+        await advance(shell.core.dispatcher, clock, now)
+        await _answer_follow_ups(shell)
+    finally:
+        screen.quiet = False
+        shell.state.current = "coach"
+
+
+async def _as(shell: Shell, name: str, line: str) -> None:
+    await shell.handle(f"/as {name}")
+    await shell.handle(line)
+
+
+async def _press(shell: Shell, name: str, action: str, answers: list[str]) -> bool:
+    unanswered = [n for n, b in shell.screen.buttons.items() if b.owner == name and b.action == action]
+    if not unanswered:
+        return False
+    scripted = iter(answers)
+
+    async def answer(_prompt: str) -> str | None:
+        return next(scripted, None)
+
+    shell.read_line, reading = answer, shell.read_line
+    try:
+        await _as(shell, name, str(unanswered[-1]))
+    finally:
+        shell.read_line = reading
+    return True
+
+
+async def _answer_check_ins(shell: Shell, day: int) -> None:
+    for name in OBJECTIVES:
+        await _press(shell, name, "check_in", [str(3 + day % 2), "", f"Day {day}: small, deliberate steps add up"])
+
+
+async def _answer_follow_ups(shell: Shell) -> None:
+    for name, (action, answers) in FOLLOW_UPS.items():
+        await _press(shell, name, action, answers)

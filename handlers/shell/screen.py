@@ -1,0 +1,96 @@
+"""What the terminal shows: each message labelled with who sees it, and its buttons
+numbered so that typing the number clicks one."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from typing import TextIO
+
+from bot.forms import FieldKind, FormField
+from bot.messages import Bold, ChannelLink, Line, Mention, Message, day_label
+
+
+@dataclass(frozen=True)
+class ShownButton:
+    owner: str | None
+    action: str
+    value: str
+    label: str
+
+
+class Screen:
+    def __init__(self, out: TextIO = sys.stdout, colour: bool | None = None):
+        self.out = out
+        self.colour = out.isatty() if colour is None else colour
+        self.quiet = False
+        self.buttons: dict[int, ShownButton] = {}
+
+    def say(self, text: str = "") -> None:
+        if not self.quiet:
+            print(text, file=self.out, flush=True)
+
+    def show(self, label: str, message: Message, owner: str | None = None, when: str | None = None) -> None:
+        """Print a message under its label; number its buttons for `owner` to click."""
+        numbered = [self._number(owner, button) for button in message.buttons]
+        if self.quiet:
+            return
+        heading = f"── {label}" + (f" · {when}" if when else "") + " "
+        self.say(self._style(heading.ljust(60, "─"), "36"))
+        for section in message.sections:
+            if section.heading:
+                self.say("  " + self._style(section.heading, "1"))
+            for spans in section.lines:
+                self.say("  " + self.text(spans))
+        if numbered:
+            self.say("  " + "   ".join(f"[{number}] {button.label}" for number, button in numbered))
+
+    def note(self, text: str) -> None:
+        self.say(self._style(text, "2"))
+
+    def problem(self, text: str) -> None:
+        self.say(self._style(f"  ! {text}", "31"))
+
+    def text(self, spans: Line) -> str:
+        parts = []
+        for span in spans:
+            if isinstance(span, Mention):
+                parts.append(self._style(f"@{span.user_id}", "33"))
+            elif isinstance(span, ChannelLink):
+                parts.append(self._style(f"#{span.channel_id}", "33"))
+            elif isinstance(span, Bold):
+                parts.append(self._style(span.text, "1"))
+            else:
+                parts.append(span)
+        return "".join(parts)
+
+    def field_prompt(self, field: FormField) -> str:
+        prompt = field.label
+        if field.kind is FieldKind.CHOICE:
+            choices = ", ".join(f"{value} = {label}" for value, label in field.choices)
+            prompt += f" ({choices})"
+        elif field.kind is FieldKind.DATE:
+            prompt += " (YYYY-MM-DD)"
+        elif field.kind is FieldKind.USER:
+            prompt += " (@name)"
+        if field.initial:
+            prompt += f" [{field.initial}]"
+        elif not field.required:
+            prompt += " [skip]"
+        return f"  {prompt}: "
+
+    def _number(self, owner: str | None, button) -> tuple[int, ShownButton]:
+        number = max(self.buttons, default=0) + 1
+        shown = ShownButton(owner, button.action, button.value, button.label)
+        self.buttons[number] = shown
+        return number, shown
+
+    def _style(self, text: str, code: str) -> str:
+        return f"\033[{code}m{text}\033[0m" if self.colour else text
+
+
+def when_label(moment, zone_name: str) -> str:
+    from bot.calendar import zone
+
+    local = moment.astimezone(zone(zone_name))
+    return f"{day_label(local)} {local:%H:%M} {zone_name}"
