@@ -84,4 +84,3 @@ def weekly_around(now: datetime, weekday: int, clock: time, where: ZoneInfo) -> 
 def iso_week(day: date) -> str:
     year, week, _ = day.isocalendar()
     return f"{year}-W{week:02d}"
-

@@ -10,10 +10,11 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy.engine import Engine
+
 from bot import grammar, services
 from bot.config import Settings
 from bot.forms import Values
-from bot.grammar import USAGE, SUMMARIES, UsageError
+from bot.grammar import SUMMARIES, USAGE, UsageError
 from bot.messages import Bold, Line, Message, line
 from bot.model import Person
 from bot.ports import Messenger, SendFailed, UnknownUser
@@ -105,7 +106,9 @@ class Core:
 
     def _remember_timezone(self, team_id: str, user_id: str, timezone_name: str, now: datetime) -> None:
         with transaction(self.engine) as session:
-            person = session.get(Person, (team_id, user_id)) or Person(team_id=team_id, user_id=user_id, timezone=timezone_name)
+            person = session.get(Person, (team_id, user_id)) or Person(
+                team_id=team_id, user_id=user_id, timezone=timezone_name
+            )
             person.timezone, person.refreshed_at = timezone_name, now
             session.add(person)
 

@@ -91,7 +91,9 @@ def gather(session: Session, group: Group, now: datetime) -> DigestData:
     since = _period_start(group, now)
     where = zone(group.timezone)
     members = session.exec(
-        select(Member).where(Member.group_id == group.id, Member.left_at == None).order_by(Member.joined_at, Member.id)  # noqa: E711
+        select(Member)
+        .where(Member.group_id == group.id, Member.left_at.is_(None))
+        .order_by(Member.joined_at, Member.id)
     ).all()
     objectives = {
         objective.user_id: objective
@@ -99,19 +101,32 @@ def gather(session: Session, group: Group, now: datetime) -> DigestData:
             select(Objective).where(Objective.group_id == group.id, Objective.status == ObjectiveStatus.ACTIVE)
         )
     }
-    checked_in = set(session.exec(
-        select(CheckIn.user_id).where(CheckIn.group_id == group.id, CheckIn.answered_at > since, CheckIn.answered_at <= now)
-    ))
-    minutes = dict(session.exec(
-        select(PracticeLog.user_id, func.sum(PracticeLog.minutes))
-        .where(PracticeLog.group_id == group.id, PracticeLog.logged_at > since, PracticeLog.logged_at <= now)
-        .group_by(PracticeLog.user_id)
-    ).all())
-    advice = session.exec(select(Advice).where(Advice.group_id == group.id).order_by(Advice.created_at, Advice.id)).all()
-    asked = set(session.exec(
-        select(Delivery.subject_id).where(Delivery.group_id == group.id, Delivery.kind == DeliveryKind.FOLLOW_UP,
-                                          Delivery.status == DeliveryStatus.SENT)
-    ))
+    checked_in = set(
+        session.exec(
+            select(CheckIn.user_id).where(
+                CheckIn.group_id == group.id, CheckIn.answered_at > since, CheckIn.answered_at <= now
+            )
+        )
+    )
+    minutes = dict(
+        session.exec(
+            select(PracticeLog.user_id, func.sum(PracticeLog.minutes))
+            .where(PracticeLog.group_id == group.id, PracticeLog.logged_at > since, PracticeLog.logged_at <= now)
+            .group_by(PracticeLog.user_id)
+        ).all()
+    )
+    advice = session.exec(
+        select(Advice).where(Advice.group_id == group.id).order_by(Advice.created_at, Advice.id)
+    ).all()
+    asked = set(
+        session.exec(
+            select(Delivery.subject_id).where(
+                Delivery.group_id == group.id,
+                Delivery.kind == DeliveryKind.FOLLOW_UP,
+                Delivery.status == DeliveryStatus.SENT,
+            )
+        )
+    )
     answered_now = [a for a in advice if a.answered_at and since < a.answered_at <= now]
     still_open = [a for a in advice if a.status in (AdviceStatus.OPEN, AdviceStatus.NOT_YET)]
     open_loops = [a for a in still_open if a.status is AdviceStatus.NOT_YET or a.id in asked]
@@ -139,9 +154,14 @@ def gather(session: Session, group: Group, now: datetime) -> DigestData:
         movements=_movements(session, group, answered_now + still_open, limits),
         alliance_concerns=_alliance_concerns(session, group, since, now, limits),
         learning=[LearningNote(a.therapist_id, a.learning, a.client_code) for a in answered_now if a.learning]
-        + [LearningNote(c.user_id, c.learned) for c in session.exec(
-            select(CheckIn).where(CheckIn.group_id == group.id, CheckIn.answered_at > since, CheckIn.answered_at <= now)
-            .order_by(CheckIn.answered_at, CheckIn.id))],
+        + [
+            LearningNote(c.user_id, c.learned)
+            for c in session.exec(
+                select(CheckIn)
+                .where(CheckIn.group_id == group.id, CheckIn.answered_at > since, CheckIn.answered_at <= now)
+                .order_by(CheckIn.answered_at, CheckIn.id)
+            )
+        ],
     )
 
 
@@ -162,22 +182,31 @@ def _movements(session: Session, group: Group, advice: list[Advice], limits: Thr
             continue
         latest = session.exec(
             select(Score.value)
-            .where(Score.group_id == group.id, Score.user_id == item.therapist_id, Score.client_code == item.client_code,
-                   Score.kind == ScoreKind.ORS, Score.recorded_at > item.created_at)
+            .where(
+                Score.group_id == group.id,
+                Score.user_id == item.therapist_id,
+                Score.client_code == item.client_code,
+                Score.kind == ScoreKind.ORS,
+                Score.recorded_at > item.created_at,
+            )
             .order_by(Score.recorded_at.desc(), Score.id.desc())
         ).first()
         if latest is not None:
-            movements.append(ClientMovement(item.therapist_id, item.client_code,
-                                            classify_ors(item.baseline_ors, latest, limits)))
+            movements.append(
+                ClientMovement(item.therapist_id, item.client_code, classify_ors(item.baseline_ors, latest, limits))
+            )
     return movements
 
 
-def _alliance_concerns(session: Session, group: Group, since: datetime, now: datetime,
-                       limits: Thresholds) -> list[AllianceConcern]:
+def _alliance_concerns(
+    session: Session, group: Group, since: datetime, now: datetime, limits: Thresholds
+) -> list[AllianceConcern]:
     latest: dict[tuple[str, str], int] = {}
     for score in session.exec(
         select(Score)
-        .where(Score.group_id == group.id, Score.kind == ScoreKind.SRS, Score.recorded_at > since, Score.recorded_at <= now)
+        .where(
+            Score.group_id == group.id, Score.kind == ScoreKind.SRS, Score.recorded_at > since, Score.recorded_at <= now
+        )
         .order_by(Score.recorded_at, Score.id)
     ):
         latest[(score.user_id, score.client_code)] = score.value
@@ -223,11 +252,15 @@ def _people(members: list[MemberWeek]) -> list:
 
 
 def _objectives(data: DigestData) -> Section:
-    return Section(tuple(
-        line("• ", Mention(m.user_id), ": ", _shorten(m.objective)) if m.objective
-        else line("• ", Mention(m.user_id), ": no objective yet")
-        for m in data.members
-    ), "Learning objectives")
+    return Section(
+        tuple(
+            line("• ", Mention(m.user_id), ": ", _shorten(m.objective))
+            if m.objective
+            else line("• ", Mention(m.user_id), ": no objective yet")
+            for m in data.members
+        ),
+        "Learning objectives",
+    )
 
 
 def _practice(data: DigestData) -> Section:
@@ -239,19 +272,25 @@ def _practice(data: DigestData) -> Section:
 
 
 def _follow_ups(data: DigestData) -> Section:
-    return Section((line(
-        f"Applied: {data.applied} · Partly: {data.partly} · Still open: {len(data.open_loops)}"
-        f" · Not due yet: {data.scheduled}"
-    ),), "Follow-ups")
+    return Section(
+        (
+            line(
+                f"Applied: {data.applied} · Partly: {data.partly} · Still open: {len(data.open_loops)}"
+                f" · Not due yet: {data.scheduled}"
+            ),
+        ),
+        "Follow-ups",
+    )
 
 
 def _movement(data: DigestData) -> Section:
-    lines = [
-        line("• ", Mention(m.therapist_id), f" · {m.client_code}: {describe(m.change)}")
-        for m in data.movements
-    ]
+    lines = [line("• ", Mention(m.therapist_id), f" · {m.client_code}: {describe(m.change)}") for m in data.movements]
     lines += [
-        line("• ", Mention(c.therapist_id), f" · {c.client_code}: SRS {c.srs}, alliance concern (below {data.thresholds.srs_alliance_concern})")
+        line(
+            "• ",
+            Mention(c.therapist_id),
+            f" · {c.client_code}: SRS {c.srs}, alliance concern (below {data.thresholds.srs_alliance_concern})",
+        )
         for c in data.alliance_concerns
     ]
     return Section(tuple(lines), "Outcome movement")
@@ -264,12 +303,16 @@ def _agenda(data: DigestData) -> Section:
         items.append(line("• Open loop: ", Mention(loop.therapist_id), ": ", _shorten(loop.advice), client))
     for m in data.movements:
         if m.change.movement is Movement.RELIABLE_DETERIORATION:
-            items.append(line("• Deterioration: ", Mention(m.therapist_id), f" · {m.client_code}: {describe(m.change)}"))
+            items.append(
+                line("• Deterioration: ", Mention(m.therapist_id), f" · {m.client_code}: {describe(m.change)}")
+            )
     for c in data.alliance_concerns:
         items.append(line("• Alliance concern: ", Mention(c.therapist_id), f" · {c.client_code}: SRS {c.srs}"))
     for member in data.members:
         if member.review_on and member.review_on <= data.today + REVIEW_HORIZON:
-            items.append(line("• Objective due for review: ", Mention(member.user_id), f" on {day_label(member.review_on)}"))
+            items.append(
+                line("• Objective due for review: ", Mention(member.user_id), f" on {day_label(member.review_on)}")
+            )
         if member.objective is None:
             items.append(line("• No objective yet: ", Mention(member.user_id)))
     if not items:
@@ -278,10 +321,15 @@ def _agenda(data: DigestData) -> Section:
 
 
 def _learning(data: DigestData) -> Section:
-    return Section(tuple(
-        line("• ", Mention(note.therapist_id), f" ({note.client_code})" if note.client_code else "", ": ", note.note)
-        for note in data.learning
-    ), "Learning notes (only you see these)")
+    return Section(
+        tuple(
+            line(
+                "• ", Mention(note.therapist_id), f" ({note.client_code})" if note.client_code else "", ": ", note.note
+            )
+            for note in data.learning
+        ),
+        "Learning notes (only you see these)",
+    )
 
 
 def _shorten(text: str) -> str:

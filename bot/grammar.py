@@ -20,7 +20,7 @@ USER_REFERENCE = re.compile(r"<@([A-Za-z0-9._-]+)(?:\|[^>]*)?>")
 USAGE = {
     "help": "/practice help",
     "setup": "/practice setup [digest <weekday> <HH:MM>] [checkin <weekday> <HH:MM>] [tz <Area/City>]"
-             " [ors-cutoff <0-40>] [reliable-change <1-40>] [srs-concern <0-40>]",
+    " [ors-cutoff <0-40>] [reliable-change <1-40>] [srs-concern <0-40>]",
     "join": "/practice join",
     "leave": "/practice leave",
     "objective": "/practice objective [text]",
@@ -138,8 +138,17 @@ class DigestRequest:
 
 
 Command = (
-    Help | Setup | Join | Leave | SetObjective | GiveAdvice | OpenAdviceForm
-    | RecordOutcome | LogPractice | Status | DigestRequest
+    Help
+    | Setup
+    | Join
+    | Leave
+    | SetObjective
+    | GiveAdvice
+    | OpenAdviceForm
+    | RecordOutcome
+    | LogPractice
+    | Status
+    | DigestRequest
 )
 
 
@@ -178,18 +187,24 @@ def _setup(command: _Words) -> Setup:
     words = command.words
     while words:
         option = words[0].lower()
-        field_name = {"tz": "timezone", **{name: spec[0] for name, spec in THRESHOLD_OPTIONS.items()}}.get(option, option)
+        field_name = {"tz": "timezone", **{name: spec[0] for name, spec in THRESHOLD_OPTIONS.items()}}.get(
+            option, option
+        )
         if field_name in options:
             raise command.fail(f"“{option}” is given twice.")
         if option in ("digest", "checkin") and len(words) >= 3:
-            options[option] = WeeklyTime(command.checked(values.weekday, words[1]), command.checked(values.clock_time, words[2]))
+            options[option] = WeeklyTime(
+                command.checked(values.weekday, words[1]), command.checked(values.clock_time, words[2])
+            )
             words = words[3:]
         elif option == "tz" and len(words) >= 2:
             options["timezone"] = words[1]
             words = words[2:]
         elif option in THRESHOLD_OPTIONS and len(words) >= 2:
             low = THRESHOLD_OPTIONS[option][1]
-            options[field_name] = command.checked(lambda raw: values.whole_number(raw, option, low, values.MAX_SCORE), words[1])
+            options[field_name] = command.checked(
+                lambda raw: values.whole_number(raw, option, low, values.MAX_SCORE), words[1]
+            )
             words = words[2:]
         else:
             raise command.fail(f"I don't understand “{' '.join(words)}” in setup.")

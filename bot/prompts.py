@@ -73,8 +73,12 @@ def check_in(objective: Objective | None, delivery_id: int, reminder: bool = Fal
     )
     return Message(
         summary=_with_reminder("Your weekly practice check-in", reminder),
-        sections=(Section((line("Time for your weekly check-in: three quick questions."), focus),
-                          heading=_with_reminder("Weekly check-in", reminder)),),
+        sections=(
+            Section(
+                (line("Time for your weekly check-in: three quick questions."), focus),
+                heading=_with_reminder("Weekly check-in", reminder),
+            ),
+        ),
         buttons=(Button("Check in", CHECK_IN_ACTION, str(delivery_id), "primary"),),
     )
 
@@ -82,7 +86,12 @@ def check_in(objective: Objective | None, delivery_id: int, reminder: bool = Fal
 def check_in_answered(progress: int, minutes: int) -> Message:
     return Message(
         summary="Check-in recorded",
-        sections=(Section((line(f"✅ Checked in: progress {progress}/5, {minutes} min of practice. Thank you."),), heading="Weekly check-in"),),
+        sections=(
+            Section(
+                (line(f"✅ Checked in: progress {progress}/5, {minutes} min of practice. Thank you."),),
+                heading="Weekly check-in",
+            ),
+        ),
     )
 
 

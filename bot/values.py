@@ -24,7 +24,8 @@ def client_code(raw: str) -> str:
     code = raw.strip()
     if not CLIENT_CODE.fullmatch(code) or not any(character.isalnum() for character in code):
         raise InvalidValue(
-            f"“{raw}” is not a client code. A client code is 1–12 letters, digits or dashes that you choose, like C12 or K-7."
+            f"“{raw}” is not a client code."
+            " A client code is 1–12 letters, digits or dashes that you choose, like C12 or K-7."
         )
     letters = code.replace("-", "")
     if letters.isalpha() and (len(letters) > MAX_LETTERS_ONLY or (len(letters) > 1 and not letters.isupper())):

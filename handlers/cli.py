@@ -23,7 +23,9 @@ log = logging.getLogger("supervision-bot")
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     arguments = parser.parse_args(argv)
-    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=os.environ.get("LOG_LEVEL", "INFO"), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     try:
         settings = load_settings()
         return arguments.run(arguments, settings)
@@ -48,8 +50,10 @@ def _parser() -> argparse.ArgumentParser:
 
     shell = commands.add_parser("shell", help="try the bot in the terminal, without Slack")
     shell.add_argument("--demo", action="store_true", help="start with a sample group and a month of history")
-    shell.add_argument("--db", help="the shell's database: a SQLite file path or a database URL"
-                                    " (default: supervision-bot-shell.sqlite3)")
+    shell.add_argument(
+        "--db",
+        help="the shell's database: a SQLite file path or a database URL (default: supervision-bot-shell.sqlite3)",
+    )
     shell.set_defaults(run=_shell)
 
     db = commands.add_parser("db", help="database maintenance")
@@ -77,7 +81,9 @@ def _ready_engine(settings: Settings):
 def _core(settings: Settings, clock=None) -> Core:
     from handlers.slack.app import slack_messenger
 
-    return Core(_ready_engine(settings), settings, slack_messenger(settings), clock or (lambda: datetime.now(timezone.utc)))
+    return Core(
+        _ready_engine(settings), settings, slack_messenger(settings), clock or (lambda: datetime.now(timezone.utc))
+    )
 
 
 def _serve(arguments, settings: Settings) -> int:
@@ -94,8 +100,13 @@ def _serve(arguments, settings: Settings) -> int:
     from handlers.slack.server import Server
 
     core = _core(settings)
-    uvicorn.run(Server(build_app(settings, core), core), host=arguments.host, port=arguments.port,
-                log_level="warning", lifespan="on")
+    uvicorn.run(
+        Server(build_app(settings, core), core),
+        host=arguments.host,
+        port=arguments.port,
+        log_level="warning",
+        lifespan="on",
+    )
     return 0
 
 

@@ -87,7 +87,10 @@ class RunningBot:
         with open(self.log, "w") as log:
             self.process = subprocess.Popen(
                 [BOT_COMMAND, "serve", "--host", "127.0.0.1", "--port", str(self.port)],
-                env=self.environment, cwd=self.workdir, stdout=log, stderr=subprocess.STDOUT,
+                env=self.environment,
+                cwd=self.workdir,
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -117,8 +120,9 @@ class RunningBot:
 
 
 def run_cli(arguments: list[str], environment: dict[str, str], workdir: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([BOT_COMMAND, *arguments], env=environment, cwd=workdir,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [BOT_COMMAND, *arguments], env=environment, cwd=workdir, capture_output=True, text=True, timeout=120
+    )
 
 
 @pytest.fixture

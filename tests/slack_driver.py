@@ -36,8 +36,14 @@ class SlackDriver:
         self.team_id = team_id
         self.verifier = SignatureVerifier(SIGNING_SECRET)
 
-    def post(self, body: str, content_type: str = "application/x-www-form-urlencoded", *,
-             timestamp: int | None = None, secret: str | None = None) -> HttpReply:
+    def post(
+        self,
+        body: str,
+        content_type: str = "application/x-www-form-urlencoded",
+        *,
+        timestamp: int | None = None,
+        secret: str | None = None,
+    ) -> HttpReply:
         timestamp = int(time.time()) if timestamp is None else timestamp
         signer = SignatureVerifier(secret) if secret else self.verifier
         headers = {
@@ -45,7 +51,9 @@ class SlackDriver:
             "X-Slack-Request-Timestamp": str(timestamp),
             "X-Slack-Signature": signer.generate_signature(timestamp=str(timestamp), body=body),
         }
-        request = urllib.request.Request(f"{self.bot_url}/slack/events", data=body.encode(), headers=headers, method="POST")
+        request = urllib.request.Request(
+            f"{self.bot_url}/slack/events", data=body.encode(), headers=headers, method="POST"
+        )
         started = time.monotonic()
         try:
             with urllib.request.urlopen(request, timeout=10) as response:
@@ -56,12 +64,22 @@ class SlackDriver:
     def command(self, user: str, channel: str, text: str, channel_name: str = "supervision") -> tuple[HttpReply, str]:
         """Run `/practice text`; returns the HTTP reply and the name of its response_url."""
         name = f"cmd{next(_ids)}"
-        body = urlencode({
-            "token": "unused", "team_id": self.team_id, "team_domain": "fake", "channel_id": channel,
-            "channel_name": "directmessage" if channel.startswith("D") else channel_name, "user_id": user,
-            "user_name": user.lower(), "command": "/practice", "text": text, "api_app_id": "AFAKE",
-            "response_url": self.fake.response_url(name), "trigger_id": f"trigger-{name}",
-        })
+        body = urlencode(
+            {
+                "token": "unused",
+                "team_id": self.team_id,
+                "team_domain": "fake",
+                "channel_id": channel,
+                "channel_name": "directmessage" if channel.startswith("D") else channel_name,
+                "user_id": user,
+                "user_name": user.lower(),
+                "command": "/practice",
+                "text": text,
+                "api_app_id": "AFAKE",
+                "response_url": self.fake.response_url(name),
+                "trigger_id": f"trigger-{name}",
+            }
+        )
         return self.post(body), name
 
     def replies(self, name: str, count: int = 1) -> list[dict]:
@@ -77,28 +95,43 @@ class SlackDriver:
         assert http.status == 200, http
         return self.reply_text(name)
 
-    def click(self, user: str, message_call_args: dict, action_id: str, channel: str | None = None) -> tuple[HttpReply, str]:
+    def click(
+        self, user: str, message_call_args: dict, action_id: str, channel: str | None = None
+    ) -> tuple[HttpReply, str]:
         """Click the button `action_id` on a message the bot posted (the args of its chat.postMessage)."""
         button = find_button(message_call_args["blocks"], action_id)
         name = f"click{next(_ids)}"
         channel = channel or message_call_args.get("channel_resolved") or message_call_args["channel"]
         payload = {
-            "type": "block_actions", "team": {"id": self.team_id, "domain": "fake"},
-            "user": {"id": user, "team_id": self.team_id}, "api_app_id": "AFAKE",
+            "type": "block_actions",
+            "team": {"id": self.team_id, "domain": "fake"},
+            "user": {"id": user, "team_id": self.team_id},
+            "api_app_id": "AFAKE",
             "container": {"type": "message", "channel_id": channel, "message_ts": "1.0"},
-            "channel": {"id": channel}, "trigger_id": f"trigger-{name}",
+            "channel": {"id": channel},
+            "trigger_id": f"trigger-{name}",
             "response_url": self.fake.response_url(name),
             "message": {"type": "message", "ts": "1.0", "blocks": message_call_args["blocks"]},
-            "actions": [{"type": "button", "action_id": action_id, "block_id": "b", "value": button["value"],
-                         "action_ts": str(time.time())}],
+            "actions": [
+                {
+                    "type": "button",
+                    "action_id": action_id,
+                    "block_id": "b",
+                    "value": button["value"],
+                    "action_ts": str(time.time()),
+                }
+            ],
         }
         return self.post(urlencode({"payload": json.dumps(payload)})), name
 
     def submit(self, user: str, view: dict, values: dict[str, dict]) -> HttpReply:
         """Submit a modal the bot opened (its `view`), with `values` as Slack's view state."""
         payload = {
-            "type": "view_submission", "team": {"id": self.team_id, "domain": "fake"},
-            "user": {"id": user, "team_id": self.team_id}, "api_app_id": "AFAKE", "trigger_id": "t",
+            "type": "view_submission",
+            "team": {"id": self.team_id, "domain": "fake"},
+            "user": {"id": user, "team_id": self.team_id},
+            "api_app_id": "AFAKE",
+            "trigger_id": "t",
             "view": {**view, "id": "VFAKE", "team_id": self.team_id, "state": {"values": values}},
         }
         return self.post(urlencode({"payload": json.dumps(payload)}))

@@ -21,8 +21,12 @@ def test_serve_without_a_token_names_the_variable_and_exits_2(tmp_path):
 
 
 def test_malformed_values_are_named(tmp_path):
-    for name, value in (("DATABASE_URL", "mysql://nope"), ("SLACK_BOT_TOKEN", "not-a-token"),
-                        ("SLACK_API_URL", "slack.com/api"), ("CHECKIN_SKIP_AFTER_HOURS", "soon")):
+    for name, value in (
+        ("DATABASE_URL", "mysql://nope"),
+        ("SLACK_BOT_TOKEN", "not-a-token"),
+        ("SLACK_API_URL", "slack.com/api"),
+        ("CHECKIN_SKIP_AFTER_HOURS", "soon"),
+    ):
         result = run_cli(["db", "upgrade"], environment(**{name: value}), tmp_path)
         assert result.returncode == 2, name
         assert f"{name} is malformed" in result.stderr and "Traceback" not in result.stderr

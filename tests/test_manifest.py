@@ -21,12 +21,20 @@ def registered(kind: str) -> set[str]:
         tree = ast.parse(path.read_text())
         constants = {
             target.id: node.value.value
-            for node in tree.body if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
-            for target in node.targets if isinstance(target, ast.Name)
+            for node in tree.body
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+            for target in node.targets
+            if isinstance(target, ast.Name)
         }
         for node in ast.walk(tree):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == kind
-                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "app" and node.args):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == kind
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id == "app"
+                and node.args
+            ):
                 argument = node.args[0]
                 if isinstance(argument, ast.Constant):
                     names.add(argument.value)
@@ -60,8 +68,11 @@ def test_every_registered_event_is_declared():
 def test_interactivity_and_all_requests_go_to_the_one_events_path():
     settings = MANIFEST["settings"]
     assert settings["interactivity"]["is_enabled"] is True
-    urls = [settings["interactivity"]["request_url"], settings["event_subscriptions"]["request_url"],
-            *(command["url"] for command in MANIFEST["features"]["slash_commands"])]
+    urls = [
+        settings["interactivity"]["request_url"],
+        settings["event_subscriptions"]["request_url"],
+        *(command["url"] for command in MANIFEST["features"]["slash_commands"]),
+    ]
     assert all(url.endswith("/slack/events") for url in urls)
 
 

@@ -111,8 +111,11 @@ class Dispatcher:
         if isinstance(step, Skip):
             await self._record(delivery, token, {"status": DeliveryStatus.SKIPPED, "last_error": step.reason})
         elif isinstance(step, Defer):
-            await self._record(delivery, token, {"status": DeliveryStatus.PENDING, "due_at": step.until,
-                                                 "attempts": delivery.attempts - 1})
+            await self._record(
+                delivery,
+                token,
+                {"status": DeliveryStatus.PENDING, "due_at": step.until, "attempts": delivery.attempts - 1},
+            )
         else:
             await self._send(delivery, token, step, now)
 
@@ -133,8 +136,15 @@ class Dispatcher:
         await self.in_transaction(lambda session: self._sent(session, delivery, token, ref, now))
 
     def _sent(self, session: Session, delivery: Delivery, token: str, ref: MessageRef, now: datetime) -> None:
-        if not finish(session, delivery.id, token, status=DeliveryStatus.SENT, sent_at=now,
-                      message_channel=ref.channel_id, message_ts=ref.message_id):
+        if not finish(
+            session,
+            delivery.id,
+            token,
+            status=DeliveryStatus.SENT,
+            sent_at=now,
+            message_channel=ref.channel_id,
+            message_ts=ref.message_id,
+        ):
             log.warning("delivery %s was sent after its lease ran out; another worker may send it again", delivery.key)
             return
         if delivery.kind is DeliveryKind.DIGEST:
@@ -150,11 +160,15 @@ class Dispatcher:
     def _failure_values(self, delivery: Delivery, now: datetime, failure: SendFailed) -> dict:
         if failure.retry_after is not None:
             # Being rate limited is not the delivery's fault: it does not use up an attempt.
-            return {"status": DeliveryStatus.PENDING, "due_at": now + timedelta(seconds=failure.retry_after),
-                    "attempts": delivery.attempts - 1, "last_error": failure.reason}
+            return {
+                "status": DeliveryStatus.PENDING,
+                "due_at": now + timedelta(seconds=failure.retry_after),
+                "attempts": delivery.attempts - 1,
+                "last_error": failure.reason,
+            }
         if failure.permanent or delivery.attempts >= MAX_ATTEMPTS:
             return {"status": DeliveryStatus.DEAD, "last_error": failure.reason}
-        backoff = timedelta(seconds=30 * 2 ** delivery.attempts)
+        backoff = timedelta(seconds=30 * 2**delivery.attempts)
         return {"status": DeliveryStatus.PENDING, "due_at": now + backoff, "last_error": failure.reason}
 
 
@@ -162,15 +176,18 @@ def schedule_reminder(session: Session, delivery: Delivery, now: datetime, setti
     """At most one reminder for a direct message left unanswered."""
     group = session.get(Group, delivery.group_id)
     where = _recipient_zone(session, group, delivery.recipient_id)
-    schedule(session, Delivery(
-        key=delivery.key + REMINDER_SUFFIX,
-        kind=delivery.kind,
-        group_id=delivery.group_id,
-        recipient_id=delivery.recipient_id,
-        subject_id=delivery.subject_id,
-        is_reminder=True,
-        due_at=next_allowed(now + timedelta(hours=settings.reminder_after_hours), where),
-    ))
+    schedule(
+        session,
+        Delivery(
+            key=delivery.key + REMINDER_SUFFIX,
+            kind=delivery.kind,
+            group_id=delivery.group_id,
+            recipient_id=delivery.recipient_id,
+            subject_id=delivery.subject_id,
+            is_reminder=True,
+            due_at=next_allowed(now + timedelta(hours=settings.reminder_after_hours), where),
+        ),
+    )
 
 
 def _recipient_zone(session: Session, group: Group, user_id: str):
@@ -185,12 +202,18 @@ def prepare(session: Session, delivery: Delivery, now: datetime, settings: Setti
         return Send(digest.render(digest.gather(session, group, now)), to_channel=group.channel_id)
     if delivery.is_reminder and _original_answered(session, delivery):
         return Skip("answered before the reminder")
-    membership = session.exec(select(Member).where(
-        Member.group_id == group.id, Member.user_id == delivery.recipient_id, Member.left_at == None  # noqa: E711
-    )).first()
+    membership = session.exec(
+        select(Member).where(
+            Member.group_id == group.id,
+            Member.user_id == delivery.recipient_id,
+            Member.left_at.is_(None),
+        )
+    ).first()
     if membership is None:
         return Skip("no longer in the group")
-    if delivery.kind is DeliveryKind.CHECK_IN and now - delivery.due_at > timedelta(hours=settings.checkin_skip_after_hours):
+    if delivery.kind is DeliveryKind.CHECK_IN and now - delivery.due_at > timedelta(
+        hours=settings.checkin_skip_after_hours
+    ):
         return Skip("weekly check-in too old to send late")
     message = _direct_message(session, delivery)
     if message is None:
@@ -202,9 +225,7 @@ def prepare(session: Session, delivery: Delivery, now: datetime, settings: Setti
 
 
 def _original_answered(session: Session, reminder: Delivery) -> bool:
-    original = session.exec(
-        select(Delivery).where(Delivery.key == reminder.key.removesuffix(REMINDER_SUFFIX))
-    ).first()
+    original = session.exec(select(Delivery).where(Delivery.key == reminder.key.removesuffix(REMINDER_SUFFIX))).first()
     return original is None or original.answer is not None
 
 
@@ -216,14 +237,19 @@ def _direct_message(session: Session, delivery: Delivery) -> Message | None:
         return prompts.follow_up(advice, delivery.id, delivery.is_reminder)
     if delivery.kind is DeliveryKind.REVIEW:
         objective = session.get(Objective, delivery.subject_id)
-        if objective.status is not ObjectiveStatus.ACTIVE or not delivery.key.endswith(_review_suffix(objective, delivery)):
+        if objective.status is not ObjectiveStatus.ACTIVE or not delivery.key.endswith(
+            _review_suffix(objective, delivery)
+        ):
             return None
         return prompts.review(objective, delivery.id, delivery.is_reminder)
     member = session.get(Member, delivery.subject_id)
-    objective = session.exec(select(Objective).where(
-        Objective.group_id == member.group_id, Objective.user_id == member.user_id,
-        Objective.status == ObjectiveStatus.ACTIVE,
-    )).first()
+    objective = session.exec(
+        select(Objective).where(
+            Objective.group_id == member.group_id,
+            Objective.user_id == member.user_id,
+            Objective.status == ObjectiveStatus.ACTIVE,
+        )
+    ).first()
     return prompts.check_in(objective, delivery.id, delivery.is_reminder)
 
 

@@ -26,31 +26,45 @@ def plan_group(session: Session, group: Group, now: datetime) -> None:
     """The latest occurrence (if it came after the rhythm was set) and the next one."""
     for day, due in weekly_around(now, group.digest_weekday, group.digest_time, zone(group.timezone)):
         if due > group.rhythm_from:
-            schedule(session, Delivery(
-                key=f"digest:{group.id}:{iso_week(day)}",
-                kind=DeliveryKind.DIGEST, group_id=group.id, subject_id=group.id, due_at=due,
-            ))
-    members = session.exec(select(Member).where(Member.group_id == group.id, Member.left_at == None)).all()  # noqa: E711
+            schedule(
+                session,
+                Delivery(
+                    key=f"digest:{group.id}:{iso_week(day)}",
+                    kind=DeliveryKind.DIGEST,
+                    group_id=group.id,
+                    subject_id=group.id,
+                    due_at=due,
+                ),
+            )
+    members = session.exec(select(Member).where(Member.group_id == group.id, Member.left_at.is_(None))).all()
     for member in members:
         person = session.get(Person, (group.team_id, member.user_id))
         where = zone(person.timezone if person else group.timezone)
         for day, due in weekly_around(now, group.checkin_weekday, group.checkin_time, where):
             if due > max(group.rhythm_from, member.joined_at):
-                schedule(session, Delivery(
-                    key=f"check_in:{group.id}:{member.user_id}:{iso_week(day)}",
-                    kind=DeliveryKind.CHECK_IN, group_id=group.id, recipient_id=member.user_id,
-                    subject_id=member.id, due_at=next_allowed(due, where),
-                ))
+                schedule(
+                    session,
+                    Delivery(
+                        key=f"check_in:{group.id}:{member.user_id}:{iso_week(day)}",
+                        kind=DeliveryKind.CHECK_IN,
+                        group_id=group.id,
+                        recipient_id=member.user_id,
+                        subject_id=member.id,
+                        due_at=next_allowed(due, where),
+                    ),
+                )
 
 
 def replan(session: Session, group: Group, now: datetime) -> None:
     """After the group's weekly times change: drop what is planned but not yet due, and
     plan again from now."""
-    session.execute(delete(Delivery).where(
-        Delivery.group_id == group.id,
-        Delivery.kind.in_([DeliveryKind.DIGEST, DeliveryKind.CHECK_IN]),
-        Delivery.status == DeliveryStatus.PENDING,
-        Delivery.due_at > now,
-    ))
+    session.execute(
+        delete(Delivery).where(
+            Delivery.group_id == group.id,
+            Delivery.kind.in_([DeliveryKind.DIGEST, DeliveryKind.CHECK_IN]),
+            Delivery.status == DeliveryStatus.PENDING,
+            Delivery.due_at > now,
+        )
+    )
     group.rhythm_from = now
     plan_group(session, group, now)

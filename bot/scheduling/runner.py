@@ -25,7 +25,14 @@ def start_timers(dispatcher: Dispatcher) -> AsyncIOScheduler:
         (dispatcher.drain, DISPATCH_EVERY_SECONDS),
         (dispatcher.take_back_expired, TAKE_BACK_EVERY_SECONDS),
     ):
-        scheduler.add_job(job, "interval", seconds=seconds, next_run_time=first_run,
-                          max_instances=1, coalesce=True, misfire_grace_time=None)
+        scheduler.add_job(
+            job,
+            "interval",
+            seconds=seconds,
+            next_run_time=first_run,
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=None,
+        )
     scheduler.start()
     return scheduler

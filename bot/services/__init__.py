@@ -11,7 +11,17 @@ from bot.prompts import CHECK_IN_ACTION, FOLLOW_UP_ANSWERS, REVIEW_ANSWERS, foll
 from bot.services import advice, digests, groups, objectives, practice
 from bot.services.context import Caller, Context, Result
 
-__all__ = ["BUTTON_ACTIONS", "FORM_KINDS", "Caller", "Context", "Result", "UsageError", "press", "run_command", "submit"]
+__all__ = [
+    "BUTTON_ACTIONS",
+    "FORM_KINDS",
+    "Caller",
+    "Context",
+    "Result",
+    "UsageError",
+    "press",
+    "run_command",
+    "submit",
+]
 
 _COMMANDS: dict[type, Callable[[Context, object], Result]] = {
     grammar.Setup: groups.setup,

@@ -10,9 +10,10 @@ from bot import prompts, values
 from bot.calendar import add_local_days, next_allowed
 from bot.forms import FieldKind, Form, FormField, Values, check_fields
 from bot.grammar import DEFAULT_FOLLOW_UP_DAYS, GiveAdvice, OpenAdviceForm
-from bot.messages import Line, Mention, Message, day_label, line
+from bot.messages import Mention, Message, day_label, line
 from bot.model import Advice, AdviceStatus, Delivery, DeliveryKind, Group, Score, ScoreKind
 from bot.outcomes import alliance_concern, classify_ors, describe
+from bot.scheduling.outbox import schedule
 from bot.services.context import (
     Context,
     Result,
@@ -20,11 +21,11 @@ from bot.services.context import (
     id_from,
     mark_answered,
     my_group,
+    own_delivery,
     refuse,
     thresholds,
     user_zone,
 )
-from bot.scheduling.outbox import schedule
 from bot.values import InvalidValue
 
 NOT_YET_DELAY_DAYS = 7
@@ -43,7 +44,13 @@ def _record(ctx: Context, group: Group, command: GiveAdvice) -> Result:
     if therapist != ctx.caller.user_id and group.coach_id != ctx.caller.user_id:
         raise refuse("Only the coach can record advice for someone else; you can record advice for yourself.", "advice")
     if active_member(ctx, group, therapist) is None:
-        raise refuse(line(Mention(therapist), " isn't a therapist in this group; they can join with `/practice join` in its channel."), "advice")
+        raise refuse(
+            line(
+                Mention(therapist),
+                " isn't a therapist in this group; they can join with `/practice join` in its channel.",
+            ),
+            "advice",
+        )
     if command.baseline_ors is not None and command.client_code is None:
         raise refuse("A baseline ORS needs the client code it belongs to, e.g. `client C12 ors 18`.", "advice")
     baseline = command.baseline_ors
@@ -51,8 +58,15 @@ def _record(ctx: Context, group: Group, command: GiveAdvice) -> Result:
         _record_score(ctx, group, therapist, command.client_code, ScoreKind.ORS, baseline)
     elif command.client_code:
         baseline = _latest_ors(ctx, group, therapist, command.client_code)
-    advice = Advice(group_id=group.id, therapist_id=therapist, given_by=ctx.caller.user_id, text=command.text,
-                    client_code=command.client_code, baseline_ors=baseline, created_at=ctx.now)
+    advice = Advice(
+        group_id=group.id,
+        therapist_id=therapist,
+        given_by=ctx.caller.user_id,
+        text=command.text,
+        client_code=command.client_code,
+        baseline_ors=baseline,
+        created_at=ctx.now,
+    )
     ctx.session.add(advice)
     ctx.session.flush()
     where = user_zone(ctx.session, group.team_id, therapist, group.timezone)
@@ -60,10 +74,13 @@ def _record(ctx: Context, group: Group, command: GiveAdvice) -> Result:
     whom = "you" if therapist == ctx.caller.user_id else "them"
     about = f" about client {advice.client_code}" if advice.client_code else ""
     baseline_note = f" (baseline ORS {baseline})" if baseline is not None else ""
-    return Result(reply=Message.text(
-        line("Advice recorded for ", Mention(therapist), about, baseline_note, "."),
-        f"I'll ask {whom} on {day_label(due.astimezone(where))} whether it was applied and whether the outcome moved.",
-    ))
+    return Result(
+        reply=Message.text(
+            line("Advice recorded for ", Mention(therapist), about, baseline_note, "."),
+            f"I'll ask {whom} on {day_label(due.astimezone(where))} whether it was applied"
+            " and whether the outcome moved.",
+        )
+    )
 
 
 def open_advice_form(ctx: Context, _command: OpenAdviceForm) -> Result:
@@ -72,11 +89,22 @@ def open_advice_form(ctx: Context, _command: OpenAdviceForm) -> Result:
     fields = (
         FormField("therapist", "Advice for", FieldKind.USER, initial=None if is_coach else ctx.caller.user_id),
         FormField("advice", "The advice", FieldKind.LONG_TEXT, max_length=values.TEXT_LIMITS["advice"]),
-        FormField("client", "Client code (optional)", required=False, max_length=12,
-                  hint="A code you choose, like C12. Never a name or initials."),
+        FormField(
+            "client",
+            "Client code (optional)",
+            required=False,
+            max_length=12,
+            hint="A code you choose, like C12. Never a name or initials.",
+        ),
         FormField("ors", "Baseline ORS (optional)", FieldKind.NUMBER, required=False, low=0, high=values.MAX_SCORE),
-        FormField("days", "Follow up in how many days", FieldKind.NUMBER, initial=str(DEFAULT_FOLLOW_UP_DAYS),
-                  low=1, high=values.MAX_FOLLOW_UP_DAYS),
+        FormField(
+            "days",
+            "Follow up in how many days",
+            FieldKind.NUMBER,
+            initial=str(DEFAULT_FOLLOW_UP_DAYS),
+            low=1,
+            high=values.MAX_FOLLOW_UP_DAYS,
+        ),
     )
     return Result(form=Form(FORM_KIND, "Advice from consultation", "Save", fields, {"group_id": str(group.id)}))
 
@@ -107,29 +135,38 @@ def submit_advice_form(ctx: Context, context: dict[str, str], submitted: Values)
 
 
 def _schedule_follow_up(ctx: Context, advice: Advice, due):
-    schedule(ctx.session, Delivery(
-        key=f"follow_up:{advice.id}:{due:%Y%m%dT%H%M}",
-        kind=DeliveryKind.FOLLOW_UP,
-        group_id=advice.group_id,
-        recipient_id=advice.therapist_id,
-        subject_id=advice.id,
-        due_at=due,
-    ))
+    schedule(
+        ctx.session,
+        Delivery(
+            key=f"follow_up:{advice.id}:{due:%Y%m%dT%H%M}",
+            kind=DeliveryKind.FOLLOW_UP,
+            group_id=advice.group_id,
+            recipient_id=advice.therapist_id,
+            subject_id=advice.id,
+            due_at=due,
+        ),
+    )
     return due
 
 
 def _latest_ors(ctx: Context, group: Group, therapist: str, code: str) -> int | None:
     latest = ctx.session.exec(
         select(Score)
-        .where(Score.group_id == group.id, Score.user_id == therapist, Score.client_code == code, Score.kind == ScoreKind.ORS)
+        .where(
+            Score.group_id == group.id,
+            Score.user_id == therapist,
+            Score.client_code == code,
+            Score.kind == ScoreKind.ORS,
+        )
         .order_by(Score.recorded_at.desc(), Score.id.desc())
     ).first()
     return latest.value if latest else None
 
 
 def _record_score(ctx: Context, group: Group, therapist: str, code: str, kind: ScoreKind, value: int) -> None:
-    ctx.session.add(Score(group_id=group.id, user_id=therapist, client_code=code, kind=kind, value=value,
-                          recorded_at=ctx.now))
+    ctx.session.add(
+        Score(group_id=group.id, user_id=therapist, client_code=code, kind=kind, value=value, recorded_at=ctx.now)
+    )
 
 
 def press_follow_up(ctx: Context, delivery_id: str, answer: str) -> Result:
@@ -152,15 +189,25 @@ def press_follow_up(ctx: Context, delivery_id: str, answer: str) -> Result:
 
 
 def _answer_form(advice: Advice, delivery: Delivery, answer: str) -> Form:
-    fields = [FormField("learning", "What happened? What did you learn?", FieldKind.LONG_TEXT,
-                        max_length=values.TEXT_LIMITS["note"])]
+    fields = [
+        FormField(
+            "learning", "What happened? What did you learn?", FieldKind.LONG_TEXT, max_length=values.TEXT_LIMITS["note"]
+        )
+    ]
     if advice.client_code:
         for kind in ("ors", "srs"):
-            fields.append(FormField(kind, f"Latest {kind.upper()} for {advice.client_code} (optional)", FieldKind.NUMBER,
-                                    required=False, low=0, high=values.MAX_SCORE))
+            fields.append(
+                FormField(
+                    kind,
+                    f"Latest {kind.upper()} for {advice.client_code} (optional)",
+                    FieldKind.NUMBER,
+                    required=False,
+                    low=0,
+                    high=values.MAX_SCORE,
+                )
+            )
     title = "Applied" if answer == "applied" else "Partly applied"
-    return Form(ANSWER_FORM_KIND, title, "Save", tuple(fields),
-                {"delivery_id": str(delivery.id), "answer": answer})
+    return Form(ANSWER_FORM_KIND, title, "Save", tuple(fields), {"delivery_id": str(delivery.id), "answer": answer})
 
 
 def submit_follow_up_form(ctx: Context, context: dict[str, str], submitted: Values) -> Result:
@@ -193,19 +240,12 @@ def _movement_notes(group: Group, advice: Advice, clean: Values) -> list[str]:
     if clean.get("ors") and advice.baseline_ors is not None:
         notes.append(describe(classify_ors(advice.baseline_ors, int(clean["ors"]), limits)) + ".")
     if clean.get("srs") and alliance_concern(int(clean["srs"]), limits):
-        notes.append(f"SRS {clean['srs']} is below {limits.srs_alliance_concern}: worth talking over the alliance in supervision.")
+        notes.append(
+            f"SRS {clean['srs']} is below {limits.srs_alliance_concern}:"
+            " worth talking over the alliance in supervision."
+        )
     return notes
 
 
 def _own_follow_up(ctx: Context, raw_id: str | None) -> tuple[Delivery, Advice]:
-    delivery = ctx.session.get(Delivery, id_from(raw_id))
-    advice = delivery and delivery.kind is DeliveryKind.FOLLOW_UP and ctx.session.get(Advice, delivery.subject_id)
-    group = advice and ctx.session.get(Group, advice.group_id)
-    if not advice or delivery.recipient_id != ctx.caller.user_id or group.team_id != ctx.caller.team_id:
-        raise refuse("That follow-up isn't yours to answer.", "advice")
-    return delivery, advice
-
-
-def follow_up_line(advice: Advice) -> Line:
-    client = f" ({advice.client_code})" if advice.client_code else ""
-    return line(advice.text, client)
+    return own_delivery(ctx, raw_id, DeliveryKind.FOLLOW_UP, Advice, "That follow-up isn't yours to answer.", "advice")

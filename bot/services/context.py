@@ -13,7 +13,7 @@ from bot.config import Settings
 from bot.forms import Errors, Form
 from bot.grammar import USAGE, UsageError
 from bot.messages import ChannelLink, Line, Mention, Message, line
-from bot.model import Delivery, Group, Member, Person
+from bot.model import Delivery, DeliveryKind, Group, Member, Person
 from bot.outcomes import Thresholds
 from bot.ports import MessageRef
 from bot.scheduling.outbox import occurrence_messages
@@ -86,19 +86,24 @@ def my_group(ctx: Context, usage_of: str) -> Group:
 
 def groups_of(ctx: Context) -> list[Group]:
     """The groups the caller coaches or belongs to, in this workspace."""
-    return list(ctx.session.exec(
-        select(Group)
-        .join(Member, Member.group_id == Group.id, isouter=True)
-        .where(Group.team_id == ctx.caller.team_id)
-        .where((Group.coach_id == ctx.caller.user_id) | ((Member.user_id == ctx.caller.user_id) & (Member.left_at == None)))  # noqa: E711
-        .distinct()
-        .order_by(Group.id)
-    ).all())
+    return list(
+        ctx.session.exec(
+            select(Group)
+            .join(Member, Member.group_id == Group.id, isouter=True)
+            .where(Group.team_id == ctx.caller.team_id)
+            .where(
+                (Group.coach_id == ctx.caller.user_id)
+                | ((Member.user_id == ctx.caller.user_id) & (Member.left_at.is_(None)))
+            )
+            .distinct()
+            .order_by(Group.id)
+        ).all()
+    )
 
 
 def active_member(ctx: Context, group: Group, user_id: str) -> Member | None:
     return ctx.session.exec(
-        select(Member).where(Member.group_id == group.id, Member.user_id == user_id, Member.left_at == None)  # noqa: E711
+        select(Member).where(Member.group_id == group.id, Member.user_id == user_id, Member.left_at.is_(None))
     ).first()
 
 
@@ -145,7 +150,6 @@ def mention(user_id: str) -> Mention:
     return Mention(user_id)
 
 
-
 def mark_answered(ctx: Context, delivery: Delivery, answer: str, redrawn: Message) -> list[tuple[MessageRef, Message]]:
     """Record the answer on every message of the occurrence and redraw them without buttons."""
     updates = []
@@ -160,3 +164,14 @@ def mark_answered(ctx: Context, delivery: Delivery, answer: str, redrawn: Messag
 def id_from(raw: str | None) -> int:
     """An id from a button value or form context; -1, which matches nothing, if it is not one."""
     return int(raw) if raw and raw.isdigit() else -1
+
+
+def own_delivery(ctx: Context, raw_id: str | None, kind: DeliveryKind, subject_type, refusal: str, usage_of: str):
+    """The delivery a button or form names and its subject, if it was sent to the caller
+    in the caller's workspace; ids from buttons and forms are never trusted on their own."""
+    delivery = ctx.session.get(Delivery, id_from(raw_id))
+    subject = delivery and delivery.kind is kind and ctx.session.get(subject_type, delivery.subject_id)
+    group = subject and ctx.session.get(Group, delivery.group_id)
+    if not subject or delivery.recipient_id != ctx.caller.user_id or group.team_id != ctx.caller.team_id:
+        raise refuse(refusal, usage_of)
+    return delivery, subject

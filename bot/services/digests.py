@@ -16,12 +16,16 @@ def digest_command(ctx: Context, command: DigestRequest) -> Result:
     if not command.post:
         return Result(reply=digest.render(digest.gather(ctx.session, group, ctx.now), for_coach_only=True))
     # Posted by the dispatcher, like the weekly one, so both share pacing, retries and bookkeeping.
-    schedule(ctx.session, Delivery(
-        key=f"digest:{group.id}:now:{ctx.now.isoformat()}",
-        kind=DeliveryKind.DIGEST,
-        group_id=group.id,
-        subject_id=group.id,
-        due_at=ctx.now,
-    ))
-    return Result(reply=Message.text(line("Posting the digest to ", ChannelLink(group.channel_id), " now.")),
-                  dispatch_now=True)
+    schedule(
+        ctx.session,
+        Delivery(
+            key=f"digest:{group.id}:now:{ctx.now.isoformat()}",
+            kind=DeliveryKind.DIGEST,
+            group_id=group.id,
+            subject_id=group.id,
+            due_at=ctx.now,
+        ),
+    )
+    return Result(
+        reply=Message.text(line("Posting the digest to ", ChannelLink(group.channel_id), " now.")), dispatch_now=True
+    )

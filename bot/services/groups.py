@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from sqlmodel import select
+
 from bot.calendar import WorkingHours, zone
 from bot.grammar import THRESHOLD_OPTIONS, Join, Leave, Setup
 from bot.messages import Bold, Message, line
 from bot.model import Group, Member, Person
+from bot.scheduling.planner import replan
 from bot.services.context import (
     Context,
     Result,
@@ -16,17 +19,16 @@ from bot.services.context import (
     mention,
     refuse,
 )
-from bot.scheduling.planner import replan
 from bot.values import WEEKDAYS
-from sqlmodel import select
-
 
 THRESHOLD_FIELDS = tuple(field_name for field_name, _ in THRESHOLD_OPTIONS.values())
 
 
 def setup(ctx: Context, command: Setup) -> Result:
     if ctx.caller.channel_id is None or ctx.caller.in_direct_message:
-        raise refuse("Run `/practice setup` in the channel that will be the group's home, not in a direct message.", "setup")
+        raise refuse(
+            "Run `/practice setup` in the channel that will be the group's home, not in a direct message.", "setup"
+        )
     if command.timezone is not None:
         try:
             zone(command.timezone)
@@ -44,7 +46,10 @@ def setup(ctx: Context, command: Setup) -> Result:
             rhythm_from=ctx.now,
         )
     elif group.coach_id != ctx.caller.user_id:
-        raise refuse(line("This channel is already a group, and only its coach (", mention(group.coach_id), ") can change it."), "setup")
+        raise refuse(
+            line("This channel is already a group, and only its coach (", mention(group.coach_id), ") can change it."),
+            "setup",
+        )
     if command.timezone:
         group.timezone = command.timezone
     if command.digest:
@@ -64,7 +69,10 @@ def setup(ctx: Context, command: Setup) -> Result:
 def settings_lines(group: Group) -> list:
     hours = WorkingHours()
     return [
-        line(Bold("Digest: "), f"{WEEKDAYS[group.digest_weekday].title()}s at {group.digest_time:%H:%M} ({group.timezone})"),
+        line(
+            Bold("Digest: "),
+            f"{WEEKDAYS[group.digest_weekday].title()}s at {group.digest_time:%H:%M} ({group.timezone})",
+        ),
         line(
             Bold("Check-ins: "),
             f"{WEEKDAYS[group.checkin_weekday].title()}s at {group.checkin_time:%H:%M}, each therapist's local time",
@@ -86,7 +94,9 @@ def _coach_zone(ctx: Context) -> str:
 def join(ctx: Context, _command: Join) -> Result:
     group = group_in_this_channel(ctx, "join")
     if active_member(ctx, group, ctx.caller.user_id):
-        return Result(reply=Message.text(line("You're already in this group. See where you are with `/practice status`.")))
+        return Result(
+            reply=Message.text(line("You're already in this group. See where you are with `/practice status`."))
+        )
     member = ctx.session.exec(
         select(Member).where(Member.group_id == group.id, Member.user_id == ctx.caller.user_id)
     ).first() or Member(group_id=group.id, user_id=ctx.caller.user_id)

@@ -20,6 +20,7 @@ from bot.services.context import (
     id_from,
     mark_answered,
     my_group,
+    own_delivery,
     refuse,
     require_member,
     today_for,
@@ -52,28 +53,59 @@ def set_objective(ctx: Context, command: SetObjective) -> Result:
         return Result(form=objective_form(ctx, group, current, prefill=None))
     review_on = today_for(ctx, ctx.caller.user_id) + REVIEW_AFTER
     objective = _replace(ctx, group, current, ObjectiveStatus.REFINED, command.text, None, None, review_on)
-    lines = [line(Bold("Your learning objective: "), objective.text), f"I'll ask you to review it on {day_label(review_on)}."]
+    lines = [
+        line(Bold("Your learning objective: "), objective.text),
+        f"I'll ask you to review it on {day_label(review_on)}.",
+    ]
     if current:
-        lines.append("Your previous objective is kept as refined. To add why it matters and how progress will show, use `/practice objective` with no text.")
+        lines.append(
+            "Your previous objective is kept as refined. To add why it matters and how progress will show,"
+            " use `/practice objective` with no text."
+        )
     return Result(reply=Message.text(*lines))
 
 
-def objective_form(ctx: Context, group: Group, current: Objective | None, prefill: Objective | None,
-                   delivery_id: int | None = None) -> Form:
+def objective_form(
+    ctx: Context, group: Group, current: Objective | None, prefill: Objective | None, delivery_id: int | None = None
+) -> Form:
     default_review = today_for(ctx, ctx.caller.user_id) + REVIEW_AFTER
     fields = [
-        FormField("objective", "Your learning objective", FieldKind.LONG_TEXT, initial=prefill and prefill.text,
-                  hint="The one thing you're working on, e.g. ‘ask for feedback on the alliance every session’.",
-                  max_length=values.TEXT_LIMITS["objective"]),
-        FormField("leverage", "Why it has leverage on client outcomes", FieldKind.LONG_TEXT, required=False,
-                  initial=prefill and prefill.leverage, max_length=values.TEXT_LIMITS["note"]),
-        FormField("evidence", "How progress will show", FieldKind.LONG_TEXT, required=False,
-                  initial=prefill and prefill.evidence, max_length=values.TEXT_LIMITS["note"]),
+        FormField(
+            "objective",
+            "Your learning objective",
+            FieldKind.LONG_TEXT,
+            initial=prefill and prefill.text,
+            hint="The one thing you're working on, e.g. ‘ask for feedback on the alliance every session’.",
+            max_length=values.TEXT_LIMITS["objective"],
+        ),
+        FormField(
+            "leverage",
+            "Why it has leverage on client outcomes",
+            FieldKind.LONG_TEXT,
+            required=False,
+            initial=prefill and prefill.leverage,
+            max_length=values.TEXT_LIMITS["note"],
+        ),
+        FormField(
+            "evidence",
+            "How progress will show",
+            FieldKind.LONG_TEXT,
+            required=False,
+            initial=prefill and prefill.evidence,
+            max_length=values.TEXT_LIMITS["note"],
+        ),
         FormField("review_on", "Review date", FieldKind.DATE, initial=default_review.isoformat()),
     ]
     if current is not None:
-        fields.append(FormField("previous", "Your current objective becomes", FieldKind.CHOICE,
-                                initial="refined", choices=PREVIOUS_CHOICES))
+        fields.append(
+            FormField(
+                "previous",
+                "Your current objective becomes",
+                FieldKind.CHOICE,
+                initial="refined",
+                choices=PREVIOUS_CHOICES,
+            )
+        )
     context = {"group_id": str(group.id)}
     if delivery_id is not None:
         context["delivery_id"] = str(delivery_id)
@@ -92,13 +124,24 @@ def submit_objective_form(ctx: Context, context: dict[str, str], submitted: Valu
     if errors:
         return Result(errors=errors)
     previous = ObjectiveStatus(clean.get("previous") or "refined")
-    objective = _replace(ctx, group, current, previous, values.bounded_text(clean["objective"], "objective"),
-                         clean.get("leverage"), clean.get("evidence"), review_on)
-    result = Result(notice=Message.text(line(Bold("Your learning objective is set: "), objective.text),
-                                        f"I'll ask you to review it on {day_label(review_on)}."))
+    objective = _replace(
+        ctx,
+        group,
+        current,
+        previous,
+        values.bounded_text(clean["objective"], "objective"),
+        clean.get("leverage"),
+        clean.get("evidence"),
+        review_on,
+    )
+    result = Result(
+        notice=Message.text(
+            line(Bold("Your learning objective is set: "), objective.text),
+            f"I'll ask you to review it on {day_label(review_on)}.",
+        )
+    )
     if "delivery_id" in context:
-        result.updates = _answer_review(ctx, context["delivery_id"], "refine",
-                                        f"✏️ Refined into: {objective.text}")
+        result.updates = _answer_review(ctx, context["delivery_id"], "refine", f"✏️ Refined into: {objective.text}")
     return result
 
 
@@ -112,14 +155,29 @@ def _review_date(ctx: Context, raw: str | None, errors: dict[str, str]) -> date 
     return review_on
 
 
-def _replace(ctx: Context, group: Group, current: Objective | None, previous: ObjectiveStatus, text: str,
-             leverage: str | None, evidence: str | None, review_on: date) -> Objective:
+def _replace(
+    ctx: Context,
+    group: Group,
+    current: Objective | None,
+    previous: ObjectiveStatus,
+    text: str,
+    leverage: str | None,
+    evidence: str | None,
+    review_on: date,
+) -> Objective:
     if current is not None:
         current.status, current.closed_at = previous, ctx.now
         ctx.session.add(current)
         ctx.session.flush()  # the partial unique index allows one active objective
-    objective = Objective(group_id=group.id, user_id=ctx.caller.user_id, text=text, leverage=leverage,
-                          evidence=evidence, review_on=review_on, created_at=ctx.now)
+    objective = Objective(
+        group_id=group.id,
+        user_id=ctx.caller.user_id,
+        text=text,
+        leverage=leverage,
+        evidence=evidence,
+        review_on=review_on,
+        created_at=ctx.now,
+    )
     ctx.session.add(objective)
     ctx.session.flush()
     schedule_review(ctx, group, objective)
@@ -128,14 +186,17 @@ def _replace(ctx: Context, group: Group, current: Objective | None, previous: Ob
 
 def schedule_review(ctx: Context, group: Group, objective: Objective) -> None:
     where = user_zone(ctx.session, group.team_id, objective.user_id, group.timezone)
-    schedule(ctx.session, Delivery(
-        key=f"review:{objective.id}:{objective.review_on.isoformat()}",
-        kind=DeliveryKind.REVIEW,
-        group_id=group.id,
-        recipient_id=objective.user_id,
-        subject_id=objective.id,
-        due_at=next_allowed(at_local(objective.review_on, REVIEW_TIME, where), where),
-    ))
+    schedule(
+        ctx.session,
+        Delivery(
+            key=f"review:{objective.id}:{objective.review_on.isoformat()}",
+            kind=DeliveryKind.REVIEW,
+            group_id=group.id,
+            recipient_id=objective.user_id,
+            subject_id=objective.id,
+            due_at=next_allowed(at_local(objective.review_on, REVIEW_TIME, where), where),
+        ),
+    )
 
 
 def answer_review(ctx: Context, delivery_id: str, answer: str) -> Result:
@@ -157,12 +218,7 @@ def answer_review(ctx: Context, delivery_id: str, answer: str) -> Result:
 
 
 def _own_review(ctx: Context, raw_id: str | None) -> tuple[Delivery, Objective]:
-    delivery = ctx.session.get(Delivery, id_from(raw_id))
-    objective = delivery and delivery.kind is DeliveryKind.REVIEW and ctx.session.get(Objective, delivery.subject_id)
-    group = objective and ctx.session.get(Group, objective.group_id)
-    if not objective or delivery.recipient_id != ctx.caller.user_id or group.team_id != ctx.caller.team_id:
-        raise refuse("That review isn't yours to answer.", "objective")
-    return delivery, objective
+    return own_delivery(ctx, raw_id, DeliveryKind.REVIEW, Objective, "That review isn't yours to answer.", "objective")
 
 
 def _answer_review(ctx: Context, delivery_id: str, answer: str, outcome: str) -> list[tuple[MessageRef, Message]]:

@@ -28,10 +28,9 @@ from bot.scheduling.outbox import REMINDER_SUFFIX
 from bot.services.context import (
     Context,
     Result,
-    id_from,
     mark_answered,
     my_group,
-    refuse,
+    own_delivery,
     require_member,
     thresholds,
     week_start,
@@ -39,8 +38,9 @@ from bot.services.context import (
 from bot.services.objectives import active_objective
 
 CHECK_IN_FORM_KIND = "check_in"
-PROGRESS_CHOICES = tuple((str(n), f"{n} – {label}") for n, label in enumerate(
-    ("no progress", "a little", "some", "good", "a lot"), start=1))
+PROGRESS_CHOICES = tuple(
+    (str(n), f"{n} – {label}") for n, label in enumerate(("no progress", "a little", "some", "good", "a lot"), start=1)
+)
 REPORTED_AT_CHECK_IN = "reported at the weekly check-in"
 
 
@@ -48,8 +48,16 @@ def record_outcome(ctx: Context, command: RecordOutcome) -> Result:
     group = my_group(ctx, "outcome")
     require_member(ctx, group, "outcome")
     kind = ScoreKind(command.kind)
-    ctx.session.add(Score(group_id=group.id, user_id=ctx.caller.user_id, client_code=command.client_code, kind=kind,
-                          value=command.value, recorded_at=ctx.now))
+    ctx.session.add(
+        Score(
+            group_id=group.id,
+            user_id=ctx.caller.user_id,
+            client_code=command.client_code,
+            kind=kind,
+            value=command.value,
+            recorded_at=ctx.now,
+        )
+    )
     lines = [f"Recorded {kind.value.upper()} {command.value} for {command.client_code}."]
     limits = thresholds(group)
     if kind is ScoreKind.ORS:
@@ -65,8 +73,12 @@ def record_outcome(ctx: Context, command: RecordOutcome) -> Result:
 def _latest_advice_with_baseline(ctx: Context, group: Group, code: str) -> Advice | None:
     return ctx.session.exec(
         select(Advice)
-        .where(Advice.group_id == group.id, Advice.therapist_id == ctx.caller.user_id, Advice.client_code == code,
-               Advice.baseline_ors != None)  # noqa: E711
+        .where(
+            Advice.group_id == group.id,
+            Advice.therapist_id == ctx.caller.user_id,
+            Advice.client_code == code,
+            Advice.baseline_ors.is_not(None),
+        )
         .order_by(Advice.created_at.desc(), Advice.id.desc())
     ).first()
 
@@ -74,17 +86,27 @@ def _latest_advice_with_baseline(ctx: Context, group: Group, code: str) -> Advic
 def log_practice(ctx: Context, command: LogPractice) -> Result:
     group = my_group(ctx, "log")
     require_member(ctx, group, "log")
-    ctx.session.add(PracticeLog(group_id=group.id, user_id=ctx.caller.user_id, minutes=command.minutes,
-                                activity=command.activity, logged_at=ctx.now))
+    ctx.session.add(
+        PracticeLog(
+            group_id=group.id,
+            user_id=ctx.caller.user_id,
+            minutes=command.minutes,
+            activity=command.activity,
+            logged_at=ctx.now,
+        )
+    )
     ctx.session.flush()
     week = minutes_since(ctx, group, ctx.caller.user_id, week_start(ctx, ctx.caller.user_id))
-    return Result(reply=Message.text(f"Logged {command.minutes} min: {command.activity}", f"This week so far: {week} min."))
+    return Result(
+        reply=Message.text(f"Logged {command.minutes} min: {command.activity}", f"This week so far: {week} min.")
+    )
 
 
 def minutes_since(ctx: Context, group: Group, user_id: str, since: datetime) -> int:
     return ctx.session.exec(
-        select(func.coalesce(func.sum(PracticeLog.minutes), 0))
-        .where(PracticeLog.group_id == group.id, PracticeLog.user_id == user_id, PracticeLog.logged_at >= since)
+        select(func.coalesce(func.sum(PracticeLog.minutes), 0)).where(
+            PracticeLog.group_id == group.id, PracticeLog.user_id == user_id, PracticeLog.logged_at >= since
+        )
     ).one()
 
 
@@ -98,12 +120,16 @@ def status_message(ctx: Context, group: Group) -> Message:
     objective = active_objective(ctx, group.id, me)
     lines = [
         line(Bold("Objective: "), objective.text, f" (review {day_label(objective.review_on)})")
-        if objective else line(Bold("Objective: "), "none yet; set one with `/practice objective`"),
+        if objective
+        else line(Bold("Objective: "), "none yet; set one with `/practice objective`"),
     ]
     open_advice = ctx.session.exec(
         select(Advice)
-        .where(Advice.group_id == group.id, Advice.therapist_id == me,
-               Advice.status.in_([AdviceStatus.OPEN, AdviceStatus.NOT_YET]))
+        .where(
+            Advice.group_id == group.id,
+            Advice.therapist_id == me,
+            Advice.status.in_([AdviceStatus.OPEN, AdviceStatus.NOT_YET]),
+        )
         .order_by(Advice.created_at)
     ).all()
     lines.append(line(Bold("Open follow-ups: "), str(len(open_advice)) if open_advice else "none"))
@@ -125,12 +151,20 @@ def open_check_in(ctx: Context, delivery_id: str) -> Result:
     logged = minutes_since(ctx, group, member.user_id, _last_check_in(ctx, member))
     fields = (
         FormField("progress", "Progress on your objective", FieldKind.CHOICE, choices=PROGRESS_CHOICES),
-        FormField("minutes", "Minutes of deliberate practice since your last check-in", FieldKind.NUMBER,
-                  initial=str(logged), low=0, high=10_000, hint=f"You logged {logged} min with /practice log."),
+        FormField(
+            "minutes",
+            "Minutes of deliberate practice since your last check-in",
+            FieldKind.NUMBER,
+            initial=str(logged),
+            low=0,
+            high=10_000,
+            hint=f"You logged {logged} min with /practice log.",
+        ),
         FormField("learned", "One thing you learned", FieldKind.LONG_TEXT, max_length=values.TEXT_LIMITS["note"]),
     )
-    return Result(form=Form(CHECK_IN_FORM_KIND, "Weekly check-in", "Check in", fields,
-                            {"delivery_id": str(delivery.id)}))
+    return Result(
+        form=Form(CHECK_IN_FORM_KIND, "Weekly check-in", "Check in", fields, {"delivery_id": str(delivery.id)})
+    )
 
 
 def submit_check_in(ctx: Context, context: dict[str, str], submitted: Values) -> Result:
@@ -146,27 +180,38 @@ def submit_check_in(ctx: Context, context: dict[str, str], submitted: Values) ->
     logged = minutes_since(ctx, group, member.user_id, _last_check_in(ctx, member))
     if reported > logged:
         # Minutes are counted once: what the log already holds, plus what was only reported here.
-        ctx.session.add(PracticeLog(group_id=group.id, user_id=member.user_id, minutes=reported - logged,
-                                    activity=REPORTED_AT_CHECK_IN, logged_at=ctx.now))
-    ctx.session.add(CheckIn(group_id=group.id, user_id=member.user_id, week=delivery.key.removesuffix(REMINDER_SUFFIX).rsplit(":", 1)[-1],
-                            progress=int(clean["progress"]), minutes=reported, learned=clean["learned"],
-                            answered_at=ctx.now))
+        ctx.session.add(
+            PracticeLog(
+                group_id=group.id,
+                user_id=member.user_id,
+                minutes=reported - logged,
+                activity=REPORTED_AT_CHECK_IN,
+                logged_at=ctx.now,
+            )
+        )
+    ctx.session.add(
+        CheckIn(
+            group_id=group.id,
+            user_id=member.user_id,
+            week=delivery.key.removesuffix(REMINDER_SUFFIX).rsplit(":", 1)[-1],
+            progress=int(clean["progress"]),
+            minutes=reported,
+            learned=clean["learned"],
+            answered_at=ctx.now,
+        )
+    )
     redrawn = prompts.check_in_answered(int(clean["progress"]), reported)
     return Result(updates=mark_answered(ctx, delivery, "checked_in", redrawn))
 
 
 def _last_check_in(ctx: Context, member: Member) -> datetime:
     last = ctx.session.exec(
-        select(func.max(CheckIn.answered_at)).where(CheckIn.group_id == member.group_id,
-                                                    CheckIn.user_id == member.user_id)
+        select(func.max(CheckIn.answered_at)).where(
+            CheckIn.group_id == member.group_id, CheckIn.user_id == member.user_id
+        )
     ).one()
     return max(last, member.joined_at) if last else member.joined_at
 
 
 def _own_check_in(ctx: Context, raw_id: str | None) -> tuple[Delivery, Member]:
-    delivery = ctx.session.get(Delivery, id_from(raw_id))
-    member = delivery and delivery.kind is DeliveryKind.CHECK_IN and ctx.session.get(Member, delivery.subject_id)
-    group = member and ctx.session.get(Group, member.group_id)
-    if not member or member.user_id != ctx.caller.user_id or group.team_id != ctx.caller.team_id:
-        raise refuse("That check-in isn't yours.", "status")
-    return delivery, member
+    return own_delivery(ctx, raw_id, DeliveryKind.CHECK_IN, Member, "That check-in isn't yours.", "status")

@@ -62,17 +62,23 @@ class ShellState:
         )
 
     def save(self, path: Path) -> None:
-        path.write_text(json.dumps({
-            "clock": self.clock.isoformat(),
-            "current": self.current,
-            "people": self.people,
-            "buttons": {str(number): asdict(shown) for number, shown in self.buttons.items()},
-        }, indent=1))
+        path.write_text(
+            json.dumps(
+                {
+                    "clock": self.clock.isoformat(),
+                    "current": self.current,
+                    "people": self.people,
+                    "buttons": {str(number): asdict(shown) for number, shown in self.buttons.items()},
+                },
+                indent=1,
+            )
+        )
 
 
 class Shell:
-    def __init__(self, core: Core, clock: SimulatedClock, screen: Screen, state: ShellState, state_path: Path,
-                 read=None):
+    def __init__(
+        self, core: Core, clock: SimulatedClock, screen: Screen, state: ShellState, state_path: Path, read=None
+    ):
         self.read_line = read or read_line
         self.core = core
         self.clock = clock
@@ -90,7 +96,9 @@ class Shell:
 
     async def run(self) -> None:
         self.screen.note(f"supervision-bot shell: you are {self.me}, in #{CHANNEL}. {self._now_label()}")
-        self.screen.note("Try /practice help, /practice status, /clock +2d, /as alice, /people, /help. Ctrl-D or /quit leaves.")
+        self.screen.note(
+            "Try /practice help, /practice status, /clock +2d, /as alice, /people, /help. Ctrl-D or /quit leaves."
+        )
         while (line := await self.read_line(f"{self.me}> ")) is not None:
             if line.strip() == "/quit":
                 break

@@ -25,5 +25,9 @@ async def present(result: Result, client: AsyncWebClient, respond, trigger_id: s
         await client.views_open(trigger_id=trigger_id, view=render.modal(result.form))
     if result.reply is not None:
         for blocks in render.message_parts(result.reply):
-            await respond(text=render.fallback_text(result.reply), blocks=blocks,
-                          response_type="ephemeral", replace_original=False)
+            await respond(
+                text=render.fallback_text(result.reply),
+                blocks=blocks,
+                response_type="ephemeral",
+                replace_original=False,
+            )

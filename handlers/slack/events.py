@@ -15,4 +15,6 @@ def register(app: AsyncApp, core: Core) -> None:
         if event.get("tab", "home") != "home":
             return
         message = await core.home(caller_from(context))
-        await client.views_publish(user_id=event["user"], view={"type": "home", "blocks": render.message_parts(message)[0]})
+        await client.views_publish(
+            user_id=event["user"], view={"type": "home", "blocks": render.message_parts(message)[0]}
+        )

@@ -12,10 +12,19 @@ from bot.messages import Message
 from bot.ports import MessageRef, SendFailed, UnknownUser
 from handlers.slack.render import fallback_text, message_parts
 
-PERMANENT_ERRORS = frozenset({
-    "user_not_found", "users_not_found", "account_inactive", "cannot_dm_bot", "channel_not_found",
-    "is_archived", "not_in_channel", "user_disabled", "messages_tab_disabled",
-})
+PERMANENT_ERRORS = frozenset(
+    {
+        "user_not_found",
+        "users_not_found",
+        "account_inactive",
+        "cannot_dm_bot",
+        "channel_not_found",
+        "is_archived",
+        "not_in_channel",
+        "user_disabled",
+        "messages_tab_disabled",
+    }
+)
 DEFAULT_RETRY_AFTER_SECONDS = 30
 
 
@@ -42,17 +51,32 @@ class SlackMessenger:
         response = await self._call(self.client.chat_postMessage, channel=channel_id, text=text, blocks=first)
         ref = MessageRef(response["channel"], response["ts"])
         for part in rest:
-            await self._call(self.client.chat_postMessage, channel=ref.channel_id, thread_ts=ref.message_id,
-                             text=f"{text} (continued)", blocks=part)
+            await self._call(
+                self.client.chat_postMessage,
+                channel=ref.channel_id,
+                thread_ts=ref.message_id,
+                text=f"{text} (continued)",
+                blocks=part,
+            )
         return ref
 
     async def update(self, ref: MessageRef, message: Message) -> None:
-        await self._call(self.client.chat_update, channel=ref.channel_id, ts=ref.message_id,
-                         text=fallback_text(message), blocks=message_parts(message)[0])
+        await self._call(
+            self.client.chat_update,
+            channel=ref.channel_id,
+            ts=ref.message_id,
+            text=fallback_text(message),
+            blocks=message_parts(message)[0],
+        )
 
     async def whisper(self, channel_id: str, user_id: str, message: Message) -> None:
-        await self._call(self.client.chat_postEphemeral, channel=channel_id, user=user_id,
-                         text=fallback_text(message), blocks=message_parts(message)[0])
+        await self._call(
+            self.client.chat_postEphemeral,
+            channel=channel_id,
+            user=user_id,
+            text=fallback_text(message),
+            blocks=message_parts(message)[0],
+        )
 
     async def _call(self, method, **arguments):
         try:

@@ -38,7 +38,7 @@ def _bold(text: str) -> str:
     if not core:
         return text
     leading = text[: len(text) - len(text.lstrip())]
-    trailing = text[len(text.rstrip()):]
+    trailing = text[len(text.rstrip()) :]
     return f"{leading}*{escape(core)}*{trailing}"
 
 
@@ -106,8 +106,12 @@ def modal(form: Form) -> dict:
 
 
 def notice_modal(message: Message) -> dict:
-    return {"type": "modal", "title": _plain("Supervision bot"), "close": _plain("Close"),
-            "blocks": message_parts(message)[0]}
+    return {
+        "type": "modal",
+        "title": _plain("Supervision bot"),
+        "close": _plain("Close"),
+        "blocks": message_parts(message)[0],
+    }
 
 
 def _plain(text: str) -> dict:

@@ -14,7 +14,9 @@ from handlers.slack.context import caller_from
 
 def register(app: AsyncApp, core: Core) -> None:
     async def on_submit(ack, view, context):
-        result = await core.submit(caller_from(context), view["callback_id"], _context(view), render.submitted_values(view))
+        result = await core.submit(
+            caller_from(context), view["callback_id"], _context(view), render.submitted_values(view)
+        )
         if result.errors:
             await ack(response_action="errors", errors=result.errors)
         elif result.reply is not None:

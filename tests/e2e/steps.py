@@ -36,4 +36,6 @@ def next_weekday(weekday: int, hour_utc: int, weeks_ahead: int = 1) -> datetime:
 
 def dms_with(fake, user: str, action: str) -> list[dict]:
     """The direct messages to `user` that carry the button `action`."""
-    return [c.args for c in fake.calls_to("chat.postMessage", channel=user) if action in buttons(c.args.get("blocks", []))]
+    return [
+        c.args for c in fake.calls_to("chat.postMessage", channel=user) if action in buttons(c.args.get("blocks", []))
+    ]

@@ -88,10 +88,21 @@ def test_objective_form_checks_the_review_date(group, fake_slack):
     view = fake_slack.wait_for("views.open")[0].args["view"]
     assert [b["block_id"] for b in view["blocks"]] == ["objective", "leverage", "evidence", "review_on"]
     past = (date.today() - timedelta(days=3)).isoformat()
-    http = group.slack.submit(ALICE, view, state(objective=text_input("Hold silences"), leverage=text_input(None),
-                                                 evidence=text_input(None), review_on=date_input(past)))
+    http = group.slack.submit(
+        ALICE,
+        view,
+        state(
+            objective=text_input("Hold silences"),
+            leverage=text_input(None),
+            evidence=text_input(None),
+            review_on=date_input(past),
+        ),
+    )
     assert http.status == 200
-    assert http.json() == {"response_action": "errors", "errors": {"review_on": "Choose a date after today and within a year."}}
+    assert http.json() == {
+        "response_action": "errors",
+        "errors": {"review_on": "Choose a date after today and within a year."},
+    }
     assert "none yet" in group.say(ALICE, "status")  # nothing half-written
 
 
@@ -101,11 +112,17 @@ def test_objective_form_asks_what_became_of_the_current_one(group, fake_slack):
     view = fake_slack.wait_for("views.open")[0].args["view"]
     assert view["blocks"][-1]["block_id"] == "previous"
     review_on = (date.today() + timedelta(days=20)).isoformat()
-    http = group.slack.submit(ALICE, view, state(
-        objective=text_input("Invite feedback on the alliance"), leverage=text_input("Alliance predicts outcome"),
-        evidence=text_input(None), review_on=date_input(review_on),
-        previous={"type": "static_select", "selected_option": {"value": "achieved"}},
-    ))
+    http = group.slack.submit(
+        ALICE,
+        view,
+        state(
+            objective=text_input("Invite feedback on the alliance"),
+            leverage=text_input("Alliance predicts outcome"),
+            evidence=text_input(None),
+            review_on=date_input(review_on),
+            previous={"type": "static_select", "selected_option": {"value": "achieved"}},
+        ),
+    )
     assert http.status == 200 and http.body == ""
     assert "Invite feedback on the alliance" in group.say(ALICE, "status")
 
@@ -143,11 +160,31 @@ def test_advice_form(group, fake_slack):
     view = fake_slack.wait_for("views.open")[0].args["view"]
     assert view["callback_id"] == "advice"
     assert view["blocks"][0]["element"]["type"] == "users_select"
-    bad = group.slack.submit(COACH, view, state(therapist=user_input(ALICE), advice=text_input("Go slower"),
-                                                client=text_input("Maria"), ors=number_input(None), days=number_input(7)))
-    assert bad.json()["errors"] == {"client": "“Maria” looks like a name. Never use a client's name here: use a code you choose, like C12 or K-7."}
-    good = group.slack.submit(COACH, view, state(therapist=user_input(ALICE), advice=text_input("Go slower"),
-                                                 client=text_input("m-4"), ors=number_input(15), days=number_input(7)))
+    bad = group.slack.submit(
+        COACH,
+        view,
+        state(
+            therapist=user_input(ALICE),
+            advice=text_input("Go slower"),
+            client=text_input("Maria"),
+            ors=number_input(None),
+            days=number_input(7),
+        ),
+    )
+    assert bad.json()["errors"] == {
+        "client": "“Maria” looks like a name. Never use a client's name here: use a code you choose, like C12 or K-7."
+    }
+    good = group.slack.submit(
+        COACH,
+        view,
+        state(
+            therapist=user_input(ALICE),
+            advice=text_input("Go slower"),
+            client=text_input("m-4"),
+            ors=number_input(15),
+            days=number_input(7),
+        ),
+    )
     assert good.status == 200 and good.body == ""
     notice = fake_slack.wait_for("chat.postMessage", channel=COACH)[0].args
     assert "Advice recorded for <@UALICE> about client M-4 (baseline ORS 15)." in blocks_text(notice["blocks"])
@@ -164,7 +201,10 @@ def test_outcome(group):
 
 def test_outcome_shows_movement_since_the_advice(group):
     group.say(COACH, "advice <@UALICE> Name the pattern client C9 ors 16")
-    assert "Since the advice of" in (reply := group.say(ALICE, "outcome C9 ors 23")) and "ORS 16 → 23 (+7): reliable improvement" in reply
+    assert (
+        "Since the advice of" in (reply := group.say(ALICE, "outcome C9 ors 23"))
+        and "ORS 16 → 23 (+7): reliable improvement" in reply
+    )
 
 
 def test_log_and_weekly_total(group):

@@ -7,8 +7,17 @@ import urllib.error
 import urllib.request
 from urllib.parse import urlencode
 
-STATUS = urlencode({"team_id": "T0FAKE", "user_id": "UALICE", "channel_id": "CGROUP", "command": "/practice",
-                    "text": "status", "response_url": "http://127.0.0.1:9/unused", "trigger_id": "t"})
+STATUS = urlencode(
+    {
+        "team_id": "T0FAKE",
+        "user_id": "UALICE",
+        "channel_id": "CGROUP",
+        "command": "/practice",
+        "text": "status",
+        "response_url": "http://127.0.0.1:9/unused",
+        "trigger_id": "t",
+    }
+)
 
 
 def test_healthz(bot):
@@ -48,10 +57,19 @@ def test_app_home_shows_the_users_own_practice(slack, fake_slack):
     slack.say("UHOME", "CHOME", "join")
     slack.say("UHOME", "CHOME", "objective Listen for the client's theory of change")
     event = {
-        "token": "unused", "team_id": "T0FAKE", "api_app_id": "AFAKE", "type": "event_callback",
-        "event_id": "Ev1", "event_time": int(time.time()),
-        "event": {"type": "app_home_opened", "user": "UHOME", "channel": "DHOME", "tab": "home",
-                  "event_ts": str(time.time())},
+        "token": "unused",
+        "team_id": "T0FAKE",
+        "api_app_id": "AFAKE",
+        "type": "event_callback",
+        "event_id": "Ev1",
+        "event_time": int(time.time()),
+        "event": {
+            "type": "app_home_opened",
+            "user": "UHOME",
+            "channel": "DHOME",
+            "tab": "home",
+            "event_ts": str(time.time()),
+        },
         "authorizations": [{"team_id": "T0FAKE", "user_id": "UBOT", "is_bot": True}],
     }
     assert slack.post(json.dumps(event), "application/json").status == 200

@@ -25,12 +25,16 @@ def test_the_whole_loop(bot, slack, fake_slack):
     view = fake_slack.wait_for("views.open")[0].args["view"]
     assert view["callback_id"] == "objective"
     review_on = (date.today() + timedelta(days=28)).isoformat()
-    submitted = slack.submit(ALICE, view, state(
-        objective=text_input("Ask every client for alliance feedback at the end of each session"),
-        leverage=text_input("Early alliance ruptures predict dropout"),
-        evidence=text_input("SRS collected in 9 of 10 sessions"),
-        review_on=date_input(review_on),
-    ))
+    submitted = slack.submit(
+        ALICE,
+        view,
+        state(
+            objective=text_input("Ask every client for alliance feedback at the end of each session"),
+            leverage=text_input("Early alliance ruptures predict dropout"),
+            evidence=text_input("SRS collected in 9 of 10 sessions"),
+            review_on=date_input(review_on),
+        ),
+    )
     assert submitted.status == 200 and submitted.body == ""
     notice = fake_slack.wait_for("chat.postMessage", channel=ALICE)[0].args
     assert "alliance feedback" in blocks_text(notice["blocks"])
@@ -46,8 +50,12 @@ def test_the_whole_loop(bot, slack, fake_slack):
     ticked = bot.tick(due)
     assert ticked.returncode == 0, ticked.stderr
     [dm] = dms_with(fake_slack, ALICE, "follow_up:applied")
-    assert buttons(dm["blocks"]) == ["follow_up:applied", "follow_up:partly", "follow_up:not_yet",
-                                     "follow_up:no_longer_relevant"]
+    assert buttons(dm["blocks"]) == [
+        "follow_up:applied",
+        "follow_up:partly",
+        "follow_up:not_yet",
+        "follow_up:no_longer_relevant",
+    ]
     assert "Name the rupture out loud" in blocks_text(dm["blocks"]) and "C12" in blocks_text(dm["blocks"])
 
     views_before = len(fake_slack.calls_to("views.open"))
@@ -55,10 +63,15 @@ def test_the_whole_loop(bot, slack, fake_slack):
     assert http.status == 200
     answer_form = fake_slack.wait_for("views.open", views_before + 1)[-1].args["view"]
     assert answer_form["callback_id"] == "follow_up"
-    submitted = slack.submit(ALICE, answer_form, state(
-        learning=text_input("Naming it lowered the tension; the client came back"),
-        ors=number_input(26), srs=number_input(None),
-    ))
+    submitted = slack.submit(
+        ALICE,
+        answer_form,
+        state(
+            learning=text_input("Naming it lowered the tension; the client came back"),
+            ors=number_input(26),
+            srs=number_input(None),
+        ),
+    )
     assert submitted.status == 200 and submitted.body == ""
 
     [updated] = fake_slack.wait_for("chat.update", channel="DALICE")

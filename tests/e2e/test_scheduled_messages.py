@@ -30,8 +30,11 @@ def test_weekly_check_in_in_working_hours_and_its_answer(bot, group, fake_slack)
     form = new_views(fake_slack, views)
     minutes_field = next(b for b in form["blocks"] if b["block_id"] == "minutes")
     assert minutes_field["element"]["initial_value"] == "30"  # prefilled with what was logged
-    http = group.slack.submit(ALICE, form, state(progress=select("4"), minutes=number_input(75),
-                                                 learned=text_input("Silence invites the client in")))
+    http = group.slack.submit(
+        ALICE,
+        form,
+        state(progress=select("4"), minutes=number_input(75), learned=text_input("Silence invites the client in")),
+    )
     assert http.status == 200 and http.body == ""
     [updated] = fake_slack.wait_for("chat.update", channel="DALICE")
     assert "Checked in: progress 4/5, 75 min" in blocks_text(updated.args["blocks"])
@@ -71,12 +74,21 @@ def test_objective_review_keep_working_then_refine(bot, group, fake_slack):
     group.slack.click(ALICE, {**second, "channel": "DALICE"}, "review:refine")
     form = new_views(fake_slack, views)
     assert form["blocks"][0]["element"]["initial_value"] == "Ask for feedback every session"
-    http = group.slack.submit(ALICE, form, {
-        **state(objective=text_input("Ask for feedback on the alliance, not just outcome"), leverage=text_input(None),
-                evidence=text_input(None)),
-        "review_on": {"review_on": {"type": "datepicker", "selected_date": form["blocks"][3]["element"]["initial_date"]}},
-        "previous": {"previous": {"type": "static_select", "selected_option": {"value": "refined"}}},
-    })
+    http = group.slack.submit(
+        ALICE,
+        form,
+        {
+            **state(
+                objective=text_input("Ask for feedback on the alliance, not just outcome"),
+                leverage=text_input(None),
+                evidence=text_input(None),
+            ),
+            "review_on": {
+                "review_on": {"type": "datepicker", "selected_date": form["blocks"][3]["element"]["initial_date"]}
+            },
+            "previous": {"previous": {"type": "static_select", "selected_option": {"value": "refined"}}},
+        },
+    )
     assert http.status == 200 and http.body == ""
     refined = fake_slack.wait_for("chat.update", 2, channel="DALICE")[-1]
     assert "Refined into: Ask for feedback on the alliance" in blocks_text(refined.args["blocks"])

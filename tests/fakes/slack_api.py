@@ -70,7 +70,9 @@ class FakeSlack:
 
     def calls_to(self, method: str, **matching) -> list[Call]:
         with self._lock:
-            return [c for c in self.calls if c.method == method and all(c.args.get(k) == v for k, v in matching.items())]
+            return [
+                c for c in self.calls if c.method == method and all(c.args.get(k) == v for k, v in matching.items())
+            ]
 
     def wait_for(self, method: str, count: int = 1, timeout: float = 10.0, **matching) -> list[Call]:
         deadline = time.monotonic() + timeout
@@ -79,7 +81,9 @@ class FakeSlack:
             if len(found) >= count:
                 return found
             time.sleep(0.02)
-        raise AssertionError(f"expected {count} call(s) to {method} {matching}, got {len(self.calls_to(method, **matching))}")
+        raise AssertionError(
+            f"expected {count} call(s) to {method} {matching}, got {len(self.calls_to(method, **matching))}"
+        )
 
     def response_url(self, name: str) -> str:
         return f"{self.url}/response/{name}"
@@ -97,7 +101,13 @@ class FakeSlack:
 
     def _result(self, method: str, args: dict) -> dict:
         if method == "auth.test":
-            return {"ok": True, "team_id": TEAM_ID, "user_id": BOT_USER_ID, "bot_id": "BFAKE", "url": "https://fake.slack/"}
+            return {
+                "ok": True,
+                "team_id": TEAM_ID,
+                "user_id": BOT_USER_ID,
+                "bot_id": "BFAKE",
+                "url": "https://fake.slack/",
+            }
         if method == "users.info":
             user = args.get("user")
             if user not in self.timezones:

@@ -7,30 +7,23 @@ from collections import Counter
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlmodel import Session
 
 from bot.model import Delivery, DeliveryKind, DeliveryStatus, Group
 from bot.scheduling.outbox import REMINDER_SUFFIX, claim_due, finish, occurrence_messages, schedule, take_back_expired
-from bot.storage import make_engine, transaction, upgrade
+from bot.storage import transaction
 
 NOW = datetime(2024, 3, 4, 9, 0, tzinfo=timezone.utc)
 LEASE = timedelta(minutes=5)
 
 
 @pytest.fixture
-def engine(database_url):
-    engine = make_engine(database_url)
-    upgrade(engine)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
 def group_id(engine) -> int:
     with transaction(engine) as session:
-        group = Group(team_id="T1", channel_id="C1", coach_id="U0", timezone="Europe/Berlin",
-                      created_at=NOW, rhythm_from=NOW)
+        group = Group(
+            team_id="T1", channel_id="C1", coach_id="U0", timezone="Europe/Berlin", created_at=NOW, rhythm_from=NOW
+        )
         session.add(group)
         session.flush()
         return group.id
@@ -42,8 +35,12 @@ def add(engine, group_id):
 
     def add(key: str, due_at: datetime = NOW, **fields) -> None:
         with transaction(engine) as session:
-            schedule(session, Delivery(key=key, kind=DeliveryKind.CHECK_IN, group_id=group_id,
-                                       recipient_id="U1", due_at=due_at, **fields))
+            schedule(
+                session,
+                Delivery(
+                    key=key, kind=DeliveryKind.CHECK_IN, group_id=group_id, recipient_id="U1", due_at=due_at, **fields
+                ),
+            )
 
     return add
 
@@ -232,8 +229,15 @@ def test_occurrence_messages_leave_out_what_was_not_sent(engine, add):
 def test_concurrent_workers_claim_every_due_row_exactly_once(engine, group_id):
     with transaction(engine) as session:
         for number in range(300):
-            schedule(session, Delivery(key=f"k{number}", kind=DeliveryKind.CHECK_IN, group_id=group_id,
-                                       due_at=NOW - timedelta(seconds=number % 17)))
+            schedule(
+                session,
+                Delivery(
+                    key=f"k{number}",
+                    kind=DeliveryKind.CHECK_IN,
+                    group_id=group_id,
+                    due_at=NOW - timedelta(seconds=number % 17),
+                ),
+            )
     workers = 4
     start = threading.Barrier(workers)
     claimed: list[list[tuple[int, str, str]]] = [[] for _ in range(workers)]

@@ -18,17 +18,15 @@ NOW = datetime(2024, 3, 4, 9, 30, tzinfo=timezone.utc)
 PLUS_FIVE = timezone(timedelta(hours=5))
 
 
-@pytest.fixture
-def engine(database_url):
-    engine = make_engine(database_url)
-    upgrade(engine)
-    yield engine
-    engine.dispose()
-
-
 def new_group(channel_id: str = "C1", created_at: datetime = NOW) -> Group:
-    return Group(team_id="T1", channel_id=channel_id, coach_id="U0", timezone="Europe/Berlin",
-                 created_at=created_at, rhythm_from=NOW)
+    return Group(
+        team_id="T1",
+        channel_id=channel_id,
+        coach_id="U0",
+        timezone="Europe/Berlin",
+        created_at=created_at,
+        rhythm_from=NOW,
+    )
 
 
 def count(engine, model) -> int:

@@ -10,8 +10,9 @@ from tests.conftest import BOT_COMMAND
 
 def shell(tmp_path, *lines: str, demo: bool = False) -> str:
     arguments = [BOT_COMMAND, "shell", "--db", str(tmp_path / "shell.sqlite3")] + (["--demo"] if demo else [])
-    result = subprocess.run(arguments, input="\n".join(lines) + "\n", capture_output=True, text=True,
-                            cwd=tmp_path, timeout=180)
+    result = subprocess.run(
+        arguments, input="\n".join(lines) + "\n", capture_output=True, text=True, cwd=tmp_path, timeout=180
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
     return result.stdout
@@ -31,9 +32,13 @@ def shown(output: str, label: str, containing: str) -> str:
 def test_the_whole_loop_in_the_terminal(tmp_path):
     first = shell(
         tmp_path,
-        "/as coach", "/practice setup",
-        "/as alice", "/practice join", "/practice objective Hold silences longer",
-        "/as coach", "/practice advice @alice Name the rupture out loud client C12 ors 18 in 14d",
+        "/as coach",
+        "/practice setup",
+        "/as alice",
+        "/practice join",
+        "/practice objective Hold silences longer",
+        "/as coach",
+        "/practice advice @alice Name the rupture out loud client C12 ors 18 in 14d",
         "/clock +15d",
     )
     assert "Advice recorded for @alice about client C12 (baseline ORS 18)." in first
@@ -42,8 +47,11 @@ def test_the_whole_loop_in_the_terminal(tmp_path):
 
     second = shell(
         tmp_path,
-        "/as alice", applied,
-        "Naming it lowered the tension", "55", "",  # what happened, ORS, SRS
+        "/as alice",
+        applied,
+        "Naming it lowered the tension",
+        "55",
+        "",  # what happened, ORS, SRS
         "26",  # the ORS again, after the error
         "/clock +7d",
     )
@@ -64,8 +72,16 @@ def test_the_demos_first_digest_lists_all_three_therapists(tmp_path):
 
 
 def test_bad_input_gets_the_same_messages_as_in_slack(tmp_path):
-    output = shell(tmp_path, "/practice frobnicate", "/practice outcome John ors 20", "/bogus", "hello", "99",
-                   "/clock next tuesday", "/as")
+    output = shell(
+        tmp_path,
+        "/practice frobnicate",
+        "/practice outcome John ors 20",
+        "/bogus",
+        "hello",
+        "99",
+        "/clock next tuesday",
+        "/as",
+    )
     assert "I don't know the subcommand “frobnicate”." in output
     assert "“John” looks like a name." in output
     assert "/bogus is not a shell command." in output and "/clock [+N(m|h|d|w) | YYYY-MM-DD HH:MM]" in output

@@ -467,12 +467,16 @@ def test_iso_week(day, expected):
 
 def test_add_local_days_from_the_second_occurrence_of_a_fold_follows_the_gap_rule():
     second_0230 = datetime(2026, 4, 4, 16, 30, tzinfo=timezone.utc)  # Sydney's repeated 02:30, second time
-    assert add_local_days(second_0230, 182, zone("Australia/Sydney")) == datetime(2026, 10, 3, 16, 30, tzinfo=timezone.utc)
+    assert add_local_days(second_0230, 182, zone("Australia/Sydney")) == datetime(
+        2026, 10, 3, 16, 30, tzinfo=timezone.utc
+    )
 
 
-def test_add_local_days_into_a_fold_takes_the_first_occurrence():
+def test_add_local_days_from_a_fold_into_a_fold_takes_the_first_occurrence():
     second_0130 = datetime(2026, 11, 1, 6, 30, tzinfo=timezone.utc)  # New York's repeated 01:30, second time
-    assert add_local_days(second_0130, 371, zone("America/New_York")) == datetime(2027, 11, 7, 5, 30, tzinfo=timezone.utc)
+    assert add_local_days(second_0130, 371, zone("America/New_York")) == datetime(
+        2027, 11, 7, 5, 30, tzinfo=timezone.utc
+    )
 
 
 def test_working_hours_without_weekdays_are_refused():

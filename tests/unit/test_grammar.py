@@ -36,6 +36,7 @@ def refused(text: str) -> UsageError:
 
 # Help and unknown subcommands.
 
+
 @pytest.mark.parametrize("text", ["", "   ", "help", "HELP", "help me please"])
 def test_empty_text_or_help_shows_help(text):
     assert parse(text) == Help()
@@ -55,6 +56,7 @@ def test_subcommand_names_are_case_insensitive():
 
 # setup
 
+
 def test_setup_without_options_changes_nothing():
     assert parse("setup") == Setup()
 
@@ -72,9 +74,7 @@ def test_setup_timezone():
 
 
 def test_setup_options_combine_in_any_order():
-    expected = Setup(
-        digest=WeeklyTime(4, time(16, 0)), checkin=WeeklyTime(1, time(8, 0)), timezone="America/New_York"
-    )
+    expected = Setup(digest=WeeklyTime(4, time(16, 0)), checkin=WeeklyTime(1, time(8, 0)), timezone="America/New_York")
     assert parse("setup tz America/New_York checkin tue 08:00 digest fri 16:00") == expected
     assert parse("setup DIGEST Fri 16:00 Checkin TUESDAY 8:00 TZ America/New_York") == expected
 
@@ -90,9 +90,11 @@ def test_setup_with_missing_or_unknown_parts_is_refused(text):
 
 @pytest.mark.parametrize(
     ("text", "complaint"),
-    [("setup digest someday 15:00", "is not a weekday"),
-     ("setup checkin mon 25:00", "is not a time of day"),
-     ("setup digest fri 3pm", "is not a time of day")],
+    [
+        ("setup digest someday 15:00", "is not a weekday"),
+        ("setup checkin mon 25:00", "is not a time of day"),
+        ("setup digest fri 3pm", "is not a time of day"),
+    ],
 )
 def test_setup_with_a_bad_weekday_or_time_says_why(text, complaint):
     error = refused(text)
@@ -101,6 +103,7 @@ def test_setup_with_a_bad_weekday_or_time_says_why(text, complaint):
 
 
 # join, leave, status
+
 
 @pytest.mark.parametrize(("text", "command"), [("join", Join()), ("leave", Leave()), ("status", Status())])
 def test_commands_without_arguments(text, command):
@@ -115,6 +118,7 @@ def test_commands_without_arguments_refuse_extra_words(name):
 
 
 # objective
+
 
 def test_objective_without_text_opens_the_form():
     assert parse("objective") == SetObjective(None)
@@ -135,6 +139,7 @@ def test_objective_over_300_characters_is_refused_naming_the_limit():
 
 
 # advice
+
 
 def test_advice_without_arguments_opens_the_form():
     assert parse("advice") == OpenAdviceForm()
@@ -172,9 +177,7 @@ def test_advice_with_one_option(option, field, value):
     assert getattr(advice, field) == value
 
 
-@pytest.mark.parametrize(
-    "text", ["reflect more in session", "check in often", "stay in the room", "try it in 2 weeks"]
-)
+@pytest.mark.parametrize("text", ["reflect more in session", "check in often", "stay in the room", "try it in 2 weeks"])
 def test_advice_ending_in_ordinary_words_keeps_them_as_text(text):
     assert parse(f"advice <@U1> {text}") == GiveAdvice(therapist_id="U1", text=text)
 
@@ -210,14 +213,16 @@ def test_advice_option_given_twice_is_refused(text):
 
 @pytest.mark.parametrize(
     ("options", "complaint"),
-    [("ors 41", "ORS score must be from 0 to 40"),
-     ("ors -1", "ORS score must be a whole number from 0 to 40"),
-     ("ors 4.5", "ORS score must be a whole number"),
-     ("in 2m", "is not a duration"),
-     ("in 0d", "1 to 365 days"),
-     ("in 60w", "1 to 365 days"),
-     ("client C_12", "is not a client code"),
-     ("client smith", "looks like a name")],
+    [
+        ("ors 41", "ORS score must be from 0 to 40"),
+        ("ors -1", "ORS score must be a whole number from 0 to 40"),
+        ("ors 4.5", "ORS score must be a whole number"),
+        ("in 2m", "is not a duration"),
+        ("in 0d", "1 to 365 days"),
+        ("in 60w", "1 to 365 days"),
+        ("client C_12", "is not a client code"),
+        ("client smith", "looks like a name"),
+    ],
 )
 def test_advice_with_a_bad_option_value_says_why(options, complaint):
     error = refused(f"advice <@U1> try silence {options}")
@@ -237,11 +242,14 @@ def test_advice_over_500_characters_is_refused_naming_the_limit():
 
 # outcome
 
+
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("outcome C12 ors 25", RecordOutcome("C12", "ors", 25)),
-     ("outcome c12 SRS 40", RecordOutcome("C12", "srs", 40)),
-     ("OUTCOME k-7 Ors 0", RecordOutcome("K-7", "ors", 0))],
+    [
+        ("outcome C12 ors 25", RecordOutcome("C12", "ors", 25)),
+        ("outcome c12 SRS 40", RecordOutcome("C12", "srs", 40)),
+        ("OUTCOME k-7 Ors 0", RecordOutcome("K-7", "ors", 0)),
+    ],
 )
 def test_outcome_records_a_score_for_a_normalised_code(text, expected):
     assert parse(text) == expected
@@ -256,12 +264,14 @@ def test_outcome_with_the_wrong_number_of_words_is_refused(text):
 
 @pytest.mark.parametrize(
     ("text", "complaint"),
-    [("outcome C12 phq 20", "must be ors or srs"),
-     ("outcome John ors 20", "looks like a name"),
-     ("outcome C.12 ors 20", "is not a client code"),
-     ("outcome C12 srs 41", "SRS score must be from 0 to 40"),
-     ("outcome C12 ors 3.5", "ORS score must be a whole number"),
-     ("outcome C12 ors x", "ORS score must be a whole number")],
+    [
+        ("outcome C12 phq 20", "must be ors or srs"),
+        ("outcome John ors 20", "looks like a name"),
+        ("outcome C.12 ors 20", "is not a client code"),
+        ("outcome C12 srs 41", "SRS score must be from 0 to 40"),
+        ("outcome C12 ors 3.5", "ORS score must be a whole number"),
+        ("outcome C12 ors x", "ORS score must be a whole number"),
+    ],
 )
 def test_outcome_with_a_bad_part_says_why(text, complaint):
     error = refused(text)
@@ -270,6 +280,7 @@ def test_outcome_with_a_bad_part_says_why(text, complaint):
 
 
 # log
+
 
 def test_log_minutes_and_activity():
     assert parse("log 30 reviewed a  session recording") == LogPractice(30, "reviewed a session recording")
@@ -295,9 +306,8 @@ def test_log_activity_over_200_characters_is_refused():
 
 # digest
 
-@pytest.mark.parametrize(
-    ("text", "post"), [("digest preview", False), ("digest post", True), ("digest POST", True)]
-)
+
+@pytest.mark.parametrize(("text", "post"), [("digest preview", False), ("digest post", True), ("digest POST", True)])
 def test_digest_preview_or_post(text, post):
     assert parse(text) == DigestRequest(post=post)
 
@@ -312,10 +322,50 @@ def test_digest_needs_exactly_preview_or_post(text):
 # Every input either parses or is refused with a usable explanation.
 
 GRAMMAR_WORDS = [
-    "help", "setup", "digest", "checkin", "tz", "join", "leave", "objective", "advice", "client", "ors",
-    "srs", "in", "outcome", "log", "status", "preview", "post", "monday", "Fri", "sun", "15:00", "9:30",
-    "24:00", "Europe/Paris", "<@U123|ann>", "<@U9>", "<@>", "C12", "c12", "K-7", "John", "smith",
-    "0", "40", "41", "-1", "3.5", "10d", "2w", "0d", "999w", "600", "601",
+    "help",
+    "setup",
+    "digest",
+    "checkin",
+    "tz",
+    "join",
+    "leave",
+    "objective",
+    "advice",
+    "client",
+    "ors",
+    "srs",
+    "in",
+    "outcome",
+    "log",
+    "status",
+    "preview",
+    "post",
+    "monday",
+    "Fri",
+    "sun",
+    "15:00",
+    "9:30",
+    "24:00",
+    "Europe/Paris",
+    "<@U123|ann>",
+    "<@U9>",
+    "<@>",
+    "C12",
+    "c12",
+    "K-7",
+    "John",
+    "smith",
+    "0",
+    "40",
+    "41",
+    "-1",
+    "3.5",
+    "10d",
+    "2w",
+    "0d",
+    "999w",
+    "600",
+    "601",
 ]
 TOKENS = st.one_of(
     st.sampled_from(GRAMMAR_WORDS),

@@ -9,13 +9,23 @@ import pytest
 from bot import values
 from bot.values import InvalidValue
 
-
 # Client codes: privacy first, so names are refused.
+
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("C12", "C12"), ("K-7", "K-7"), ("ABC", "ABC"), ("c12", "C12"), ("k-7", "K-7"), ("7", "7"),
-     ("a", "A"), ("ABCDEFGHIJK1", "ABCDEFGHIJK1"), ("JD", "JD"), ("123456789012", "123456789012")],
+    [
+        ("C12", "C12"),
+        ("K-7", "K-7"),
+        ("ABC", "ABC"),
+        ("c12", "C12"),
+        ("k-7", "K-7"),
+        ("7", "7"),
+        ("a", "A"),
+        ("ABCDEFGHIJK1", "ABCDEFGHIJK1"),
+        ("JD", "JD"),
+        ("123456789012", "123456789012"),
+    ],
 )
 def test_client_code_accepts_letters_digits_dashes_and_upper_cases_them(raw, expected):
     assert values.client_code(raw) == expected
@@ -42,6 +52,7 @@ def test_client_code_of_thirteen_characters_is_refused_but_twelve_accepted():
 
 # Scores: whole numbers 0 to 40.
 
+
 @pytest.mark.parametrize(("raw", "expected"), [("0", 0), ("40", 40), ("17", 17), ("07", 7)])
 def test_score_accepts_whole_numbers_from_0_to_40(raw, expected):
     assert values.score(raw) == expected
@@ -65,6 +76,7 @@ def test_score_message_names_the_measure_in_upper_case():
 
 # Durations: days or weeks, 1 to 365 days.
 
+
 @pytest.mark.parametrize(
     ("raw", "days"),
     [("10d", 10), ("2w", 14), ("1d", 1), ("365d", 365), ("52w", 364), ("2W", 14), ("3D", 3)],
@@ -87,10 +99,21 @@ def test_duration_outside_one_to_365_days_is_refused(raw):
 
 # Weekdays: full names or prefixes of at least three letters.
 
+
 @pytest.mark.parametrize(
     ("raw", "index"),
-    [("monday", 0), ("Mon", 0), ("tue", 1), ("wednesday", 2), ("thu", 3), ("THURS", 3), ("fri", 4),
-     ("sat", 5), ("sun", 6), ("Sunday", 6)],
+    [
+        ("monday", 0),
+        ("Mon", 0),
+        ("tue", 1),
+        ("wednesday", 2),
+        ("thu", 3),
+        ("THURS", 3),
+        ("fri", 4),
+        ("sat", 5),
+        ("sun", 6),
+        ("Sunday", 6),
+    ],
 )
 def test_weekday_by_name_or_three_letter_prefix(raw, index):
     assert values.weekday(raw) == index
@@ -104,10 +127,16 @@ def test_weekday_that_is_not_a_day_is_refused(raw):
 
 # Times of day: 24-hour HH:MM.
 
+
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("15:00", time(15, 0)), ("9:30", time(9, 30)), ("09:05", time(9, 5)), ("00:00", time(0, 0)),
-     ("23:59", time(23, 59))],
+    [
+        ("15:00", time(15, 0)),
+        ("9:30", time(9, 30)),
+        ("09:05", time(9, 5)),
+        ("00:00", time(0, 0)),
+        ("23:59", time(23, 59)),
+    ],
 )
 def test_clock_time_in_24_hour_form(raw, expected):
     assert values.clock_time(raw) == expected
@@ -120,6 +149,7 @@ def test_clock_time_in_a_wrong_form_is_refused(raw):
 
 
 # Bounded text.
+
 
 @pytest.mark.parametrize(("what", "limit"), [("objective", 300), ("advice", 500), ("activity", 200)])
 def test_bounded_text_accepts_up_to_the_limit(what, limit):
@@ -147,6 +177,7 @@ def test_bounded_text_that_is_empty_is_refused(raw):
 
 
 # Whole numbers within bounds.
+
 
 @pytest.mark.parametrize(("raw", "expected"), [("1", 1), ("600", 600), ("30", 30), ("030", 30)])
 def test_whole_number_within_bounds(raw, expected):
