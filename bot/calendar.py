@@ -16,10 +16,14 @@ class WorkingHours:
     start: time = time(9, 0)
     end: time = time(17, 0)
     weekdays: frozenset[int] = frozenset(range(5))  # Monday is 0
+    holidays: frozenset[date] = frozenset()
 
     def __post_init__(self):
         if not self.weekdays or self.start >= self.end:
             raise ValueError("working hours need at least one weekday and a start before the end")
+
+    def is_working_day(self, day: date) -> bool:
+        return day.weekday() in self.weekdays and day not in self.holidays
 
 
 def zone(name: str) -> ZoneInfo:
@@ -52,12 +56,13 @@ def add_local_days(instant: datetime, days: int, where: ZoneInfo) -> datetime:
 def next_allowed(instant: datetime, where: ZoneInfo, hours: WorkingHours = WorkingHours()) -> datetime:
     """`instant` if it falls in working hours, else the start of the next working period."""
     local = instant.astimezone(where)
-    if local.weekday() in hours.weekdays and hours.start <= local.time().replace(tzinfo=None) < hours.end:
+    clock = local.time().replace(tzinfo=None)
+    if hours.is_working_day(local.date()) and hours.start <= clock < hours.end:
         return instant
     day = local.date()
-    if local.weekday() not in hours.weekdays or local.time().replace(tzinfo=None) >= hours.end:
+    if not hours.is_working_day(day) or clock >= hours.end:
         day += timedelta(days=1)
-    while day.weekday() not in hours.weekdays:
+    while not hours.is_working_day(day):
         day += timedelta(days=1)
     return at_local(day, hours.start, where)
 

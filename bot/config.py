@@ -25,6 +25,7 @@ class Settings:
     slack_api_url: str
     checkin_skip_after_hours: int
     reminder_after_hours: int
+    slack_messages_per_second: float
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
@@ -39,6 +40,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         slack_api_url=_slack_api_url(environ),
         checkin_skip_after_hours=_positive_int(environ, "CHECKIN_SKIP_AFTER_HOURS", 24),
         reminder_after_hours=_positive_int(environ, "REMINDER_AFTER_HOURS", 48),
+        slack_messages_per_second=_rate(environ, "SLACK_MESSAGES_PER_SECOND", 5.0),
     )
 
 
@@ -84,3 +86,17 @@ def _positive_int(environ: dict[str, str], name: str, default: int) -> int:
     if not raw.isdigit() or int(raw) == 0:
         raise ConfigError(f"{name} is malformed: it should be a whole number above 0, got {raw!r}")
     return int(raw)
+
+
+def _rate(environ: dict[str, str], name: str, default: float) -> float:
+    # At least one message every two seconds, so that a batch is sent well within its lease.
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = 0.0
+    if not 0.5 <= value <= 1000:
+        raise ConfigError(f"{name} is malformed: it should be a number of messages per second from 0.5 to 1000")
+    return value

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy.engine import Engine
 
@@ -21,8 +21,10 @@ from bot.ports import Messenger, SendFailed, UnknownUser
 from bot.scheduling.dispatcher import Clock, Dispatcher
 from bot.services import Caller, Context, Result
 from bot.services.context import groups_of
+from bot.services.people import remember_timezone
 from bot.services.practice import status_message
-from bot.storage import transaction
+from bot.services.requests import remember_request
+from bot.storage import in_transaction
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +92,7 @@ class Core:
     async def learn_timezone(self, team_id: str, user_id: str) -> None:
         """Ask the platform for the user's zone unless we learned it recently."""
         now = self.clock()
-        person = await asyncio.to_thread(self._person, team_id, user_id)
+        person = await in_transaction(self.engine, lambda session: session.get(Person, (team_id, user_id)))
         if person is not None and now - person.refreshed_at < TIMEZONE_FRESH_FOR:
             return
         try:
@@ -98,23 +100,26 @@ class Core:
         except SendFailed as failure:
             log.warning("could not look up a user's time zone: %s", failure.reason)
             return
-        await asyncio.to_thread(self._remember_timezone, team_id, user_id, timezone_name, now)
+        await self.user_changed(team_id, user_id, timezone_name)
 
-    def _person(self, team_id: str, user_id: str) -> Person | None:
-        with transaction(self.engine) as session:
-            return session.get(Person, (team_id, user_id))
+    async def user_changed(self, team_id: str, user_id: str, timezone_name: str) -> None:
+        """The platform says a user's profile changed: keep their zone, and their check-ins, current."""
+        now = self.clock()
+        window = timedelta(hours=self.settings.checkin_skip_after_hours)
+        await in_transaction(
+            self.engine, lambda session: remember_timezone(session, team_id, user_id, timezone_name, now, window)
+        )
 
-    def _remember_timezone(self, team_id: str, user_id: str, timezone_name: str, now: datetime) -> None:
-        with transaction(self.engine) as session:
-            person = session.get(Person, (team_id, user_id)) or Person(
-                team_id=team_id, user_id=user_id, timezone=timezone_name
-            )
-            person.timezone, person.refreshed_at = timezone_name, now
-            session.add(person)
+    async def first_time(self, key: str) -> bool:
+        """Whether a platform request with this key is new; a retry of one already handled is not."""
+        now = self.clock()
+        return await in_transaction(self.engine, lambda session: remember_request(session, key, now))
 
     async def _run(self, caller: Caller, use_case: Callable[[Context], Result]) -> Result:
         try:
-            result = await asyncio.to_thread(self._in_transaction, caller, use_case)
+            result = await in_transaction(
+                self.engine, lambda session: use_case(Context(session, caller, self.clock(), self.settings))
+            )
         except UsageError as error:
             return Result(reply=usage_message(error))
         except Exception:
@@ -124,10 +129,6 @@ class Core:
             # After the request is answered: the front-end must ack first.
             self._in_background(self._carry_out(caller, result))
         return result
-
-    def _in_transaction(self, caller: Caller, use_case: Callable[[Context], Result]) -> Result:
-        with transaction(self.engine) as session:
-            return use_case(Context(session, caller, self.clock(), self.settings))
 
     async def _carry_out(self, caller: Caller, result: Result) -> None:
         try:

@@ -39,6 +39,7 @@ class MemberWeek:
     minutes: int
     objective: str | None = None
     review_on: date | None = None
+    away_until: date | None = None
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,13 @@ class LearningNote:
 
 
 @dataclass(frozen=True)
+class Undelivered:
+    kind: DeliveryKind
+    recipient_id: str | None
+    reason: str
+
+
+@dataclass(frozen=True)
 class DigestData:
     channel_id: str
     period_start: date
@@ -84,11 +92,46 @@ class DigestData:
     movements: list[ClientMovement] = field(default_factory=list)
     alliance_concerns: list[AllianceConcern] = field(default_factory=list)
     learning: list[LearningNote] = field(default_factory=list)
+    undelivered: list[Undelivered] = field(default_factory=list)
 
 
 def gather(session: Session, group: Group, now: datetime) -> DigestData:
     """Everything the digest shows, for the period since the last posted digest."""
     since = _period_start(group, now)
+    where = zone(group.timezone)
+    check_ins = session.exec(
+        select(CheckIn)
+        .where(CheckIn.group_id == group.id, CheckIn.answered_at > since, CheckIn.answered_at <= now)
+        .order_by(CheckIn.answered_at, CheckIn.id)
+    ).all()
+    advice = session.exec(
+        select(Advice).where(Advice.group_id == group.id).order_by(Advice.created_at, Advice.id)
+    ).all()
+    answered_now = [a for a in advice if a.answered_at and since < a.answered_at <= now]
+    still_open = [a for a in advice if a.status in (AdviceStatus.OPEN, AdviceStatus.NOT_YET)]
+    asked = _asked(session, group)
+    open_loops = [a for a in still_open if a.status is AdviceStatus.NOT_YET or a.id in asked]
+    limits = Thresholds(group.ors_clinical_cutoff, group.ors_reliable_change, group.srs_alliance_concern)
+    return DigestData(
+        channel_id=group.channel_id,
+        period_start=since.astimezone(where).date(),
+        period_end=now.astimezone(where).date(),
+        today=now.astimezone(where).date(),
+        thresholds=limits,
+        members=_member_weeks(session, group, since, now, {c.user_id for c in check_ins}),
+        applied=sum(1 for a in answered_now if a.status is AdviceStatus.APPLIED),
+        partly=sum(1 for a in answered_now if a.status is AdviceStatus.PARTLY),
+        open_loops=[OpenLoop(a.therapist_id, a.text, a.client_code) for a in open_loops],
+        scheduled=len(still_open) - len(open_loops),
+        movements=_movements(session, group, answered_now + still_open, limits),
+        alliance_concerns=_alliance_concerns(session, group, since, now, limits),
+        learning=[LearningNote(a.therapist_id, a.learning, a.client_code) for a in answered_now if a.learning]
+        + [LearningNote(c.user_id, c.learned) for c in check_ins],
+        undelivered=_undelivered_since(session, group, since, now),
+    )
+
+
+def _member_weeks(session: Session, group: Group, since: datetime, now: datetime, checked_in: set[str]):
     where = zone(group.timezone)
     members = session.exec(
         select(Member)
@@ -101,13 +144,6 @@ def gather(session: Session, group: Group, now: datetime) -> DigestData:
             select(Objective).where(Objective.group_id == group.id, Objective.status == ObjectiveStatus.ACTIVE)
         )
     }
-    checked_in = set(
-        session.exec(
-            select(CheckIn.user_id).where(
-                CheckIn.group_id == group.id, CheckIn.answered_at > since, CheckIn.answered_at <= now
-            )
-        )
-    )
     minutes = dict(
         session.exec(
             select(PracticeLog.user_id, func.sum(PracticeLog.minutes))
@@ -115,10 +151,26 @@ def gather(session: Session, group: Group, now: datetime) -> DigestData:
             .group_by(PracticeLog.user_id)
         ).all()
     )
-    advice = session.exec(
-        select(Advice).where(Advice.group_id == group.id).order_by(Advice.created_at, Advice.id)
-    ).all()
-    asked = set(
+    weeks = []
+    for member in members:
+        objective = objectives.get(member.user_id)
+        away = member.paused_until is not None and member.paused_until > now
+        weeks.append(
+            MemberWeek(
+                user_id=member.user_id,
+                checked_in=member.user_id in checked_in,
+                minutes=minutes.get(member.user_id, 0),
+                objective=objective.text if objective else None,
+                review_on=objective.review_on if objective else None,
+                away_until=member.paused_until.astimezone(where).date() if away else None,
+            )
+        )
+    return weeks
+
+
+def _asked(session: Session, group: Group) -> set[int]:
+    """Advice whose follow-up has gone out at least once."""
+    return set(
         session.exec(
             select(Delivery.subject_id).where(
                 Delivery.group_id == group.id,
@@ -127,42 +179,16 @@ def gather(session: Session, group: Group, now: datetime) -> DigestData:
             )
         )
     )
-    answered_now = [a for a in advice if a.answered_at and since < a.answered_at <= now]
-    still_open = [a for a in advice if a.status in (AdviceStatus.OPEN, AdviceStatus.NOT_YET)]
-    open_loops = [a for a in still_open if a.status is AdviceStatus.NOT_YET or a.id in asked]
-    limits = Thresholds(group.ors_clinical_cutoff, group.ors_reliable_change, group.srs_alliance_concern)
-    return DigestData(
-        channel_id=group.channel_id,
-        period_start=since.astimezone(where).date(),
-        period_end=now.astimezone(where).date(),
-        today=now.astimezone(where).date(),
-        thresholds=limits,
-        members=[
-            MemberWeek(
-                user_id=m.user_id,
-                checked_in=m.user_id in checked_in,
-                minutes=minutes.get(m.user_id, 0),
-                objective=objectives[m.user_id].text if m.user_id in objectives else None,
-                review_on=objectives[m.user_id].review_on if m.user_id in objectives else None,
-            )
-            for m in members
-        ],
-        applied=sum(1 for a in answered_now if a.status is AdviceStatus.APPLIED),
-        partly=sum(1 for a in answered_now if a.status is AdviceStatus.PARTLY),
-        open_loops=[OpenLoop(a.therapist_id, a.text, a.client_code) for a in open_loops],
-        scheduled=len(still_open) - len(open_loops),
-        movements=_movements(session, group, answered_now + still_open, limits),
-        alliance_concerns=_alliance_concerns(session, group, since, now, limits),
-        learning=[LearningNote(a.therapist_id, a.learning, a.client_code) for a in answered_now if a.learning]
-        + [
-            LearningNote(c.user_id, c.learned)
-            for c in session.exec(
-                select(CheckIn)
-                .where(CheckIn.group_id == group.id, CheckIn.answered_at > since, CheckIn.answered_at <= now)
-                .order_by(CheckIn.answered_at, CheckIn.id)
-            )
-        ],
+
+
+def _undelivered_since(session: Session, group: Group, since: datetime, now: datetime) -> list[Undelivered]:
+    dead = session.exec(
+        select(Delivery)
+        .where(Delivery.group_id == group.id, Delivery.status == DeliveryStatus.DEAD)
+        .where(Delivery.due_at > since, Delivery.due_at <= now)
+        .order_by(Delivery.due_at, Delivery.id)
     )
+    return [Undelivered(d.kind, d.recipient_id, d.last_error or "unknown error") for d in dead]
 
 
 def _period_start(group: Group, now: datetime) -> datetime:
@@ -225,6 +251,7 @@ def render(data: DigestData, for_coach_only: bool = False) -> Message:
     ]
     if for_coach_only:
         sections.append(_learning(data))
+    sections.append(_undelivered(data))
     heading = f"Practice digest, {day_label(data.period_start)} – {day_label(data.period_end)}"
     intro = Section((line("For ", ChannelLink(data.channel_id), "'s next supervision meeting."),), heading=heading)
     return Message(summary=heading, sections=(intro, *[s for s in sections if s.lines]))
@@ -234,12 +261,15 @@ def _participation(data: DigestData) -> Section:
     if not data.members:
         return Section((line("No therapists have joined yet: they join with `/practice join`."),), "Participation")
     done = [m for m in data.members if m.checked_in]
-    missing = [m for m in data.members if not m.checked_in]
-    lines = [line(f"{len(done)} of {len(data.members)} checked in.")]
+    away = [m for m in data.members if m.away_until and not m.checked_in]
+    missing = [m for m in data.members if not m.checked_in and not m.away_until]
+    lines = [line(f"{len(done)} of {len(data.members) - len(away)} checked in.")]
     if done:
         lines.append(line(Bold("Checked in: "), *_people(done)))
     if missing:
         lines.append(line(Bold("Not yet: "), *_people(missing)))
+    for member in away:
+        lines.append(line(Bold("Away: "), Mention(member.user_id), f" until {day_label(member.away_until)}"))
     return Section(tuple(lines), "Participation")
 
 
@@ -330,6 +360,22 @@ def _learning(data: DigestData) -> Section:
         ),
         "Learning notes (only you see these)",
     )
+
+
+UNDELIVERED_KINDS = {
+    DeliveryKind.FOLLOW_UP: "a follow-up",
+    DeliveryKind.CHECK_IN: "a check-in",
+    DeliveryKind.REVIEW: "an objective review",
+    DeliveryKind.DIGEST: "a digest",
+}
+
+
+def _undelivered(data: DigestData) -> Section:
+    lines = []
+    for item in data.undelivered:
+        to = (" to ", Mention(item.recipient_id)) if item.recipient_id else ()
+        lines.append(line(f"⚠ Could not deliver {UNDELIVERED_KINDS[item.kind]}", *to, f" ({item.reason})"))
+    return Section(tuple(lines), "Not delivered")
 
 
 def _shorten(text: str) -> str:

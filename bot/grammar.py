@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import date, time
 
 from bot import values
 from bot.messages import Line, plain_text
@@ -20,7 +20,7 @@ USER_REFERENCE = re.compile(r"<@([A-Za-z0-9._-]+)(?:\|[^>]*)?>")
 USAGE = {
     "help": "/practice help",
     "setup": "/practice setup [digest <weekday> <HH:MM>] [checkin <weekday> <HH:MM>] [tz <Area/City>]"
-    " [ors-cutoff <0-40>] [reliable-change <1-40>] [srs-concern <0-40>]",
+    " [hours <HH:MM>-<HH:MM>] [days <mon-fri>] [ors-cutoff <0-40>] [reliable-change <1-40>] [srs-concern <0-40>]",
     "join": "/practice join",
     "leave": "/practice leave",
     "objective": "/practice objective [text]",
@@ -29,6 +29,9 @@ USAGE = {
     "log": "/practice log <minutes> <activity>",
     "status": "/practice status",
     "digest": "/practice digest preview|post",
+    "pause": "/practice pause <N>d|<N>w",
+    "resume": "/practice resume",
+    "holiday": "/practice holiday <YYYY-MM-DD>[..<YYYY-MM-DD>]",
 }
 
 SUMMARIES = {
@@ -41,6 +44,9 @@ SUMMARIES = {
     "log": "log deliberate-practice time, e.g. `log 30 reviewed a session recording`",
     "status": "your objective, open follow-ups and this week's practice minutes",
     "digest": "coach only: preview the weekly digest, or post it to the channel now",
+    "pause": "pause your direct messages for a while, e.g. `pause 2w`; they wait, none are lost",
+    "resume": "end your pause now",
+    "holiday": "coach only: days off for the group; what falls due then waits for the next working day",
     "help": "show this help",
 }
 
@@ -73,16 +79,27 @@ class Setup:
     digest: WeeklyTime | None = None
     checkin: WeeklyTime | None = None
     timezone: str | None = None
+    hours: tuple[time, time] | None = None
+    workdays: frozenset[int] | None = None
     ors_clinical_cutoff: int | None = None
     ors_reliable_change: int | None = None
     srs_alliance_concern: int | None = None
 
 
-THRESHOLD_OPTIONS = {
-    "ors-cutoff": ("ors_clinical_cutoff", 0),
-    "reliable-change": ("ors_reliable_change", 1),
-    "srs-concern": ("srs_alliance_concern", 0),
-}
+@dataclass(frozen=True)
+class Pause:
+    days: int
+
+
+@dataclass(frozen=True)
+class Resume:
+    pass
+
+
+@dataclass(frozen=True)
+class AddHoliday:
+    first: date
+    last: date
 
 
 @dataclass(frozen=True)
@@ -149,6 +166,9 @@ Command = (
     | LogPractice
     | Status
     | DigestRequest
+    | Pause
+    | Resume
+    | AddHoliday
 )
 
 
@@ -160,9 +180,9 @@ class _Words:
     def fail(self, message: str) -> UsageError:
         return UsageError(message, USAGE[self.name])
 
-    def checked(self, parse, raw: str):
+    def checked(self, parse, *raw: str):
         try:
-            return parse(raw)
+            return parse(*raw)
         except InvalidValue as error:
             raise self.fail(str(error)) from None
 
@@ -182,32 +202,38 @@ def parse(text: str) -> Command:
     return parser(_Words(name, words[1:]))
 
 
+def _weekly(raw_day: str, raw_time: str) -> WeeklyTime:
+    return WeeklyTime(values.weekday(raw_day), values.clock_time(raw_time))
+
+
+def _threshold(name: str, low: int):
+    return lambda raw: values.whole_number(raw, name, low, values.MAX_SCORE)
+
+
+SETUP_OPTIONS = {  # word: (Setup field, how many words follow, their parser)
+    "digest": ("digest", 2, _weekly),
+    "checkin": ("checkin", 2, _weekly),
+    "tz": ("timezone", 1, str),
+    "hours": ("hours", 1, values.hour_range),
+    "days": ("workdays", 1, values.weekday_set),
+    "ors-cutoff": ("ors_clinical_cutoff", 1, _threshold("ors-cutoff", 0)),
+    "reliable-change": ("ors_reliable_change", 1, _threshold("reliable-change", 1)),
+    "srs-concern": ("srs_alliance_concern", 1, _threshold("srs-concern", 0)),
+}
+
+
 def _setup(command: _Words) -> Setup:
     options: dict[str, object] = {}
     words = command.words
     while words:
-        option = words[0].lower()
-        field_name = {"tz": "timezone", **{name: spec[0] for name, spec in THRESHOLD_OPTIONS.items()}}.get(
-            option, option
-        )
-        if field_name in options:
-            raise command.fail(f"“{option}” is given twice.")
-        if option in ("digest", "checkin") and len(words) >= 3:
-            options[option] = WeeklyTime(
-                command.checked(values.weekday, words[1]), command.checked(values.clock_time, words[2])
-            )
-            words = words[3:]
-        elif option == "tz" and len(words) >= 2:
-            options["timezone"] = words[1]
-            words = words[2:]
-        elif option in THRESHOLD_OPTIONS and len(words) >= 2:
-            low = THRESHOLD_OPTIONS[option][1]
-            options[field_name] = command.checked(
-                lambda raw: values.whole_number(raw, option, low, values.MAX_SCORE), words[1]
-            )
-            words = words[2:]
-        else:
+        option = SETUP_OPTIONS.get(words[0].lower())
+        if option is None or len(words) <= option[1]:
             raise command.fail(f"I don't understand “{' '.join(words)}” in setup.")
+        field_name, count, parse_value = option
+        if field_name in options:
+            raise command.fail(f"“{words[0]}” is given twice.")
+        options[field_name] = command.checked(parse_value, *words[1 : 1 + count])
+        words = words[1 + count :]
     return Setup(**options)
 
 
@@ -286,6 +312,18 @@ def _digest(command: _Words) -> DigestRequest:
     return DigestRequest(post=command.words[0].lower() == "post")
 
 
+def _pause(command: _Words) -> Pause:
+    if len(command.words) != 1:
+        raise command.fail("Say how long to pause, like `pause 10d` or `pause 2w`.")
+    return Pause(command.checked(values.duration_days, command.words[0]))
+
+
+def _holiday(command: _Words) -> AddHoliday:
+    if len(command.words) != 1:
+        raise command.fail("Give one day, like 2026-12-24, or a range, like 2026-12-24..2027-01-01.")
+    return AddHoliday(*command.checked(values.date_range, command.words[0]))
+
+
 _PARSERS = {
     "setup": _setup,
     "join": _no_arguments(Join()),
@@ -296,4 +334,7 @@ _PARSERS = {
     "log": _log,
     "status": _no_arguments(Status()),
     "digest": _digest,
+    "pause": _pause,
+    "resume": _no_arguments(Resume()),
+    "holiday": _holiday,
 }

@@ -43,6 +43,9 @@ class Group(SQLModel, table=True):
     ors_clinical_cutoff: int = 25
     ors_reliable_change: int = 5
     srs_alliance_concern: int = 36
+    workday_start: time = time(9, 0)
+    workday_end: time = time(17, 0)
+    workdays: str = "01234"  # the weekdays direct messages may go out on, Monday as 0
     created_at: datetime = _utc()
     rhythm_from: datetime = _utc()  # weekly occurrences before this (set-up, or a change of times) are not sent
     last_digest_at: datetime | None = _utc(nullable=True)
@@ -58,6 +61,17 @@ class Member(SQLModel, table=True):
     user_id: str
     joined_at: datetime = _utc()
     left_at: datetime | None = _utc(nullable=True)
+    paused_until: datetime | None = _utc(nullable=True)
+
+
+class Holiday(SQLModel, table=True):
+    """A day the group takes off: direct messages and the digest due then wait for the next working day."""
+
+    __table_args__ = (UniqueConstraint("group_id", "day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    group_id: int = Field(foreign_key="practice_group.id", index=True)
+    day: date
 
 
 class Person(SQLModel, table=True):
@@ -193,6 +207,7 @@ class Delivery(SQLModel, table=True):
     subject_id: int | None = None
     is_reminder: bool = False
     due_at: datetime = _utc()
+    expires_at: datetime | None = _utc(nullable=True)  # skipped, not sent late, after this
     status: DeliveryStatus = _choice(DeliveryStatus, DeliveryStatus.PENDING)
     attempts: int = 0
     lease_token: str | None = None
@@ -202,3 +217,20 @@ class Delivery(SQLModel, table=True):
     message_ts: str | None = None
     answer: str | None = None
     last_error: str | None = None
+
+
+class SendingHold(SQLModel, table=True):
+    """Sending stopped for a workspace whose token Slack refused; nothing is lost, and
+    sending resumes once a check of the token succeeds."""
+
+    team_id: str = Field(primary_key=True)
+    reason: str
+    since: datetime = _utc()
+    check_after: datetime = _utc()
+
+
+class SeenRequest(SQLModel, table=True):
+    """A platform request already handled, so that a retry of it changes nothing."""
+
+    key: str = Field(primary_key=True)
+    seen_at: datetime = _utc(index=True)

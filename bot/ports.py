@@ -24,14 +24,23 @@ class SendFailed(Exception):
     """A send did not go through.
 
     `retry_after` is set when the platform asked us to slow down; `permanent` when trying
-    again cannot help (the user is gone, the channel is gone).
+    again cannot help (the user is gone, the channel is gone); `token_refused` when the
+    platform no longer accepts our credentials, so that nothing can be sent for now.
     """
 
-    def __init__(self, reason: str, *, permanent: bool = False, retry_after: float | None = None):
+    def __init__(
+        self,
+        reason: str,
+        *,
+        permanent: bool = False,
+        retry_after: float | None = None,
+        token_refused: bool = False,
+    ):
         super().__init__(reason)
         self.reason = reason
         self.permanent = permanent
         self.retry_after = retry_after
+        self.token_refused = token_refused
 
 
 class Messenger(Protocol):
@@ -46,3 +55,6 @@ class Messenger(Protocol):
 
     async def whisper(self, channel_id: str, user_id: str, message: Message) -> None:
         """A message only `user_id` sees, in `channel_id`."""
+
+    async def token_works(self) -> bool:
+        """Whether the platform accepts our credentials now."""

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 
 from sqlalchemy import DateTime, event, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, create_engine
@@ -54,12 +56,29 @@ def _tune_sqlite(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def insert_or_ignore(session: Session, table, unique_column: str, /, **values) -> bool:
+    """Insert a row unless one with the same value in `unique_column` exists; True if inserted."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(table).values(**values).on_conflict_do_nothing(index_elements=[unique_column])
+    return session.execute(statement).rowcount == 1
+
+
 @contextmanager
 def transaction(engine: Engine) -> Iterator[Session]:
     """One unit of work: everything commits together or nothing is written."""
     with Session(engine, expire_on_commit=False) as session:
         with session.begin():
             yield session
+
+
+async def in_transaction(engine: Engine, work):
+    """`work(session)` in its own transaction, on a worker thread so the event loop stays free."""
+
+    def run():
+        with transaction(engine) as session:
+            return work(session)
+
+    return await asyncio.to_thread(run)
 
 
 def upgrade(engine: Engine) -> None:

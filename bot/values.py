@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import time
+from datetime import date, time, timedelta
 
 MAX_SCORE = 40
 CLIENT_CODE = re.compile(r"[A-Za-z0-9-]{1,12}")
@@ -85,3 +85,44 @@ def whole_number(raw: str, what: str, low: int, high: int) -> int:
     if not re.fullmatch(r"\d{1,6}", value) or not low <= int(value) <= high:
         raise InvalidValue(f"The {what} must be a whole number from {low} to {high}, not “{raw}”.")
     return int(value)
+
+
+def hour_range(raw: str) -> tuple[time, time]:
+    start, _, end = raw.partition("-")
+    try:
+        first, last = clock_time(start), clock_time(end)
+    except InvalidValue:
+        raise InvalidValue(f"“{raw}” is not a range of hours: write it like 09:00-17:00.") from None
+    if first >= last:
+        raise InvalidValue(f"In “{raw}” the start must come before the end.")
+    return first, last
+
+
+def weekday_set(raw: str) -> frozenset[int]:
+    """“mon-fri”, “sun-thu” (wrapping round the week) or “mon,wed,fri”."""
+    days: set[int] = set()
+    for part in raw.lower().split(","):
+        first, _, last = part.partition("-")
+        start = weekday(first)
+        end = weekday(last) if last else start
+        days.update((start + step) % 7 for step in range((end - start) % 7 + 1))
+    return frozenset(days)
+
+
+MAX_HOLIDAY_DAYS = 62
+
+
+def date_range(raw: str) -> tuple[date, date]:
+    first, _, last = raw.partition("..")
+    try:
+        start = date.fromisoformat(first)
+        end = date.fromisoformat(last) if last else start
+    except ValueError:
+        raise InvalidValue(
+            f"“{raw}” is not a day or a range of days: write 2026-12-24 or 2026-12-24..2027-01-01."
+        ) from None
+    if end < start:
+        raise InvalidValue(f"In “{raw}” the first day comes after the last.")
+    if end - start >= timedelta(days=MAX_HOLIDAY_DAYS):
+        raise InvalidValue(f"A holiday can be at most {MAX_HOLIDAY_DAYS} days long.")
+    return start, end

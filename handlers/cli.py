@@ -9,6 +9,7 @@ import argparse
 import asyncio
 import logging
 import os
+import signal
 import sys
 from dataclasses import replace
 from datetime import datetime, timezone
@@ -100,6 +101,8 @@ def _serve(arguments, settings: Settings) -> int:
     from handlers.slack.server import Server
 
     core = _core(settings)
+    # uvicorn shuts down gracefully on SIGTERM, then raises the signal again: exit 0 then.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     uvicorn.run(
         Server(build_app(settings, core), core),
         host=arguments.host,
@@ -113,14 +116,17 @@ def _serve(arguments, settings: Settings) -> int:
 async def _socket_mode(app, core: Core, settings: Settings) -> None:
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-    from bot.scheduling.runner import start_timers
+    from bot.scheduling.runner import start_timers, stop_timers
 
     timers = start_timers(core.dispatcher)
-    try:
-        await AsyncSocketModeHandler(app, settings.slack_app_token).start_async()
-    finally:
-        timers.shutdown(wait=False)
-        await core.settled()
+    handler = AsyncSocketModeHandler(app, settings.slack_app_token)
+    stopped = asyncio.Event()
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stopped.set)
+    connection = asyncio.create_task(handler.start_async())
+    await asyncio.wait([connection, asyncio.create_task(stopped.wait())], return_when=asyncio.FIRST_COMPLETED)
+    await stop_timers(timers, core.dispatcher)
+    await handler.close_async()
+    await core.settled()
 
 
 def _tick(arguments, settings: Settings) -> int:
@@ -133,7 +139,9 @@ def _tick(arguments, settings: Settings) -> int:
 
 
 async def _one_pass(core: Core) -> int:
-    await core.dispatcher.take_back_expired()
+    # On SIGTERM, the sends under way finish and the rest of the batch is handed back.
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, core.dispatcher.stop)
+    await core.dispatcher.tidy()
     await core.dispatcher.plan()
     return await core.dispatcher.drain()
 

@@ -131,7 +131,7 @@ class SlackDriver:
             "team": {"id": self.team_id, "domain": "fake"},
             "user": {"id": user, "team_id": self.team_id},
             "api_app_id": "AFAKE",
-            "trigger_id": "t",
+            "trigger_id": f"trigger-submit{next(_ids)}",
             "view": {**view, "id": "VFAKE", "team_id": self.team_id, "state": {"values": values}},
         }
         return self.post(urlencode({"payload": json.dumps(payload)}))

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -15,7 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from bot import digest, prompts
-from bot.calendar import next_allowed, zone
+from bot.availability import after_holidays, next_send_time
 from bot.config import Settings
 from bot.messages import Message
 from bot.model import (
@@ -28,18 +26,21 @@ from bot.model import (
     Member,
     Objective,
     ObjectiveStatus,
-    Person,
+    SendingHold,
 )
 from bot.ports import MessageRef, Messenger, SendFailed
 from bot.scheduling import planner
 from bot.scheduling.outbox import REMINDER_SUFFIX, claim_due, finish, schedule, take_back_expired
-from bot.storage import transaction
+from bot.services.requests import forget_old_requests
+from bot.storage import in_transaction
 
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=5)
 BATCH = 50
+CONCURRENCY = 8
 MAX_ATTEMPTS = 6
+CHECK_HELD_TOKEN_EVERY = timedelta(minutes=1)
 Clock = Callable[[], datetime]
 
 
@@ -66,39 +67,64 @@ class Dispatcher:
         self.messenger = messenger
         self.settings = settings
         self.clock = clock
-        self.worker = f"{socket.gethostname()}:{os.getpid()}"
+        self.stopping = False
+        self._draining = 0
+
+    def stop(self) -> None:
+        """Finish the sends under way, hand back the rest of the batch, and claim no more."""
+        self.stopping = True
 
     async def plan(self) -> None:
         now = self.clock()
-        await self.in_transaction(lambda session: planner.plan(session, now))
+        window = timedelta(hours=self.settings.checkin_skip_after_hours)
+        await self.in_transaction(lambda session: planner.plan(session, now, window))
 
-    async def take_back_expired(self) -> None:
+    async def tidy(self) -> None:
+        """Take back deliveries whose worker died, and forget requests old enough not to be retried."""
         now = self.clock()
         taken = await self.in_transaction(lambda session: take_back_expired(session, now))
         if taken:
             log.warning("took back %d deliveries whose lease expired", taken)
+        await self.in_transaction(lambda session: forget_old_requests(session, now))
 
     async def drain(self) -> int:
         """Send everything due now, batch after batch; the number of deliveries handled."""
         handled = 0
-        while batch := await self.dispatch_batch():
-            handled += batch
+        self._draining += 1
+        try:
+            while batch := await self.dispatch_batch():
+                handled += batch
+        finally:
+            self._draining -= 1
         return handled
 
+    async def wait_idle(self, timeout: float = 30.0) -> None:
+        """Wait for batches under way to finish sending or hand back what they hold."""
+        for _ in range(int(timeout / 0.05)):
+            if not self._draining:
+                return
+            await asyncio.sleep(0.05)
+
     async def dispatch_batch(self) -> int:
+        if self.stopping:
+            return 0
+        await self._check_held_tokens()
         now = self.clock()
         token, claimed = await self.in_transaction(lambda session: claim_due(session, now, LEASE, BATCH))
-        for delivery in claimed:
-            await self._deliver(delivery, token)
+        slots = asyncio.Semaphore(CONCURRENCY)
+
+        async def deliver(delivery: Delivery) -> None:
+            async with slots:
+                if self.stopping:
+                    await self._hand_back(delivery, token, delivery.due_at)
+                else:
+                    await self._deliver(delivery, token)
+
+        await asyncio.gather(*(deliver(delivery) for delivery in claimed))
         return len(claimed)
 
-    def _transaction_of(self, work):
-        with transaction(self.engine) as session:
-            return work(session)
-
     async def in_transaction(self, work):
-        """Run `work(session)` in its own transaction, off the event loop."""
-        return await asyncio.to_thread(self._transaction_of, work)
+        return await in_transaction(self.engine, work)
 
     async def _deliver(self, delivery: Delivery, token: str) -> None:
         now = self.clock()
@@ -111,11 +137,7 @@ class Dispatcher:
         if isinstance(step, Skip):
             await self._record(delivery, token, {"status": DeliveryStatus.SKIPPED, "last_error": step.reason})
         elif isinstance(step, Defer):
-            await self._record(
-                delivery,
-                token,
-                {"status": DeliveryStatus.PENDING, "due_at": step.until, "attempts": delivery.attempts - 1},
-            )
+            await self._hand_back(delivery, token, step.until)
         else:
             await self._send(delivery, token, step, now)
 
@@ -127,7 +149,12 @@ class Dispatcher:
                 ref = await self.messenger.post_to_channel(step.to_channel, step.message)
         except SendFailed as failure:
             log.warning("delivery %s failed: %s", delivery.key, failure.reason)
-            await self._record(delivery, token, self._failure_values(delivery, now, failure))
+            if failure.token_refused:
+                reason = failure.reason
+                await self.in_transaction(lambda session: _hold_sending(session, delivery, reason, now))
+                await self._hand_back(delivery, token, delivery.due_at)
+            else:
+                await self._record(delivery, token, self._failure_values(delivery, now, failure))
             return
         except Exception:
             log.exception("delivery %s failed unexpectedly", delivery.key)
@@ -154,6 +181,11 @@ class Dispatcher:
         elif not delivery.is_reminder:
             schedule_reminder(session, delivery, now, self.settings)
 
+    async def _hand_back(self, delivery: Delivery, token: str, due_at: datetime) -> None:
+        # Not sent, through no fault of its own: it keeps its attempts.
+        values = {"status": DeliveryStatus.PENDING, "due_at": due_at, "attempts": delivery.attempts - 1}
+        await self._record(delivery, token, values)
+
     async def _record(self, delivery: Delivery, token: str, values: dict) -> None:
         await self.in_transaction(lambda session: finish(session, delivery.id, token, **values))
 
@@ -171,11 +203,43 @@ class Dispatcher:
         backoff = timedelta(seconds=30 * 2**delivery.attempts)
         return {"status": DeliveryStatus.PENDING, "due_at": now + backoff, "last_error": failure.reason}
 
+    async def _check_held_tokens(self) -> None:
+        """Where sending is held because Slack refused the token, check it again now and then."""
+        now = self.clock()
+        due = await self.in_transaction(
+            lambda session: session.exec(select(SendingHold).where(SendingHold.check_after <= now)).all()
+        )
+        if not due:
+            return
+        valid = await self.messenger.token_works()
+        await self.in_transaction(lambda session: _settle_holds(session, due, valid, now))
+
+
+def _hold_sending(session: Session, delivery: Delivery, reason: str, now: datetime) -> None:
+    team_id = session.get(Group, delivery.group_id).team_id
+    hold = session.get(SendingHold, team_id) or SendingHold(team_id=team_id, reason=reason, since=now)
+    hold.check_after = now + CHECK_HELD_TOKEN_EVERY
+    session.add(hold)
+    log.error("Slack refused the token (%s): sending is held until it works again", reason)
+
+
+def _settle_holds(session: Session, holds: list[SendingHold], valid: bool, now: datetime) -> None:
+    for held in holds:
+        hold = session.get(SendingHold, held.team_id)
+        if hold is None:
+            continue
+        if valid:
+            session.delete(hold)
+            log.warning("the Slack token works again: sending resumes")
+        else:
+            hold.check_after = now + CHECK_HELD_TOKEN_EVERY
+            session.add(hold)
+
 
 def schedule_reminder(session: Session, delivery: Delivery, now: datetime, settings: Settings) -> None:
     """At most one reminder for a direct message left unanswered."""
     group = session.get(Group, delivery.group_id)
-    where = _recipient_zone(session, group, delivery.recipient_id)
+    later = now + timedelta(hours=settings.reminder_after_hours)
     schedule(
         session,
         Delivery(
@@ -185,40 +249,37 @@ def schedule_reminder(session: Session, delivery: Delivery, now: datetime, setti
             recipient_id=delivery.recipient_id,
             subject_id=delivery.subject_id,
             is_reminder=True,
-            due_at=next_allowed(now + timedelta(hours=settings.reminder_after_hours), where),
+            due_at=next_send_time(session, group, delivery.recipient_id, later),
+            expires_at=delivery.expires_at and delivery.expires_at + (later - now),
         ),
     )
-
-
-def _recipient_zone(session: Session, group: Group, user_id: str):
-    person = session.get(Person, (group.team_id, user_id))
-    return zone(person.timezone if person else group.timezone)
 
 
 def prepare(session: Session, delivery: Delivery, now: datetime, settings: Settings) -> Send | Skip | Defer:
     """Decide what a claimed delivery becomes now: a message, a later time, or nothing."""
     group = session.get(Group, delivery.group_id)
     if delivery.kind is DeliveryKind.DIGEST:
+        after_days_off = after_holidays(session, group, now)
+        if after_days_off > now:
+            return Defer(after_days_off)
         return Send(digest.render(digest.gather(session, group, now)), to_channel=group.channel_id)
     if delivery.is_reminder and _original_answered(session, delivery):
         return Skip("answered before the reminder")
-    membership = session.exec(
+    member = session.exec(
         select(Member).where(
-            Member.group_id == group.id,
-            Member.user_id == delivery.recipient_id,
-            Member.left_at.is_(None),
+            Member.group_id == group.id, Member.user_id == delivery.recipient_id, Member.left_at.is_(None)
         )
     ).first()
-    if membership is None:
+    if member is None:
         return Skip("no longer in the group")
-    if delivery.kind is DeliveryKind.CHECK_IN and now - delivery.due_at > timedelta(
-        hours=settings.checkin_skip_after_hours
-    ):
-        return Skip("weekly check-in too old to send late")
+    if delivery.expires_at is not None and now > delivery.expires_at:
+        return Skip("too old to send late")
     message = _direct_message(session, delivery)
     if message is None:
         return Skip("already settled")
-    allowed = next_allowed(now, _recipient_zone(session, group, delivery.recipient_id))
+    if member.paused_until is not None and member.paused_until > now:
+        return Defer(next_send_time(session, group, member.user_id, member.paused_until))
+    allowed = next_send_time(session, group, member.user_id, now)
     if allowed > now:
         return Defer(allowed)
     return Send(message, to_user=delivery.recipient_id)

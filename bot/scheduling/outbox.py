@@ -6,19 +6,17 @@ import uuid
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
-from bot.model import Delivery, DeliveryStatus
+from bot.model import Delivery, DeliveryStatus, Group, SendingHold
+from bot.storage import insert_or_ignore
 
 REMINDER_SUFFIX = ":reminder"
 
 
 def schedule(session: Session, delivery: Delivery) -> None:
     """Add an occurrence unless one with the same key exists: planning twice is harmless."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    values = delivery.model_dump(exclude={"id"})
-    session.execute(dialect.insert(Delivery).values(**values).on_conflict_do_nothing(index_elements=["key"]))
+    insert_or_ignore(session, Delivery, "key", **delivery.model_dump(exclude={"id"}))
 
 
 def claim_due(session: Session, now: datetime, lease: timedelta, limit: int) -> tuple[str, list[Delivery]]:
@@ -28,9 +26,11 @@ def claim_due(session: Session, now: datetime, lease: timedelta, limit: int) -> 
     SQLite runs one writer at a time, so the same statement is atomic there too.
     """
     token = uuid.uuid4().hex
+    held_groups = select(Group.id).join(SendingHold, SendingHold.team_id == Group.team_id)
     due = (
         select(Delivery.id)
         .where(Delivery.status == DeliveryStatus.PENDING, Delivery.due_at <= now)
+        .where(Delivery.group_id.not_in(held_groups))
         .order_by(Delivery.due_at, Delivery.id)
         .limit(limit)
         .with_for_update(skip_locked=True)

@@ -7,22 +7,23 @@ planning again, from any process, adds nothing.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete
 from sqlmodel import Session, select
 
-from bot.calendar import iso_week, next_allowed, weekly_around, zone
-from bot.model import Delivery, DeliveryKind, DeliveryStatus, Group, Member, Person
+from bot.availability import next_send_time, zone_of
+from bot.calendar import iso_week, weekly_around, zone
+from bot.model import Delivery, DeliveryKind, DeliveryStatus, Group, Member
 from bot.scheduling.outbox import schedule
 
 
-def plan(session: Session, now: datetime) -> None:
+def plan(session: Session, now: datetime, check_in_window: timedelta) -> None:
     for group in session.exec(select(Group)).all():
-        plan_group(session, group, now)
+        plan_group(session, group, now, check_in_window)
 
 
-def plan_group(session: Session, group: Group, now: datetime) -> None:
+def plan_group(session: Session, group: Group, now: datetime, check_in_window: timedelta) -> None:
     """The latest occurrence (if it came after the rhythm was set) and the next one."""
     for day, due in weekly_around(now, group.digest_weekday, group.digest_time, zone(group.timezone)):
         if due > group.rhythm_from:
@@ -38,8 +39,7 @@ def plan_group(session: Session, group: Group, now: datetime) -> None:
             )
     members = session.exec(select(Member).where(Member.group_id == group.id, Member.left_at.is_(None))).all()
     for member in members:
-        person = session.get(Person, (group.team_id, member.user_id))
-        where = zone(person.timezone if person else group.timezone)
+        where = zone_of(session, group, member.user_id)
         for day, due in weekly_around(now, group.checkin_weekday, group.checkin_time, where):
             if due > max(group.rhythm_from, member.joined_at):
                 schedule(
@@ -50,12 +50,13 @@ def plan_group(session: Session, group: Group, now: datetime) -> None:
                         group_id=group.id,
                         recipient_id=member.user_id,
                         subject_id=member.id,
-                        due_at=next_allowed(due, where),
+                        due_at=next_send_time(session, group, member.user_id, due),
+                        expires_at=due + check_in_window,
                     ),
                 )
 
 
-def replan(session: Session, group: Group, now: datetime) -> None:
+def replan(session: Session, group: Group, now: datetime, check_in_window: timedelta) -> None:
     """After the group's weekly times change: drop what is planned but not yet due, and
     plan again from now."""
     session.execute(
@@ -67,4 +68,4 @@ def replan(session: Session, group: Group, now: datetime) -> None:
         )
     )
     group.rhythm_from = now
-    plan_group(session, group, now)
+    plan_group(session, group, now, check_in_window)

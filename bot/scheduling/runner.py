@@ -14,7 +14,7 @@ from bot.scheduling.dispatcher import Dispatcher
 
 PLAN_EVERY_SECONDS = 60
 DISPATCH_EVERY_SECONDS = 10
-TAKE_BACK_EVERY_SECONDS = 60
+TIDY_EVERY_SECONDS = 60
 
 
 def start_timers(dispatcher: Dispatcher) -> AsyncIOScheduler:
@@ -23,7 +23,7 @@ def start_timers(dispatcher: Dispatcher) -> AsyncIOScheduler:
     for job, seconds in (
         (dispatcher.plan, PLAN_EVERY_SECONDS),
         (dispatcher.drain, DISPATCH_EVERY_SECONDS),
-        (dispatcher.take_back_expired, TAKE_BACK_EVERY_SECONDS),
+        (dispatcher.tidy, TIDY_EVERY_SECONDS),
     ):
         scheduler.add_job(
             job,
@@ -36,3 +36,10 @@ def start_timers(dispatcher: Dispatcher) -> AsyncIOScheduler:
         )
     scheduler.start()
     return scheduler
+
+
+async def stop_timers(scheduler: AsyncIOScheduler, dispatcher: Dispatcher) -> None:
+    """Claim nothing more, and let the batch under way finish or hand back what it holds."""
+    dispatcher.stop()
+    scheduler.shutdown(wait=False)
+    await dispatcher.wait_idle()

@@ -33,6 +33,6 @@ async def advance(dispatcher: Dispatcher, clock: SimulatedClock, until: datetime
 
 
 async def _one_pass(dispatcher: Dispatcher) -> None:
-    await dispatcher.take_back_expired()
+    await dispatcher.tidy()
     await dispatcher.plan()
     await dispatcher.drain()

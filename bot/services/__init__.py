@@ -8,7 +8,7 @@ from bot import grammar
 from bot.forms import Values
 from bot.grammar import UsageError
 from bot.prompts import CHECK_IN_ACTION, FOLLOW_UP_ANSWERS, REVIEW_ANSWERS, follow_up_action, review_action
-from bot.services import advice, digests, groups, objectives, practice
+from bot.services import advice, away, digests, groups, objectives, practice
 from bot.services.context import Caller, Context, Result
 
 __all__ = [
@@ -34,6 +34,9 @@ _COMMANDS: dict[type, Callable[[Context, object], Result]] = {
     grammar.LogPractice: practice.log_practice,
     grammar.Status: practice.status,
     grammar.DigestRequest: digests.digest_command,
+    grammar.Pause: away.pause,
+    grammar.Resume: away.resume,
+    grammar.AddHoliday: away.add_holiday,
 }
 
 _BUTTONS: dict[str, Callable[[Context, str], Result]] = {

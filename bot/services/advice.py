@@ -7,7 +7,8 @@ from datetime import timedelta
 from sqlmodel import select
 
 from bot import prompts, values
-from bot.calendar import add_local_days, next_allowed
+from bot.availability import next_send_time, zone_of
+from bot.calendar import add_local_days
 from bot.forms import FieldKind, Form, FormField, Values, check_fields
 from bot.grammar import DEFAULT_FOLLOW_UP_DAYS, GiveAdvice, OpenAdviceForm
 from bot.messages import Mention, Message, day_label, line
@@ -15,16 +16,17 @@ from bot.model import Advice, AdviceStatus, Delivery, DeliveryKind, Group, Score
 from bot.outcomes import alliance_concern, classify_ors, describe
 from bot.scheduling.outbox import schedule
 from bot.services.context import (
+    ALREADY_ANSWERED,
     Context,
     Result,
     active_member,
     id_from,
-    mark_answered,
     my_group,
     own_delivery,
+    redraw,
     refuse,
+    take_answer,
     thresholds,
-    user_zone,
 )
 from bot.values import InvalidValue
 
@@ -69,8 +71,9 @@ def _record(ctx: Context, group: Group, command: GiveAdvice) -> Result:
     )
     ctx.session.add(advice)
     ctx.session.flush()
-    where = user_zone(ctx.session, group.team_id, therapist, group.timezone)
-    due = _schedule_follow_up(ctx, advice, next_allowed(add_local_days(ctx.now, command.follow_up_days, where), where))
+    where = zone_of(ctx.session, group, therapist)
+    later = add_local_days(ctx.now, command.follow_up_days, where)
+    due = _schedule_follow_up(ctx, advice, next_send_time(ctx.session, group, therapist, later))
     whom = "you" if therapist == ctx.caller.user_id else "them"
     about = f" about client {advice.client_code}" if advice.client_code else ""
     baseline_note = f" (baseline ORS {baseline})" if baseline is not None else ""
@@ -172,20 +175,23 @@ def _record_score(ctx: Context, group: Group, therapist: str, code: str, kind: S
 def press_follow_up(ctx: Context, delivery_id: str, answer: str) -> Result:
     delivery, advice = _own_follow_up(ctx, delivery_id)
     if delivery.answer is not None or advice.status in CLOSED:
-        return Result(reply=Message.text("Your answer to this follow-up is already recorded."))
+        return Result(reply=Message.text(ALREADY_ANSWERED))
     if answer in ("applied", "partly"):
         return Result(form=_answer_form(advice, delivery, answer))
+    if not take_answer(ctx, delivery, answer):
+        return Result(reply=Message.text(ALREADY_ANSWERED))
     if answer == "not_yet":
         advice.status = AdviceStatus.NOT_YET
         group = ctx.session.get(Group, advice.group_id)
-        where = user_zone(ctx.session, group.team_id, advice.therapist_id, group.timezone)
-        again = _schedule_follow_up(ctx, advice, next_allowed(ctx.now + timedelta(days=NOT_YET_DELAY_DAYS), where))
+        where = zone_of(ctx.session, group, advice.therapist_id)
+        later = ctx.now + timedelta(days=NOT_YET_DELAY_DAYS)
+        again = _schedule_follow_up(ctx, advice, next_send_time(ctx.session, group, advice.therapist_id, later))
         outcome = line(f"⏳ Not yet: I'll ask again on {day_label(again.astimezone(where))}.")
     else:
         advice.status, advice.answered_at = AdviceStatus.NO_LONGER_RELEVANT, ctx.now
         outcome = line("Marked no longer relevant.")
     ctx.session.add(advice)
-    return Result(updates=mark_answered(ctx, delivery, answer, prompts.follow_up_answered(advice, outcome)))
+    return Result(updates=redraw(ctx, delivery, prompts.follow_up_answered(advice, outcome)))
 
 
 def _answer_form(advice: Advice, delivery: Delivery, answer: str) -> Form:
@@ -215,11 +221,11 @@ def submit_follow_up_form(ctx: Context, context: dict[str, str], submitted: Valu
     answer = context.get("answer")
     if answer not in ("applied", "partly"):
         raise refuse("That form is not one I sent.", "advice")
-    if delivery.answer is not None or advice.status in CLOSED:
-        return Result(notice=Message.text("Your answer to this follow-up was already recorded."))
     clean, errors = check_fields(_answer_form(advice, delivery, answer), submitted)
     if errors:
         return Result(errors=errors)
+    if advice.status in CLOSED or not take_answer(ctx, delivery, answer):
+        return Result(notice=Message.text(ALREADY_ANSWERED))
     group = ctx.session.get(Group, advice.group_id)
     advice.status = AdviceStatus(answer)
     advice.answered_at = ctx.now
@@ -231,7 +237,7 @@ def submit_follow_up_form(ctx: Context, context: dict[str, str], submitted: Valu
             _record_score(ctx, group, advice.therapist_id, advice.client_code, kind, int(clean[kind.value]))
     outcome.extend(_movement_notes(group, advice, clean))
     redrawn = prompts.follow_up_answered(advice, line(" ".join(outcome)))
-    return Result(updates=mark_answered(ctx, delivery, answer, redrawn))
+    return Result(updates=redraw(ctx, delivery, redrawn))
 
 
 def _movement_notes(group: Group, advice: Advice, clean: Values) -> list[str]:

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
+from sqlalchemy import update
 from sqlmodel import Session, select
 
-from bot.calendar import zone
+from bot.availability import zone_of
 from bot.config import Settings
 from bot.forms import Errors, Form
 from bot.grammar import USAGE, UsageError
 from bot.messages import ChannelLink, Line, Mention, Message, line
-from bot.model import Delivery, DeliveryKind, Group, Member, Person
+from bot.model import Delivery, DeliveryKind, Group, Member
 from bot.outcomes import Thresholds
 from bot.ports import MessageRef
-from bot.scheduling.outbox import occurrence_messages
+from bot.scheduling.outbox import REMINDER_SUFFIX, occurrence_messages
 
 
 @dataclass(frozen=True)
@@ -121,22 +121,17 @@ def require_coach(ctx: Context, group: Group, usage_of: str) -> None:
         raise refuse(line("Only this group's coach (", Mention(group.coach_id), ") can do that."), usage_of)
 
 
-def user_zone(session: Session, team_id: str, user_id: str, fallback: str = "UTC") -> ZoneInfo:
-    person = session.get(Person, (team_id, user_id))
-    return zone(person.timezone if person else fallback)
-
-
-def today_for(ctx: Context, user_id: str) -> date:
-    return ctx.now.astimezone(user_zone(ctx.session, ctx.caller.team_id, user_id)).date()
+def today_for(ctx: Context, group: Group, user_id: str) -> date:
+    return ctx.now.astimezone(zone_of(ctx.session, group, user_id)).date()
 
 
 def thresholds(group: Group) -> Thresholds:
     return Thresholds(group.ors_clinical_cutoff, group.ors_reliable_change, group.srs_alliance_concern)
 
 
-def week_start(ctx: Context, user_id: str) -> datetime:
-    """Monday 00:00 of the caller's current local week, in UTC."""
-    where = user_zone(ctx.session, ctx.caller.team_id, user_id)
+def week_start(ctx: Context, group: Group, user_id: str) -> datetime:
+    """Monday 00:00 of the user's current local week."""
+    where = zone_of(ctx.session, group, user_id)
     local = ctx.now.astimezone(where)
     monday = local.date() - timedelta(days=local.weekday())
     return datetime.combine(monday, datetime.min.time(), tzinfo=where)
@@ -150,15 +145,28 @@ def mention(user_id: str) -> Mention:
     return Mention(user_id)
 
 
-def mark_answered(ctx: Context, delivery: Delivery, answer: str, redrawn: Message) -> list[tuple[MessageRef, Message]]:
-    """Record the answer on every message of the occurrence and redraw them without buttons."""
-    updates = []
-    for sent in occurrence_messages(ctx.session, delivery.key):
-        sent.answer = answer
-        ctx.session.add(sent)
-        if sent.message_channel and sent.message_ts:
-            updates.append((MessageRef(sent.message_channel, sent.message_ts), redrawn))
-    return updates
+ALREADY_ANSWERED = "Your answer to this is already recorded."
+
+
+def take_answer(ctx: Context, delivery: Delivery, answer: str) -> bool:
+    """Record the answer for the occurrence once: of two clicks at the same moment, or on
+    the message and its reminder, exactly one wins. Call it before changing anything else."""
+    root = delivery.key.removesuffix(REMINDER_SUFFIX)
+    won = ctx.session.execute(
+        update(Delivery).where(Delivery.key == root, Delivery.answer.is_(None)).values(answer=answer)
+    ).rowcount
+    if won:
+        ctx.session.execute(update(Delivery).where(Delivery.key == root + REMINDER_SUFFIX).values(answer=answer))
+    return bool(won)
+
+
+def redraw(ctx: Context, delivery: Delivery, message: Message) -> list[tuple[MessageRef, Message]]:
+    """Every sent message of the occurrence, to be shown as `message`: answered, without buttons."""
+    return [
+        (MessageRef(sent.message_channel, sent.message_ts), message)
+        for sent in occurrence_messages(ctx.session, delivery.key)
+        if sent.message_channel and sent.message_ts
+    ]
 
 
 def id_from(raw: str | None) -> int:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlmodel import select
 
-from bot.calendar import WorkingHours, zone
-from bot.grammar import THRESHOLD_OPTIONS, Join, Leave, Setup
+from bot.calendar import zone
+from bot.grammar import Join, Leave, Setup
 from bot.messages import Bold, Message, line
 from bot.model import Group, Member, Person
 from bot.scheduling.planner import replan
@@ -21,7 +23,7 @@ from bot.services.context import (
 )
 from bot.values import WEEKDAYS
 
-THRESHOLD_FIELDS = tuple(field_name for field_name, _ in THRESHOLD_OPTIONS.values())
+THRESHOLD_FIELDS = ("ors_clinical_cutoff", "ors_reliable_change", "srs_alliance_concern")
 
 
 def setup(ctx: Context, command: Setup) -> Result:
@@ -50,24 +52,32 @@ def setup(ctx: Context, command: Setup) -> Result:
             line("This channel is already a group, and only its coach (", mention(group.coach_id), ") can change it."),
             "setup",
         )
+    _apply(group, command)
+    ctx.session.add(group)
+    ctx.session.flush()
+    replan(ctx.session, group, ctx.now, timedelta(hours=ctx.settings.checkin_skip_after_hours))
+    first = "This channel is now a supervision group, with you as its coach." if created else "Group settings updated."
+    return Result(reply=Message.text(first, *settings_lines(group), "Therapists join with `/practice join` here."))
+
+
+def _apply(group: Group, command: Setup) -> None:
     if command.timezone:
         group.timezone = command.timezone
     if command.digest:
         group.digest_weekday, group.digest_time = command.digest.weekday, command.digest.at
     if command.checkin:
         group.checkin_weekday, group.checkin_time = command.checkin.weekday, command.checkin.at
+    if command.hours:
+        group.workday_start, group.workday_end = command.hours
+    if command.workdays:
+        group.workdays = "".join(str(day) for day in sorted(command.workdays))
     for threshold in THRESHOLD_FIELDS:
         if getattr(command, threshold) is not None:
             setattr(group, threshold, getattr(command, threshold))
-    ctx.session.add(group)
-    ctx.session.flush()
-    replan(ctx.session, group, ctx.now)
-    first = "This channel is now a supervision group, with you as its coach." if created else "Group settings updated."
-    return Result(reply=Message.text(first, *settings_lines(group), "Therapists join with `/practice join` here."))
 
 
 def settings_lines(group: Group) -> list:
-    hours = WorkingHours()
+    days = ", ".join(WEEKDAYS[int(day)][:3].title() for day in group.workdays)
     return [
         line(
             Bold("Digest: "),
@@ -77,7 +87,10 @@ def settings_lines(group: Group) -> list:
             Bold("Check-ins: "),
             f"{WEEKDAYS[group.checkin_weekday].title()}s at {group.checkin_time:%H:%M}, each therapist's local time",
         ),
-        line(Bold("Direct messages: "), f"weekdays {hours.start:%H:%M}–{hours.end:%H:%M} local time"),
+        line(
+            Bold("Direct messages: "),
+            f"{days}, {group.workday_start:%H:%M}–{group.workday_end:%H:%M} each person's local time",
+        ),
         line(
             Bold("Thresholds: "),
             f"ORS clinical cutoff {group.ors_clinical_cutoff}, reliable change ±{group.ors_reliable_change},"

@@ -7,24 +7,25 @@ from datetime import date, time, timedelta
 from sqlmodel import select
 
 from bot import prompts, values
-from bot.calendar import at_local, next_allowed
+from bot.availability import next_send_time, zone_of
+from bot.calendar import at_local
 from bot.forms import FieldKind, Form, FormField, Values, check_fields
 from bot.grammar import SetObjective
 from bot.messages import Bold, Message, day_label, line
 from bot.model import Delivery, DeliveryKind, Group, Objective, ObjectiveStatus
-from bot.ports import MessageRef
 from bot.scheduling.outbox import schedule
 from bot.services.context import (
+    ALREADY_ANSWERED,
     Context,
     Result,
     id_from,
-    mark_answered,
     my_group,
     own_delivery,
+    redraw,
     refuse,
     require_member,
+    take_answer,
     today_for,
-    user_zone,
 )
 
 REVIEW_AFTER = timedelta(weeks=4)
@@ -51,7 +52,7 @@ def set_objective(ctx: Context, command: SetObjective) -> Result:
     current = active_objective(ctx, group.id, ctx.caller.user_id)
     if command.text is None:
         return Result(form=objective_form(ctx, group, current, prefill=None))
-    review_on = today_for(ctx, ctx.caller.user_id) + REVIEW_AFTER
+    review_on = today_for(ctx, group, ctx.caller.user_id) + REVIEW_AFTER
     objective = _replace(ctx, group, current, ObjectiveStatus.REFINED, command.text, None, None, review_on)
     lines = [
         line(Bold("Your learning objective: "), objective.text),
@@ -68,7 +69,7 @@ def set_objective(ctx: Context, command: SetObjective) -> Result:
 def objective_form(
     ctx: Context, group: Group, current: Objective | None, prefill: Objective | None, delivery_id: int | None = None
 ) -> Form:
-    default_review = today_for(ctx, ctx.caller.user_id) + REVIEW_AFTER
+    default_review = today_for(ctx, group, ctx.caller.user_id) + REVIEW_AFTER
     fields = [
         FormField(
             "objective",
@@ -120,9 +121,12 @@ def submit_objective_form(ctx: Context, context: dict[str, str], submitted: Valu
     current = active_objective(ctx, group.id, ctx.caller.user_id)
     form = objective_form(ctx, group, current, None)
     clean, errors = check_fields(form, submitted)
-    review_on = _review_date(ctx, clean.get("review_on"), errors)
+    review_on = _review_date(ctx, group, clean.get("review_on"), errors)
     if errors:
         return Result(errors=errors)
+    review = _own_review(ctx, context["delivery_id"]) if "delivery_id" in context else None
+    if review and not take_answer(ctx, review[0], "refine"):
+        return Result(notice=Message.text(ALREADY_ANSWERED))
     previous = ObjectiveStatus(clean.get("previous") or "refined")
     objective = _replace(
         ctx,
@@ -140,16 +144,17 @@ def submit_objective_form(ctx: Context, context: dict[str, str], submitted: Valu
             f"I'll ask you to review it on {day_label(review_on)}.",
         )
     )
-    if "delivery_id" in context:
-        result.updates = _answer_review(ctx, context["delivery_id"], "refine", f"✏️ Refined into: {objective.text}")
+    if review:
+        delivery, refined = review
+        result.updates = redraw(ctx, delivery, prompts.review_answered(refined, f"✏️ Refined into: {objective.text}"))
     return result
 
 
-def _review_date(ctx: Context, raw: str | None, errors: dict[str, str]) -> date | None:
+def _review_date(ctx: Context, group: Group, raw: str | None, errors: dict[str, str]) -> date | None:
     if raw is None or "review_on" in errors:
         return None
     review_on = date.fromisoformat(raw)
-    today = today_for(ctx, ctx.caller.user_id)
+    today = today_for(ctx, group, ctx.caller.user_id)
     if not today < review_on <= today + timedelta(days=365):
         errors["review_on"] = "Choose a date after today and within a year."
     return review_on
@@ -185,7 +190,7 @@ def _replace(
 
 
 def schedule_review(ctx: Context, group: Group, objective: Objective) -> None:
-    where = user_zone(ctx.session, group.team_id, objective.user_id, group.timezone)
+    where = zone_of(ctx.session, group, objective.user_id)
     schedule(
         ctx.session,
         Delivery(
@@ -194,7 +199,9 @@ def schedule_review(ctx: Context, group: Group, objective: Objective) -> None:
             group_id=group.id,
             recipient_id=objective.user_id,
             subject_id=objective.id,
-            due_at=next_allowed(at_local(objective.review_on, REVIEW_TIME, where), where),
+            due_at=next_send_time(
+                ctx.session, group, objective.user_id, at_local(objective.review_on, REVIEW_TIME, where)
+            ),
         ),
     )
 
@@ -202,25 +209,22 @@ def schedule_review(ctx: Context, group: Group, objective: Objective) -> None:
 def answer_review(ctx: Context, delivery_id: str, answer: str) -> Result:
     delivery, objective = _own_review(ctx, delivery_id)
     if delivery.answer is not None or objective.status is not ObjectiveStatus.ACTIVE:
-        return Result(reply=Message.text("You've already answered this review; your answer is recorded."))
+        return Result(reply=Message.text(ALREADY_ANSWERED))
     group = ctx.session.get(Group, objective.group_id)
     if answer == "refine":
         return Result(form=objective_form(ctx, group, objective, prefill=objective, delivery_id=delivery.id))
+    if not take_answer(ctx, delivery, answer):
+        return Result(reply=Message.text(ALREADY_ANSWERED))
     if answer == "achieved":
         objective.status, objective.closed_at = ObjectiveStatus.ACHIEVED, ctx.now
         outcome = "🎉 Marked achieved. Set your next objective with `/practice objective`."
     else:
-        objective.review_on = max(today_for(ctx, objective.user_id), objective.review_on) + REVIEW_AFTER
+        objective.review_on = max(today_for(ctx, group, objective.user_id), objective.review_on) + REVIEW_AFTER
         schedule_review(ctx, group, objective)
         outcome = f"💪 Keep working: I'll ask again on {day_label(objective.review_on)}."
     ctx.session.add(objective)
-    return Result(updates=mark_answered(ctx, delivery, answer, prompts.review_answered(objective, outcome)))
+    return Result(updates=redraw(ctx, delivery, prompts.review_answered(objective, outcome)))
 
 
 def _own_review(ctx: Context, raw_id: str | None) -> tuple[Delivery, Objective]:
     return own_delivery(ctx, raw_id, DeliveryKind.REVIEW, Objective, "That review isn't yours to answer.", "objective")
-
-
-def _answer_review(ctx: Context, delivery_id: str, answer: str, outcome: str) -> list[tuple[MessageRef, Message]]:
-    delivery, objective = _own_review(ctx, delivery_id)
-    return mark_answered(ctx, delivery, answer, prompts.review_answered(objective, outcome))

@@ -26,12 +26,14 @@ from bot.model import (
 from bot.outcomes import alliance_concern, classify_ors, describe
 from bot.scheduling.outbox import REMINDER_SUFFIX
 from bot.services.context import (
+    ALREADY_ANSWERED,
     Context,
     Result,
-    mark_answered,
     my_group,
     own_delivery,
+    redraw,
     require_member,
+    take_answer,
     thresholds,
     week_start,
 )
@@ -96,7 +98,7 @@ def log_practice(ctx: Context, command: LogPractice) -> Result:
         )
     )
     ctx.session.flush()
-    week = minutes_since(ctx, group, ctx.caller.user_id, week_start(ctx, ctx.caller.user_id))
+    week = minutes_since(ctx, group, ctx.caller.user_id, week_start(ctx, group, ctx.caller.user_id))
     return Result(
         reply=Message.text(f"Logged {command.minutes} min: {command.activity}", f"This week so far: {week} min.")
     )
@@ -136,7 +138,7 @@ def status_message(ctx: Context, group: Group) -> Message:
     for advice in open_advice:
         client = f" ({advice.client_code})" if advice.client_code else ""
         lines.append(line(f"• {day_label(advice.created_at)}: ", advice.text, client))
-    week = minutes_since(ctx, group, me, week_start(ctx, me))
+    week = minutes_since(ctx, group, me, week_start(ctx, group, me))
     lines.append(line(Bold("Practice this week: "), f"{week} min"))
     if group.coach_id == me:
         lines.append(line(Bold("You coach this group."), " Preview its digest with `/practice digest preview`."))
@@ -146,7 +148,7 @@ def status_message(ctx: Context, group: Group) -> Message:
 def open_check_in(ctx: Context, delivery_id: str) -> Result:
     delivery, member = _own_check_in(ctx, delivery_id)
     if delivery.answer is not None:
-        return Result(reply=Message.text("You've already checked in for this week; thank you."))
+        return Result(reply=Message.text(ALREADY_ANSWERED))
     group = ctx.session.get(Group, member.group_id)
     logged = minutes_since(ctx, group, member.user_id, _last_check_in(ctx, member))
     fields = (
@@ -169,12 +171,14 @@ def open_check_in(ctx: Context, delivery_id: str) -> Result:
 
 def submit_check_in(ctx: Context, context: dict[str, str], submitted: Values) -> Result:
     delivery, member = _own_check_in(ctx, context.get("delivery_id"))
-    if delivery.answer is not None:
-        return Result(notice=Message.text("You've already checked in for this week; thank you."))
-    form = open_check_in(ctx, str(delivery.id)).form
-    clean, errors = check_fields(form, submitted)
+    opened = open_check_in(ctx, str(delivery.id))
+    if opened.form is None:
+        return Result(notice=opened.reply)
+    clean, errors = check_fields(opened.form, submitted)
     if errors:
         return Result(errors=errors)
+    if not take_answer(ctx, delivery, "checked_in"):
+        return Result(notice=Message.text(ALREADY_ANSWERED))
     group = ctx.session.get(Group, member.group_id)
     reported = int(clean["minutes"])
     logged = minutes_since(ctx, group, member.user_id, _last_check_in(ctx, member))
@@ -201,7 +205,7 @@ def submit_check_in(ctx: Context, context: dict[str, str], submitted: Values) ->
         )
     )
     redrawn = prompts.check_in_answered(int(clean["progress"]), reported)
-    return Result(updates=mark_answered(ctx, delivery, "checked_in", redrawn))
+    return Result(updates=redraw(ctx, delivery, redrawn))
 
 
 def _last_check_in(ctx: Context, member: Member) -> datetime:

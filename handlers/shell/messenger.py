@@ -44,6 +44,9 @@ class ShellMessenger:
     async def whisper(self, channel_id: str, user_id: str, message: Message) -> None:
         self.screen.show(f"only {user_id} sees this", message, owner=user_id)
 
+    async def token_works(self) -> bool:
+        return True
+
     def _next_id(self) -> str:
         # Unique across restarts of the shell, since the database keeps the references.
         return f"{self.clock.now.timestamp():.0f}.{next(self._ids)}"

@@ -1,4 +1,4 @@
-"""Events: the App Home tab shows the user's own practice."""
+"""Events: the App Home tab shows the user's own practice; profile changes keep time zones current."""
 
 from __future__ import annotations
 
@@ -18,3 +18,9 @@ def register(app: AsyncApp, core: Core) -> None:
         await client.views_publish(
             user_id=event["user"], view={"type": "home", "blocks": render.message_parts(message)[0]}
         )
+
+    @app.event("user_change")
+    async def on_user_change(event, context):
+        user = event.get("user", {})
+        if user.get("id") and user.get("tz"):
+            await core.user_changed(context.team_id or user.get("team_id", ""), user["id"], user["tz"])

@@ -10,8 +10,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.messages import Message
 from bot.ports import MessageRef, SendFailed, UnknownUser
+from handlers.slack.pacing import Pacer
 from handlers.slack.render import fallback_text, message_parts
 
+TOKEN_ERRORS = frozenset({"invalid_auth", "not_authed", "token_revoked", "token_expired"})
 PERMANENT_ERRORS = frozenset(
     {
         "user_not_found",
@@ -29,8 +31,9 @@ DEFAULT_RETRY_AFTER_SECONDS = 30
 
 
 class SlackMessenger:
-    def __init__(self, client: AsyncWebClient):
+    def __init__(self, client: AsyncWebClient, pacer: Pacer):
         self.client = client
+        self.pacer = pacer
 
     async def user_timezone(self, user_id: str) -> str:
         try:
@@ -48,16 +51,10 @@ class SlackMessenger:
     async def post_to_channel(self, channel_id: str, message: Message) -> MessageRef:
         first, *rest = message_parts(message)
         text = fallback_text(message)
-        response = await self._call(self.client.chat_postMessage, channel=channel_id, text=text, blocks=first)
+        response = await self._post(channel_id, text=text, blocks=first)
         ref = MessageRef(response["channel"], response["ts"])
         for part in rest:
-            await self._call(
-                self.client.chat_postMessage,
-                channel=ref.channel_id,
-                thread_ts=ref.message_id,
-                text=f"{text} (continued)",
-                blocks=part,
-            )
+            await self._post(ref.channel_id, thread_ts=ref.message_id, text=f"{text} (continued)", blocks=part)
         return ref
 
     async def update(self, ref: MessageRef, message: Message) -> None:
@@ -78,6 +75,24 @@ class SlackMessenger:
             blocks=message_parts(message)[0],
         )
 
+    async def token_works(self) -> bool:
+        try:
+            await self._call(self.client.auth_test)
+        except SendFailed:
+            return False
+        return True
+
+    async def _post(self, channel: str, **arguments):
+        if blocked := self.pacer.blocked_for():
+            raise SendFailed("ratelimited", retry_after=blocked)
+        await self.pacer.wait_turn(channel)
+        try:
+            return await self._call(self.client.chat_postMessage, channel=channel, **arguments)
+        except SendFailed as failure:
+            if failure.retry_after is not None:
+                self.pacer.block(failure.retry_after)
+            raise
+
     async def _call(self, method, **arguments):
         try:
             return await method(**arguments)
@@ -96,4 +111,6 @@ def _failure(error: SlackApiError) -> SendFailed:
         return SendFailed("ratelimited", retry_after=seconds)
     if code in PERMANENT_ERRORS:
         return SendFailed(code, permanent=True)
+    if code in TOKEN_ERRORS:
+        return SendFailed(code, token_refused=True)
     return SendFailed(code or f"http {response.status_code}")

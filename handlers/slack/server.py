@@ -10,7 +10,7 @@ from slack_bolt.adapter.asgi.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
 
 from bot.core import Core
-from bot.scheduling.runner import start_timers
+from bot.scheduling.runner import start_timers, stop_timers
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ class Server:
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 if self.timers is not None:
-                    self.timers.shutdown(wait=False)
+                    await stop_timers(self.timers, self.core.dispatcher)
                 await self.core.settled()
                 await send({"type": "lifespan.shutdown.complete"})
                 return

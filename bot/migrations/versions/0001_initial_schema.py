@@ -4,11 +4,11 @@ Revision ID: 0001
 Revises:
 """
 
+from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-from alembic import op
-
 import bot.storage
+
 
 revision = "0001"
 down_revision = None
@@ -39,11 +39,31 @@ def upgrade() -> None:
         sa.Column("ors_clinical_cutoff", sa.Integer(), nullable=False),
         sa.Column("ors_reliable_change", sa.Integer(), nullable=False),
         sa.Column("srs_alliance_concern", sa.Integer(), nullable=False),
+        sa.Column("workday_start", sa.Time(), nullable=False),
+        sa.Column("workday_end", sa.Time(), nullable=False),
+        sa.Column("workdays", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("created_at", bot.storage.UTCDateTime(timezone=True), nullable=False),
         sa.Column("rhythm_from", bot.storage.UTCDateTime(timezone=True), nullable=False),
         sa.Column("last_digest_at", bot.storage.UTCDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("team_id", "channel_id"),
+    )
+    op.create_table(
+        "seenrequest",
+        sa.Column("key", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("seen_at", bot.storage.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("key"),
+    )
+    with op.batch_alter_table("seenrequest", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_seenrequest_seen_at"), ["seen_at"], unique=False)
+
+    op.create_table(
+        "sendinghold",
+        sa.Column("team_id", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("reason", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("since", bot.storage.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("check_after", bot.storage.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("team_id"),
     )
     op.create_table(
         "advice",
@@ -114,6 +134,7 @@ def upgrade() -> None:
         sa.Column("subject_id", sa.Integer(), nullable=True),
         sa.Column("is_reminder", sa.Boolean(), nullable=False),
         sa.Column("due_at", bot.storage.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", bot.storage.UTCDateTime(timezone=True), nullable=True),
         sa.Column(
             "status",
             sa.Enum(
@@ -141,12 +162,28 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_delivery_group_id"), ["group_id"], unique=False)
 
     op.create_table(
+        "holiday",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("group_id", sa.Integer(), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["group_id"],
+            ["practice_group.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("group_id", "day"),
+    )
+    with op.batch_alter_table("holiday", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_holiday_group_id"), ["group_id"], unique=False)
+
+    op.create_table(
         "member",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("group_id", sa.Integer(), nullable=False),
         sa.Column("user_id", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("joined_at", bot.storage.UTCDateTime(timezone=True), nullable=False),
         sa.Column("left_at", bot.storage.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("paused_until", bot.storage.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["group_id"],
             ["practice_group.id"],
@@ -247,6 +284,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_member_group_id"))
 
     op.drop_table("member")
+    with op.batch_alter_table("holiday", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_holiday_group_id"))
+
+    op.drop_table("holiday")
     with op.batch_alter_table("delivery", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_delivery_group_id"))
         batch_op.drop_index("due_deliveries")
@@ -260,5 +301,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_advice_group_id"))
 
     op.drop_table("advice")
+    op.drop_table("sendinghold")
+    with op.batch_alter_table("seenrequest", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_seenrequest_seen_at"))
+
+    op.drop_table("seenrequest")
     op.drop_table("practice_group")
     op.drop_table("person")

@@ -1,0 +1,49 @@
+"""When someone may be messaged: their own time zone, their group's working hours and
+holidays. Every due time and every send goes through here."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, select
+
+from bot.calendar import WorkingHours, at_local, next_allowed, zone
+from bot.model import Group, Holiday, Person
+
+
+def zone_of(session: Session, group: Group, user_id: str | None) -> ZoneInfo:
+    """A user's own zone, as the platform last told us; the group's until we know it."""
+    person = session.get(Person, (group.team_id, user_id)) if user_id else None
+    return zone(person.timezone if person else group.timezone)
+
+
+def working_hours(session: Session, group: Group) -> WorkingHours:
+    return WorkingHours(
+        start=group.workday_start,
+        end=group.workday_end,
+        weekdays=frozenset(int(day) for day in group.workdays),
+        holidays=holidays(session, group),
+    )
+
+
+def holidays(session: Session, group: Group) -> frozenset[date]:
+    return frozenset(session.exec(select(Holiday.day).where(Holiday.group_id == group.id)))
+
+
+def next_send_time(session: Session, group: Group, user_id: str, instant: datetime) -> datetime:
+    """`instant`, or the start of the user's next working period in the group if it falls outside one."""
+    return next_allowed(instant, zone_of(session, group, user_id), working_hours(session, group))
+
+
+def after_holidays(session: Session, group: Group, instant: datetime) -> datetime:
+    """The same local time on the first day from `instant`'s that is not a group holiday."""
+    where = zone(group.timezone)
+    days_off = holidays(session, group)
+    local = instant.astimezone(where)
+    day = local.date()
+    while day in days_off:
+        day += timedelta(days=1)
+    if day == local.date():
+        return instant
+    return at_local(day, time(local.hour, local.minute), where)

@@ -1,0 +1,70 @@
+"""Time away: a therapist's pause, and the group's holidays. Nothing is dropped: what
+falls due meanwhile waits for the next time it may be sent."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import update
+from sqlmodel import select
+
+from bot.availability import next_send_time, zone_of
+from bot.grammar import AddHoliday, Pause, Resume
+from bot.messages import Message, day_label
+from bot.model import Delivery, DeliveryStatus, Holiday
+from bot.services.context import Context, Result, my_group, refuse, require_coach, require_member
+
+
+def pause(ctx: Context, command: Pause) -> Result:
+    group = my_group(ctx, "pause")
+    member = require_member(ctx, group, "pause")
+    member.paused_until = ctx.now + timedelta(days=command.days)
+    ctx.session.add(member)
+    until = member.paused_until.astimezone(zone_of(ctx.session, group, member.user_id))
+    return Result(
+        reply=Message.text(
+            f"Paused until {day_label(until)} {until:%H:%M}. I won't message you until then;"
+            " what falls due meanwhile waits, and the digest shows you as away.",
+            "End it early with `/practice resume`.",
+        )
+    )
+
+
+def resume(ctx: Context, _command: Resume) -> Result:
+    group = my_group(ctx, "resume")
+    member = require_member(ctx, group, "resume")
+    if member.paused_until is None or member.paused_until <= ctx.now:
+        raise refuse("You're not paused.", "resume")
+    held_until = next_send_time(ctx.session, group, member.user_id, member.paused_until)
+    # What waited for the end of the pause is due again now.
+    ctx.session.execute(
+        update(Delivery)
+        .where(
+            Delivery.group_id == group.id,
+            Delivery.recipient_id == member.user_id,
+            Delivery.status == DeliveryStatus.PENDING,
+            Delivery.due_at == held_until,
+        )
+        .values(due_at=ctx.now)
+    )
+    member.paused_until = None
+    ctx.session.add(member)
+    return Result(reply=Message.text("Welcome back: your pause has ended, and anything that waited comes next."))
+
+
+def add_holiday(ctx: Context, command: AddHoliday) -> Result:
+    group = my_group(ctx, "holiday")
+    require_coach(ctx, group, "holiday")
+    known = set(ctx.session.exec(select(Holiday.day).where(Holiday.group_id == group.id)))
+    day = command.first
+    while day <= command.last:
+        if day not in known:
+            ctx.session.add(Holiday(group_id=group.id, day=day))
+        day += timedelta(days=1)
+    span = day_label(command.first) + ("" if command.last == command.first else f" – {day_label(command.last)}")
+    return Result(
+        reply=Message.text(
+            f"Days off for the group: {span}.",
+            "Direct messages and the digest due then wait for the next working day.",
+        )
+    )
