@@ -4,11 +4,11 @@ Revision ID: 0001
 Revises:
 """
 
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import bot.storage
+from alembic import op
 
+import bot.storage
 
 revision = "0001"
 down_revision = None
