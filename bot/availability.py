@@ -37,13 +37,13 @@ def next_send_time(session: Session, group: Group, user_id: str, instant: dateti
 
 
 def after_holidays(session: Session, group: Group, instant: datetime) -> datetime:
-    """The same local time on the first day from `instant`'s that is not a group holiday."""
+    """`instant`, or, if it falls on a group holiday, the same local time on the next working day."""
     where = zone(group.timezone)
-    days_off = holidays(session, group)
+    hours = working_hours(session, group)
     local = instant.astimezone(where)
-    day = local.date()
-    while day in days_off:
-        day += timedelta(days=1)
-    if day == local.date():
+    if local.date() not in hours.holidays:
         return instant
+    day = local.date() + timedelta(days=1)
+    while not hours.is_working_day(day):
+        day += timedelta(days=1)
     return at_local(day, time(local.hour, local.minute), where)

@@ -44,7 +44,7 @@ SUMMARIES = {
     "log": "log deliberate-practice time, e.g. `log 30 reviewed a session recording`",
     "status": "your objective, open follow-ups and this week's practice minutes",
     "digest": "coach only: preview the weekly digest, or post it to the channel now",
-    "pause": "pause your direct messages for a while, e.g. `pause 2w`; they wait, none are lost",
+    "pause": "pause your direct messages for a while, e.g. `pause 2w`; follow-ups and reviews wait for you",
     "resume": "end your pause now",
     "holiday": "coach only: days off for the group; what falls due then waits for the next working day",
     "help": "show this help",

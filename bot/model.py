@@ -208,6 +208,7 @@ class Delivery(SQLModel, table=True):
     is_reminder: bool = False
     due_at: datetime = _utc()
     expires_at: datetime | None = _utc(nullable=True)  # skipped, not sent late, after this
+    held_by_pause: bool = False  # waiting for its recipient's pause to end; `resume` releases it
     status: DeliveryStatus = _choice(DeliveryStatus, DeliveryStatus.PENDING)
     attempts: int = 0
     lease_token: str | None = None

@@ -60,7 +60,8 @@ def insert_or_ignore(session: Session, table, unique_column: str, /, **values) -
     """Insert a row unless one with the same value in `unique_column` exists; True if inserted."""
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     statement = dialect.insert(table).values(**values).on_conflict_do_nothing(index_elements=[unique_column])
-    return session.execute(statement).rowcount == 1
+    # RETURNING, not rowcount: drivers differ in what rowcount says for an insert.
+    return session.execute(statement.returning(table.__table__.c[unique_column])).first() is not None
 
 
 @contextmanager

@@ -90,7 +90,7 @@ def whole_number(raw: str, what: str, low: int, high: int) -> int:
 def hour_range(raw: str) -> tuple[time, time]:
     start, _, end = raw.partition("-")
     try:
-        first, last = clock_time(start), clock_time(end)
+        first, last = clock_time(start), time.max if end == "24:00" else clock_time(end)
     except InvalidValue:
         raise InvalidValue(f"“{raw}” is not a range of hours: write it like 09:00-17:00.") from None
     if first >= last:
@@ -102,9 +102,9 @@ def weekday_set(raw: str) -> frozenset[int]:
     """“mon-fri”, “sun-thu” (wrapping round the week) or “mon,wed,fri”."""
     days: set[int] = set()
     for part in raw.lower().split(","):
-        first, _, last = part.partition("-")
+        first, dash, last = part.partition("-")
         start = weekday(first)
-        end = weekday(last) if last else start
+        end = weekday(last) if dash else start
         days.update((start + step) % 7 for step in range((end - start) % 7 + 1))
     return frozenset(days)
 
@@ -113,10 +113,10 @@ MAX_HOLIDAY_DAYS = 62
 
 
 def date_range(raw: str) -> tuple[date, date]:
-    first, _, last = raw.partition("..")
+    first, dots, last = raw.partition("..")
     try:
         start = date.fromisoformat(first)
-        end = date.fromisoformat(last) if last else start
+        end = date.fromisoformat(last) if dots else start
     except ValueError:
         raise InvalidValue(
             f"“{raw}” is not a day or a range of days: write 2026-12-24 or 2026-12-24..2027-01-01."

@@ -33,6 +33,15 @@ def database_url(request, tmp_path):
     yield from _fresh_postgres_database(admin_url)
 
 
+@pytest.fixture
+def postgres_url():
+    """A fresh PostgreSQL database, for what only PostgreSQL is for: several processes at once."""
+    admin_url = os.environ.get("TEST_DATABASE_URL")
+    if not admin_url:
+        pytest.skip("PostgreSQL tests need TEST_DATABASE_URL (CI always sets it)")
+    yield from _fresh_postgres_database(admin_url)
+
+
 def _fresh_postgres_database(admin_url: str):
     import psycopg
 
@@ -112,8 +121,19 @@ class RunningBot:
             except subprocess.TimeoutExpired:
                 self.process.kill()
 
-    def tick(self, now: str) -> subprocess.CompletedProcess:
-        return run_cli(["tick", "--now", now], self.environment, self.workdir)
+    def tick(self, now: str, **environment: str) -> subprocess.CompletedProcess:
+        return run_cli(["tick", "--now", now], {**self.environment, **environment}, self.workdir)
+
+    def start_tick(self, now: str, **environment: str) -> subprocess.Popen:
+        """A tick in the background, for tests that signal or kill it mid-batch."""
+        return subprocess.Popen(
+            [BOT_COMMAND, "tick", "--now", now],
+            env={**self.environment, **environment},
+            cwd=self.workdir,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
 
     def output(self) -> str:
         return self.log.read_text()

@@ -58,7 +58,10 @@ class Skip:
 
 @dataclass(frozen=True)
 class Defer:
+    """Later: at the recipient's next working time (an expiry moves with it), or after their pause."""
+
     until: datetime
+    for_pause: bool = False
 
 
 class Dispatcher:
@@ -137,7 +140,7 @@ class Dispatcher:
         if isinstance(step, Skip):
             await self._record(delivery, token, {"status": DeliveryStatus.SKIPPED, "last_error": step.reason})
         elif isinstance(step, Defer):
-            await self._hand_back(delivery, token, step.until)
+            await self._defer(delivery, token, step, now)
         else:
             await self._send(delivery, token, step, now)
 
@@ -180,6 +183,15 @@ class Dispatcher:
             session.add(group)
         elif not delivery.is_reminder:
             schedule_reminder(session, delivery, now, self.settings)
+
+    async def _defer(self, delivery: Delivery, token: str, step: Defer, now: datetime) -> None:
+        values = {"status": DeliveryStatus.PENDING, "due_at": step.until, "attempts": delivery.attempts - 1}
+        if step.for_pause:
+            values["held_by_pause"] = True
+        elif delivery.expires_at is not None:
+            # Outside working hours is no reason to go stale: the window starts again when they begin.
+            values["expires_at"] = delivery.expires_at + (step.until - now)
+        await self._record(delivery, token, values)
 
     async def _hand_back(self, delivery: Delivery, token: str, due_at: datetime) -> None:
         # Not sent, through no fault of its own: it keeps its attempts.
@@ -278,7 +290,7 @@ def prepare(session: Session, delivery: Delivery, now: datetime, settings: Setti
     if message is None:
         return Skip("already settled")
     if member.paused_until is not None and member.paused_until > now:
-        return Defer(next_send_time(session, group, member.user_id, member.paused_until))
+        return Defer(next_send_time(session, group, member.user_id, member.paused_until), for_pause=True)
     allowed = next_send_time(session, group, member.user_id, now)
     if allowed > now:
         return Defer(allowed)

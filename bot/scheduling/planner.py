@@ -50,8 +50,8 @@ def plan_group(session: Session, group: Group, now: datetime, check_in_window: t
                         group_id=group.id,
                         recipient_id=member.user_id,
                         subject_id=member.id,
-                        due_at=next_send_time(session, group, member.user_id, due),
-                        expires_at=due + check_in_window,
+                        due_at=(send_at := next_send_time(session, group, member.user_id, due)),
+                        expires_at=send_at + check_in_window,
                     ),
                 )
 

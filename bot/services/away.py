@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import update
 from sqlmodel import select
 
-from bot.availability import next_send_time, zone_of
+from bot.availability import zone_of
 from bot.grammar import AddHoliday, Pause, Resume
 from bot.messages import Message, day_label
 from bot.model import Delivery, DeliveryStatus, Holiday
@@ -23,8 +23,9 @@ def pause(ctx: Context, command: Pause) -> Result:
     until = member.paused_until.astimezone(zone_of(ctx.session, group, member.user_id))
     return Result(
         reply=Message.text(
-            f"Paused until {day_label(until)} {until:%H:%M}. I won't message you until then;"
-            " what falls due meanwhile waits, and the digest shows you as away.",
+            f"Paused until {day_label(until)} {until:%H:%M}. I won't message you until then:"
+            " follow-ups and reviews wait for your return, the weekly check-ins of those weeks are skipped,"
+            " and the digest shows you as away.",
             "End it early with `/practice resume`.",
         )
     )
@@ -35,21 +36,22 @@ def resume(ctx: Context, _command: Resume) -> Result:
     member = require_member(ctx, group, "resume")
     if member.paused_until is None or member.paused_until <= ctx.now:
         raise refuse("You're not paused.", "resume")
-    held_until = next_send_time(ctx.session, group, member.user_id, member.paused_until)
-    # What waited for the end of the pause is due again now.
     ctx.session.execute(
         update(Delivery)
         .where(
             Delivery.group_id == group.id,
             Delivery.recipient_id == member.user_id,
             Delivery.status == DeliveryStatus.PENDING,
-            Delivery.due_at == held_until,
+            Delivery.held_by_pause.is_(True),
         )
-        .values(due_at=ctx.now)
+        .values(due_at=ctx.now, held_by_pause=False)
     )
     member.paused_until = None
     ctx.session.add(member)
-    return Result(reply=Message.text("Welcome back: your pause has ended, and anything that waited comes next."))
+    return Result(
+        reply=Message.text("Welcome back: your pause has ended, and anything that waited comes next."),
+        dispatch_now=True,
+    )
 
 
 def add_holiday(ctx: Context, command: AddHoliday) -> Result:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -39,6 +40,11 @@ class FakeSlack:
         self.failures: dict[str, list[Failure]] = {}
         self._lock = threading.Lock()
         self._ts = itertools.count(1)
+        self.posts_open = threading.Event()
+        self.posts_open.set()
+        self.posts_waiting = 0
+        self._drop_held = False
+        self.resets: dict[str, int] = {}
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -67,6 +73,20 @@ class FakeSlack:
     def fail_next(self, method: str, status: int = 200, error: str | None = None, headers: dict | None = None) -> None:
         body = {"ok": False, "error": error or "internal_error"}
         self.failures.setdefault(method, []).append(Failure(status, body, headers or {}))
+
+    def hold_posts(self) -> None:
+        """chat.postMessage requests wait, unrecorded, until release_posts(): a send in flight."""
+        self.posts_open.clear()
+
+    def release_posts(self, answer: bool = True) -> None:
+        """Let held posts through; with answer=False they are dropped unrecorded, as when the
+        client that sent them was killed before Slack saw them."""
+        self._drop_held = not answer
+        self.posts_open.set()
+
+    def reset_after_accepting(self, method: str, times: int = 1) -> None:
+        """Record the next call(s) to `method` as accepted, then drop the connection unanswered."""
+        self.resets[method] = self.resets.get(method, 0) + times
 
     def calls_to(self, method: str, **matching) -> list[Call]:
         with self._lock:
@@ -156,7 +176,19 @@ class FakeSlack:
                     return
                 method = url.path.removeprefix("/api/")
                 args["token"] = (self.headers.get("Authorization") or "").removeprefix("Bearer ")
+                if method == "chat.postMessage" and not fake.posts_open.is_set():
+                    with fake._lock:
+                        fake.posts_waiting += 1
+                    fake.posts_open.wait()
+                    if fake._drop_held:
+                        self.close_connection = True
+                        return
                 fake._record(method, args)
+                if fake.resets.get(method):
+                    fake.resets[method] -= 1
+                    self.close_connection = True
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                    return
                 self._send(*fake._answer(method, args))
 
             def _send(self, status: int, body: dict, headers: dict):

@@ -1,0 +1,49 @@
+"""The core in-process, on a real database, with a recording messenger and a simulated
+clock: for scheduling tests that move through weeks of time in milliseconds."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+
+from bot.config import load_settings
+from bot.core import Core
+from bot.scheduling.simulation import SimulatedClock, advance
+from bot.services import Caller
+from bot.storage import make_engine, upgrade
+from tests.fakes.messenger import RecordingMessenger
+
+TEAM = "T1"
+
+
+class CoreHarness:
+    def __init__(self, database_url: str, start: datetime, timezones: dict[str, str], **settings: str):
+        self.clock = SimulatedClock(start)
+        self.messenger = RecordingMessenger(self.clock, timezones)
+        self.engine = make_engine(database_url)
+        upgrade(self.engine)
+        environment = {"DATABASE_URL": database_url, **settings}
+        self.core = Core(self.engine, load_settings(environment), self.messenger, self.clock)
+
+    def say(self, user: str, text: str, channel: str = "CGROUP") -> str:
+        """Run `/practice text` as `user`; the plain text of the private reply."""
+        result = asyncio.run(self._command(user, text, channel))
+        return "\n".join(_plain(section) for section in result.reply.sections) if result.reply else ""
+
+    async def _command(self, user: str, text: str, channel: str):
+        result = await self.core.command(Caller(TEAM, user, channel), text)
+        await self.core.settled()
+        return result
+
+    def advance_to(self, until: datetime) -> None:
+        asyncio.run(advance(self.core.dispatcher, self.clock, until))
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _plain(section) -> str:
+    from bot.messages import plain_text
+
+    lines = [section.heading] if section.heading else []
+    return "\n".join(lines + [plain_text(spans) for spans in section.lines])

@@ -1,0 +1,91 @@
+"""What happens to due messages when processes die or are stopped: each is sent once."""
+
+from __future__ import annotations
+
+import signal
+import time
+from collections import Counter
+from datetime import datetime, timedelta
+
+from tests.e2e.steps import weekday_at
+from tests.slack_driver import buttons
+
+FAST = {"SLACK_MESSAGES_PER_SECOND": "200"}
+THERAPISTS = [f"UTHER{n}" for n in range(10)]
+
+
+def follow_ups_posted(fake) -> Counter:
+    """How often each follow-up (by the delivery id its buttons carry) was posted."""
+    posted = Counter()
+    for call in fake.calls_to("chat.postMessage"):
+        blocks = call.args.get("blocks", [])
+        if "follow_up:applied" in buttons(blocks):
+            value = next(e["value"] for b in blocks if b["type"] == "actions" for e in b["elements"])
+            posted[value] += 1
+    return posted
+
+
+def twenty_follow_ups(slack, fake) -> None:
+    fake.add_user("UCOACH", "Europe/London")
+    slack.say("UCOACH", "CGROUP", "setup hours 00:00-23:59 days mon-sun")
+    for therapist in THERAPISTS:
+        fake.add_user(therapist, "Europe/London")
+        slack.say(therapist, "CGROUP", "join")
+        for number in (1, 2):
+            slack.say("UCOACH", "CGROUP", f"advice <@{therapist}> Practice number {number} in 1d")
+
+
+def wait_until(condition, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def later(instant: str, **delta) -> str:
+    return (datetime.fromisoformat(instant) + timedelta(**delta)).isoformat()
+
+
+def test_down_across_the_due_time_sends_once_after_restart(bot, slack, fake_slack):
+    twenty_follow_ups(slack, fake_slack)
+    bot.stop()
+    after_outage = weekday_at(3, 12)
+    assert bot.tick(after_outage, **FAST).returncode == 0
+    assert bot.tick(later(after_outage, minutes=10), **FAST).returncode == 0
+    posted = follow_ups_posted(fake_slack)
+    assert len(posted) == 20 and set(posted.values()) == {1}
+
+
+def test_a_killed_worker_leaves_its_claims_to_another_after_the_lease(bot, slack, fake_slack):
+    twenty_follow_ups(slack, fake_slack)
+    due = weekday_at(3, 12)
+    fake_slack.hold_posts()
+    worker = bot.start_tick(due, **FAST)
+    wait_until(lambda: fake_slack.posts_waiting > 0)
+    worker.send_signal(signal.SIGKILL)
+    worker.wait(timeout=10)
+    fake_slack.release_posts(answer=False)  # what it was sending never reached Slack
+
+    within_lease = bot.tick(later(due, minutes=2), **FAST)
+    assert "handled 0" in within_lease.stdout  # its claims are still leased to the dead worker
+    assert bot.tick(later(due, minutes=6), **FAST).returncode == 0
+    posted = follow_ups_posted(fake_slack)
+    assert len(posted) == 20 and set(posted.values()) == {1}
+
+
+def test_sigterm_mid_batch_finishes_or_hands_back_and_exits_0(bot, slack, fake_slack):
+    twenty_follow_ups(slack, fake_slack)
+    due = weekday_at(3, 12)
+    fake_slack.hold_posts()
+    worker = bot.start_tick(due, **FAST)
+    wait_until(lambda: fake_slack.posts_waiting > 0)
+    worker.send_signal(signal.SIGTERM)
+    fake_slack.release_posts()
+    _, errors = worker.communicate(timeout=30)
+    assert worker.returncode == 0, errors
+    sent_by_first = sum(follow_ups_posted(fake_slack).values())
+    assert 0 < sent_by_first < 20
+
+    assert bot.tick(due, **FAST).returncode == 0  # handed back, so due again at once
+    posted = follow_ups_posted(fake_slack)
+    assert len(posted) == 20 and set(posted.values()) == {1}
