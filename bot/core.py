@@ -13,11 +13,12 @@ from sqlalchemy.engine import Engine
 
 from bot import grammar, services
 from bot.config import Settings
-from bot.forms import Values
+from bot.forms import NOT_IDENTIFYING, Values, not_identifying
 from bot.grammar import SUMMARIES, USAGE, UsageError
-from bot.messages import Bold, Line, Message, line
+from bot.messages import Bold, Button, Line, Message, Section, line
 from bot.model import Person
 from bot.ports import Messenger, SendFailed, UnknownUser
+from bot.privacy import SAVE_ANYWAY, Flag, LooksIdentifying, listed
 from bot.scheduling.dispatcher import Clock, Dispatcher
 from bot.services import Caller, Context, Result
 from bot.services.context import groups_of
@@ -48,6 +49,23 @@ def usage_message(error: UsageError) -> Message:
     return Message.text(problem, line(Bold("Usage: "), f"`{error.usage}`"))
 
 
+def identifying_message(flags: list[Flag], command_text: str) -> Message:
+    return Message(
+        summary="Nothing was saved: this looks identifying",
+        sections=(
+            Section(
+                (
+                    line("Nothing was saved. This looks as if it could identify someone: ", listed(flags), "."),
+                    line("Clients are only ever codes you choose, like C12. Edit it and run the command again,"),
+                    line("or, if it is not about a person, save it as it is (this is recorded, without the text)."),
+                ),
+                heading="Check for identifying details",
+            ),
+        ),
+        buttons=(Button("It is not identifying: save anyway", SAVE_ANYWAY, command_text, "danger"),),
+    )
+
+
 class Core:
     def __init__(self, engine: Engine, settings: Settings, messenger: Messenger, clock: Clock):
         self.engine = engine
@@ -57,7 +75,7 @@ class Core:
         self.dispatcher = Dispatcher(engine, messenger, settings, clock)
         self._background: set[asyncio.Task] = set()
 
-    async def command(self, caller: Caller, text: str) -> Result:
+    async def command(self, caller: Caller, text: str, override: bool = False) -> Result:
         try:
             command = grammar.parse(text)
         except UsageError as error:
@@ -70,13 +88,25 @@ class Core:
                 await self.learn_timezone(caller.team_id, command.therapist_id)
         except UnknownUser:
             return Result(reply=usage_message(UsageError("I can't find that user in this workspace.", USAGE["advice"])))
-        return await self._run(caller, lambda ctx: services.run_command(ctx, command))
+        result = await self._run(caller, lambda ctx: services.run_command(ctx, command), override)
+        if result.identifying:
+            return Result(reply=identifying_message(result.identifying, text))
+        return result
 
     async def press(self, caller: Caller, action: str, value: str) -> Result:
+        if action == SAVE_ANYWAY:
+            return await self.command(caller, value, override=True)
         return await self._run(caller, lambda ctx: services.press(ctx, action, value))
 
     async def submit(self, caller: Caller, form_kind: str, context: dict[str, str], values: Values) -> Result:
-        return await self._run(caller, lambda ctx: services.submit(ctx, form_kind, context, values))
+        result = await self._run(
+            caller, lambda ctx: services.submit(ctx, form_kind, context, values), override=not_identifying(values)
+        )
+        for flag in result.identifying:
+            result.errors[flag.field] = (
+                f"This looks identifying: {flag}. Edit it, or tick “{NOT_IDENTIFYING.choices[0][1]}” below."
+            )
+        return result
 
     async def home(self, caller: Caller) -> Message:
         result = await self._run(caller, self._home)
@@ -115,13 +145,15 @@ class Core:
         now = self.clock()
         return await in_transaction(self.engine, lambda session: remember_request(session, key, now))
 
-    async def _run(self, caller: Caller, use_case: Callable[[Context], Result]) -> Result:
+    async def _run(self, caller: Caller, use_case: Callable[[Context], Result], override: bool = False) -> Result:
         try:
             result = await in_transaction(
-                self.engine, lambda session: use_case(Context(session, caller, self.clock(), self.settings))
+                self.engine, lambda session: use_case(Context(session, caller, self.clock(), self.settings, override))
             )
         except UsageError as error:
             return Result(reply=usage_message(error))
+        except LooksIdentifying as looks:
+            return Result(identifying=looks.flags)
         except Exception:
             log.exception("a request failed")
             return Result(reply=Message.text(SORRY))

@@ -72,6 +72,7 @@ class LearningNote:
 
 @dataclass(frozen=True)
 class Undelivered:
+    delivery_id: int
     kind: DeliveryKind
     recipient_id: str | None
     reason: str
@@ -127,7 +128,7 @@ def gather(session: Session, group: Group, now: datetime) -> DigestData:
         alliance_concerns=_alliance_concerns(session, group, since, now, limits),
         learning=[LearningNote(a.therapist_id, a.learning, a.client_code) for a in answered_now if a.learning]
         + [LearningNote(c.user_id, c.learned) for c in check_ins],
-        undelivered=_undelivered_since(session, group, since, now),
+        undelivered=_undelivered(session, group),
     )
 
 
@@ -169,26 +170,27 @@ def _member_weeks(session: Session, group: Group, since: datetime, now: datetime
 
 
 def _asked(session: Session, group: Group) -> set[int]:
-    """Advice whose follow-up has gone out at least once."""
+    """Advice whose follow-up has gone out, or could not be delivered, at least once."""
     return set(
         session.exec(
             select(Delivery.subject_id).where(
                 Delivery.group_id == group.id,
                 Delivery.kind == DeliveryKind.FOLLOW_UP,
-                Delivery.status == DeliveryStatus.SENT,
+                Delivery.status.in_([DeliveryStatus.SENT, DeliveryStatus.DEAD]),
             )
         )
     )
 
 
-def _undelivered_since(session: Session, group: Group, since: datetime, now: datetime) -> list[Undelivered]:
+def _undelivered(session: Session, group: Group) -> list[Undelivered]:
+    """Deliveries given up on that no posted digest has reported yet."""
     dead = session.exec(
         select(Delivery)
         .where(Delivery.group_id == group.id, Delivery.status == DeliveryStatus.DEAD)
-        .where(Delivery.due_at > since, Delivery.due_at <= now)
+        .where(Delivery.failure_reported.is_(False))
         .order_by(Delivery.due_at, Delivery.id)
     )
-    return [Undelivered(d.kind, d.recipient_id, d.last_error or "unknown error") for d in dead]
+    return [Undelivered(d.id, d.kind, d.recipient_id, d.last_error or "unknown error") for d in dead]
 
 
 def _period_start(group: Group, now: datetime) -> datetime:
@@ -251,7 +253,7 @@ def render(data: DigestData, for_coach_only: bool = False) -> Message:
     ]
     if for_coach_only:
         sections.append(_learning(data))
-    sections.append(_undelivered(data))
+    sections.append(_not_delivered(data))
     heading = f"Practice digest, {day_label(data.period_start)} – {day_label(data.period_end)}"
     intro = Section((line("For ", ChannelLink(data.channel_id), "'s next supervision meeting."),), heading=heading)
     return Message(summary=heading, sections=(intro, *[s for s in sections if s.lines]))
@@ -370,7 +372,7 @@ UNDELIVERED_KINDS = {
 }
 
 
-def _undelivered(data: DigestData) -> Section:
+def _not_delivered(data: DigestData) -> Section:
     lines = []
     for item in data.undelivered:
         to = (" to ", Mention(item.recipient_id)) if item.recipient_id else ()

@@ -20,6 +20,7 @@ class FieldKind(StrEnum):
     NUMBER = "number"
     CHOICE = "choice"
     USER = "user"
+    TICK = "tick"  # one box to tick; its value is "yes" when ticked
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,19 @@ def _field_problem(spec: FormField, raw: str) -> str | None:
             date.fromisoformat(raw)
         except ValueError:
             return "Enter a date as YYYY-MM-DD."
-    if spec.kind is FieldKind.CHOICE and raw not in {value for value, _ in spec.choices}:
+    if spec.kind in (FieldKind.CHOICE, FieldKind.TICK) and raw not in {value for value, _ in spec.choices}:
         return "Choose one of the options."
     return None
+
+
+NOT_IDENTIFYING = FormField(
+    "not_identifying",
+    "Only if I flag something that is not about a person",
+    FieldKind.TICK,
+    required=False,
+    choices=(("yes", "It is not identifying: save anyway"),),
+)
+
+
+def not_identifying(values: Values) -> bool:
+    return values.get(NOT_IDENTIFYING.name) == "yes"

@@ -344,7 +344,12 @@ class _Token:
         return self.base[:1].isupper() and not self.base.isupper()
 
 
+TITLE_AND_INITIAL = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx)\.?\s+[A-Z]\b\.?")  # "Mrs P."
+
+
 def _names(text: str) -> Iterator[Finding]:
+    for match in TITLE_AND_INITIAL.finditer(text):
+        yield _finding(text, "name", match.start(), match.end())
     tokens = _tokens(text)
     for index, token in enumerate(tokens):
         start = _name_start(text, tokens, index)
@@ -392,6 +397,7 @@ def _could_be_a_name(token: _Token) -> bool:
         and word not in COMMON_WORDS
         and word not in CLINICAL_WORDS
         and not any(character.isdigit() for character in word)
+        and not TITLE_BEFORE.fullmatch(token.base + " ")  # "Mrs" in "Mrs. Hughes" is part of the name after it
     )
 
 

@@ -209,6 +209,7 @@ class Delivery(SQLModel, table=True):
     due_at: datetime = _utc()
     expires_at: datetime | None = _utc(nullable=True)  # skipped, not sent late, after this
     held_by_pause: bool = False  # waiting for its recipient's pause to end; `resume` releases it
+    failure_reported: bool = False  # given up, and a posted digest has told the coach why
     status: DeliveryStatus = _choice(DeliveryStatus, DeliveryStatus.PENDING)
     attempts: int = 0
     lease_token: str | None = None
@@ -218,6 +219,19 @@ class Delivery(SQLModel, table=True):
     message_ts: str | None = None
     answer: str | None = None
     last_error: str | None = None
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who did what, when: coach actions, role changes, overrides, exports and deletions.
+    Never the content of what was written."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True)
+    group_id: int | None = None
+    actor_id: str
+    action: str
+    detail: str = ""
+    at: datetime = _utc()
 
 
 class SendingHold(SQLModel, table=True):

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -49,6 +50,7 @@ class Send:
     message: Message
     to_user: str | None = None
     to_channel: str | None = None
+    reports_failures: tuple[int, ...] = ()  # a digest: the given-up deliveries it tells the coach about
 
 
 @dataclass(frozen=True)
@@ -163,9 +165,18 @@ class Dispatcher:
             log.exception("delivery %s failed unexpectedly", delivery.key)
             await self._record(delivery, token, self._failure_values(delivery, now, SendFailed("unexpected error")))
             return
-        await self.in_transaction(lambda session: self._sent(session, delivery, token, ref, now))
+        reported = step.reports_failures
+        await self.in_transaction(lambda session: self._sent(session, delivery, token, ref, now, reported))
 
-    def _sent(self, session: Session, delivery: Delivery, token: str, ref: MessageRef, now: datetime) -> None:
+    def _sent(
+        self,
+        session: Session,
+        delivery: Delivery,
+        token: str,
+        ref: MessageRef,
+        now: datetime,
+        reported: tuple[int, ...],
+    ) -> None:
         if not finish(
             session,
             delivery.id,
@@ -181,6 +192,7 @@ class Dispatcher:
             group = session.get(Group, delivery.group_id)
             group.last_digest_at = now
             session.add(group)
+            session.execute(update(Delivery).where(Delivery.id.in_(reported)).values(failure_reported=True))
         elif not delivery.is_reminder:
             schedule_reminder(session, delivery, now, self.settings)
 
@@ -274,7 +286,9 @@ def prepare(session: Session, delivery: Delivery, now: datetime, settings: Setti
         after_days_off = after_holidays(session, group, now)
         if after_days_off > now:
             return Defer(after_days_off)
-        return Send(digest.render(digest.gather(session, group, now)), to_channel=group.channel_id)
+        data = digest.gather(session, group, now)
+        reported = tuple(item.delivery_id for item in data.undelivered)
+        return Send(digest.render(data), to_channel=group.channel_id, reports_failures=reported)
     if delivery.is_reminder and _original_answered(session, delivery):
         return Skip("answered before the reminder")
     member = session.exec(

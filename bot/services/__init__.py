@@ -7,6 +7,7 @@ from collections.abc import Callable
 from bot import grammar
 from bot.forms import Values
 from bot.grammar import UsageError
+from bot.privacy import SAVE_ANYWAY
 from bot.prompts import CHECK_IN_ACTION, FOLLOW_UP_ANSWERS, REVIEW_ANSWERS, follow_up_action, review_action
 from bot.services import advice, away, digests, groups, objectives, practice
 from bot.services.context import Caller, Context, Result
@@ -52,7 +53,7 @@ _FORMS: dict[str, Callable[[Context, dict[str, str], Values], Result]] = {
     practice.CHECK_IN_FORM_KIND: practice.submit_check_in,
 }
 
-BUTTON_ACTIONS = frozenset(_BUTTONS)
+BUTTON_ACTIONS = frozenset(_BUTTONS) | {SAVE_ANYWAY}
 FORM_KINDS = frozenset(_FORMS)
 
 

@@ -9,7 +9,7 @@ from sqlmodel import select
 from bot import prompts, values
 from bot.availability import next_send_time, zone_of
 from bot.calendar import add_local_days
-from bot.forms import FieldKind, Form, FormField, Values, check_fields
+from bot.forms import NOT_IDENTIFYING, FieldKind, Form, FormField, Values, check_fields
 from bot.grammar import DEFAULT_FOLLOW_UP_DAYS, GiveAdvice, OpenAdviceForm
 from bot.messages import Mention, Message, day_label, line
 from bot.model import Advice, AdviceStatus, Delivery, DeliveryKind, Group, Score, ScoreKind
@@ -20,6 +20,7 @@ from bot.services.context import (
     Context,
     Result,
     active_member,
+    guard,
     id_from,
     my_group,
     own_delivery,
@@ -55,6 +56,7 @@ def _record(ctx: Context, group: Group, command: GiveAdvice) -> Result:
         )
     if command.baseline_ors is not None and command.client_code is None:
         raise refuse("A baseline ORS needs the client code it belongs to, e.g. `client C12 ors 18`.", "advice")
+    guard(ctx, group, advice=command.text)
     baseline = command.baseline_ors
     if command.client_code and baseline is not None:
         _record_score(ctx, group, therapist, command.client_code, ScoreKind.ORS, baseline)
@@ -109,7 +111,8 @@ def open_advice_form(ctx: Context, _command: OpenAdviceForm) -> Result:
             high=values.MAX_FOLLOW_UP_DAYS,
         ),
     )
-    return Result(form=Form(FORM_KIND, "Advice from consultation", "Save", fields, {"group_id": str(group.id)}))
+    context = {"group_id": str(group.id)}
+    return Result(form=Form(FORM_KIND, "Advice from consultation", "Save", (*fields, NOT_IDENTIFYING), context))
 
 
 def submit_advice_form(ctx: Context, context: dict[str, str], submitted: Values) -> Result:
@@ -213,6 +216,7 @@ def _answer_form(advice: Advice, delivery: Delivery, answer: str) -> Form:
                 )
             )
     title = "Applied" if answer == "applied" else "Partly applied"
+    fields.append(NOT_IDENTIFYING)
     return Form(ANSWER_FORM_KIND, title, "Save", tuple(fields), {"delivery_id": str(delivery.id), "answer": answer})
 
 
@@ -224,9 +228,10 @@ def submit_follow_up_form(ctx: Context, context: dict[str, str], submitted: Valu
     clean, errors = check_fields(_answer_form(advice, delivery, answer), submitted)
     if errors:
         return Result(errors=errors)
+    group = ctx.session.get(Group, advice.group_id)
+    guard(ctx, group, learning=clean["learning"])
     if advice.status in CLOSED or not take_answer(ctx, delivery, answer):
         return Result(notice=Message.text(ALREADY_ANSWERED))
-    group = ctx.session.get(Group, advice.group_id)
     advice.status = AdviceStatus(answer)
     advice.answered_at = ctx.now
     advice.learning = clean["learning"]

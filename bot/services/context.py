@@ -13,9 +13,10 @@ from bot.config import Settings
 from bot.forms import Errors, Form
 from bot.grammar import USAGE, UsageError
 from bot.messages import ChannelLink, Line, Mention, Message, line
-from bot.model import Delivery, DeliveryKind, Group, Member
+from bot.model import AuditEntry, Delivery, DeliveryKind, Group, Member
 from bot.outcomes import Thresholds
 from bot.ports import MessageRef
+from bot.privacy import Flag, LooksIdentifying, screen
 from bot.scheduling.outbox import REMINDER_SUFFIX, occurrence_messages
 
 
@@ -33,6 +34,7 @@ class Context:
     caller: Caller
     now: datetime
     settings: Settings
+    override: bool = False  # the caller said flagged text is not identifying
 
 
 @dataclass
@@ -46,6 +48,30 @@ class Result:
     updates: list[tuple[MessageRef, Message]] = field(default_factory=list)
     notice: Message | None = None
     dispatch_now: bool = False
+    identifying: list[Flag] = field(default_factory=list)  # why nothing was stored
+
+
+def audit(ctx: Context, action: str, group: Group | None = None, detail: str = "") -> None:
+    ctx.session.add(
+        AuditEntry(
+            team_id=ctx.caller.team_id,
+            group_id=group.id if group else None,
+            actor_id=ctx.caller.user_id,
+            action=action,
+            detail=detail,
+            at=ctx.now,
+        )
+    )
+
+
+def guard(ctx: Context, group: Group, **texts: str | None) -> None:
+    """Refuse free text that looks identifying, unless the caller said it is not (audited)."""
+    flags = screen(texts)
+    if not flags:
+        return
+    if not ctx.override:
+        raise LooksIdentifying(flags)
+    audit(ctx, "identifier override", group, detail="flagged: " + ", ".join(sorted({flag.kind for flag in flags})))
 
 
 def refuse(message: str | Line, usage_of: str) -> UsageError:

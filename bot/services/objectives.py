@@ -9,7 +9,7 @@ from sqlmodel import select
 from bot import prompts, values
 from bot.availability import next_send_time, zone_of
 from bot.calendar import at_local
-from bot.forms import FieldKind, Form, FormField, Values, check_fields
+from bot.forms import NOT_IDENTIFYING, FieldKind, Form, FormField, Values, check_fields
 from bot.grammar import SetObjective
 from bot.messages import Bold, Message, day_label, line
 from bot.model import Delivery, DeliveryKind, Group, Objective, ObjectiveStatus
@@ -18,6 +18,7 @@ from bot.services.context import (
     ALREADY_ANSWERED,
     Context,
     Result,
+    guard,
     id_from,
     my_group,
     own_delivery,
@@ -52,6 +53,7 @@ def set_objective(ctx: Context, command: SetObjective) -> Result:
     current = active_objective(ctx, group.id, ctx.caller.user_id)
     if command.text is None:
         return Result(form=objective_form(ctx, group, current, prefill=None))
+    guard(ctx, group, objective=command.text)
     review_on = today_for(ctx, group, ctx.caller.user_id) + REVIEW_AFTER
     objective = _replace(ctx, group, current, ObjectiveStatus.REFINED, command.text, None, None, review_on)
     lines = [
@@ -110,6 +112,7 @@ def objective_form(
     context = {"group_id": str(group.id)}
     if delivery_id is not None:
         context["delivery_id"] = str(delivery_id)
+    fields.append(NOT_IDENTIFYING)
     return Form(FORM_KIND, "Learning objective", "Save", tuple(fields), context)
 
 
@@ -124,6 +127,7 @@ def submit_objective_form(ctx: Context, context: dict[str, str], submitted: Valu
     review_on = _review_date(ctx, group, clean.get("review_on"), errors)
     if errors:
         return Result(errors=errors)
+    guard(ctx, group, objective=clean["objective"], leverage=clean.get("leverage"), evidence=clean.get("evidence"))
     review = _own_review(ctx, context["delivery_id"]) if "delivery_id" in context else None
     if review and not take_answer(ctx, review[0], "refine"):
         return Result(notice=Message.text(ALREADY_ANSWERED))

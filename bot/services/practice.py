@@ -8,7 +8,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from bot import prompts, values
-from bot.forms import FieldKind, Form, FormField, Values, check_fields
+from bot.forms import NOT_IDENTIFYING, FieldKind, Form, FormField, Values, check_fields
 from bot.grammar import LogPractice, RecordOutcome, Status
 from bot.messages import Bold, Message, day_label, line
 from bot.model import (
@@ -29,6 +29,7 @@ from bot.services.context import (
     ALREADY_ANSWERED,
     Context,
     Result,
+    guard,
     my_group,
     own_delivery,
     redraw,
@@ -88,6 +89,7 @@ def _latest_advice_with_baseline(ctx: Context, group: Group, code: str) -> Advic
 def log_practice(ctx: Context, command: LogPractice) -> Result:
     group = my_group(ctx, "log")
     require_member(ctx, group, "log")
+    guard(ctx, group, activity=command.activity)
     ctx.session.add(
         PracticeLog(
             group_id=group.id,
@@ -163,6 +165,7 @@ def open_check_in(ctx: Context, delivery_id: str) -> Result:
             hint=f"You logged {logged} min with /practice log.",
         ),
         FormField("learned", "One thing you learned", FieldKind.LONG_TEXT, max_length=values.TEXT_LIMITS["note"]),
+        NOT_IDENTIFYING,
     )
     return Result(
         form=Form(CHECK_IN_FORM_KIND, "Weekly check-in", "Check in", fields, {"delivery_id": str(delivery.id)})
@@ -177,6 +180,7 @@ def submit_check_in(ctx: Context, context: dict[str, str], submitted: Values) ->
     clean, errors = check_fields(opened.form, submitted)
     if errors:
         return Result(errors=errors)
+    guard(ctx, ctx.session.get(Group, member.group_id), learned=clean["learned"])
     if not take_answer(ctx, delivery, "checked_in"):
         return Result(notice=Message.text(ALREADY_ANSWERED))
     group = ctx.session.get(Group, member.group_id)

@@ -24,8 +24,8 @@ PRACTICE = {
     "mia": "role-played a withdrawal rupture",
 }
 FOLLOW_UPS = {  # who answers how: the button, then the form's answers
-    "alice": ("follow_up:applied", ["The client named one thing; we repaired it on the spot", "27", "38"]),
-    "mia": ("follow_up:partly", ["Slowing down helped, checking in felt intrusive", "23", "33"]),
+    "alice": ("follow_up:applied", ["The client named one thing; we repaired it on the spot", "27", "38", ""]),
+    "mia": ("follow_up:partly", ["Slowing down helped, checking in felt intrusive", "23", "33", ""]),
     "ravi": ("follow_up:not_yet", []),
 }
 
@@ -82,7 +82,8 @@ async def _press(shell: Shell, name: str, action: str, answers: list[str]) -> bo
 
 async def _answer_check_ins(shell: Shell, day: int) -> None:
     for name in OBJECTIVES:
-        await _press(shell, name, "check_in", [str(3 + day % 2), "", f"Day {day}: small, deliberate steps add up"])
+        answers = [str(3 + day % 2), "", f"Day {day}: small, deliberate steps add up", ""]
+        await _press(shell, name, "check_in", answers)
 
 
 async def _answer_follow_ups(shell: Shell) -> None:

@@ -73,6 +73,8 @@ class Screen:
             prompt += " (YYYY-MM-DD)"
         elif field.kind is FieldKind.USER:
             prompt += " (@name)"
+        elif field.kind is FieldKind.TICK:
+            prompt += f" ({field.choices[0][1]}: type {field.choices[0][0]})"
         if field.initial:
             prompt += f" [{field.initial}]"
         elif not field.required:

@@ -150,16 +150,22 @@ def _element(field: FormField) -> dict:
         if field.initial:
             element["initial_date"] = field.initial
     elif field.kind is FieldKind.CHOICE:
-        options = [{"text": _plain(label), "value": value} for value, label in field.choices]
+        options = _options(field)
         element.update(type="static_select", options=options)
         initial = next((option for option in options if option["value"] == field.initial), None)
         if initial:
             element["initial_option"] = initial
+    elif field.kind is FieldKind.TICK:
+        element.update(type="checkboxes", options=_options(field))
     elif field.kind is FieldKind.USER:
         element["type"] = "users_select"
         if field.initial:
             element["initial_user"] = field.initial
     return element
+
+
+def _options(field: FormField) -> list[dict]:
+    return [{"text": _plain(label), "value": value} for value, label in field.choices]
 
 
 def submitted_values(view: dict) -> Values:
@@ -179,4 +185,6 @@ def _state_value(state: dict) -> str | None:
         return (state.get("selected_option") or {}).get("value")
     if kind == "users_select":
         return state.get("selected_user")
+    if kind == "checkboxes":
+        return next((option["value"] for option in state.get("selected_options") or []), None)
     return state.get("value")

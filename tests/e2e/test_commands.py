@@ -86,7 +86,13 @@ def test_objective_before_joining_is_refused(group, fake_slack):
 def test_objective_form_checks_the_review_date(group, fake_slack):
     group.slack.command(ALICE, group.channel, "objective")
     view = fake_slack.wait_for("views.open")[0].args["view"]
-    assert [b["block_id"] for b in view["blocks"]] == ["objective", "leverage", "evidence", "review_on"]
+    assert [b["block_id"] for b in view["blocks"]] == [
+        "objective",
+        "leverage",
+        "evidence",
+        "review_on",
+        "not_identifying",
+    ]
     past = (date.today() - timedelta(days=3)).isoformat()
     http = group.slack.submit(
         ALICE,
@@ -110,7 +116,7 @@ def test_objective_form_asks_what_became_of_the_current_one(group, fake_slack):
     group.say(ALICE, "objective Hold silences")
     group.slack.command(ALICE, group.channel, "objective")
     view = fake_slack.wait_for("views.open")[0].args["view"]
-    assert view["blocks"][-1]["block_id"] == "previous"
+    assert [b["block_id"] for b in view["blocks"]][-2:] == ["previous", "not_identifying"]
     review_on = (date.today() + timedelta(days=20)).isoformat()
     http = group.slack.submit(
         ALICE,

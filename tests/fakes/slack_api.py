@@ -38,6 +38,7 @@ class FakeSlack:
         self.calls: list[Call] = []
         self.timezones: dict[str, str] = {}
         self.failures: dict[str, list[Failure]] = {}
+        self.refused_channels: dict[str, str] = {}
         self._lock = threading.Lock()
         self._ts = itertools.count(1)
         self.posts_open = threading.Event()
@@ -73,6 +74,10 @@ class FakeSlack:
     def fail_next(self, method: str, status: int = 200, error: str | None = None, headers: dict | None = None) -> None:
         body = {"ok": False, "error": error or "internal_error"}
         self.failures.setdefault(method, []).append(Failure(status, body, headers or {}))
+
+    def refuse_posts_to(self, channel: str, error: str) -> None:
+        """Every chat.postMessage to `channel` is refused with `error`, as for a deactivated user."""
+        self.refused_channels[channel] = error
 
     def hold_posts(self) -> None:
         """chat.postMessage requests wait, unrecorded, until release_posts(): a send in flight."""
@@ -113,6 +118,8 @@ class FakeSlack:
             self.calls.append(Call(method, args))
 
     def _answer(self, method: str, args: dict) -> tuple[int, dict, dict]:
+        if method == "chat.postMessage" and args.get("channel") in self.refused_channels:
+            return 200, {"ok": False, "error": self.refused_channels[args["channel"]]}, {}
         queued = self.failures.get(method)
         if queued:
             failure = queued.pop(0)

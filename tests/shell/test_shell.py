@@ -51,7 +51,8 @@ def test_the_whole_loop_in_the_terminal(tmp_path):
         applied,
         "Naming it lowered the tension",
         "55",
-        "",  # what happened, ORS, SRS
+        "",
+        "",  # what happened, ORS, SRS, and "not identifying" left unticked
         "26",  # the ORS again, after the error
         "/clock +7d",
     )

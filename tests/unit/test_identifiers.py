@@ -377,3 +377,10 @@ def test_the_first_name_lists_are_loaded():
     faker_only = {"tobias", "philippa", "niall", "ulrich", "ayodele", "imogen"}
     assert faker_only <= identifiers.FIRST_NAMES and not faker_only & identifiers.HAND_FIRST_NAMES
     assert not {"miller", "beck", "rogers"} & (identifiers.FIRST_NAMES - identifiers.AUTHORS)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"), [("Ask Mrs. Hughes about it", "Mrs. Hughes"), ("Saw Mrs P. today", "Mrs P.")]
+)
+def test_a_title_is_part_of_the_name_after_it(text, name):
+    assert [(f.kind, f.text) for f in find_identifiers(text)] == [("name", name)]
