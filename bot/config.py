@@ -26,6 +26,7 @@ class Settings:
     checkin_skip_after_hours: int
     reminder_after_hours: int
     slack_messages_per_second: float
+    retention_days: int
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
@@ -41,6 +42,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         checkin_skip_after_hours=_positive_int(environ, "CHECKIN_SKIP_AFTER_HOURS", 24),
         reminder_after_hours=_positive_int(environ, "REMINDER_AFTER_HOURS", 48),
         slack_messages_per_second=_rate(environ, "SLACK_MESSAGES_PER_SECOND", 5.0),
+        retention_days=_positive_int(environ, "RETENTION_DAYS", 730),
     )
 
 

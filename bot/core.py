@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 
 from sqlalchemy.engine import Engine
@@ -86,8 +87,11 @@ class Core:
             await self.learn_timezone(caller.team_id, caller.user_id)
             if isinstance(command, grammar.GiveAdvice):
                 await self.learn_timezone(caller.team_id, command.therapist_id)
+            if isinstance(command, grammar.HandOverCoach):
+                await self.learn_timezone(caller.team_id, command.new_coach_id)
+                caller = replace(caller, is_workspace_admin=await self.messenger.is_workspace_admin(caller.user_id))
         except UnknownUser:
-            return Result(reply=usage_message(UsageError("I can't find that user in this workspace.", USAGE["advice"])))
+            return Result(reply=usage_message(UsageError("I can't find that user in this workspace.", USAGE["help"])))
         result = await self._run(caller, lambda ctx: services.run_command(ctx, command), override)
         if result.identifying:
             return Result(reply=identifying_message(result.identifying, text))

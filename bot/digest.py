@@ -68,6 +68,7 @@ class LearningNote:
     therapist_id: str
     note: str
     client_code: str | None = None
+    shared: bool = False  # the therapist chose to show their notes in the channel digest
 
 
 @dataclass(frozen=True)
@@ -126,8 +127,7 @@ def gather(session: Session, group: Group, now: datetime) -> DigestData:
         scheduled=len(still_open) - len(open_loops),
         movements=_movements(session, group, answered_now + still_open, limits),
         alliance_concerns=_alliance_concerns(session, group, since, now, limits),
-        learning=[LearningNote(a.therapist_id, a.learning, a.client_code) for a in answered_now if a.learning]
-        + [LearningNote(c.user_id, c.learned) for c in check_ins],
+        learning=_learning_notes(session, group, answered_now, check_ins),
         undelivered=_undelivered(session, group),
     )
 
@@ -167,6 +167,19 @@ def _member_weeks(session: Session, group: Group, since: datetime, now: datetime
             )
         )
     return weeks
+
+
+def _learning_notes(
+    session: Session, group: Group, answered: list[Advice], check_ins: list[CheckIn]
+) -> list[LearningNote]:
+    sharing = set(
+        session.exec(select(Member.user_id).where(Member.group_id == group.id, Member.notes_in_channel.is_(True)))
+    )
+    return [
+        LearningNote(a.therapist_id, a.learning, a.client_code, a.therapist_id in sharing)
+        for a in answered
+        if a.learning
+    ] + [LearningNote(c.user_id, c.learned, None, c.user_id in sharing) for c in check_ins]
 
 
 def _asked(session: Session, group: Group) -> set[int]:
@@ -251,8 +264,7 @@ def render(data: DigestData, for_coach_only: bool = False) -> Message:
         _movement(data),
         _agenda(data),
     ]
-    if for_coach_only:
-        sections.append(_learning(data))
+    sections.append(_learning(data, for_coach_only))
     sections.append(_not_delivered(data))
     heading = f"Practice digest, {day_label(data.period_start)} – {day_label(data.period_end)}"
     intro = Section((line("For ", ChannelLink(data.channel_id), "'s next supervision meeting."),), heading=heading)
@@ -352,15 +364,17 @@ def _agenda(data: DigestData) -> Section:
     return Section(tuple(items), "Agenda for the next meeting")
 
 
-def _learning(data: DigestData) -> Section:
+def _learning(data: DigestData, for_coach_only: bool) -> Section:
+    notes = [note for note in data.learning if for_coach_only or note.shared]
+    heading = "Learning notes (only you see these)" if for_coach_only else "Learning notes"
     return Section(
         tuple(
             line(
                 "• ", Mention(note.therapist_id), f" ({note.client_code})" if note.client_code else "", ": ", note.note
             )
-            for note in data.learning
+            for note in notes
         ),
-        "Learning notes (only you see these)",
+        heading,
     )
 
 

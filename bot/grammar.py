@@ -32,6 +32,9 @@ USAGE = {
     "pause": "/practice pause <N>d|<N>w",
     "resume": "/practice resume",
     "holiday": "/practice holiday <YYYY-MM-DD>[..<YYYY-MM-DD>]",
+    "notes": "/practice notes channel|coach",
+    "coach": "/practice coach @new-coach",
+    "forget": "/practice forget",
 }
 
 SUMMARIES = {
@@ -47,6 +50,9 @@ SUMMARIES = {
     "pause": "pause your direct messages for a while, e.g. `pause 2w`; follow-ups and reviews wait for you",
     "resume": "end your pause now",
     "holiday": "coach only: days off for the group; what falls due then waits for the next working day",
+    "notes": "who reads your learning notes: the whole channel's digest, or only your coach (the default)",
+    "coach": "the coach or a workspace admin: hand the coach role to someone else",
+    "forget": "delete all your data, after you confirm",
     "help": "show this help",
 }
 
@@ -93,6 +99,21 @@ class Pause:
 
 @dataclass(frozen=True)
 class Resume:
+    pass
+
+
+@dataclass(frozen=True)
+class NotesVisibility:
+    in_channel: bool
+
+
+@dataclass(frozen=True)
+class HandOverCoach:
+    new_coach_id: str
+
+
+@dataclass(frozen=True)
+class Forget:
     pass
 
 
@@ -169,6 +190,9 @@ Command = (
     | Pause
     | Resume
     | AddHoliday
+    | NotesVisibility
+    | HandOverCoach
+    | Forget
 )
 
 
@@ -324,6 +348,19 @@ def _holiday(command: _Words) -> AddHoliday:
     return AddHoliday(*command.checked(values.date_range, command.words[0]))
 
 
+def _notes(command: _Words) -> NotesVisibility:
+    if len(command.words) != 1 or command.words[0].lower() not in ("channel", "coach"):
+        raise command.fail("Say `notes channel` to share your learning notes in the digest, or `notes coach`.")
+    return NotesVisibility(in_channel=command.words[0].lower() == "channel")
+
+
+def _coach(command: _Words) -> HandOverCoach:
+    mention = USER_REFERENCE.fullmatch(command.words[0]) if len(command.words) == 1 else None
+    if mention is None:
+        raise command.fail("Name the new coach as an @mention.")
+    return HandOverCoach(mention.group(1))
+
+
 _PARSERS = {
     "setup": _setup,
     "join": _no_arguments(Join()),
@@ -337,4 +374,7 @@ _PARSERS = {
     "pause": _pause,
     "resume": _no_arguments(Resume()),
     "holiday": _holiday,
+    "notes": _notes,
+    "coach": _coach,
+    "forget": _no_arguments(Forget()),
 }

@@ -62,6 +62,7 @@ class Member(SQLModel, table=True):
     joined_at: datetime = _utc()
     left_at: datetime | None = _utc(nullable=True)
     paused_until: datetime | None = _utc(nullable=True)
+    notes_in_channel: bool = False  # learning notes go only to the coach unless the therapist shares them
 
 
 class Holiday(SQLModel, table=True):

@@ -58,3 +58,6 @@ class Messenger(Protocol):
 
     async def token_works(self) -> bool:
         """Whether the platform accepts our credentials now."""
+
+    async def is_workspace_admin(self, user_id: str) -> bool:
+        """Whether the user administers the workspace (and so may hand a group's coach role over)."""

@@ -33,6 +33,7 @@ from bot.ports import MessageRef, Messenger, SendFailed
 from bot.scheduling import planner
 from bot.scheduling.outbox import REMINDER_SUFFIX, claim_due, finish, schedule, take_back_expired
 from bot.services.requests import forget_old_requests
+from bot.services.rights import purge_older_than
 from bot.storage import in_transaction
 
 log = logging.getLogger(__name__)
@@ -85,12 +86,15 @@ class Dispatcher:
         await self.in_transaction(lambda session: planner.plan(session, now, window))
 
     async def tidy(self) -> None:
-        """Take back deliveries whose worker died, and forget requests old enough not to be retried."""
+        """Take back deliveries whose worker died, forget requests too old to be retried, and
+        delete records older than the retention period."""
         now = self.clock()
         taken = await self.in_transaction(lambda session: take_back_expired(session, now))
         if taken:
             log.warning("took back %d deliveries whose lease expired", taken)
         await self.in_transaction(lambda session: forget_old_requests(session, now))
+        cutoff = now - timedelta(days=self.settings.retention_days)
+        await self.in_transaction(lambda session: purge_older_than(session, cutoff))
 
     async def drain(self) -> int:
         """Send everything due now, batch after batch; the number of deliveries handled."""
@@ -319,17 +323,21 @@ def _original_answered(session: Session, reminder: Delivery) -> bool:
 def _direct_message(session: Session, delivery: Delivery) -> Message | None:
     if delivery.kind is DeliveryKind.FOLLOW_UP:
         advice = session.get(Advice, delivery.subject_id)
-        if advice.status not in (AdviceStatus.OPEN, AdviceStatus.NOT_YET):
+        if advice is None or advice.status not in (AdviceStatus.OPEN, AdviceStatus.NOT_YET):
             return None
         return prompts.follow_up(advice, delivery.id, delivery.is_reminder)
     if delivery.kind is DeliveryKind.REVIEW:
         objective = session.get(Objective, delivery.subject_id)
-        if objective.status is not ObjectiveStatus.ACTIVE or not delivery.key.endswith(
-            _review_suffix(objective, delivery)
+        if (
+            objective is None
+            or objective.status is not ObjectiveStatus.ACTIVE
+            or not delivery.key.endswith(_review_suffix(objective, delivery))
         ):
             return None
         return prompts.review(objective, delivery.id, delivery.is_reminder)
     member = session.get(Member, delivery.subject_id)
+    if member is None:
+        return None
     objective = session.exec(
         select(Objective).where(
             Objective.group_id == member.group_id,

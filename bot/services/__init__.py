@@ -9,7 +9,7 @@ from bot.forms import Values
 from bot.grammar import UsageError
 from bot.privacy import SAVE_ANYWAY
 from bot.prompts import CHECK_IN_ACTION, FOLLOW_UP_ANSWERS, REVIEW_ANSWERS, follow_up_action, review_action
-from bot.services import advice, away, digests, groups, objectives, practice
+from bot.services import advice, away, digests, groups, objectives, practice, rights
 from bot.services.context import Caller, Context, Result
 
 __all__ = [
@@ -38,10 +38,14 @@ _COMMANDS: dict[type, Callable[[Context, object], Result]] = {
     grammar.Pause: away.pause,
     grammar.Resume: away.resume,
     grammar.AddHoliday: away.add_holiday,
+    grammar.NotesVisibility: rights.notes_visibility,
+    grammar.HandOverCoach: groups.hand_over_coach,
+    grammar.Forget: rights.forget,
 }
 
 _BUTTONS: dict[str, Callable[[Context, str], Result]] = {
     CHECK_IN_ACTION: practice.open_check_in,
+    rights.FORGET_CONFIRM: rights.confirm_forget,
     **{follow_up_action(a): (lambda ctx, value, a=a: advice.press_follow_up(ctx, value, a)) for a in FOLLOW_UP_ANSWERS},
     **{review_action(a): (lambda ctx, value, a=a: objectives.answer_review(ctx, value, a)) for a in REVIEW_ANSWERS},
 }

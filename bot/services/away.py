@@ -12,7 +12,7 @@ from bot.availability import zone_of
 from bot.grammar import AddHoliday, Pause, Resume
 from bot.messages import Message, day_label
 from bot.model import Delivery, DeliveryStatus, Holiday
-from bot.services.context import Context, Result, my_group, refuse, require_coach, require_member
+from bot.services.context import Context, Result, audit, my_group, refuse, require_coach, require_member
 
 
 def pause(ctx: Context, command: Pause) -> Result:
@@ -63,6 +63,7 @@ def add_holiday(ctx: Context, command: AddHoliday) -> Result:
         if day not in known:
             ctx.session.add(Holiday(group_id=group.id, day=day))
         day += timedelta(days=1)
+    audit(ctx, "holiday added", group, detail=f"{command.first.isoformat()}..{command.last.isoformat()}")
     span = day_label(command.first) + ("" if command.last == command.first else f" – {day_label(command.last)}")
     return Result(
         reply=Message.text(

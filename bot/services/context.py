@@ -26,6 +26,7 @@ class Caller:
     user_id: str
     channel_id: str | None = None
     in_direct_message: bool = False
+    is_workspace_admin: bool = False  # looked up only for what needs it
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from bot.grammar import DigestRequest
 from bot.messages import ChannelLink, Message, line
 from bot.model import Delivery, DeliveryKind
 from bot.scheduling.outbox import schedule
-from bot.services.context import Context, Result, group_here, my_group, require_coach
+from bot.services.context import Context, Result, audit, group_here, my_group, require_coach
 
 
 def digest_command(ctx: Context, command: DigestRequest) -> Result:
@@ -15,6 +15,7 @@ def digest_command(ctx: Context, command: DigestRequest) -> Result:
     require_coach(ctx, group, "digest")
     if not command.post:
         return Result(reply=digest.render(digest.gather(ctx.session, group, ctx.now), for_coach_only=True))
+    audit(ctx, "digest posted now", group)
     # Posted by the dispatcher, like the weekly one, so both share pacing, retries and bookkeeping.
     schedule(
         ctx.session,

@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlmodel import select
 
 from bot.calendar import zone
-from bot.grammar import Join, Leave, Setup
+from bot.grammar import HandOverCoach, Join, Leave, Setup
 from bot.messages import Bold, Message, line
 from bot.model import Group, Member, Person
 from bot.scheduling.planner import replan
@@ -15,6 +15,7 @@ from bot.services.context import (
     Context,
     Result,
     active_member,
+    audit,
     group_channel,
     group_here,
     group_in_this_channel,
@@ -56,6 +57,7 @@ def setup(ctx: Context, command: Setup) -> Result:
     ctx.session.add(group)
     ctx.session.flush()
     replan(ctx.session, group, ctx.now, timedelta(hours=ctx.settings.checkin_skip_after_hours))
+    audit(ctx, "group set up" if created else "group settings changed", group)
     first = "This channel is now a supervision group, with you as its coach." if created else "Group settings updated."
     return Result(reply=Message.text(first, *settings_lines(group), "Therapists join with `/practice join` here."))
 
@@ -97,6 +99,18 @@ def settings_lines(group: Group) -> list:
             f" SRS alliance concern below {group.srs_alliance_concern}",
         ),
     ]
+
+
+def hand_over_coach(ctx: Context, command: HandOverCoach) -> Result:
+    group = group_in_this_channel(ctx, "coach")
+    if ctx.caller.user_id != group.coach_id and not ctx.caller.is_workspace_admin:
+        raise refuse("Only this group's coach or a workspace admin can hand the coach role over.", "coach")
+    if command.new_coach_id == group.coach_id:
+        raise refuse(line(mention(command.new_coach_id), " is already this group's coach."), "coach")
+    audit(ctx, "coach role handed over", group, detail=f"from {group.coach_id} to {command.new_coach_id}")
+    group.coach_id = command.new_coach_id
+    ctx.session.add(group)
+    return Result(reply=Message.text(line(mention(command.new_coach_id), " is now this group's coach.")))
 
 
 def _coach_zone(ctx: Context) -> str:

@@ -47,6 +47,9 @@ class ShellMessenger:
     async def token_works(self) -> bool:
         return True
 
+    async def is_workspace_admin(self, user_id: str) -> bool:
+        return False  # the terminal has no workspace: the coach hands the role over
+
     def _next_id(self) -> str:
         # Unique across restarts of the shell, since the database keeps the references.
         return f"{self.clock.now.timestamp():.0f}.{next(self._ids)}"

@@ -44,6 +44,10 @@ class SlackMessenger:
             raise
         return response["user"].get("tz") or "UTC"
 
+    async def is_workspace_admin(self, user_id: str) -> bool:
+        response = await self._call(self.client.users_info, user=user_id)
+        return bool(response["user"].get("is_admin") or response["user"].get("is_owner"))
+
     async def send_direct(self, user_id: str, message: Message) -> MessageRef:
         # Posting to a user ID delivers to the app's direct message with them.
         return await self.post_to_channel(user_id, message)

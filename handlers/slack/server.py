@@ -15,6 +15,7 @@ from bot.scheduling.runner import start_timers, stop_timers
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
+MAX_BODY_BYTES = 256 * 1024  # Slack's largest payloads, view submissions, are far smaller
 
 
 class Server:
@@ -29,6 +30,12 @@ class Server:
             await self._lifespan(receive, send)
         elif scope["type"] == "http" and scope["path"] == "/healthz":
             await _json(send, 200, {"ok": True})
+        elif scope["type"] == "http":
+            body = await _read_body(receive, MAX_BODY_BYTES)
+            if body is None:
+                await _json(send, 413, {"ok": False, "error": "request too large"})
+                return
+            await self.slack(scope, _replay(body), send)
         else:
             await self.slack(scope, receive, send)
 
@@ -45,6 +52,27 @@ class Server:
                 await self.core.settled()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
+
+
+async def _read_body(receive, limit: int) -> bytes | None:
+    """The request body, or None as soon as it grows past `limit` bytes."""
+    chunks, size = [], 0
+    while True:
+        message = await receive()
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body"):
+            return b"".join(chunks)
+
+
+def _replay(body: bytes):
+    async def receive():
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive
 
 
 async def _json(send, status: int, body: dict) -> None:

@@ -77,3 +77,9 @@ def test_app_home_shows_the_users_own_practice(slack, fake_slack):
     assert published.args["user_id"] == "UHOME"
     home_text = json.dumps(published.args["view"])
     assert "theory of change" in home_text and "You coach this group" in home_text
+
+
+def test_an_oversized_request_is_refused(slack, fake_slack):
+    padding = "x" * (300 * 1024)
+    assert slack.post(STATUS + "&padding=" + padding).status == 413
+    assert fake_slack.calls == []

@@ -47,6 +47,9 @@ class RecordingMessenger:
     async def token_works(self) -> bool:
         return True
 
+    async def is_workspace_admin(self, user_id: str) -> bool:
+        return False
+
     def to(self, recipient: str, summary_starts: str = "") -> list[Sent]:
         return [s for s in self.sent if s.to == recipient and s.message.summary.startswith(summary_starts)]
 

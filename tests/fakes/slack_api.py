@@ -39,6 +39,7 @@ class FakeSlack:
         self.timezones: dict[str, str] = {}
         self.failures: dict[str, list[Failure]] = {}
         self.refused_channels: dict[str, str] = {}
+        self.admins: set[str] = set()
         self._lock = threading.Lock()
         self._ts = itertools.count(1)
         self.posts_open = threading.Event()
@@ -139,7 +140,8 @@ class FakeSlack:
             user = args.get("user")
             if user not in self.timezones:
                 return {"ok": False, "error": "user_not_found"}
-            return {"ok": True, "user": {"id": user, "tz": self.timezones[user], "team_id": TEAM_ID}}
+            profile = {"id": user, "tz": self.timezones[user], "team_id": TEAM_ID, "is_admin": user in self.admins}
+            return {"ok": True, "user": profile}
         if method == "chat.postMessage":
             channel = args.get("channel", "")
             if channel.startswith("U"):

@@ -200,6 +200,7 @@ def upgrade() -> None:
         sa.Column("joined_at", bot.storage.UTCDateTime(timezone=True), nullable=False),
         sa.Column("left_at", bot.storage.UTCDateTime(timezone=True), nullable=True),
         sa.Column("paused_until", bot.storage.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("notes_in_channel", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(
             ["group_id"],
             ["practice_group.id"],

@@ -1,0 +1,94 @@
+"""Roles and data rights: handing the coach role over, who reads learning notes, deleting
+one's data, and the audit log that records it all without content."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from bot.model import AuditEntry, Delivery, Member, Objective
+from bot.storage import make_engine
+from tests.e2e.steps import dms_with, next_weekday, weekday_at
+from tests.slack_driver import blocks_text, buttons, number_input, select as select_input, state, text_input
+
+ALICE, BOB, COACH = "UALICE", "UBOB", "UCOACH"
+
+
+def rows(bot, model, **matching) -> list:
+    engine = make_engine(bot.environment["DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://"))
+    with Session(engine) as session:
+        query = select(model)
+        for name, value in matching.items():
+            query = query.where(getattr(model, name) == value)
+        found = list(session.exec(query))
+    engine.dispose()
+    return found
+
+
+def test_the_coach_hands_the_role_over_and_it_is_audited(bot, group):
+    assert "<@UBOB> is now this group's coach." in group.say(COACH, "coach <@UBOB|bob>")
+    assert "Practice digest" in group.say(BOB, "digest preview")
+    assert "Only this group's coach (<@UBOB>)" in group.say(COACH, "digest preview")
+    [entry] = rows(bot, AuditEntry, action="coach role handed over")
+    assert (entry.actor_id, entry.detail) == (COACH, "from UCOACH to UBOB")
+
+
+def test_a_workspace_admin_may_hand_the_role_over_and_nobody_else(bot, group, fake_slack):
+    assert "Only this group's coach or a workspace admin" in group.say(ALICE, "coach <@UALICE>")
+    fake_slack.admins.add("UADMIN")
+    fake_slack.add_user("UADMIN", "Europe/London")
+    assert "<@UALICE> is now this group's coach." in group.say("UADMIN", "coach <@UALICE>")
+
+
+def test_group_actions_are_audited(bot, group):
+    group.say(COACH, "setup digest thu 16:00")
+    group.say(COACH, "holiday 2026-12-24..2026-12-26")
+    group.say(COACH, "digest post")
+    actions = [entry.action for entry in rows(bot, AuditEntry)]
+    assert actions[:4] == ["group set up", "group settings changed", "holiday added", "digest posted now"]
+
+
+def answer_check_in(group, fake_slack, learned: str) -> None:
+    [check_in] = dms_with(fake_slack, ALICE, "check_in")
+    before = len(fake_slack.calls_to("views.open"))
+    group.slack.click(ALICE, {**check_in, "channel": "DALICE"}, "check_in")
+    form = fake_slack.wait_for("views.open", before + 1)[-1].args["view"]
+    group.slack.submit(
+        ALICE, form, state(progress=select_input("4"), minutes=number_input(30), learned=text_input(learned))
+    )
+    fake_slack.wait_for("chat.update", channel="DALICE")
+
+
+def test_learning_notes_reach_the_channel_only_when_the_therapist_shares_them(bot, group, fake_slack):
+    assert bot.tick(next_weekday(0, 16).isoformat()).returncode == 0  # Monday: Alice's check-in
+    answer_check_in(group, fake_slack, "Silence invites the client in")
+    group.say(COACH, "digest post")
+    assert "Silence invites" not in blocks_text(
+        fake_slack.wait_for("chat.postMessage", channel="CGROUP")[-1].args["blocks"]
+    )
+
+    assert "in the group's channel digest" in group.say(ALICE, "notes channel")
+    assert "Silence invites" in group.say(COACH, "digest preview")
+    assert "whole number" not in group.say(ALICE, "notes coach")
+
+
+def test_forget_asks_first_then_deletes_everything_including_what_was_still_to_come(bot, group, fake_slack):
+    group.say(ALICE, "objective Hold silences longer")
+    group.say(COACH, "advice <@UALICE> Name the rupture in 3d")
+    group.say(ALICE, "log 20 watched a recording")
+    http, name = group.slack.command(ALICE, group.channel, "forget")
+    [confirm] = group.slack.replies(name)
+    assert "cannot be undone" in blocks_text(confirm["blocks"]) and buttons(confirm["blocks"]) == ["forget:confirm"]
+    assert rows(bot, Objective, user_id=ALICE)  # nothing deleted before confirming
+
+    _, done = group.slack.click(ALICE, {**confirm, "channel": group.channel}, "forget:confirm")
+    assert "all your data here is deleted" in blocks_text(group.slack.replies(done)[0]["blocks"])
+    assert rows(bot, Objective, user_id=ALICE) == [] and rows(bot, Member, user_id=ALICE) == []
+    assert rows(bot, Delivery, recipient_id=ALICE) == []
+    assert bot.tick(weekday_at(10, 16)).returncode == 0
+    assert dms_with(fake_slack, ALICE, "follow_up:applied") == []
+    [entry] = rows(bot, AuditEntry, action="own data deleted")
+    assert (entry.actor_id, entry.detail) == (ALICE, "")
+
+
+def test_a_coach_must_hand_over_before_forgetting(group):
+    assert "hand the role to someone else first" in group.say(COACH, "forget")
