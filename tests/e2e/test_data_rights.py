@@ -8,7 +8,8 @@ from sqlmodel import Session, select
 from bot.model import AuditEntry, Delivery, Member, Objective
 from bot.storage import make_engine
 from tests.e2e.steps import dms_with, next_weekday, weekday_at
-from tests.slack_driver import blocks_text, buttons, number_input, select as select_input, state, text_input
+from tests.slack_driver import blocks_text, buttons, number_input, state, text_input
+from tests.slack_driver import select as select_input
 
 ALICE, BOB, COACH = "UALICE", "UBOB", "UCOACH"
 
