@@ -161,7 +161,7 @@ class Core:
         except Exception:
             log.exception("a request failed")
             return Result(reply=Message.text(SORRY))
-        if result.updates or result.notice or result.dispatch_now:
+        if result.updates or result.notice or result.files or result.dispatch_now:
             # After the request is answered: the front-end must ack first.
             self._in_background(self._carry_out(caller, result))
         return result
@@ -170,7 +170,9 @@ class Core:
         try:
             for ref, message in result.updates:
                 await self.messenger.update(ref, message)
-            if result.notice is not None:
+            if result.files:
+                await self.messenger.send_files(caller.user_id, result.notice, result.files)
+            elif result.notice is not None:
                 await self.messenger.send_direct(caller.user_id, result.notice)
         except SendFailed as failure:
             log.warning("could not update messages after a request: %s", failure.reason)

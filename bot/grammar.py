@@ -35,6 +35,7 @@ USAGE = {
     "notes": "/practice notes channel|coach",
     "coach": "/practice coach @new-coach",
     "forget": "/practice forget",
+    "export": "/practice export",
 }
 
 SUMMARIES = {
@@ -52,6 +53,7 @@ SUMMARIES = {
     "holiday": "coach only: days off for the group; what falls due then waits for the next working day",
     "notes": "who reads your learning notes: the whole channel's digest, or only your coach (the default)",
     "coach": "the coach or a workspace admin: hand the coach role to someone else",
+    "export": "all your data, sent to you as JSON and CSV files",
     "forget": "delete all your data, after you confirm",
     "help": "show this help",
 }
@@ -114,6 +116,11 @@ class HandOverCoach:
 
 @dataclass(frozen=True)
 class Forget:
+    pass
+
+
+@dataclass(frozen=True)
+class Export:
     pass
 
 
@@ -193,6 +200,7 @@ Command = (
     | NotesVisibility
     | HandOverCoach
     | Forget
+    | Export
 )
 
 
@@ -377,4 +385,5 @@ _PARSERS = {
     "notes": _notes,
     "coach": _coach,
     "forget": _no_arguments(Forget()),
+    "export": _no_arguments(Export()),
 }

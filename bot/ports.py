@@ -53,6 +53,9 @@ class Messenger(Protocol):
 
     async def update(self, ref: MessageRef, message: Message) -> None: ...
 
+    async def send_files(self, user_id: str, message: Message, files: list[tuple[str, bytes]]) -> None:
+        """Files (name, content) to the user privately, with `message`."""
+
     async def whisper(self, channel_id: str, user_id: str, message: Message) -> None:
         """A message only `user_id` sees, in `channel_id`."""
 

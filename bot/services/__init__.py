@@ -41,6 +41,7 @@ _COMMANDS: dict[type, Callable[[Context, object], Result]] = {
     grammar.NotesVisibility: rights.notes_visibility,
     grammar.HandOverCoach: groups.hand_over_coach,
     grammar.Forget: rights.forget,
+    grammar.Export: rights.export,
 }
 
 _BUTTONS: dict[str, Callable[[Context, str], Result]] = {

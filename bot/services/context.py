@@ -50,6 +50,7 @@ class Result:
     notice: Message | None = None
     dispatch_now: bool = False
     identifying: list[Flag] = field(default_factory=list)  # why nothing was stored
+    files: list[tuple[str, bytes]] = field(default_factory=list)  # sent to the caller with `notice`
 
 
 def audit(ctx: Context, action: str, group: Group | None = None, detail: str = "") -> None:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from datetime import datetime
 
 from sqlalchemy import delete, or_
 from sqlalchemy import select as sql_select
 from sqlmodel import Session, select
 
-from bot.grammar import Forget, NotesVisibility
+from bot.grammar import Export, Forget, NotesVisibility
 from bot.messages import Button, Message, Section, line
 from bot.model import (
     Advice,
@@ -117,3 +120,74 @@ def purge_older_than(session: Session, cutoff: datetime) -> None:
     session.execute(delete(CheckIn).where(CheckIn.answered_at < cutoff))
     finished = [DeliveryStatus.SENT, DeliveryStatus.SKIPPED, DeliveryStatus.DEAD]
     session.execute(delete(Delivery).where(Delivery.status.in_(finished), Delivery.due_at < cutoff))
+
+
+def export(ctx: Context, _command: Export) -> Result:
+    """Everything stored about the caller in this workspace, as JSON and as CSV."""
+    records = _my_records(ctx)
+    audit(ctx, "own data exported", detail=f"{len(records)} records")
+    return Result(
+        reply=Message.text("I'm sending you your data in a direct message: one JSON file and one CSV file."),
+        files=[("supervision-bot-export.json", _as_json(records)), ("supervision-bot-export.csv", _as_csv(records))],
+        notice=Message.text(f"Your data from supervision-bot: {len(records)} records, as JSON and as CSV."),
+    )
+
+
+EXPORT_COLUMNS = ("record", "group_channel", "at", "client_code", "status", "value", "text")
+
+
+def _my_records(ctx: Context) -> list[dict]:
+    me = ctx.caller.user_id
+    channels = {g.id: g.channel_id for g in ctx.session.exec(select(Group).where(Group.team_id == ctx.caller.team_id))}
+
+    def mine(table, owner):
+        return ctx.session.exec(select(table).where(table.group_id.in_(list(channels)), owner == me)).all()
+
+    rows = [
+        ("membership", m.group_id, m.joined_at, None, "left" if m.left_at else "member", None, None)
+        for m in mine(Member, Member.user_id)
+    ]
+    rows += [
+        ("objective", o.group_id, o.created_at, None, o.status.value, o.review_on, o.text)
+        for o in mine(Objective, Objective.user_id)
+    ]
+    for a in mine(Advice, Advice.therapist_id):
+        rows.append(("advice", a.group_id, a.created_at, a.client_code, a.status.value, a.baseline_ors, a.text))
+        if a.learning:
+            rows.append(("learning note", a.group_id, a.answered_at, a.client_code, a.status.value, None, a.learning))
+    rows += [
+        ("score", x.group_id, x.recorded_at, x.client_code, x.kind.value, x.value, None)
+        for x in mine(Score, Score.user_id)
+    ]
+    rows += [
+        ("practice", p.group_id, p.logged_at, None, None, p.minutes, p.activity)
+        for p in mine(PracticeLog, PracticeLog.user_id)
+    ]
+    rows += [
+        ("check-in", c.group_id, c.answered_at, None, c.week, c.progress, c.learned)
+        for c in mine(CheckIn, CheckIn.user_id)
+    ]
+    return [
+        {
+            "record": record,
+            "group_channel": channels[group_id],
+            "at": at.isoformat() if at else None,
+            "client_code": code,
+            "status": status,
+            "value": None if value is None else str(value),
+            "text": text,
+        }
+        for record, group_id, at, code, status, value, text in rows
+    ]
+
+
+def _as_json(records: list[dict]) -> bytes:
+    return json.dumps({"records": records}, indent=1, ensure_ascii=False).encode()
+
+
+def _as_csv(records: list[dict]) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS)
+    writer.writeheader()
+    writer.writerows(records)
+    return out.getvalue().encode()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 from bot.messages import Message
 from bot.ports import MessageRef, UnknownUser
@@ -43,6 +44,15 @@ class ShellMessenger:
 
     async def whisper(self, channel_id: str, user_id: str, message: Message) -> None:
         self.screen.show(f"only {user_id} sees this", message, owner=user_id)
+
+    async def send_files(self, user_id: str, message: Message, files: list[tuple[str, bytes]]) -> None:
+        """The terminal's "direct message with files": they are written to the working directory."""
+        saved = []
+        for name, content in files:
+            path = Path(f"{user_id}-{name}")
+            path.write_bytes(content)
+            saved.append(f"{path} ({len(content):,} bytes)")
+        self.screen.show(f"DM to {user_id}", Message.text(message.summary, "Saved: " + ", ".join(saved)), owner=user_id)
 
     async def token_works(self) -> bool:
         return True

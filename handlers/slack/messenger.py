@@ -79,6 +79,16 @@ class SlackMessenger:
             blocks=message_parts(message)[0],
         )
 
+    async def send_files(self, user_id: str, message: Message, files: list[tuple[str, bytes]]) -> None:
+        opened = await self._call(self.client.conversations_open, users=user_id)
+        uploads = [{"content": content, "filename": name, "title": name} for name, content in files]
+        await self._call(
+            self.client.files_upload_v2,
+            channel=opened["channel"]["id"],
+            initial_comment=message.summary,
+            file_uploads=uploads,
+        )
+
     async def token_works(self) -> bool:
         try:
             await self._call(self.client.auth_test)

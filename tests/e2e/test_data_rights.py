@@ -3,6 +3,10 @@ one's data, and the audit log that records it all without content."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+
 from sqlmodel import Session, select
 
 from bot.model import AuditEntry, Delivery, Member, Objective
@@ -93,3 +97,26 @@ def test_forget_asks_first_then_deletes_everything_including_what_was_still_to_c
 
 def test_a_coach_must_hand_over_before_forgetting(group):
     assert "hand the role to someone else first" in group.say(COACH, "forget")
+
+
+def test_export_sends_my_data_as_json_and_csv_and_nobody_elses(bot, group, fake_slack):
+    group.say(ALICE, "objective Hold silences longer")
+    group.say(ALICE, "outcome C12 ors 19")
+    group.say(BOB, "objective Bob's own objective")
+    reply = group.say(ALICE, "export")
+    assert "I'm sending you your data in a direct message" in reply
+
+    [completed] = fake_slack.wait_for("files.completeUploadExternal")
+    assert completed.args["channel_id"] == "DALICE"
+    uploaded = {item["title"]: fake_slack.uploads[item["id"]] for item in completed.args["files"]}
+    exported = json.loads(uploaded["supervision-bot-export.json"])["records"]
+    assert {record["record"] for record in exported} == {"membership", "objective", "score"}
+    assert any(record["text"] == "Hold silences longer" for record in exported)
+    assert "Bob" not in uploaded["supervision-bot-export.json"].decode()
+    rows = list(csv.DictReader(io.StringIO(uploaded["supervision-bot-export.csv"].decode())))
+    assert {"record": "score", "client_code": "C12", "status": "ors", "value": "19"}.items() <= rows[-1].items()
+    assert rows_of_action(bot, "own data exported") == [(ALICE, "3 records")]
+
+
+def rows_of_action(bot, action: str) -> list[tuple[str, str]]:
+    return [(entry.actor_id, entry.detail) for entry in rows(bot, AuditEntry, action=action)]

@@ -25,6 +25,7 @@ class RecordingMessenger:
         self.timezones = dict(timezones or {})
         self.sent: list[Sent] = []
         self.updates: list[tuple[MessageRef, Message]] = []
+        self.files: list[tuple[str, list[tuple[str, bytes]]]] = []
         self._ids = itertools.count(1)
 
     async def user_timezone(self, user_id: str) -> str:
@@ -42,6 +43,10 @@ class RecordingMessenger:
         self.updates.append((ref, message))
 
     async def whisper(self, channel_id: str, user_id: str, message: Message) -> None:
+        self._record(user_id, message)
+
+    async def send_files(self, user_id: str, message: Message, files: list[tuple[str, bytes]]) -> None:
+        self.files.append((user_id, files))
         self._record(user_id, message)
 
     async def token_works(self) -> bool:

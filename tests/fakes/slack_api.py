@@ -40,6 +40,7 @@ class FakeSlack:
         self.failures: dict[str, list[Failure]] = {}
         self.refused_channels: dict[str, str] = {}
         self.admins: set[str] = set()
+        self.uploads: dict[str, bytes] = {}
         self._lock = threading.Lock()
         self._ts = itertools.count(1)
         self.posts_open = threading.Event()
@@ -152,6 +153,16 @@ class FakeSlack:
             return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts")}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": f"{1_700_000_000 + next(self._ts)}.000200"}
+        if method == "conversations.open":
+            return {"ok": True, "channel": {"id": "D" + args.get("users", "")[1:]}}
+        if method == "files.getUploadURLExternal":
+            file_id = f"F{next(self._ts)}"
+            return {"ok": True, "file_id": file_id, "upload_url": f"{self.url}/upload/{file_id}"}
+        if method == "files.completeUploadExternal":
+            return {
+                "ok": True,
+                "files": [{"id": item["id"], "title": item.get("title")} for item in args.get("files", [])],
+            }
         if method in ("views.open", "views.publish", "views.update"):
             return {"ok": True, "view": {"id": f"V{next(self._ts)}"}}
         return {"ok": False, "error": "unknown_method"}
@@ -169,6 +180,10 @@ class FakeSlack:
             def _serve(self):
                 url = urlparse(self.path)
                 length = int(self.headers.get("Content-Length") or 0)
+                if url.path.startswith("/upload/"):  # a file's bytes, for files.completeUploadExternal
+                    fake.uploads[url.path.removeprefix("/upload/")] = self.rfile.read(length)
+                    self._send(200, {"ok": True}, {})
+                    return
                 raw = self.rfile.read(length).decode() if length else ""
                 args = {k: v[0] for k, v in parse_qs(url.query).items()}
                 if raw:
@@ -176,7 +191,7 @@ class FakeSlack:
                         args.update(json.loads(raw))
                     else:
                         args.update({k: v[0] for k, v in parse_qs(raw).items()})
-                for key in ("blocks", "view"):
+                for key in ("blocks", "view", "files"):
                     if isinstance(args.get(key), str):
                         args[key] = json.loads(args[key])
                 if url.path.startswith("/response/"):
