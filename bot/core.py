@@ -110,6 +110,8 @@ class Core:
             result.errors[flag.field] = (
                 f"This looks identifying: {flag}. Edit it, or tick “{NOT_IDENTIFYING.choices[0][1]}” below."
             )
+        if result.identifying:
+            result.errors[NOT_IDENTIFYING.name] = "Tick this only if what I flagged is not about a person."
         return result
 
     async def home(self, caller: Caller) -> Message:

@@ -74,7 +74,8 @@ class Screen:
         elif field.kind is FieldKind.USER:
             prompt += " (@name)"
         elif field.kind is FieldKind.TICK:
-            prompt += f" ({field.choices[0][1]}: type {field.choices[0][0]})"
+            value, label = field.choices[0]
+            prompt = f"{label}? Type {value} to tick it ({field.label[:1].lower()}{field.label[1:]})"
         if field.initial:
             prompt += f" [{field.initial}]"
         elif not field.required:
