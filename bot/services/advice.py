@@ -89,7 +89,10 @@ def _record(ctx: Context, group: Group, command: GiveAdvice) -> Result:
 
 
 def open_advice_form(ctx: Context, _command: OpenAdviceForm) -> Result:
-    group = my_group(ctx, "advice")
+    return Result(form=_advice_form(ctx, my_group(ctx, "advice")))
+
+
+def _advice_form(ctx: Context, group: Group) -> Form:
     is_coach = group.coach_id == ctx.caller.user_id
     fields = (
         FormField("therapist", "Advice for", FieldKind.USER, initial=None if is_coach else ctx.caller.user_id),
@@ -112,15 +115,14 @@ def open_advice_form(ctx: Context, _command: OpenAdviceForm) -> Result:
         ),
     )
     context = {"group_id": str(group.id)}
-    return Result(form=Form(FORM_KIND, "Advice from consultation", "Save", (*fields, NOT_IDENTIFYING), context))
+    return Form(FORM_KIND, "Advice from consultation", "Save", (*fields, NOT_IDENTIFYING), context)
 
 
 def submit_advice_form(ctx: Context, context: dict[str, str], submitted: Values) -> Result:
     group = ctx.session.get(Group, id_from(context.get("group_id")))
     if group is None or group.team_id != ctx.caller.team_id:
         raise refuse("That form no longer matches a group you're in.", "advice")
-    form = open_advice_form(ctx, OpenAdviceForm()).form
-    clean, errors = check_fields(form, submitted)
+    clean, errors = check_fields(_advice_form(ctx, group), submitted)
     code = None
     if clean.get("client") and "client" not in errors:
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -197,9 +198,12 @@ def redraw(ctx: Context, delivery: Delivery, message: Message) -> list[tuple[Mes
     ]
 
 
+ID = re.compile(r"[0-9]{1,9}")  # within every database's integer column
+
+
 def id_from(raw: str | None) -> int:
     """An id from a button value or form context; -1, which matches nothing, if it is not one."""
-    return int(raw) if raw and raw.isdigit() else -1
+    return int(raw) if raw and ID.fullmatch(raw) else -1
 
 
 def own_delivery(ctx: Context, raw_id: str | None, kind: DeliveryKind, subject_type, refusal: str, usage_of: str):

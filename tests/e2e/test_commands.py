@@ -248,3 +248,18 @@ def test_thresholds_are_configurable_per_group(group):
     assert "ORS 16 → 21 (+5): no reliable change" in group.say(ALICE, "outcome C9 ors 21")
     assert "below 38" in group.say(ALICE, "outcome C9 srs 37")
     assert "whole number from 1 to 40" in group.say(COACH, "setup reliable-change 0")
+
+
+def test_the_advice_form_works_for_a_coach_of_two_groups(group, fake_slack):
+    group.slack.say(COACH, "CSECOND", "setup")
+    group.slack.command(COACH, group.channel, "advice")
+    view = fake_slack.wait_for("views.open")[0].args["view"]
+    values = state(
+        therapist=user_input(ALICE),
+        advice=text_input("Go slower"),
+        client=text_input(None),
+        ors=number_input(None),
+        days=number_input(7),
+    )
+    assert group.slack.submit(COACH, view, values).body == ""
+    assert "Go slower" in group.say(ALICE, "status")
