@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import timedelta
 
 from sqlmodel import Session, select
 
@@ -52,28 +53,31 @@ def test_group_actions_are_audited(bot, group):
     assert actions[:4] == ["group set up", "group settings changed", "holiday added", "digest posted now"]
 
 
-def answer_check_in(group, fake_slack, learned: str) -> None:
-    [check_in] = dms_with(fake_slack, ALICE, "check_in")
+def answer_check_in(group, fake_slack, therapist: str, learned: str) -> None:
+    [check_in] = dms_with(fake_slack, therapist, "check_in")
+    dm = "D" + therapist[1:]
     before = len(fake_slack.calls_to("views.open"))
-    group.slack.click(ALICE, {**check_in, "channel": "DALICE"}, "check_in")
+    group.slack.click(therapist, {**check_in, "channel": dm}, "check_in")
     form = fake_slack.wait_for("views.open", before + 1)[-1].args["view"]
     group.slack.submit(
-        ALICE, form, state(progress=select_input("4"), minutes=number_input(30), learned=text_input(learned))
+        therapist, form, state(progress=select_input("4"), minutes=number_input(30), learned=text_input(learned))
     )
-    fake_slack.wait_for("chat.update", channel="DALICE")
+    fake_slack.wait_for("chat.update", channel=dm)
 
 
-def test_learning_notes_reach_the_channel_only_when_the_therapist_shares_them(bot, group, fake_slack):
-    assert bot.tick(next_weekday(0, 16).isoformat()).returncode == 0  # Monday: Alice's check-in
-    answer_check_in(group, fake_slack, "Silence invites the client in")
-    group.say(COACH, "digest post")
-    assert "Silence invites" not in blocks_text(
-        fake_slack.wait_for("chat.postMessage", channel="CGROUP")[-1].args["blocks"]
-    )
-
+def test_learning_notes_reach_the_channel_only_from_therapists_who_share_them(bot, group, fake_slack):
+    monday = next_weekday(0, 16)  # Alice's check-in in New York; Bob's waits for Sydney's morning
+    assert bot.tick(monday.isoformat()).returncode == 0
+    assert bot.tick((monday + timedelta(hours=7)).isoformat()).returncode == 0
+    answer_check_in(group, fake_slack, ALICE, "Silence invites the client in")
+    answer_check_in(group, fake_slack, BOB, "Pacing matters more than content")
     assert "in the group's channel digest" in group.say(ALICE, "notes channel")
-    assert "Silence invites" in group.say(COACH, "digest preview")
-    assert "whole number" not in group.say(ALICE, "notes coach")
+
+    preview = group.say(COACH, "digest preview")
+    assert "Silence invites" in preview and "Pacing matters" in preview  # the coach reads every note
+    group.say(COACH, "digest post")
+    posted = blocks_text(fake_slack.wait_for("chat.postMessage", channel="CGROUP")[-1].args["blocks"])
+    assert "Silence invites" in posted and "Pacing matters" not in posted
 
 
 def test_forget_asks_first_then_deletes_everything_including_what_was_still_to_come(bot, group, fake_slack):
