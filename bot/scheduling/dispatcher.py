@@ -31,7 +31,7 @@ from bot.model import (
 )
 from bot.ports import MessageRef, Messenger, SendFailed
 from bot.scheduling import planner
-from bot.scheduling.outbox import REMINDER_SUFFIX, claim_due, finish, schedule, take_back_expired
+from bot.scheduling.outbox import REMINDER_SUFFIX, claim_due, finish, occurrence_key, schedule, take_back_expired
 from bot.services.requests import forget_old_requests
 from bot.services.rights import purge_older_than
 from bot.storage import in_transaction
@@ -316,7 +316,7 @@ def prepare(session: Session, delivery: Delivery, now: datetime, settings: Setti
 
 
 def _original_answered(session: Session, reminder: Delivery) -> bool:
-    original = session.exec(select(Delivery).where(Delivery.key == reminder.key.removesuffix(REMINDER_SUFFIX))).first()
+    original = session.exec(select(Delivery).where(Delivery.key == occurrence_key(reminder.key))).first()
     return original is None or original.answer is not None
 
 

@@ -75,9 +75,14 @@ def take_back_expired(session: Session, now: datetime) -> int:
     return result.rowcount
 
 
+def occurrence_key(key: str) -> str:
+    """The key of the occurrence a delivery belongs to: its own, or its original's for a reminder."""
+    return key.removesuffix(REMINDER_SUFFIX)
+
+
 def occurrence_messages(session: Session, key: str) -> list[Delivery]:
     """The sent messages of one occurrence: the original and its reminder."""
-    root = key.removesuffix(REMINDER_SUFFIX)
+    root = occurrence_key(key)
     return list(
         session.scalars(
             select(Delivery).where(

@@ -18,7 +18,7 @@ from bot.model import AuditEntry, Delivery, DeliveryKind, Group, Member
 from bot.outcomes import Thresholds
 from bot.ports import MessageRef
 from bot.privacy import Flag, LooksIdentifying, screen
-from bot.scheduling.outbox import REMINDER_SUFFIX, occurrence_messages
+from bot.scheduling.outbox import REMINDER_SUFFIX, occurrence_key, occurrence_messages
 
 
 @dataclass(frozen=True)
@@ -180,7 +180,7 @@ ALREADY_ANSWERED = "Your answer to this is already recorded."
 def take_answer(ctx: Context, delivery: Delivery, answer: str) -> bool:
     """Record the answer for the occurrence once: of two clicks at the same moment, or on
     the message and its reminder, exactly one wins. Call it before changing anything else."""
-    root = delivery.key.removesuffix(REMINDER_SUFFIX)
+    root = occurrence_key(delivery.key)
     won = ctx.session.execute(
         update(Delivery).where(Delivery.key == root, Delivery.answer.is_(None)).values(answer=answer)
     ).rowcount

@@ -11,7 +11,7 @@ from datetime import timedelta
 from sqlmodel import Session, select
 
 from bot.model import AuditEntry, Delivery, Member, Objective
-from bot.storage import make_engine
+from tests.conftest import engine_for
 from tests.e2e.steps import dms_with, next_weekday, weekday_at
 from tests.slack_driver import blocks_text, buttons, number_input, state, text_input
 from tests.slack_driver import select as select_input
@@ -20,7 +20,7 @@ ALICE, BOB, COACH = "UALICE", "UBOB", "UCOACH"
 
 
 def rows(bot, model, **matching) -> list:
-    engine = make_engine(bot.environment["DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://"))
+    engine = engine_for(bot.environment["DATABASE_URL"])
     with Session(engine) as session:
         query = select(model)
         for name, value in matching.items():

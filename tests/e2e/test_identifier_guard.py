@@ -6,14 +6,14 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from bot.model import AuditEntry
-from bot.storage import make_engine
+from tests.conftest import engine_for
 from tests.slack_driver import blocks_text, buttons, number_input, state, text_input, user_input
 
 ALICE, COACH = "UALICE", "UCOACH"
 
 
 def audit_entries(bot) -> list[AuditEntry]:
-    engine = make_engine(bot.environment["DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://"))
+    engine = engine_for(bot.environment["DATABASE_URL"])
     with Session(engine) as session:
         entries = list(session.exec(select(AuditEntry)))
     engine.dispose()

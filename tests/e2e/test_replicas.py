@@ -15,8 +15,8 @@ from sqlmodel import Session
 
 from bot.model import Advice, Delivery, DeliveryKind, DeliveryStatus, Group, Member, Person
 from bot.scheduling.outbox import claim_due
-from bot.storage import make_engine, transaction, upgrade
-from tests.conftest import RunningBot
+from bot.storage import transaction, upgrade
+from tests.conftest import RunningBot, engine_for
 from tests.e2e.test_resilience import follow_ups_posted
 
 DELIVERIES = 2_000
@@ -26,7 +26,7 @@ FAST = {"SLACK_MESSAGES_PER_SECOND": "1000"}
 def due_follow_ups(database_url: str, count: int) -> list[int]:
     """`count` follow-ups due a minute ago, each to its own therapist, in a group that
     may be messaged at any hour; their delivery ids."""
-    engine = make_engine(database_url.replace("postgresql://", "postgresql+psycopg://"))
+    engine = engine_for(database_url)
     upgrade(engine)
     now = datetime.now(timezone.utc)
     with transaction(engine) as session:
@@ -71,7 +71,7 @@ def due_follow_ups(database_url: str, count: int) -> list[int]:
 
 
 def outstanding(database_url: str) -> int:
-    engine = make_engine(database_url.replace("postgresql://", "postgresql+psycopg://"))
+    engine = engine_for(database_url)
     with Session(engine) as session:
         left = len(
             session.exec(
@@ -122,7 +122,7 @@ def naive_claim(session: Session, now: datetime, limit: int) -> list[int]:
 
 
 def claims_by_workers(database_url: str, claim, workers: int = 4) -> Counter:
-    engine = make_engine(database_url.replace("postgresql://", "postgresql+psycopg://"))
+    engine = engine_for(database_url)
     now = datetime.now(timezone.utc)
     claimed: Counter = Counter()
     lock = threading.Lock()
