@@ -7,7 +7,7 @@ import io
 import json
 from datetime import datetime
 
-from sqlalchemy import delete, or_
+from sqlalchemy import delete, exists, or_
 from sqlalchemy import select as sql_select
 from sqlmodel import Session, select
 
@@ -16,6 +16,7 @@ from bot.messages import Button, Message, Section, line
 from bot.model import (
     Advice,
     AdviceStatus,
+    AuditEntry,
     CheckIn,
     Delivery,
     DeliveryKind,
@@ -65,17 +66,15 @@ def forget(ctx: Context, _command: Forget) -> Result:
 def confirm_forget(ctx: Context, _value: str) -> Result:
     _refuse_while_coaching(ctx)
     me = ctx.caller.user_id
-    groups = sql_select(Group.id).where(Group.team_id == ctx.caller.team_id)
-    my_advice = sql_select(Advice.id).where(Advice.group_id.in_(groups), Advice.therapist_id == me)
-    ctx.session.execute(
-        delete(Delivery).where(
-            Delivery.group_id.in_(groups),
-            or_(
-                Delivery.recipient_id == me,
-                (Delivery.kind == DeliveryKind.FOLLOW_UP) & Delivery.subject_id.in_(my_advice),
-            ),
-        )
-    )
+    _delete_from_groups(ctx.session, sql_select(Group.id).where(Group.team_id == ctx.caller.team_id), me)
+    ctx.session.execute(delete(Person).where(Person.team_id == ctx.caller.team_id, Person.user_id == me))
+    audit(ctx, "own data deleted")
+    return Result(reply=Message.text("Done: all your data here is deleted."))
+
+
+def _delete_from_groups(session: Session, group_ids, user_id: str) -> None:
+    """Everything of one person's in these groups, messages still to come included."""
+    session.execute(delete(Delivery).where(Delivery.group_id.in_(group_ids), _deliveries_about(user_id)))
     for table, owner in (
         (Advice, Advice.therapist_id),
         (Objective, Objective.user_id),
@@ -84,10 +83,15 @@ def confirm_forget(ctx: Context, _value: str) -> Result:
         (CheckIn, CheckIn.user_id),
         (Member, Member.user_id),
     ):
-        ctx.session.execute(delete(table).where(table.group_id.in_(groups), owner == me))
-    ctx.session.execute(delete(Person).where(Person.team_id == ctx.caller.team_id, Person.user_id == me))
-    audit(ctx, "own data deleted")
-    return Result(reply=Message.text("Done: all your data here is deleted."))
+        session.execute(delete(table).where(table.group_id.in_(group_ids), owner == user_id))
+
+
+def _deliveries_about(user_id: str):
+    their_advice = sql_select(Advice.id).where(Advice.therapist_id == user_id)
+    return or_(
+        Delivery.recipient_id == user_id,
+        (Delivery.kind == DeliveryKind.FOLLOW_UP) & Delivery.subject_id.in_(their_advice),
+    )
 
 
 def _refuse_while_coaching(ctx: Context) -> None:
@@ -98,28 +102,42 @@ def _refuse_while_coaching(ctx: Context) -> None:
         raise refuse("You coach a group: hand the role to someone else first with `/practice coach @name`.", "forget")
 
 
+CLOSED_ADVICE = (AdviceStatus.APPLIED, AdviceStatus.PARTLY, AdviceStatus.NO_LONGER_RELEVANT)
+FINISHED_DELIVERIES = (DeliveryStatus.SENT, DeliveryStatus.SKIPPED, DeliveryStatus.DEAD)
+
+
 def purge_older_than(session: Session, cutoff: datetime) -> None:
-    """Retention: remove records older than the cutoff, and finished deliveries with them."""
-    closed_advice = sql_select(Advice.id).where(
-        Advice.status.in_([AdviceStatus.APPLIED, AdviceStatus.PARTLY, AdviceStatus.NO_LONGER_RELEVANT]),
-        Advice.answered_at < cutoff,
+    """Retention: history older than the cutoff goes; current state stays, however old
+    (the README's *Data rights and retention* lists both)."""
+    for ended in session.exec(select(Member).where(Member.left_at < cutoff)).all():
+        _delete_from_groups(session, [ended.group_id], ended.user_id)
+    _purge_closed(
+        session, Advice, DeliveryKind.FOLLOW_UP, Advice.status.in_(CLOSED_ADVICE) & (Advice.answered_at < cutoff)
     )
-    session.execute(
-        delete(Delivery).where(Delivery.kind == DeliveryKind.FOLLOW_UP, Delivery.subject_id.in_(closed_advice))
+    _purge_closed(
+        session,
+        Objective,
+        DeliveryKind.REVIEW,
+        (Objective.status != ObjectiveStatus.ACTIVE) & (Objective.closed_at < cutoff),
     )
-    session.execute(delete(Advice).where(Advice.id.in_(closed_advice)))
-    closed_objectives = sql_select(Objective.id).where(
-        Objective.status != ObjectiveStatus.ACTIVE, Objective.closed_at < cutoff
-    )
-    session.execute(
-        delete(Delivery).where(Delivery.kind == DeliveryKind.REVIEW, Delivery.subject_id.in_(closed_objectives))
-    )
-    session.execute(delete(Objective).where(Objective.id.in_(closed_objectives)))
-    session.execute(delete(Score).where(Score.recorded_at < cutoff))
-    session.execute(delete(PracticeLog).where(PracticeLog.logged_at < cutoff))
-    session.execute(delete(CheckIn).where(CheckIn.answered_at < cutoff))
-    finished = [DeliveryStatus.SENT, DeliveryStatus.SKIPPED, DeliveryStatus.DEAD]
-    session.execute(delete(Delivery).where(Delivery.status.in_(finished), Delivery.due_at < cutoff))
+    for when in (Score.recorded_at, PracticeLog.logged_at, CheckIn.answered_at, AuditEntry.at):
+        session.execute(delete(when.class_).where(when < cutoff))
+    session.execute(delete(Delivery).where(Delivery.status.in_(FINISHED_DELIVERIES), Delivery.due_at < cutoff))
+    session.execute(delete(Person).where(Person.refreshed_at < cutoff, ~_in_a_group(Person.team_id, Person.user_id)))
+
+
+def _purge_closed(session: Session, table, delivery_kind: DeliveryKind, closed_before) -> None:
+    closed = sql_select(table.id).where(closed_before)
+    session.execute(delete(Delivery).where(Delivery.kind == delivery_kind, Delivery.subject_id.in_(closed)))
+    session.execute(delete(table).where(table.id.in_(closed)))
+
+
+def _in_a_group(team_id, user_id):
+    """Whether someone is a current member or the coach of a group in their workspace."""
+    member = sql_select(Member.id).join(Group, Group.id == Member.group_id)
+    member = member.where(Group.team_id == team_id, Member.user_id == user_id, Member.left_at.is_(None))
+    coach = sql_select(Group.id).where(Group.team_id == team_id, Group.coach_id == user_id)
+    return exists(member) | exists(coach)
 
 
 def export(ctx: Context, _command: Export) -> Result:
