@@ -9,7 +9,8 @@ from datetime import datetime
 
 from sqlalchemy import delete, exists, or_
 from sqlalchemy import select as sql_select
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, select
+from sqlmodel.sql.expression import Select
 
 from bot.grammar import Export, Forget, NotesVisibility
 from bot.messages import Button, Message, Section, line
@@ -22,12 +23,15 @@ from bot.model import (
     DeliveryKind,
     DeliveryStatus,
     Group,
+    Holiday,
     Member,
     Objective,
     ObjectiveStatus,
     Person,
     PracticeLog,
     Score,
+    SeenRequest,
+    SendingHold,
 )
 from bot.services.context import Context, Result, audit, my_group, refuse, require_member
 
@@ -151,52 +155,53 @@ def export(ctx: Context, _command: Export) -> Result:
     )
 
 
-EXPORT_COLUMNS = ("record", "group_channel", "at", "client_code", "status", "value", "text")
+# Tables that hold nothing about a person, and why; every other table is exported.
+HOLDS_NOTHING_ABOUT_A_PERSON = {
+    Holiday: "a group's days off",
+    SendingHold: "a workspace whose sending is held after its token was refused",
+    SeenRequest: "the ids of platform requests already handled, kept a day against retries",
+}
+
+
+def exported_tables(team: str, me: str) -> dict[type[SQLModel], tuple[str, Select]]:
+    """For each table with rows about a person: the record's name and the query for them."""
+    groups = sql_select(Group.id).where(Group.team_id == team)
+    return {
+        Person: ("person", select(Person).where(Person.team_id == team, Person.user_id == me)),
+        Group: ("group you coach", select(Group).where(Group.team_id == team, Group.coach_id == me)),
+        Member: ("membership", select(Member).where(Member.group_id.in_(groups), Member.user_id == me)),
+        Objective: ("objective", select(Objective).where(Objective.group_id.in_(groups), Objective.user_id == me)),
+        Advice: (
+            "advice",
+            select(Advice).where(Advice.group_id.in_(groups), or_(Advice.therapist_id == me, Advice.given_by == me)),
+        ),
+        Score: ("score", select(Score).where(Score.group_id.in_(groups), Score.user_id == me)),
+        PracticeLog: (
+            "practice",
+            select(PracticeLog).where(PracticeLog.group_id.in_(groups), PracticeLog.user_id == me),
+        ),
+        CheckIn: ("check-in", select(CheckIn).where(CheckIn.group_id.in_(groups), CheckIn.user_id == me)),
+        Delivery: ("message", select(Delivery).where(Delivery.group_id.in_(groups), _deliveries_about(me))),
+        AuditEntry: (
+            "audit",
+            select(AuditEntry).where(
+                AuditEntry.team_id == team, or_(AuditEntry.actor_id == me, AuditEntry.detail.contains(me))
+            ),
+        ),
+    }
 
 
 def _my_records(ctx: Context) -> list[dict]:
     me = ctx.caller.user_id
     channels = {g.id: g.channel_id for g in ctx.session.exec(select(Group).where(Group.team_id == ctx.caller.team_id))}
-
-    def mine(table, owner):
-        return ctx.session.exec(select(table).where(table.group_id.in_(list(channels)), owner == me)).all()
-
-    rows = [
-        ("membership", m.group_id, m.joined_at, None, "left" if m.left_at else "member", None, None)
-        for m in mine(Member, Member.user_id)
-    ]
-    rows += [
-        ("objective", o.group_id, o.created_at, None, o.status.value, o.review_on, o.text)
-        for o in mine(Objective, Objective.user_id)
-    ]
-    for a in mine(Advice, Advice.therapist_id):
-        rows.append(("advice", a.group_id, a.created_at, a.client_code, a.status.value, a.baseline_ors, a.text))
-        if a.learning:
-            rows.append(("learning note", a.group_id, a.answered_at, a.client_code, a.status.value, None, a.learning))
-    rows += [
-        ("score", x.group_id, x.recorded_at, x.client_code, x.kind.value, x.value, None)
-        for x in mine(Score, Score.user_id)
-    ]
-    rows += [
-        ("practice", p.group_id, p.logged_at, None, None, p.minutes, p.activity)
-        for p in mine(PracticeLog, PracticeLog.user_id)
-    ]
-    rows += [
-        ("check-in", c.group_id, c.answered_at, None, c.week, c.progress, c.learned)
-        for c in mine(CheckIn, CheckIn.user_id)
-    ]
-    return [
-        {
-            "record": record,
-            "group_channel": channels[group_id],
-            "at": at.isoformat() if at else None,
-            "client_code": code,
-            "status": status,
-            "value": None if value is None else str(value),
-            "text": text,
-        }
-        for record, group_id, at, code, status, value, text in rows
-    ]
+    records = []
+    for table, (record, query) in exported_tables(ctx.caller.team_id, me).items():
+        for row in ctx.session.exec(query):
+            if isinstance(row, AuditEntry) and me != row.actor_id and me not in row.detail.split():
+                continue  # the detail names someone else whose id contains the caller's
+            group_id = row.id if table is Group else getattr(row, "group_id", None)
+            records.append({"record": record, "group_channel": channels.get(group_id), **row.model_dump(mode="json")})
+    return records
 
 
 def _as_json(records: list[dict]) -> bytes:
@@ -204,8 +209,10 @@ def _as_json(records: list[dict]) -> bytes:
 
 
 def _as_csv(records: list[dict]) -> bytes:
+    """One row per record; the columns are every field of every record, in order of appearance."""
+    columns = list(dict.fromkeys(column for record in records for column in record))
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS)
+    writer = csv.DictWriter(out, fieldnames=columns)
     writer.writeheader()
     writer.writerows(records)
     return out.getvalue().encode()
