@@ -1,4 +1,4 @@
-"""Data rights: who reads a therapist's learning notes, deleting one's data, and retention."""
+"""Data rights: who reads a therapist's learning notes, exporting and deleting one's data, and retention."""
 
 from __future__ import annotations
 
