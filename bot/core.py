@@ -16,7 +16,7 @@ from bot import grammar, services
 from bot.config import Settings
 from bot.forms import NOT_IDENTIFYING, Values, not_identifying
 from bot.grammar import SUMMARIES, USAGE, UsageError
-from bot.messages import Bold, Button, Line, Message, Section, line
+from bot.messages import Bold, Button, ChannelLink, Line, Message, Section, line
 from bot.model import Person
 from bot.ports import Messenger, SendFailed, UnknownUser
 from bot.privacy import SAVE_ANYWAY, Flag, LooksIdentifying, listed
@@ -122,7 +122,11 @@ class Core:
         groups = groups_of(ctx)
         if not groups:
             return Result(reply=help_message())
-        sections = tuple(section for group in groups for section in status_message(ctx, group).sections)
+        sections = tuple(
+            replace(section, lines=(line(Bold("Group: "), ChannelLink(group.channel_id)), *section.lines))
+            for group in groups
+            for section in status_message(ctx, group).sections
+        )
         return Result(reply=Message(summary="Your practice", sections=sections))
 
     async def learn_timezone(self, team_id: str, user_id: str) -> None:

@@ -1,4 +1,4 @@
-"""Data rights: who reads a therapist's learning notes, deleting one's data, and retention."""
+"""Data rights: who reads a therapist's learning notes, exporting and deleting one's data, and retention."""
 
 from __future__ import annotations
 
@@ -7,26 +7,31 @@ import io
 import json
 from datetime import datetime
 
-from sqlalchemy import delete, or_
+from sqlalchemy import delete, exists, or_
 from sqlalchemy import select as sql_select
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, select
+from sqlmodel.sql.expression import Select
 
 from bot.grammar import Export, Forget, NotesVisibility
 from bot.messages import Button, Message, Section, line
 from bot.model import (
     Advice,
     AdviceStatus,
+    AuditEntry,
     CheckIn,
     Delivery,
     DeliveryKind,
     DeliveryStatus,
     Group,
+    Holiday,
     Member,
     Objective,
     ObjectiveStatus,
     Person,
     PracticeLog,
     Score,
+    SeenRequest,
+    SendingHold,
 )
 from bot.services.context import Context, Result, audit, my_group, refuse, require_member
 
@@ -65,17 +70,15 @@ def forget(ctx: Context, _command: Forget) -> Result:
 def confirm_forget(ctx: Context, _value: str) -> Result:
     _refuse_while_coaching(ctx)
     me = ctx.caller.user_id
-    groups = sql_select(Group.id).where(Group.team_id == ctx.caller.team_id)
-    my_advice = sql_select(Advice.id).where(Advice.group_id.in_(groups), Advice.therapist_id == me)
-    ctx.session.execute(
-        delete(Delivery).where(
-            Delivery.group_id.in_(groups),
-            or_(
-                Delivery.recipient_id == me,
-                (Delivery.kind == DeliveryKind.FOLLOW_UP) & Delivery.subject_id.in_(my_advice),
-            ),
-        )
-    )
+    _delete_from_groups(ctx.session, sql_select(Group.id).where(Group.team_id == ctx.caller.team_id), me)
+    ctx.session.execute(delete(Person).where(Person.team_id == ctx.caller.team_id, Person.user_id == me))
+    audit(ctx, "own data deleted")
+    return Result(reply=Message.text("Done: all your data here is deleted."))
+
+
+def _delete_from_groups(session: Session, group_ids, user_id: str) -> None:
+    """Everything of one person's in these groups, messages still to come included."""
+    session.execute(delete(Delivery).where(Delivery.group_id.in_(group_ids), _deliveries_about(user_id)))
     for table, owner in (
         (Advice, Advice.therapist_id),
         (Objective, Objective.user_id),
@@ -84,10 +87,15 @@ def confirm_forget(ctx: Context, _value: str) -> Result:
         (CheckIn, CheckIn.user_id),
         (Member, Member.user_id),
     ):
-        ctx.session.execute(delete(table).where(table.group_id.in_(groups), owner == me))
-    ctx.session.execute(delete(Person).where(Person.team_id == ctx.caller.team_id, Person.user_id == me))
-    audit(ctx, "own data deleted")
-    return Result(reply=Message.text("Done: all your data here is deleted."))
+        session.execute(delete(table).where(table.group_id.in_(group_ids), owner == user_id))
+
+
+def _deliveries_about(user_id: str):
+    their_advice = sql_select(Advice.id).where(Advice.therapist_id == user_id)
+    return or_(
+        Delivery.recipient_id == user_id,
+        (Delivery.kind == DeliveryKind.FOLLOW_UP) & Delivery.subject_id.in_(their_advice),
+    )
 
 
 def _refuse_while_coaching(ctx: Context) -> None:
@@ -98,28 +106,42 @@ def _refuse_while_coaching(ctx: Context) -> None:
         raise refuse("You coach a group: hand the role to someone else first with `/practice coach @name`.", "forget")
 
 
+CLOSED_ADVICE = (AdviceStatus.APPLIED, AdviceStatus.PARTLY, AdviceStatus.NO_LONGER_RELEVANT)
+FINISHED_DELIVERIES = (DeliveryStatus.SENT, DeliveryStatus.SKIPPED, DeliveryStatus.DEAD)
+
+
 def purge_older_than(session: Session, cutoff: datetime) -> None:
-    """Retention: remove records older than the cutoff, and finished deliveries with them."""
-    closed_advice = sql_select(Advice.id).where(
-        Advice.status.in_([AdviceStatus.APPLIED, AdviceStatus.PARTLY, AdviceStatus.NO_LONGER_RELEVANT]),
-        Advice.answered_at < cutoff,
+    """Retention: history older than the cutoff goes; current state stays, however old
+    (the README's *Data rights and retention* lists both)."""
+    for ended in session.exec(select(Member).where(Member.left_at < cutoff)).all():
+        _delete_from_groups(session, [ended.group_id], ended.user_id)
+    _purge_closed(
+        session, Advice, DeliveryKind.FOLLOW_UP, Advice.status.in_(CLOSED_ADVICE) & (Advice.answered_at < cutoff)
     )
-    session.execute(
-        delete(Delivery).where(Delivery.kind == DeliveryKind.FOLLOW_UP, Delivery.subject_id.in_(closed_advice))
+    _purge_closed(
+        session,
+        Objective,
+        DeliveryKind.REVIEW,
+        (Objective.status != ObjectiveStatus.ACTIVE) & (Objective.closed_at < cutoff),
     )
-    session.execute(delete(Advice).where(Advice.id.in_(closed_advice)))
-    closed_objectives = sql_select(Objective.id).where(
-        Objective.status != ObjectiveStatus.ACTIVE, Objective.closed_at < cutoff
-    )
-    session.execute(
-        delete(Delivery).where(Delivery.kind == DeliveryKind.REVIEW, Delivery.subject_id.in_(closed_objectives))
-    )
-    session.execute(delete(Objective).where(Objective.id.in_(closed_objectives)))
-    session.execute(delete(Score).where(Score.recorded_at < cutoff))
-    session.execute(delete(PracticeLog).where(PracticeLog.logged_at < cutoff))
-    session.execute(delete(CheckIn).where(CheckIn.answered_at < cutoff))
-    finished = [DeliveryStatus.SENT, DeliveryStatus.SKIPPED, DeliveryStatus.DEAD]
-    session.execute(delete(Delivery).where(Delivery.status.in_(finished), Delivery.due_at < cutoff))
+    for when in (Score.recorded_at, PracticeLog.logged_at, CheckIn.answered_at, AuditEntry.at):
+        session.execute(delete(when.class_).where(when < cutoff))
+    session.execute(delete(Delivery).where(Delivery.status.in_(FINISHED_DELIVERIES), Delivery.due_at < cutoff))
+    session.execute(delete(Person).where(Person.refreshed_at < cutoff, ~_in_a_group(Person.team_id, Person.user_id)))
+
+
+def _purge_closed(session: Session, table, delivery_kind: DeliveryKind, closed_before) -> None:
+    closed = sql_select(table.id).where(closed_before)
+    session.execute(delete(Delivery).where(Delivery.kind == delivery_kind, Delivery.subject_id.in_(closed)))
+    session.execute(delete(table).where(table.id.in_(closed)))
+
+
+def _in_a_group(team_id, user_id):
+    """Whether someone is a current member or the coach of a group in their workspace."""
+    member = sql_select(Member.id).join(Group, Group.id == Member.group_id)
+    member = member.where(Group.team_id == team_id, Member.user_id == user_id, Member.left_at.is_(None))
+    coach = sql_select(Group.id).where(Group.team_id == team_id, Group.coach_id == user_id)
+    return exists(member) | exists(coach)
 
 
 def export(ctx: Context, _command: Export) -> Result:
@@ -133,52 +155,53 @@ def export(ctx: Context, _command: Export) -> Result:
     )
 
 
-EXPORT_COLUMNS = ("record", "group_channel", "at", "client_code", "status", "value", "text")
+# Tables that hold nothing about a person, and why; every other table is exported.
+HOLDS_NOTHING_ABOUT_A_PERSON = {
+    Holiday: "a group's days off",
+    SendingHold: "a workspace whose sending is held after its token was refused",
+    SeenRequest: "the ids of platform requests already handled, kept a day against retries",
+}
+
+
+def exported_tables(team: str, me: str) -> dict[type[SQLModel], tuple[str, Select]]:
+    """For each table with rows about a person: the record's name and the query for them."""
+    groups = sql_select(Group.id).where(Group.team_id == team)
+    return {
+        Person: ("person", select(Person).where(Person.team_id == team, Person.user_id == me)),
+        Group: ("group you coach", select(Group).where(Group.team_id == team, Group.coach_id == me)),
+        Member: ("membership", select(Member).where(Member.group_id.in_(groups), Member.user_id == me)),
+        Objective: ("objective", select(Objective).where(Objective.group_id.in_(groups), Objective.user_id == me)),
+        Advice: (
+            "advice",
+            select(Advice).where(Advice.group_id.in_(groups), or_(Advice.therapist_id == me, Advice.given_by == me)),
+        ),
+        Score: ("score", select(Score).where(Score.group_id.in_(groups), Score.user_id == me)),
+        PracticeLog: (
+            "practice",
+            select(PracticeLog).where(PracticeLog.group_id.in_(groups), PracticeLog.user_id == me),
+        ),
+        CheckIn: ("check-in", select(CheckIn).where(CheckIn.group_id.in_(groups), CheckIn.user_id == me)),
+        Delivery: ("message", select(Delivery).where(Delivery.group_id.in_(groups), _deliveries_about(me))),
+        AuditEntry: (
+            "audit",
+            select(AuditEntry).where(
+                AuditEntry.team_id == team, or_(AuditEntry.actor_id == me, AuditEntry.detail.contains(me))
+            ),
+        ),
+    }
 
 
 def _my_records(ctx: Context) -> list[dict]:
     me = ctx.caller.user_id
     channels = {g.id: g.channel_id for g in ctx.session.exec(select(Group).where(Group.team_id == ctx.caller.team_id))}
-
-    def mine(table, owner):
-        return ctx.session.exec(select(table).where(table.group_id.in_(list(channels)), owner == me)).all()
-
-    rows = [
-        ("membership", m.group_id, m.joined_at, None, "left" if m.left_at else "member", None, None)
-        for m in mine(Member, Member.user_id)
-    ]
-    rows += [
-        ("objective", o.group_id, o.created_at, None, o.status.value, o.review_on, o.text)
-        for o in mine(Objective, Objective.user_id)
-    ]
-    for a in mine(Advice, Advice.therapist_id):
-        rows.append(("advice", a.group_id, a.created_at, a.client_code, a.status.value, a.baseline_ors, a.text))
-        if a.learning:
-            rows.append(("learning note", a.group_id, a.answered_at, a.client_code, a.status.value, None, a.learning))
-    rows += [
-        ("score", x.group_id, x.recorded_at, x.client_code, x.kind.value, x.value, None)
-        for x in mine(Score, Score.user_id)
-    ]
-    rows += [
-        ("practice", p.group_id, p.logged_at, None, None, p.minutes, p.activity)
-        for p in mine(PracticeLog, PracticeLog.user_id)
-    ]
-    rows += [
-        ("check-in", c.group_id, c.answered_at, None, c.week, c.progress, c.learned)
-        for c in mine(CheckIn, CheckIn.user_id)
-    ]
-    return [
-        {
-            "record": record,
-            "group_channel": channels[group_id],
-            "at": at.isoformat() if at else None,
-            "client_code": code,
-            "status": status,
-            "value": None if value is None else str(value),
-            "text": text,
-        }
-        for record, group_id, at, code, status, value, text in rows
-    ]
+    records = []
+    for table, (record, query) in exported_tables(ctx.caller.team_id, me).items():
+        for row in ctx.session.exec(query):
+            if isinstance(row, AuditEntry) and me != row.actor_id and me not in row.detail.split():
+                continue  # the detail names someone else whose id contains the caller's
+            group_id = row.id if table is Group else getattr(row, "group_id", None)
+            records.append({"record": record, "group_channel": channels.get(group_id), **row.model_dump(mode="json")})
+    return records
 
 
 def _as_json(records: list[dict]) -> bytes:
@@ -186,8 +209,10 @@ def _as_json(records: list[dict]) -> bytes:
 
 
 def _as_csv(records: list[dict]) -> bytes:
+    """One row per record; the columns are every field of every record, in order of appearance."""
+    columns = list(dict.fromkeys(column for record in records for column in record))
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS)
+    writer = csv.DictWriter(out, fieldnames=columns)
     writer.writeheader()
     writer.writerows(records)
     return out.getvalue().encode()

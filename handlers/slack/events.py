@@ -15,9 +15,7 @@ def register(app: AsyncApp, core: Core) -> None:
         if event.get("tab", "home") != "home":
             return
         message = await core.home(caller_from(context))
-        await client.views_publish(
-            user_id=event["user"], view={"type": "home", "blocks": render.message_parts(message)[0]}
-        )
+        await client.views_publish(user_id=event["user"], view=render.home_view(message))
 
     @app.event("user_change")
     async def on_user_change(event, context):

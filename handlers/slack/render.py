@@ -8,6 +8,7 @@ from bot.forms import FieldKind, Form, FormField, Values
 from bot.messages import Bold, ChannelLink, Line, Mention, Message, Section
 
 MAX_BLOCKS = 50
+MAX_HOME_BLOCKS = 100
 MAX_SECTION_CHARS = 3000
 MAX_PART_CHARS = 8_000  # a long digest reads better continued in its thread
 MAX_TITLE_CHARS = 24
@@ -45,9 +46,7 @@ def _bold(text: str) -> str:
 def message_parts(message: Message) -> list[list[dict]]:
     """The blocks of a message, split into parts of at most 50 blocks and a readable
     length: the first part is the message itself, the rest go in its thread."""
-    blocks = [block for section in message.sections for block in _section_blocks(section)]
-    if message.buttons:
-        blocks.append({"type": "actions", "elements": [_button(button) for button in message.buttons]})
+    blocks = _blocks(message)
     parts: list[list[dict]] = [[]]
     size = 0
     for block in blocks:
@@ -58,6 +57,25 @@ def message_parts(message: Message) -> list[list[dict]]:
         parts[-1].append(block)
         size += length
     return parts
+
+
+def home_view(message: Message) -> dict:
+    """A Home tab is one view, not a thread: all of the message, within its 100 blocks."""
+    blocks = _blocks(message)
+    if len(blocks) > MAX_HOME_BLOCKS:
+        blocks = blocks[: MAX_HOME_BLOCKS - 1] + [_text_block("_The rest does not fit on this tab._")]
+    return {"type": "home", "blocks": blocks}
+
+
+def _blocks(message: Message) -> list[dict]:
+    blocks = [block for section in message.sections for block in _section_blocks(section)]
+    if message.buttons:
+        blocks.append({"type": "actions", "elements": [_button(button) for button in message.buttons]})
+    return blocks
+
+
+def _text_block(text: str) -> dict:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
 
 
 def fallback_text(message: Message) -> str:
@@ -74,7 +92,7 @@ def _section_blocks(section: Section) -> list[dict]:
             chunks[-1] += "\n" + text
         else:
             chunks.append(text)
-    return [{"type": "section", "text": {"type": "mrkdwn", "text": chunk}} for chunk in chunks]
+    return [_text_block(chunk) for chunk in chunks]
 
 
 def _button(button) -> dict:

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
+from datetime import datetime, timedelta
 
-from tests.conftest import BOT_COMMAND
+import pytest
+from sqlmodel import Session, select
+
+from bot.model import Objective
+from tests.conftest import BOT_COMMAND, engine_for
 
 
 def shell(tmp_path, *lines: str, demo: bool = False) -> str:
@@ -64,12 +70,49 @@ def test_the_whole_loop_in_the_terminal(tmp_path):
     assert "Applied: 1" in digest
 
 
-def test_the_demos_first_digest_lists_all_three_therapists(tmp_path):
-    output = shell(tmp_path, "/clock +7d", demo=True)
-    digest = shown(output, "#supervision", "Practice digest")
+# Every section a digest has when each message was delivered; "Not delivered" appears only
+# when one could not be, and the shell delivers everything.
+DIGEST_SECTIONS = (
+    "Participation",
+    "Learning objectives",
+    "Deliberate practice",
+    "Follow-ups",
+    "Outcome movement",
+    "Agenda for the next meeting",
+    "Learning notes",
+)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """The demo as it starts (its clock and records), and its first weekly digest."""
+    folder = tmp_path_factory.mktemp("demo")
+    started = shell(folder, "/quit", demo=True)
+    state = json.loads((folder / "shell.sqlite3.shell.json").read_text())
+    engine = engine_for(f"sqlite:///{folder / 'shell.sqlite3'}")
+    with Session(engine) as session:
+        reviews = [o.review_on for o in session.exec(select(Objective).where(Objective.status == "active"))]
+    engine.dispose()
+    digest = shown(shell(folder, "/clock +7d"), "#supervision", "Practice digest")
+    return started, datetime.fromisoformat(state["clock"]), reviews, digest
+
+
+def test_the_demos_first_digest_has_something_in_every_section(demo):
+    *_, digest = demo
+    lines = [text.strip() for text in digest.splitlines()]
+    for heading in DIGEST_SECTIONS:
+        assert heading in lines, f"no {heading!r} section in:\n{digest}"
+        assert lines[lines.index(heading) + 1] not in DIGEST_SECTIONS
     participation = digest[: digest.index("Learning objectives")]
     assert all(name in participation for name in ("@alice", "@ravi", "@mia"))
+    assert "Checked in: @alice, @ravi" in participation and "Not yet: @mia" in participation
     assert "reliable improvement" in digest and "alliance concern" in digest
+
+
+def test_the_demos_reviews_are_spread_over_the_coming_weeks(demo):
+    _started, now, reviews, _digest = demo
+    assert len(reviews) == 3 and len(set(reviews)) == 3
+    assert all(now.date() < review <= now.date() + timedelta(weeks=4) for review in reviews)
 
 
 def test_bad_input_gets_the_same_messages_as_in_slack(tmp_path):

@@ -1,0 +1,95 @@
+"""The export holds everything stored about the caller, and nothing about anyone else."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+from datetime import datetime, timedelta, timezone
+
+from sqlmodel import SQLModel
+
+from bot.services import Caller
+from bot.services.rights import HOLDS_NOTHING_ABOUT_A_PERSON, exported_tables
+from tests.core_harness import TEAM, CoreHarness
+
+START = datetime(2026, 6, 1, 10, tzinfo=timezone.utc)  # a Monday
+COACH, ALICE, BOB = "UCOACH", "UALICE", "UBOB"
+ZONES = {COACH: "Europe/Paris", ALICE: "Europe/Paris", BOB: "Europe/Paris"}
+
+
+def test_every_table_is_exported_or_holds_nothing_about_a_person():
+    exported = set(exported_tables(TEAM, ALICE))
+    nothing = set(HOLDS_NOTHING_ABOUT_A_PERSON)
+    tables = {mapper.class_ for mapper in SQLModel._sa_registry.mappers}
+    assert tables and not exported & nothing
+    assert exported | nothing == tables
+
+
+def _answer_check_in(harness: CoreHarness, user: str) -> None:
+    [check_in] = harness.messenger.to(user, "Your weekly practice check-in")
+    [button] = check_in.message.buttons
+    answers = {"progress": "4", "minutes": "30", "learned": "Silence invites the client in"}
+    result = asyncio.run(harness.core.submit(Caller(TEAM, user), "check_in", {"delivery_id": button.value}, answers))
+    assert not result.errors, result.errors
+
+
+def _export(harness: CoreHarness, user: str) -> tuple[list[dict], list[dict]]:
+    assert "I'm sending you your data" in harness.say(user, "export")
+    [(to, files)] = harness.messenger.files
+    assert to == user
+    uploaded = dict(files)
+    as_json = json.loads(uploaded["supervision-bot-export.json"])["records"]
+    as_csv = list(csv.DictReader(io.StringIO(uploaded["supervision-bot-export.csv"].decode())))
+    return as_json, as_csv
+
+
+def test_the_export_holds_a_record_from_every_table_about_the_caller_and_nothing_about_others(database_url):
+    harness = CoreHarness(database_url, START, ZONES)
+    try:
+        harness.say(COACH, "setup")
+        for therapist in (ALICE, BOB):
+            harness.say(therapist, "join")
+            harness.say(therapist, f"log 20 practice of {therapist.lower()}")
+        harness.say(ALICE, "objective Hold silences longer")
+        harness.say(COACH, "advice <@UALICE> Name the rupture out loud client C12 in 14d")
+        harness.say(ALICE, "advice <@UALICE> Try a pause after hard questions")
+        harness.say(ALICE, "outcome C12 ors 19")
+        harness.advance_to(START + timedelta(days=7, hours=2))
+        _answer_check_in(harness, ALICE)
+        harness.say(ALICE, "setup", channel="CSECOND")  # coaches a group, and sets it up (audited)
+        harness.say(BOB, "join", channel="CSECOND")
+        harness.say(ALICE, "advice <@UBOB> Slow down", channel="CSECOND")
+        harness.say(COACH, "coach <@UBOB>")  # an audit entry about someone else
+
+        records, rows = _export(harness, ALICE)
+
+        expected = {record for record, _query in exported_tables(TEAM, ALICE).values()}
+        assert {record["record"] for record in records} == expected
+        assert {row["record"] for row in rows} == expected
+        assert "of ualice" in json.dumps(records) and "of ubob" not in json.dumps(records)
+        assert [(r["therapist_id"], r["given_by"]) for r in records if r["record"] == "advice"] == [
+            (ALICE, COACH),
+            (ALICE, ALICE),
+            (BOB, ALICE),
+        ]
+        assert {r["action"] for r in records if r["record"] == "audit"} == {"group set up"}
+        assert {r["group_channel"] for r in records if r["record"] == "group you coach"} == {"CSECOND"}
+    finally:
+        harness.close()
+
+
+def test_an_audit_entry_naming_the_caller_as_its_subject_is_exported(database_url):
+    harness = CoreHarness(database_url, START, ZONES)
+    try:
+        harness.say(COACH, "setup")
+        harness.say(ALICE, "join")
+        harness.say(COACH, "coach <@UALICE>")
+
+        records, _rows = _export(harness, ALICE)
+
+        [handed_over] = [r for r in records if r["record"] == "audit"]
+        assert (handed_over["actor_id"], handed_over["detail"]) == (COACH, "from UCOACH to UALICE")
+    finally:
+        harness.close()
