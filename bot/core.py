@@ -143,7 +143,9 @@ class Core:
         now = self.clock()
         window = timedelta(hours=self.settings.checkin_skip_after_hours)
         await in_transaction(
-            self.engine, lambda session: remember_timezone(session, team_id, user_id, timezone_name, now, window)
+            self.engine,
+            lambda session: remember_timezone(session, team_id, user_id, timezone_name, now, window),
+            snapshot=True,
         )
 
     async def first_time(self, key: str) -> bool:
@@ -154,7 +156,9 @@ class Core:
     async def _run(self, caller: Caller, use_case: Callable[[Context], Result], override: bool = False) -> Result:
         try:
             result = await in_transaction(
-                self.engine, lambda session: use_case(Context(session, caller, self.clock(), self.settings, override))
+                self.engine,
+                lambda session: use_case(Context(session, caller, self.clock(), self.settings, override)),
+                snapshot=True,
             )
         except UsageError as error:
             return Result(reply=usage_message(error))
