@@ -28,6 +28,7 @@ from bot.model import (
     PracticeLog,
     Score,
 )
+from bot.privacy import forget_pending
 from bot.services.context import Context, Result, audit, my_group, refuse, require_member
 
 FORGET_CONFIRM = "forget:confirm"
@@ -86,6 +87,7 @@ def confirm_forget(ctx: Context, _value: str) -> Result:
     ):
         ctx.session.execute(delete(table).where(table.group_id.in_(groups), owner == me))
     ctx.session.execute(delete(Person).where(Person.team_id == ctx.caller.team_id, Person.user_id == me))
+    forget_pending(ctx.session, ctx.caller.team_id, me)
     audit(ctx, "own data deleted")
     return Result(reply=Message.text("Done: all your data here is deleted."))
 
