@@ -19,7 +19,16 @@ from bot.grammar import SUMMARIES, USAGE, UsageError
 from bot.messages import Bold, Button, ChannelLink, Line, Message, Section, line
 from bot.model import Person
 from bot.ports import Messenger, SendFailed, UnknownUser
-from bot.privacy import SAVE_ANYWAY, Flag, LooksIdentifying, listed
+from bot.privacy import (
+    PENDING_FOR,
+    SAVE_ANYWAY,
+    Flag,
+    LooksIdentifying,
+    keep_pending,
+    listed,
+    pending_text,
+    use_pending,
+)
 from bot.scheduling.dispatcher import Clock, Dispatcher
 from bot.services import Caller, Context, Result
 from bot.services.context import groups_of
@@ -50,7 +59,7 @@ def usage_message(error: UsageError) -> Message:
     return Message.text(problem, line(Bold("Usage: "), f"`{error.usage}`"))
 
 
-def identifying_message(flags: list[Flag], command_text: str) -> Message:
+def identifying_message(flags: list[Flag], pending_token: str) -> Message:
     return Message(
         summary="Nothing was saved: this looks identifying",
         sections=(
@@ -59,11 +68,20 @@ def identifying_message(flags: list[Flag], command_text: str) -> Message:
                     line("Nothing was saved. This looks as if it could identify someone: ", listed(flags), "."),
                     line("Clients are only ever codes you choose, like C12. Edit it and run the command again,"),
                     line("or, if it is not about a person, save it as it is (this is recorded, without the text)."),
+                    line(f"The button works for {PENDING_FOR.seconds // 60} minutes."),
                 ),
                 heading="Check for identifying details",
             ),
         ),
-        buttons=(Button("It is not identifying: save anyway", SAVE_ANYWAY, command_text, "danger"),),
+        buttons=(Button("It is not identifying: save anyway", SAVE_ANYWAY, pending_token, "danger"),),
+    )
+
+
+def stale_save_anyway() -> UsageError:
+    return UsageError(
+        "That “save anyway” button is out of date or not yours, so nothing was saved."
+        f" Run your command again: its button works for {PENDING_FOR.seconds // 60} minutes.",
+        USAGE["help"],
     )
 
 
@@ -76,7 +94,8 @@ class Core:
         self.dispatcher = Dispatcher(engine, messenger, settings, clock)
         self._background: set[asyncio.Task] = set()
 
-    async def command(self, caller: Caller, text: str, override: bool = False) -> Result:
+    async def command(self, caller: Caller, text: str, pending_token: str | None = None) -> Result:
+        """Run a command; with `pending_token`, the flagged command kept under it, saved anyway."""
         try:
             command = grammar.parse(text)
         except UsageError as error:
@@ -92,15 +111,35 @@ class Core:
                 caller = replace(caller, is_workspace_admin=await self.messenger.is_workspace_admin(caller.user_id))
         except UnknownUser:
             return Result(reply=usage_message(UsageError("I can't find that user in this workspace.", USAGE["help"])))
-        result = await self._run(caller, lambda ctx: services.run_command(ctx, command), override)
+
+        def use_case(ctx: Context) -> Result:
+            mine = ctx.caller.team_id, ctx.caller.user_id
+            if pending_token is not None and not use_pending(ctx.session, *mine, pending_token, ctx.now):
+                raise stale_save_anyway()
+            return services.run_command(ctx, command)
+
+        result = await self._run(caller, use_case, override=pending_token is not None)
         if result.identifying:
-            return Result(reply=identifying_message(result.identifying, text))
+            now = self.clock()
+            token = await in_transaction(
+                self.engine, lambda session: keep_pending(session, caller.team_id, caller.user_id, text, now)
+            )
+            return Result(reply=identifying_message(result.identifying, token))
         return result
 
     async def press(self, caller: Caller, action: str, value: str) -> Result:
         if action == SAVE_ANYWAY:
-            return await self.command(caller, value, override=True)
+            return await self._save_anyway(caller, value)
         return await self._run(caller, lambda ctx: services.press(ctx, action, value))
+
+    async def _save_anyway(self, caller: Caller, token: str) -> Result:
+        now = self.clock()
+        text = await in_transaction(
+            self.engine, lambda session: pending_text(session, caller.team_id, caller.user_id, token, now)
+        )
+        if text is None:
+            return Result(reply=usage_message(stale_save_anyway()))
+        return await self.command(caller, text, pending_token=token)
 
     async def submit(self, caller: Caller, form_kind: str, context: dict[str, str], values: Values) -> Result:
         result = await self._run(
@@ -147,7 +186,9 @@ class Core:
         now = self.clock()
         window = timedelta(hours=self.settings.checkin_skip_after_hours)
         await in_transaction(
-            self.engine, lambda session: remember_timezone(session, team_id, user_id, timezone_name, now, window)
+            self.engine,
+            lambda session: remember_timezone(session, team_id, user_id, timezone_name, now, window),
+            snapshot=True,
         )
 
     async def first_time(self, key: str) -> bool:
@@ -158,7 +199,9 @@ class Core:
     async def _run(self, caller: Caller, use_case: Callable[[Context], Result], override: bool = False) -> Result:
         try:
             result = await in_transaction(
-                self.engine, lambda session: use_case(Context(session, caller, self.clock(), self.settings, override))
+                self.engine,
+                lambda session: use_case(Context(session, caller, self.clock(), self.settings, override)),
+                snapshot=True,
             )
         except UsageError as error:
             return Result(reply=usage_message(error))

@@ -250,3 +250,17 @@ class SeenRequest(SQLModel, table=True):
 
     key: str = Field(primary_key=True)
     seen_at: datetime = _utc(index=True)
+
+
+class PendingText(SQLModel, table=True):
+    """A command whose text looked identifying, kept briefly so its author can say "save
+    anyway": the button carries only the unguessable token, never the text."""
+
+    __tablename__ = "pending_text"
+
+    token: str = Field(primary_key=True)
+    team_id: str
+    user_id: str
+    command_text: str = _long_text(nullable=False)
+    created_at: datetime = _utc()
+    expires_at: datetime = _utc(index=True)

@@ -1,11 +1,20 @@
 """Keeping identifying details out: every free text is screened before it is stored or
-posted, and a user's "it is not identifying" is recorded in the audit log, without the text."""
+posted, and a user's "it is not identifying" is recorded in the audit log, without the text.
+A flagged command waits for that answer on the server, briefly, never in a button."""
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete
+from sqlmodel import Session, select
+
+from bot.model import PendingText
 
 SAVE_ANYWAY = "identifier:save_anyway"
+PENDING_FOR = timedelta(minutes=15)
 KIND_LABELS = {
     "name": "a name",
     "date_of_birth": "a date tied to a person",
@@ -49,3 +58,47 @@ def screen(texts: dict[str, str | None]) -> list[Flag]:
 
 def listed(flags: list[Flag]) -> str:
     return ", ".join(str(flag) for flag in flags)
+
+
+def keep_pending(session: Session, team_id: str, user_id: str, command_text: str, now: datetime) -> str:
+    """Keep a flagged command for its author's "save anyway"; the token its button carries."""
+    token = secrets.token_urlsafe(24)
+    session.add(
+        PendingText(
+            token=token,
+            team_id=team_id,
+            user_id=user_id,
+            command_text=command_text,
+            created_at=now,
+            expires_at=now + PENDING_FOR,
+        )
+    )
+    return token
+
+
+def pending_text(session: Session, team_id: str, user_id: str, token: str, now: datetime) -> str | None:
+    """The command kept under the token, if it is this user's and has not expired."""
+    return session.exec(select(PendingText.command_text).where(_usable(team_id, user_id, token, now))).first()
+
+
+def use_pending(session: Session, team_id: str, user_id: str, token: str, now: datetime) -> bool:
+    """Delete the kept command as it is saved, so that the button works once; False if it
+    was no longer there to use."""
+    return session.execute(delete(PendingText).where(_usable(team_id, user_id, token, now))).rowcount == 1
+
+
+def _usable(team_id: str, user_id: str, token: str, now: datetime):
+    return (
+        (PendingText.token == token)
+        & (PendingText.team_id == team_id)
+        & (PendingText.user_id == user_id)
+        & (PendingText.expires_at > now)
+    )
+
+
+def forget_pending(session: Session, team_id: str, user_id: str) -> None:
+    session.execute(delete(PendingText).where(PendingText.team_id == team_id, PendingText.user_id == user_id))
+
+
+def forget_expired_pending(session: Session, now: datetime) -> None:
+    session.execute(delete(PendingText).where(PendingText.expires_at <= now))

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import random
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -10,8 +13,15 @@ from datetime import datetime, timezone
 from sqlalchemy import DateTime, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, create_engine
+
+log = logging.getLogger(__name__)
+
+ATTEMPTS = 10  # of one unit of work that keeps losing races; then its error stands
+RETRY_PAUSE = 0.005  # seconds, doubled after each lost race, with jitter so rivals spread out
+SERIALIZATION_FAILURES = {"40001", "40P01"}  # PostgreSQL: serialization failure, deadlock detected
 
 
 class UTCDateTime(TypeDecorator):
@@ -44,6 +54,7 @@ def make_engine(database_url: str) -> Engine:
     if database_url.startswith("sqlite"):
         engine = create_engine(database_url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _tune_sqlite)
+        event.listen(engine, "begin", _begin_immediate)
         return engine
     return create_engine(database_url, pool_pre_ping=True)
 
@@ -54,6 +65,15 @@ def _tune_sqlite(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+    # The driver's own BEGIN comes only before the first write, after the reads it rests on;
+    # SQLAlchemy begins instead, in _begin_immediate.
+    dbapi_connection.isolation_level = None
+
+
+def _begin_immediate(connection) -> None:
+    # Take the write lock at BEGIN, so that two read-then-write transactions run one after
+    # the other instead of both reading the same state. Readers still run beside it (WAL).
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def insert_or_ignore(session: Session, table, unique_column: str, /, **values) -> bool:
@@ -65,21 +85,44 @@ def insert_or_ignore(session: Session, table, unique_column: str, /, **values) -
 
 
 @contextmanager
-def transaction(engine: Engine) -> Iterator[Session]:
-    """One unit of work: everything commits together or nothing is written."""
+def transaction(engine: Engine, snapshot: bool = False) -> Iterator[Session]:
+    """One unit of work: everything commits together or nothing is written.
+
+    With `snapshot`, every read sees the database as of the first one (PostgreSQL's REPEATABLE
+    READ; SQLite's transactions run one at a time anyway), so a row absent at one read cannot
+    appear at the next, and a write that conflicts with a concurrent one fails instead."""
+    if snapshot and engine.dialect.name == "postgresql":
+        engine = engine.execution_options(isolation_level="REPEATABLE READ")
     with Session(engine, expire_on_commit=False) as session:
         with session.begin():
             yield session
 
 
-async def in_transaction(engine: Engine, work):
-    """`work(session)` in its own transaction, on a worker thread so the event loop stays free."""
+async def in_transaction(engine: Engine, work, snapshot: bool = False):
+    """`work(session)` in its own transaction, on a worker thread so the event loop stays free.
 
-    def run():
-        with transaction(engine) as session:
-            return work(session)
+    A unit of work reads, then writes what it read implies. If a concurrent one wrote first
+    (a unique key now taken, a serialization failure), everything is rolled back and `work`
+    runs again on what the winner wrote, so that each caller gets a true answer. Use cases
+    run with `snapshot`; the outbox's single-statement claims do not need it."""
+    return await asyncio.to_thread(_run_until_not_raced, engine, work, snapshot)
 
-    return await asyncio.to_thread(run)
+
+def _run_until_not_raced(engine: Engine, work, snapshot: bool):
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            with transaction(engine, snapshot) as session:
+                return work(session)
+        except DBAPIError as error:
+            if attempt == ATTEMPTS or not lost_race(error):
+                raise
+            log.info("a transaction lost a race (attempt %d), running it again: %s", attempt, type(error.orig))
+            time.sleep(random.uniform(0, RETRY_PAUSE * 2**attempt))
+
+
+def lost_race(error: DBAPIError) -> bool:
+    """Whether the error says a concurrent transaction won, so running again can succeed."""
+    return isinstance(error, IntegrityError) or getattr(error.orig, "sqlstate", None) in SERIALIZATION_FAILURES
 
 
 def upgrade(engine: Engine) -> None:

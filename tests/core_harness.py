@@ -27,8 +27,7 @@ class CoreHarness:
 
     def say(self, user: str, text: str, channel: str = "CGROUP") -> str:
         """Run `/practice text` as `user`; the plain text of the private reply."""
-        result = asyncio.run(self._command(user, text, channel))
-        return "\n".join(_plain(section) for section in result.reply.sections) if result.reply else ""
+        return plain_reply(asyncio.run(self._command(user, text, channel)))
 
     async def _command(self, user: str, text: str, channel: str):
         result = await self.core.command(Caller(TEAM, user, channel), text)
@@ -40,6 +39,11 @@ class CoreHarness:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def plain_reply(result) -> str:
+    """The plain text of a result's private reply; empty if there is none."""
+    return "\n".join(_plain(section) for section in result.reply.sections) if result.reply else ""
 
 
 def _plain(section) -> str:

@@ -30,6 +30,7 @@ from bot.model import (
     SendingHold,
 )
 from bot.ports import MessageRef, Messenger, SendFailed
+from bot.privacy import forget_expired_pending
 from bot.scheduling import planner
 from bot.scheduling.outbox import REMINDER_SUFFIX, claim_due, finish, occurrence_key, schedule, take_back_expired
 from bot.services.requests import forget_old_requests
@@ -86,13 +87,14 @@ class Dispatcher:
         await self.in_transaction(lambda session: planner.plan(session, now, window))
 
     async def tidy(self) -> None:
-        """Take back deliveries whose worker died, forget requests too old to be retried, and
-        delete records older than the retention period."""
+        """Take back deliveries whose worker died, forget requests too old to be retried and
+        flagged texts no longer pending, and delete records older than the retention period."""
         now = self.clock()
         taken = await self.in_transaction(lambda session: take_back_expired(session, now))
         if taken:
             log.warning("took back %d deliveries whose lease expired", taken)
         await self.in_transaction(lambda session: forget_old_requests(session, now))
+        await self.in_transaction(lambda session: forget_expired_pending(session, now))
         cutoff = now - timedelta(days=self.settings.retention_days)
         await self.in_transaction(lambda session: purge_older_than(session, cutoff))
 

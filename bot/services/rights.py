@@ -33,6 +33,7 @@ from bot.model import (
     SeenRequest,
     SendingHold,
 )
+from bot.privacy import forget_pending
 from bot.services.context import Context, Result, audit, my_group, refuse, require_member
 
 FORGET_CONFIRM = "forget:confirm"
@@ -72,6 +73,7 @@ def confirm_forget(ctx: Context, _value: str) -> Result:
     me = ctx.caller.user_id
     _delete_from_groups(ctx.session, sql_select(Group.id).where(Group.team_id == ctx.caller.team_id), me)
     ctx.session.execute(delete(Person).where(Person.team_id == ctx.caller.team_id, Person.user_id == me))
+    forget_pending(ctx.session, ctx.caller.team_id, me)
     audit(ctx, "own data deleted")
     return Result(reply=Message.text("Done: all your data here is deleted."))
 
