@@ -27,6 +27,7 @@ from bot.model import (
     Member,
     Objective,
     ObjectiveStatus,
+    PendingText,
     Person,
     PracticeLog,
     Score,
@@ -184,6 +185,10 @@ def exported_tables(team: str, me: str) -> dict[type[SQLModel], tuple[str, Selec
         ),
         CheckIn: ("check-in", select(CheckIn).where(CheckIn.group_id.in_(groups), CheckIn.user_id == me)),
         Delivery: ("message", select(Delivery).where(Delivery.group_id.in_(groups), _deliveries_about(me))),
+        PendingText: (
+            "text waiting for save anyway",
+            select(PendingText).where(PendingText.team_id == team, PendingText.user_id == me),
+        ),
         AuditEntry: (
             "audit",
             select(AuditEntry).where(

@@ -62,6 +62,7 @@ def test_the_export_holds_a_record_from_every_table_about_the_caller_and_nothing
         harness.say(BOB, "join", channel="CSECOND")
         harness.say(ALICE, "advice <@UBOB> Slow down", channel="CSECOND")
         harness.say(COACH, "coach <@UBOB>")  # an audit entry about someone else
+        harness.say(ALICE, "log 15 called John Smith's mother")  # flagged: waits for "save anyway"
 
         records, rows = _export(harness, ALICE)
 
