@@ -28,7 +28,7 @@ class CoreHarness:
     def say(self, user: str, text: str, channel: str = "CGROUP") -> str:
         """Run `/practice text` as `user`; the plain text of the private reply."""
         result = asyncio.run(self._command(user, text, channel))
-        return "\n".join(_plain(section) for section in result.reply.sections) if result.reply else ""
+        return plain(result.reply) if result.reply else ""
 
     async def _command(self, user: str, text: str, channel: str):
         result = await self.core.command(Caller(TEAM, user, channel), text)
@@ -40,6 +40,11 @@ class CoreHarness:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def plain(message) -> str:
+    """A message as plain text, a line each, headings included."""
+    return "\n".join(_plain(section) for section in message.sections)
 
 
 def _plain(section) -> str:
