@@ -1,5 +1,6 @@
-"""Time away: a therapist's pause, and the group's holidays. Nothing is dropped: what
-falls due meanwhile waits for the next time it may be sent."""
+"""Time away: a therapist's pause, and the group's holidays. What falls due meanwhile waits
+for the next time it may be sent, except a weekly check-in due during a pause: the
+dispatcher skips it."""
 
 from __future__ import annotations
 
