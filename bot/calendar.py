@@ -46,6 +46,11 @@ def local_date(instant: datetime, where: ZoneInfo) -> date:
     return instant.astimezone(where).date()
 
 
+def end_of_local_day(instant: datetime, where: ZoneInfo) -> datetime:
+    """The UTC instant the local day of `instant` ends: the next local midnight."""
+    return at_local(local_date(instant, where) + timedelta(days=1), time(0, 0), where)
+
+
 def add_local_days(instant: datetime, days: int, where: ZoneInfo) -> datetime:
     """The same wall-clock time `days` calendar days later, across any DST change."""
     local = instant.astimezone(where)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -42,11 +43,19 @@ class MemberWeek:
     away_until: date | None = None
 
 
+class LoopReason(StrEnum):
+    REMINDER_UNANSWERED = "reminder unanswered"
+    ANSWERED_NOT_YET = "answered Not yet"
+
+
 @dataclass(frozen=True)
 class OpenLoop:
+    """Advice still open after its follow-up's reminder went unanswered, or answered "Not yet"."""
+
     therapist_id: str
     advice: str
     client_code: str | None
+    reason: LoopReason
 
 
 @dataclass(frozen=True)
@@ -90,7 +99,8 @@ class DigestData:
     applied: int = 0
     partly: int = 0
     open_loops: list[OpenLoop] = field(default_factory=list)
-    scheduled: int = 0
+    awaiting: int = 0  # follow-ups sent (or given up on) and not yet an open loop
+    not_due: int = 0
     movements: list[ClientMovement] = field(default_factory=list)
     alliance_concerns: list[AllianceConcern] = field(default_factory=list)
     learning: list[LearningNote] = field(default_factory=list)
@@ -98,21 +108,21 @@ class DigestData:
 
 
 def gather(session: Session, group: Group, now: datetime) -> DigestData:
-    """Everything the digest shows, for the period since the last posted digest."""
+    """Everything the digest shows, for its period: from the last posted digest (or set-up),
+    inclusive, to `now`, exclusive, so that each record falls in exactly one period."""
     since = _period_start(group, now)
     where = zone(group.timezone)
     check_ins = session.exec(
         select(CheckIn)
-        .where(CheckIn.group_id == group.id, CheckIn.answered_at > since, CheckIn.answered_at <= now)
+        .where(CheckIn.group_id == group.id, CheckIn.answered_at >= since, CheckIn.answered_at < now)
         .order_by(CheckIn.answered_at, CheckIn.id)
     ).all()
     advice = session.exec(
         select(Advice).where(Advice.group_id == group.id).order_by(Advice.created_at, Advice.id)
     ).all()
-    answered_now = [a for a in advice if a.answered_at and since < a.answered_at <= now]
+    answered_now = [a for a in advice if a.answered_at and since <= a.answered_at < now]
     still_open = [a for a in advice if a.status in (AdviceStatus.OPEN, AdviceStatus.NOT_YET)]
-    asked = _asked(session, group)
-    open_loops = [a for a in still_open if a.status is AdviceStatus.NOT_YET or a.id in asked]
+    open_loops, awaiting = _open_loops_and_awaiting(session, group, still_open)
     limits = Thresholds(group.ors_clinical_cutoff, group.ors_reliable_change, group.srs_alliance_concern)
     return DigestData(
         channel_id=group.channel_id,
@@ -123,8 +133,9 @@ def gather(session: Session, group: Group, now: datetime) -> DigestData:
         members=_member_weeks(session, group, since, now, {c.user_id for c in check_ins}),
         applied=sum(1 for a in answered_now if a.status is AdviceStatus.APPLIED),
         partly=sum(1 for a in answered_now if a.status is AdviceStatus.PARTLY),
-        open_loops=[OpenLoop(a.therapist_id, a.text, a.client_code) for a in open_loops],
-        scheduled=len(still_open) - len(open_loops),
+        open_loops=open_loops,
+        awaiting=awaiting,
+        not_due=len(still_open) - len(open_loops) - awaiting,
         movements=_movements(session, group, answered_now + still_open, limits),
         alliance_concerns=_alliance_concerns(session, group, since, now, limits),
         learning=_learning_notes(session, group, answered_now, check_ins),
@@ -148,7 +159,7 @@ def _member_weeks(session: Session, group: Group, since: datetime, now: datetime
     minutes = dict(
         session.exec(
             select(PracticeLog.user_id, func.sum(PracticeLog.minutes))
-            .where(PracticeLog.group_id == group.id, PracticeLog.logged_at > since, PracticeLog.logged_at <= now)
+            .where(PracticeLog.group_id == group.id, PracticeLog.logged_at >= since, PracticeLog.logged_at < now)
             .group_by(PracticeLog.user_id)
         ).all()
     )
@@ -182,17 +193,33 @@ def _learning_notes(
     ] + [LearningNote(c.user_id, c.learned, None, c.user_id in sharing) for c in check_ins]
 
 
-def _asked(session: Session, group: Group) -> set[int]:
-    """Advice whose follow-up has gone out, or could not be delivered, at least once."""
-    return set(
-        session.exec(
-            select(Delivery.subject_id).where(
-                Delivery.group_id == group.id,
-                Delivery.kind == DeliveryKind.FOLLOW_UP,
-                Delivery.status.in_([DeliveryStatus.SENT, DeliveryStatus.DEAD]),
-            )
+def _open_loops_and_awaiting(session: Session, group: Group, still_open: list[Advice]) -> tuple[list[OpenLoop], int]:
+    """The open loops among advice not yet closed, and how many others await an answer: their
+    follow-up went out (or could not be delivered), but its reminder has not gone unanswered."""
+    asked, reminded = set(), set()
+    for advice_id, is_reminder, status in session.exec(
+        select(Delivery.subject_id, Delivery.is_reminder, Delivery.status).where(
+            Delivery.group_id == group.id,
+            Delivery.kind == DeliveryKind.FOLLOW_UP,
+            Delivery.status.in_([DeliveryStatus.SENT, DeliveryStatus.DEAD]),
         )
-    )
+    ):
+        asked.add(advice_id)
+        if is_reminder and status == DeliveryStatus.SENT:
+            reminded.add(advice_id)
+    loops, awaiting = [], 0
+    for advice in still_open:
+        if advice.status is AdviceStatus.NOT_YET:
+            loops.append(_open_loop(advice, LoopReason.ANSWERED_NOT_YET))
+        elif advice.id in reminded:
+            loops.append(_open_loop(advice, LoopReason.REMINDER_UNANSWERED))
+        elif advice.id in asked:
+            awaiting += 1
+    return loops, awaiting
+
+
+def _open_loop(advice: Advice, reason: LoopReason) -> OpenLoop:
+    return OpenLoop(advice.therapist_id, advice.text, advice.client_code, reason)
 
 
 def _undelivered(session: Session, group: Group) -> list[Undelivered]:
@@ -211,7 +238,7 @@ def _period_start(group: Group, now: datetime) -> datetime:
     # `tick --now` ahead of the clock, or a replica with a fast clock, can do.
     if group.last_digest_at is None:
         return group.created_at
-    if group.last_digest_at < now:
+    if group.last_digest_at <= now:
         return group.last_digest_at
     return max(group.created_at, now - timedelta(days=7))
 
@@ -246,7 +273,7 @@ def _alliance_concerns(
     for score in session.exec(
         select(Score)
         .where(
-            Score.group_id == group.id, Score.kind == ScoreKind.SRS, Score.recorded_at > since, Score.recorded_at <= now
+            Score.group_id == group.id, Score.kind == ScoreKind.SRS, Score.recorded_at >= since, Score.recorded_at < now
         )
         .order_by(Score.recorded_at, Score.id)
     ):
@@ -319,8 +346,8 @@ def _follow_ups(data: DigestData) -> Section:
     return Section(
         (
             line(
-                f"Applied: {data.applied} · Partly: {data.partly} · Still open: {len(data.open_loops)}"
-                f" · Not due yet: {data.scheduled}"
+                f"Applied: {data.applied} · Partly: {data.partly} · Open loops: {len(data.open_loops)}"
+                f" · Awaiting an answer: {data.awaiting} · Not due yet: {data.not_due}"
             ),
         ),
         "Follow-ups",
@@ -344,7 +371,9 @@ def _agenda(data: DigestData) -> Section:
     items: list[Line] = []
     for loop in data.open_loops:
         client = f" ({loop.client_code})" if loop.client_code else ""
-        items.append(line("• Open loop: ", Mention(loop.therapist_id), ": ", _shorten(loop.advice), client))
+        items.append(
+            line("• Open loop: ", Mention(loop.therapist_id), ": ", _shorten(loop.advice), client, f", {loop.reason}")
+        )
     for m in data.movements:
         if m.change.movement is Movement.RELIABLE_DETERIORATION:
             items.append(

@@ -192,6 +192,7 @@ class DeliveryStatus(StrEnum):
     CLAIMED = "claimed"
     SENT = "sent"
     SKIPPED = "skipped"
+    SUPERSEDED = "superseded"  # a weekly occurrence held back until a newer one of its kind was due
     DEAD = "dead"
 
 

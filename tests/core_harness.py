@@ -43,7 +43,12 @@ class CoreHarness:
 
 def plain_reply(result) -> str:
     """The plain text of a result's private reply; empty if there is none."""
-    return "\n".join(_plain(section) for section in result.reply.sections) if result.reply else ""
+    return plain(result.reply) if result.reply else ""
+
+
+def plain(message) -> str:
+    """A message as plain text, a line each, headings included."""
+    return "\n".join(_plain(section) for section in message.sections)
 
 
 def _plain(section) -> str:

@@ -58,6 +58,7 @@ class Send:
 @dataclass(frozen=True)
 class Skip:
     reason: str
+    status: DeliveryStatus = DeliveryStatus.SKIPPED
 
 
 @dataclass(frozen=True)
@@ -146,7 +147,7 @@ class Dispatcher:
             await self._record(delivery, token, self._failure_values(delivery, now, SendFailed("could not prepare")))
             return
         if isinstance(step, Skip):
-            await self._record(delivery, token, {"status": DeliveryStatus.SKIPPED, "last_error": step.reason})
+            await self._record(delivery, token, {"status": step.status, "last_error": step.reason})
         elif isinstance(step, Defer):
             await self._defer(delivery, token, step, now)
         else:
@@ -285,6 +286,9 @@ def schedule_reminder(session: Session, delivery: Delivery, now: datetime, setti
     )
 
 
+SUPERSEDED = Skip("a newer one of its kind is due the same day", DeliveryStatus.SUPERSEDED)
+
+
 def prepare(session: Session, delivery: Delivery, now: datetime, settings: Settings) -> Send | Skip | Defer:
     """Decide what a claimed delivery becomes now: a message, a later time, or nothing."""
     group = session.get(Group, delivery.group_id)
@@ -292,6 +296,8 @@ def prepare(session: Session, delivery: Delivery, now: datetime, settings: Setti
         after_days_off = after_holidays(session, group, now)
         if after_days_off > now:
             return Defer(after_days_off)
+        if planner.superseded(session, delivery, now):
+            return SUPERSEDED
         data = digest.gather(session, group, now)
         reported = tuple(item.delivery_id for item in data.undelivered)
         return Send(digest.render(data), to_channel=group.channel_id, reports_failures=reported)
@@ -310,10 +316,14 @@ def prepare(session: Session, delivery: Delivery, now: datetime, settings: Setti
     if message is None:
         return Skip("already settled")
     if member.paused_until is not None and member.paused_until > now:
+        if delivery.kind is DeliveryKind.CHECK_IN:
+            return Skip("due during a pause")
         return Defer(next_send_time(session, group, member.user_id, member.paused_until), for_pause=True)
     allowed = next_send_time(session, group, member.user_id, now)
     if allowed > now:
         return Defer(allowed)
+    if planner.superseded(session, delivery, now):
+        return SUPERSEDED
     return Send(message, to_user=delivery.recipient_id)
 
 

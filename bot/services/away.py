@@ -1,5 +1,6 @@
-"""Time away: a therapist's pause, and the group's holidays. Nothing is dropped: what
-falls due meanwhile waits for the next time it may be sent."""
+"""Time away: a therapist's pause, and the group's holidays. What falls due meanwhile waits
+for the next time it may be sent, except a weekly check-in due during a pause: the
+dispatcher skips it."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ def pause(ctx: Context, command: Pause) -> Result:
     return Result(
         reply=Message.text(
             f"Paused until {day_label(until)} {until:%H:%M}. I won't message you until then:"
-            " follow-ups and reviews wait for your return, the weekly check-ins of those weeks are skipped,"
+            " follow-ups and reviews wait for your return, the weekly check-ins due meanwhile are skipped,"
             " and the digest shows you as away.",
             "End it early with `/practice resume`.",
         )

@@ -14,6 +14,7 @@ from bot.calendar import (
     WorkingHours,
     add_local_days,
     at_local,
+    end_of_local_day,
     iso_week,
     latest_weekly,
     local_date,
@@ -482,3 +483,20 @@ def test_add_local_days_from_a_fold_into_a_fold_takes_the_first_occurrence():
 def test_working_hours_without_weekdays_are_refused():
     with pytest.raises(ValueError):
         WorkingHours(weekdays=frozenset())
+
+
+@pytest.mark.parametrize(
+    ("instant", "where", "expected"),
+    [
+        (datetime(2027, 1, 4, 9, tzinfo=timezone.utc), "Europe/London", datetime(2027, 1, 5, 0, tzinfo=timezone.utc)),
+        (datetime(2027, 1, 4, 9, tzinfo=timezone.utc), "Asia/Tokyo", datetime(2027, 1, 4, 15, tzinfo=timezone.utc)),
+        # Midnight does not exist in Santiago on 2026-09-06: Saturday ends at 01:00 -03:00.
+        (
+            datetime(2026, 9, 5, 12, tzinfo=timezone.utc),
+            "America/Santiago",
+            datetime(2026, 9, 6, 4, tzinfo=timezone.utc),
+        ),
+    ],
+)
+def test_end_of_local_day_is_the_next_local_midnight_or_what_the_gap_makes_of_it(instant, where, expected):
+    assert end_of_local_day(instant, zone(where)) == expected
