@@ -4,11 +4,14 @@ Supervision notes must refer to clients only by the codes therapists choose (C12
 finds what must not be stored or posted: person names, dates tied to a person (birth, death, admission
 …), ages over 89, phone numbers, email addresses, street addresses and record or ID numbers.
 
-It is pure and offline. Regular expressions find the structured kinds. Names are found by context rules
-(titles, initials, "my client …", "…'s husband", "… said", "with …") and by first-name lists: a small
-hand-written one, and the first names of every locale that the Faker package ships as data, less English
-surnames and places. Cited authors ("Beck's triad", "Miller and Rollnick") and the vocabulary of therapy
-are allowed. It never raises, and every pattern is bounded so that any input stays fast.
+It is offline and depends only on the text and today's year (a birth year is judged by the age it means now).
+Regular expressions find the structured kinds, written or spelled out ("mark dot ellis at protonmail dot com",
+"oh seven seven double oh …"). Names are found by context rules (titles, initials, "my client …", "…'s
+husband", "… said", "with …", a first name opening a sentence about a person even when it is also a word)
+and by first-name lists: a small hand-written one, and the first names of every locale that the Faker
+package ships as data, less English surnames and places. Cited authors ("Beck's triad", "Miller and
+Rollnick", "Rogers (b. 1902)") and the vocabulary of therapy are allowed. It never raises, and every
+pattern is bounded so that any input stays fast.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import importlib
 import pkgutil
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Iterator
 
 import faker.providers.person as faker_person  # data only: Faker's generator is never used
@@ -66,9 +70,39 @@ def _without_overlaps(findings: list[Finding]) -> list[Finding]:
 EMAIL = re.compile(r"(?<![\w.+-])[\w.%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}\b")
 
 
+# Spelled out: "mark dot ellis at protonmail dot com", "j.smith [at] gmail [dot] com", "bobby at gmail" (only a
+# provider whose name is no English word may stand alone: "plays at live events" is prose).
+SPELLED_AT = r"(?:\s{0,2}[\[({<]\s?at\s?[\])}>]\s{0,2}|\s{1,3}at\s{1,3})"
+SPELLED_DOT = r"(?:\s{0,2}[\[({<]\s?dot\s?[\])}>]\s{0,2}|\s{1,3}(?:dot|underscore|dash|hyphen)\s{1,3}|[._-])"
+EMAIL_PART = rf"[A-Za-z0-9][\w+-]{{0,40}}+(?:{SPELLED_DOT}[A-Za-z0-9][\w+-]{{0,40}}+){{0,3}}"
+MAIL_PROVIDERS = (
+    r"gmail|googlemail|hotmail|outlook|yahoo|icloud|aol|protonmail|gmx|btinternet|laposte|wanadoo|libero"
+    r"|t-online|yandex|fastmail"
+)
+# Top-level domains that are not English words may follow a bare "."; "at", "in", "me", "us" only "dot".
+TLD = r"com|org|net|edu|gov|co|uk|de|fr|nl|ch|au|ca|nz|ie|es|pl|se|dk|fi|eu|io|info|biz"
+WORD_TLD = r"at|be|in|it|me|no|us"
+SPELLED_EMAIL = re.compile(
+    rf"\b(?<![.@-]){EMAIL_PART}{SPELLED_AT}(?:"
+    rf"[A-Za-z0-9][\w-]{{1,40}}+(?:{SPELLED_DOT}[A-Za-z0-9][\w-]{{0,40}}+){{0,3}}"
+    rf"(?:{SPELLED_DOT}(?:{TLD})|\s{{0,2}}[\[({{<]?\s?dot\s?[\])}}>]?\s{{0,2}}(?:{WORD_TLD}))"
+    rf"|(?:{MAIL_PROVIDERS}))(?![\w@-])",
+    re.IGNORECASE,
+)
+
+
 def _emails(text: str) -> Iterator[Finding]:
-    for match in EMAIL.finditer(text):
-        yield _finding(text, "email", match.start(), match.end())
+    for pattern in (EMAIL, SPELLED_EMAIL):
+        for match in pattern.finditer(text):
+            if pattern is EMAIL or _spelled_email_domain(match.group()):
+                yield _finding(text, "email", match.start(), match.end())
+
+
+def _spelled_email_domain(candidate: str) -> bool:
+    """The domain is no everyday word: "worked at the dot com" is prose."""
+    domain = re.split(SPELLED_AT, candidate, maxsplit=1, flags=re.IGNORECASE)[-1]
+    first = re.split(SPELLED_DOT, domain, maxsplit=1, flags=re.IGNORECASE)[0]
+    return first.lower() not in COMMON_WORDS
 
 
 # --- Record and ID numbers --------------------------------------------------------------------------
@@ -175,6 +209,38 @@ def _looks_like_phone(candidate: str) -> bool:
     return any(shape.fullmatch(number) for shape in NATIONAL_WITHOUT_TRUNK)
 
 
+# Spelled out, alone or mixed with digits: "oh seven seven double oh nine hundred one two three".
+DIGIT_WORDS = "zero oh o nought one two three four five six seven eight nine".split()
+SPOKEN_DIGIT = rf"(?:(?:double|triple)\s+)?(?:{'|'.join(DIGIT_WORDS)})|hundred"
+SPOKEN_NUMBER = re.compile(
+    rf"\b(?<!-)(?:plus\s+)?(?:{SPOKEN_DIGIT}|\d{{1,5}})(?:[\s,-]{{1,3}}(?:{SPOKEN_DIGIT}|\d{{1,5}})){{3,24}}(?![\w-])",
+    re.IGNORECASE,
+)
+MIN_SPOKEN_DIGITS = 4  # fewer, and it is a number with a word or two in it, not a number said aloud
+
+
+def _spoken_phones(text: str) -> Iterator[Finding]:
+    for match in SPOKEN_NUMBER.finditer(text):
+        spoken, written = _digits_said(match.group())
+        if spoken >= MIN_SPOKEN_DIGITS and MIN_PHONE_DIGITS <= spoken + written <= MAX_PHONE_DIGITS:
+            yield _finding(text, "phone", match.start(), match.end())
+
+
+def _digits_said(number: str) -> tuple[int, int]:
+    """How many digits a number says in words ("double oh" is two, "hundred" two more), and how many it writes."""
+    spoken = written = 0
+    repeat = 1
+    for item in re.findall(r"[a-z]+|\d+", number.lower()):
+        if item.isdigit():
+            written += len(item)
+        elif item in ("double", "triple"):
+            repeat = 2 if item == "double" else 3
+        elif item != "plus":
+            spoken += 2 if item == "hundred" else repeat
+            repeat = 1
+    return spoken, written
+
+
 # --- Dates tied to a person -------------------------------------------------------------------------
 
 MONTH = (
@@ -253,13 +319,60 @@ AGE_PATTERNS = [
     ),
     re.compile(rf"\b{OLD}\s?(?:M|F|male|female)\b"),
     re.compile(r"\bin (?:his|her|their) (?:early |mid-?|late )?(?:90s|nineties)\b", re.IGNORECASE),
+    re.compile(
+        r"\b(?:(?:9\d|1[01]\d)(?:st|nd|rd|th)|ninetieth|ninety-(?:first|second|third|fourth|fifth|sixth|seventh"
+        r"|eighth|ninth)|hundredth)\s+birthday\b",
+        re.IGNORECASE,
+    ),
 ]
+
+# A birth year says an age: "Born in 1931", "(b. 1920)", "YOB: 1929", "born in the 1920s", "born in '31".
+YEAR_OR_DECADE = r"(?:1[89]\d{2}|20\d{2}|['’]\d{2})s?"
+BIRTH_YEAR = re.compile(
+    rf"(?<!\w)(?:born|b\.|birth\s?year|year of birth|YOB|geboren|geb\.)"
+    rf"(?:\s{{0,2}}(?:is|was|:|in|on|around|about|circa|c\.|ca\.|the)(?!\w)){{0,4}}\s{{0,2}}({YEAR_OR_DECADE})(?![\w'’])",
+    re.IGNORECASE,
+)
+# An age in a given year says a birth year: "she was 8 in 1943", "in 1940, when he was 10".
+AGE_IN_YEAR = re.compile(
+    r"\b(?:was|were|aged|at)\s+(?P<age>\d{1,2})\s+in\s+(?P<year>(?:19|20)\d{2})\b"
+    r"|\bin\s+(?P<year2>(?:19|20)\d{2}),?\s+(?:when\s+)?(?:she|he|they|I)\s+(?:was|were)\s+(?P<age2>\d{1,2})\b",
+    re.IGNORECASE,
+)
+ANY_YEAR = re.compile(r"(?:1[89]|20|['’])\d\d")
+OLDEST_AGE = 125  # a birth year further back is history, not a client: "Freud, born 1856"
 
 
 def _ages(text: str) -> Iterator[Finding]:
     for pattern in AGE_PATTERNS:
         for match in pattern.finditer(text):
             yield _finding(text, "age_over_89", match.start(), match.end())
+    if not ANY_YEAR.search(text):
+        return
+    for match in BIRTH_YEAR.finditer(text):
+        if _over_89(_latest_year(match.group(1))) and not _after_an_author(text, match.start()):
+            yield _finding(text, "age_over_89", match.start(), match.end())
+    for match in AGE_IN_YEAR.finditer(text):
+        year, age = match.group("year") or match.group("year2"), match.group("age") or match.group("age2")
+        if _over_89(int(year) - int(age)):
+            yield _finding(text, "age_over_89", match.start(), match.end())
+
+
+def _after_an_author(text: str, start: int) -> bool:
+    """ "Rogers (b. 1902)", "Bowlby, born 1907": a cited author's birth year is history."""
+    before = WORD_BEFORE.search(text[max(0, start - 30) : start])
+    return before is not None and before.group(1).lower() in AUTHORS
+
+
+def _latest_year(year_or_decade: str) -> int:
+    """The latest birth year it can mean: 1920s is 1929 at most, '31 is 1931."""
+    digits = year_or_decade.strip("'’s")
+    year = int(digits) if len(digits) == 4 else 1900 + int(digits)
+    return year + 9 if year_or_decade.endswith("s") else year
+
+
+def _over_89(birth_year: int) -> bool:
+    return 89 < date.today().year - birth_year <= OLDEST_AGE
 
 
 # --- Street addresses -------------------------------------------------------------------------------
@@ -310,6 +423,7 @@ def _addresses(text: str) -> Iterator[Finding]:
 
 TOKEN = re.compile(r"[^\W\d_](?:[\w'’.-]{0,40}[^\W_])?")
 POSSESSIVE = re.compile(r"['’]s?$")
+CONTRACTED_VERB = re.compile(r"['’](?:d|ed)$")
 TITLE_BEFORE = re.compile(
     r"\b(?:Mr|Mrs|Ms|Miss|Mx|Mister|Dr|Doctor|Prof|Professor|Mme|Mlle|Madame|Monsieur|Herr|Frau|Sr|Sra|Srta"
     r"|Señor|Señora|Sig|Sig\.ra|Signora|Uncle|Aunt|Auntie|Grandma|Grandpa|Nana|Rev|Sir|Dame|Lady)\.?\s+"
@@ -357,6 +471,35 @@ def _names(text: str) -> Iterator[Finding]:
             yield _finding(text, "name", start, _name_end(tokens, index))
 
 
+# Initials: "J.S.", "M. R. J.", or two or three capitals ("JS", "KLM") that are not an acronym we know.
+INITIALS = re.compile(r"(?<![\w.'’-])(?:(?:[A-Z]\.\s?){1,2}[A-Z]\.?(?!\w|\.\w)|[A-Z]{2,3}(?=['’]s\b|[^\w'’-]|$))")
+WORD_BEFORE = re.compile(r"([\w'’]+)[\s,(]{1,3}$")
+POSSESSION_AFTER = re.compile(r"['’]s\s+([\w'’]+)")
+WORDS_AFTER = re.compile(r"[\s,)]{1,3}([\w'’]+)(?:\s+([\w'’]+))?")
+
+
+def _initials(text: str) -> Iterator[Finding]:
+    """Initials next to a word for a person: "client J.S.", "her son T.M.", "KL's mother", "DK said"."""
+    for match in INITIALS.finditer(text):
+        letters = re.sub(r"[.\s]", "", match.group())
+        if letters.lower() not in ACRONYMS and _next_to_a_person_word(text, match.start(), match.end()):
+            yield _finding(text, "name", match.start(), match.end())
+
+
+def _next_to_a_person_word(text: str, start: int, end: int) -> bool:
+    before = WORD_BEFORE.search(text[max(0, start - 30) : start])
+    if before and (before.group(1).lower() in ROLE_WORDS or before.group(1).lower() in NAMING_WORDS):
+        return True
+    possession = POSSESSION_AFTER.match(text, end)
+    if possession:
+        return possession.group(1).lower() in RELATION_WORDS or possession.group(1).lower() in PERSONAL_THINGS
+    after = WORDS_AFTER.match(text, end)
+    if after is None:
+        return False
+    following = [word.lower() for word in after.groups() if word]
+    return following[0] in PERSON_VERBS or following in (["and", "i"], ["and", "me"])
+
+
 def _tokens(text: str) -> list[_Token]:
     tokens: list[_Token] = []
     for match in TOKEN.finditer(text):
@@ -365,13 +508,18 @@ def _tokens(text: str) -> list[_Token]:
         if not base:
             continue
         gap = text[tokens[-1].end if tokens else 0 : match.start()]
-        tokens.append(_Token(match.start(), match.start() + len(word), base, base != word, gap))
+        possessive = base != word
+        if not possessive and ("'" in word or "’" in word):
+            base = CONTRACTED_VERB.sub("", base)  # "DNA'd", "OK'ed": the word is "DNA", "OK"
+        tokens.append(_Token(match.start(), match.start() + len(word), base, possessive, gap))
     return tokens
 
 
 def _name_start(text: str, tokens: list[_Token], index: int) -> int | None:
     """Where the name at `tokens[index]` starts (with its title or initials), or None if it is not one."""
     token = tokens[index]
+    if _first_name_as_subject(text, tokens, index) and not _is_author(token):  # even "Will", "May": common words
+        return token.start
     if not _could_be_a_name(token):
         return None
     before = text[max(0, token.start - 40) : token.start]
@@ -465,6 +613,19 @@ def _unknown_word_used_like_a_person(text: str, tokens: list[_Token], index: int
     return previous in BEFORE_A_PERSON or next_word in PERSON_VERBS
 
 
+def _first_name_as_subject(text: str, tokens: list[_Token], index: int) -> bool:
+    """A first name, even one that is a word, opening a sentence about a person: "Grace struggles when her
+    partner is there", "Will worries that his boss …"; but not "Hope was the theme" or "Will she return?"."""
+    token = tokens[index]
+    if index + 1 >= len(tokens) or not (token.capitalised and token.lower in FIRST_NAMES):
+        return False
+    verb = tokens[index + 1]
+    if len(verb.gap) > 1 or verb.lower not in SUBJECT_VERBS or not token.sentence_start:
+        return False
+    sentence = re.split(r"[.!?;]\s", text[verb.end :], maxsplit=1)[0]
+    return any(word in PERSON_WORDS for word in re.findall(r"[\w'’]+", sentence.lower()))
+
+
 def _age_follows(text: str, token: _Token) -> bool:
     """A word followed by an age is a person: "Lachlan, 19, first episode", "Pedro (34)"."""
     return AGE_APPOSITION.match(text, token.end) is not None
@@ -494,7 +655,18 @@ def _name_end(tokens: list[_Token], index: int) -> int:
     return end
 
 
-_FINDERS = (_emails, _record_numbers, _person_dates, _phones, _long_numbers, _ages, _addresses, _names)
+_FINDERS = (
+    _emails,
+    _record_numbers,
+    _person_dates,
+    _phones,
+    _spoken_phones,
+    _long_numbers,
+    _ages,
+    _addresses,
+    _names,
+    _initials,
+)
 
 
 # --- Word lists ------------------------------------------------------------------------------------
@@ -573,6 +745,15 @@ SPEECH_VERBS = _words(
     disclosed discloses wants wanted thinks agreed agrees refused refuses complained complains explained
     explains mentioned mentions apologised apologized insists insisted denies denied replied replies"""
 )
+# Verbs whose subject is a person: with a word in the rest of the sentence that refers to a person, they
+# make a first name that opens a sentence a name, even one that is also a word ("Grace struggles …").
+SUBJECT_VERBS = SPEECH_VERBS | _words(
+    """struggles struggled worries worried blames blamed avoids avoided hates hated dreads dreaded reported
+    reports cancelled canceled cancels rang phoned missed misses feels wishes wished fears feared remembers
+    remembered believes believed decided decides drinks drank sleeps slept cries smiled smiles froze freezes
+    blushed wonders wondered apologises apologizes describes described skipped skips attended attends"""
+)
+PERSON_WORDS = RELATION_WORDS | _words("she her hers herself he him his himself they them their themselves i me my")
 # Words for a publication or an idea: after a possessive they mark a citation ("Benjamin's paper").
 WORKS = _words(
     """paper papers book books model models theory theories work study studies research approach protocol
@@ -631,6 +812,13 @@ CLINICAL_WORDS = _words(
     deliberate feedback-informed outcome rating scale scales inventory questionnaire measure
     oars affirmations reflections summaries open closed miracle scaling externalising externalizing
     ors srs cbt dbt act mi emdr ptsd ocd gad ipt cft eft mbct cpt erp ifs"""
+)
+
+# What two or three capitals next to a person word stand for, rather than someone's initials ("client DNA'd").
+ACRONYMS = CLINICAL_WORDS | _words(
+    """mbt cat pe ba tf sft dit met tau rct ta bpd eupd adhd asd mdd sad ibs cfs me ms hiv aids std si sh od dv
+    csa ace mse pcl mri ct eeg ecg ekg bmi iq bp dna ok gp nhs ae er icu ed hr it ai tv pc uk us usa eu un aa na
+    phq sud wai oq tbc tba asap fyi ceo dm sms id dob mrn api url sdk ui ux pdf csv faq"""
 )
 
 # Authors and figures therapists cite. They are not flagged unless a title such as Mr or Mrs, or

@@ -1,7 +1,9 @@
 """How well the identifier guard does on the labelled corpus of supervision notes.
 
 Prints recall (share of identifying texts flagged), false-alarm rate (share of clean texts flagged),
-recall per kind, and every miss and false alarm.
+recall per kind, and every miss and false alarm: for the whole corpus, then for each batch of texts
+marked with a "batch" label (a batch is scored once before the detector is tuned on it, and that score
+is what the README reports as its before-tuning figure).
 
     .venv/bin/python scripts/identifier_eval.py
 """
@@ -28,6 +30,7 @@ class Example:
     text: str
     identifying: bool
     kinds: tuple[str, ...]
+    batch: str | None = None
 
 
 @dataclass
@@ -55,7 +58,7 @@ def load_corpus(path: Path = CORPUS) -> list[Example]:
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip():
             row = json.loads(line)
-            examples.append(Example(row["text"], bool(row["identifying"]), tuple(row["kinds"])))
+            examples.append(Example(row["text"], bool(row["identifying"]), tuple(row["kinds"]), row.get("batch")))
     return examples
 
 
@@ -102,8 +105,21 @@ def report(result: Result) -> str:
     return "\n".join(lines)
 
 
+def batches(examples: list[Example]) -> dict[str, list[Example]]:
+    labelled: dict[str, list[Example]] = {}
+    for example in examples:
+        if example.batch:
+            labelled.setdefault(example.batch, []).append(example)
+    return labelled
+
+
 def main() -> None:
-    print(report(evaluate(load_corpus())))
+    examples = load_corpus()
+    print(f"whole corpus ({len(examples)} texts)\n")
+    print(report(evaluate(examples)))
+    for label, batch in batches(examples).items():
+        print(f"\n\nbatch {label!r} ({len(batch)} texts)\n")
+        print(report(evaluate(batch)))
 
 
 if __name__ == "__main__":

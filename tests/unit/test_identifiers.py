@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 from dataclasses import FrozenInstanceError
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -102,6 +103,74 @@ def test_authors_techniques_and_everyday_capitals_are_not_names(text):
     assert find_identifiers(text) == []
 
 
+# Initials next to a person word
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Client J.S. reported urges to self-harm again",
+        "my client JS cancelled twice",
+        "Her son T.M. moved back in.",
+        "KL's mother called the clinic.",
+        "Patient M. R. J. is worse this week.",
+        "supervisee asked about patient AW's drinking",
+        "DK said the homework was pointless.",
+        "Her ex, P.R., turned up at the school.",
+    ],
+)
+def test_initials_next_to_a_person_word_are_names(text):
+    assert "name" in kinds_in(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "OCD reported as the main problem.",
+        "GP said to wait for the letter.",
+        "Client DNA'd twice; discuss at supervision.",
+        "My client's PHQ-9 went down; CBT and DBT both on offer.",
+        "US and UK guidelines differ.",
+        "SRS dropped, so ask about the alliance.",
+    ],
+)
+def test_acronyms_next_to_person_words_are_not_initials(text):
+    assert find_identifiers(text) == []
+
+
+# First names that are also words, as the subject of a sentence about a person
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Grace struggles to name feelings when her partner is present",
+        "Will worries that his boss will find out.",
+        "Joy reported that her sleep is better.",
+        "Summer blames herself for the break-up.",
+        "Session notes. Hunter avoids talking about his father.",
+        "Blossom insisted her mum drive her.",
+    ],
+)
+def test_a_first_name_that_is_a_word_is_a_name_as_the_subject_of_a_sentence_about_a_person(text):
+    assert "name" in kinds_in(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hope was the theme of the session.",
+        "Will she return after the break?",
+        "Mark the moment the rupture starts.",
+        "Faith in the process grew over three sessions.",
+        "Patience helps her more than advice.",
+        "Grace under pressure is my objective.",
+    ],
+)
+def test_a_word_that_is_also_a_name_is_not_a_name_otherwise(text):
+    assert find_identifiers(text) == []
+
+
 # Dates tied to a person
 
 
@@ -167,6 +236,44 @@ def test_other_numbers_are_not_ages(text):
     assert find_identifiers(text) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Born in 1931, she still remembers the evacuation",
+        "she was born 1926 in a small town",
+        "Client (b. 1920) wants home visits.",
+        "Year of birth: 1935, lives alone.",
+        "born in the 1920s, he remembers rationing",
+        "He was 10 in 1940, when the bombing started.",
+        "Her 90th birthday is next week.",
+        "He is dreading his ninety-fifth birthday.",
+    ],
+)
+def test_birth_years_that_mean_an_age_over_89_are_found(text):
+    assert "age_over_89" in kinds_in(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "She was born in 1985 and moved here at 12.",
+        "Since 2019 she has seen the same psychiatrist.",
+        "In the 1990s research on the alliance took off.",
+        "Bowlby's 1951 report is on the reading list.",
+        "The trial took clients born after 1990.",
+        "Her 40th birthday is next week.",
+    ],
+)
+def test_other_years_and_birthdays_are_not_ages_over_89(text):
+    assert find_identifiers(text) == []
+
+
+def test_a_birth_year_is_judged_by_the_current_year():
+    this_year = date.today().year
+    assert "age_over_89" in kinds_in(f"born in {this_year - 90}, widowed")
+    assert find_identifiers(f"born in {this_year - 88}, widowed") == []
+
+
 # Phone numbers
 
 
@@ -205,6 +312,33 @@ def test_scores_times_and_ranges_are_not_phone_numbers(text):
     assert find_identifiers(text) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Her mobile is oh seven seven double oh nine hundred one two three.",
+        "The number is five five five, eight six seven, five three oh nine.",
+        "plus four four seven seven double oh nine double oh one two three",
+        "Call 07700 nine double oh four five six after five.",
+        "zero two zero seven nine four six zero nine five eight",
+    ],
+)
+def test_spelled_out_phone_numbers_are_found(text):
+    assert "phone" in kinds_in(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ORS went from eighteen to twenty-six in four sessions.",
+        "One, two, three, four: she counts breaths.",
+        "Five four three two one grounding, then forty-five minutes of chair work.",
+        "She is one of two sisters and the third of five children.",
+    ],
+)
+def test_number_words_in_prose_are_not_phone_numbers(text):
+    assert find_identifiers(text) == []
+
+
 # Emails
 
 
@@ -218,6 +352,35 @@ def test_emails_are_found(text):
 
 def test_the_word_email_is_not_an_email():
     assert find_identifiers("Client prefers email for scheduling; the email field is optional.") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He asked me to write to mark dot ellis at protonmail dot com",
+        "her address: j.smith [at] gmail [dot] com",
+        "Send it to anna(at)web.de please.",
+        "tom underscore k at outlook dot co dot uk",
+        "She only reads bobby at gmail.",
+        "AHMED DOT K AT YAHOO DOT COM",
+    ],
+)
+def test_spelled_out_emails_are_found(text):
+    assert "email" in kinds_in(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We met at the clinic and did the dot probe task.",
+        "Dot the i's on the risk plan; look at it again.",
+        "She worked at a dot com in the nineties.",
+        "At home she practises; at work she doesn't.",
+        "He was at school.In the break he hid.",
+    ],
+)
+def test_at_and_dot_in_prose_are_not_emails(text):
+    assert find_identifiers(text) == []
 
 
 # Street addresses
