@@ -104,7 +104,7 @@ def _serve(arguments, settings: Settings) -> int:
     # uvicorn shuts down gracefully on SIGTERM, then raises the signal again: exit 0 then.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     uvicorn.run(
-        Server(build_app(settings, core), core),
+        Server(build_app(settings, core), core, settings.slack_signing_secret),
         host=arguments.host,
         port=arguments.port,
         log_level="warning",
