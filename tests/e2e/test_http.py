@@ -129,3 +129,33 @@ def test_signed_but_malformed_requests_are_refused_without_a_traceback(bot, fake
     assert post_raw(bot, STATUS.encode(), FORM, now, signed(STATUS.encode(), now)) == 200  # the check can pass
     for body, content_type in MALFORMED_BODIES:
         assert post_raw(bot, body, content_type, now, signed(body, now)) == 400, body[:20]
+
+
+def test_form_metadata_nested_deeply_is_refused_with_a_reply(slack, bot):
+    view = {"type": "modal", "callback_id": "objective", "private_metadata": "[" * 1400, "blocks": []}
+    answer = slack.submit("UALICE", view, {"objective": {"objective": {"type": "plain_text_input", "value": "Pace"}}})
+    assert answer.status == 200 and answer.json()["response_action"] == "update"
+    assert "no longer matches a group" in json.dumps(answer.json()["view"])
+    assert bot.output().count("form metadata") == 1, bot.output()
+
+
+def test_an_app_home_event_without_a_user_is_ignored(slack, bot, fake_slack):
+    event = {
+        "team_id": "T0FAKE",
+        "api_app_id": "AFAKE",
+        "type": "event_callback",
+        "event_id": "EvNoUser",
+        "event_time": int(time.time()),
+        "event": {"type": "app_home_opened", "channel": "DHOME", "tab": "home", "event_ts": str(time.time())},
+    }
+    assert slack.post(json.dumps(event), "application/json").status == 200
+    wait_for_log(bot, "ignored an app_home_opened event without a user")
+    assert fake_slack.calls_to("views.publish") == []
+    # The bot fixture checks, when it stops the server, that its log has no traceback.
+
+
+def wait_for_log(bot, text: str, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while text not in bot.output():
+        assert time.monotonic() < deadline, f"{text!r} never logged:\n{bot.output()}"
+        time.sleep(0.05)
