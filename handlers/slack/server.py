@@ -3,6 +3,7 @@ scheduler's timers for the life of the server."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
@@ -16,6 +17,7 @@ from slack_bolt.request.internals import parse_body
 
 from bot.core import Core
 from bot.scheduling.runner import start_timers, stop_timers
+from bot.storage import database_problem
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +42,7 @@ class Server:
         if scope["type"] == "lifespan":
             await self._lifespan(receive, send)
         elif scope["type"] == "http" and scope["path"] == "/healthz":
-            await _json(send, 200, {"ok": True})
+            await self._health(send)
         elif scope["type"] == "http":
             body = await _read_body(receive, MAX_BODY_BYTES)
             if body is None:
@@ -68,6 +70,15 @@ class Server:
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
+
+    async def _health(self, send) -> None:
+        """200 when the database can be read and written, 503 when it cannot."""
+        problem = await asyncio.to_thread(database_problem, self.core.engine)
+        if problem is None:
+            await _json(send, 200, {"ok": True})
+            return
+        log.warning("health check: the database cannot be read or written: %s", problem)
+        await _json(send, 503, {"ok": False, "error": "the database cannot be read or written"})
 
     def _signed_by_slack(self, headers: dict[str, str], body: bytes) -> bool:
         timestamp = headers.get("x-slack-request-timestamp", "")
