@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -11,6 +13,7 @@ from datetime import datetime, timezone
 from sqlalchemy import DateTime, bindparam, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine, ExceptionContext
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, create_engine
 
@@ -39,6 +42,9 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=timezone.utc)
         return value.astimezone(timezone.utc)
+
+
+log = logging.getLogger(__name__)
 
 
 class StorageFault(Exception):
@@ -79,12 +85,33 @@ def _storage_fault(context: ExceptionContext) -> StorageFault | None:
     if not fault:
         return None
     context.is_disconnect = True
-    return StorageFault(str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__)
+    return StorageFault(_first_line(error))
 
 
 def _cannot_connect(error: BaseException, sqlstate: str | None) -> bool:
     # psycopg reports a refused connection or an unknown host as an OperationalError with no SQLSTATE.
     return type(error).__name__ == "OperationalError" and sqlstate is None
+
+
+def wait_for_database(engine: Engine, seconds: float) -> None:
+    """Connect, retrying with backoff for up to `seconds`; the last failure is raised."""
+    deadline, delay = time.monotonic() + seconds, 0.5
+    while True:
+        try:
+            with engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+            return
+        except (StorageFault, OperationalError) as failure:
+            if time.monotonic() + delay > deadline:
+                raise
+            log.warning("waiting for the database, retrying in %.1f s: %s", delay, _first_line(failure))
+            time.sleep(delay)
+            delay = min(delay * 2, 10.0)
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error.orig if isinstance(error, OperationalError) else error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
 
 
 def database_problem(engine: Engine) -> str | None:

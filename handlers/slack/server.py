@@ -70,7 +70,6 @@ class Server:
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
-
     async def _health(self, send) -> None:
         """200 when the database can be read and written, 503 when it cannot."""
         problem = await asyncio.to_thread(database_problem, self.core.engine)
