@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import os
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
 from dotenv import find_dotenv, load_dotenv
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 DEFAULT_DATABASE_URL = "sqlite:///supervision-bot.sqlite3"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
@@ -27,11 +30,12 @@ class Settings:
     reminder_after_hours: int
     slack_messages_per_second: float
     retention_days: int
+    database_connect_timeout: int
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
     if environ is None:
-        load_dotenv(find_dotenv(usecwd=True), override=False)  # .env in the working directory
+        _load_dotenv(find_dotenv(usecwd=True))  # .env in the working directory
         environ = dict(os.environ)
     return Settings(
         database_url=_database_url(environ),
@@ -43,7 +47,27 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         reminder_after_hours=_positive_int(environ, "REMINDER_AFTER_HOURS", 48),
         slack_messages_per_second=_rate(environ, "SLACK_MESSAGES_PER_SECOND", 5.0),
         retention_days=_positive_int(environ, "RETENTION_DAYS", 730),
+        database_connect_timeout=_positive_int(environ, "DATABASE_CONNECT_TIMEOUT", 60),
     )
+
+
+def _load_dotenv(path: str) -> None:
+    """Load `.env` beneath the real environment, refusing text the environment cannot hold."""
+    if not path:
+        return
+    with open(path, "rb") as file:
+        raw = file.read()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{path}, line {_line_of(raw, error.start)}: not UTF-8 text") from None
+    if (nul := raw.find(b"\0")) >= 0:
+        raise ConfigError(f"{path}, line {_line_of(raw, nul)}: contains a NUL byte")
+    load_dotenv(stream=io.StringIO(text), override=False)
+
+
+def _line_of(raw: bytes, offset: int) -> int:
+    return raw.count(b"\n", 0, offset) + 1
 
 
 def require(settings: Settings, *names: str) -> None:
@@ -68,8 +92,13 @@ def _database_url(environ: dict[str, str]) -> str:
         value = "postgresql://" + value.removeprefix("postgres://")
     if value.startswith("postgresql://"):
         value = "postgresql+psycopg://" + value.removeprefix("postgresql://")
+    malformed = ConfigError("DATABASE_URL is malformed: use sqlite:///path.sqlite3 or postgresql://user@host/db")
     if not value.startswith(("sqlite:///", "postgresql+psycopg://")):
-        raise ConfigError("DATABASE_URL is malformed: use sqlite:///path.sqlite3 or postgresql://user@host/db")
+        raise malformed
+    try:
+        make_url(value)
+    except (ArgumentError, ValueError):
+        raise malformed from None
     return value
 
 

@@ -35,12 +35,13 @@ from bot.services.context import groups_of
 from bot.services.people import remember_timezone
 from bot.services.practice import status_message
 from bot.services.requests import remember_request
-from bot.storage import in_transaction
+from bot.storage import StorageFault, in_transaction
 
 log = logging.getLogger(__name__)
 
 TIMEZONE_FRESH_FOR = timedelta(days=1)
 SORRY = "Something went wrong on my side and nothing was saved. Please try again in a minute."
+CANNOT_SAVE = "I can't save right now; nothing was saved. Please try again in a few minutes."
 
 
 def help_message(problem: str | Line | None = None) -> Message:
@@ -169,7 +170,14 @@ class Core:
         return Result(reply=Message(summary="Your practice", sections=sections))
 
     async def learn_timezone(self, team_id: str, user_id: str) -> None:
-        """Ask the platform for the user's zone unless we learned it recently."""
+        """Ask the platform for the user's zone unless we learned it recently; a zone that
+        cannot be saved now is learned on a later request."""
+        try:
+            await self._learn_timezone(team_id, user_id)
+        except StorageFault as fault:
+            log.warning("could not keep a user's time zone: %s", fault)
+
+    async def _learn_timezone(self, team_id: str, user_id: str) -> None:
         now = self.clock()
         person = await in_transaction(self.engine, lambda session: session.get(Person, (team_id, user_id)))
         if person is not None and now - person.refreshed_at < TIMEZONE_FRESH_FOR:
@@ -192,9 +200,15 @@ class Core:
         )
 
     async def first_time(self, key: str) -> bool:
-        """Whether a platform request with this key is new; a retry of one already handled is not."""
+        """Whether a platform request with this key is new; a retry of one already handled is not.
+        A request that cannot be recorded is handled anyway: while nothing can be written, a
+        retry cannot change anything twice."""
         now = self.clock()
-        return await in_transaction(self.engine, lambda session: remember_request(session, key, now))
+        try:
+            return await in_transaction(self.engine, lambda session: remember_request(session, key, now))
+        except StorageFault as fault:
+            log.warning("could not record a request for de-duplication: %s", fault)
+            return True
 
     async def _run(self, caller: Caller, use_case: Callable[[Context], Result], override: bool = False) -> Result:
         try:
@@ -207,6 +221,9 @@ class Core:
             return Result(reply=usage_message(error))
         except LooksIdentifying as looks:
             return Result(identifying=looks.flags)
+        except StorageFault as fault:
+            log.warning("a request could not be saved: %s", fault)
+            return Result(reply=Message.text(CANNOT_SAVE))
         except Exception:
             log.exception("a request failed")
             return Result(reply=Message.text(SORRY))

@@ -5,15 +5,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 
-from sqlalchemy import DateTime, event, text
+from sqlalchemy import DateTime, bindparam, event, text
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.engine import Engine, ExceptionContext
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, create_engine
 
@@ -50,13 +51,87 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(timezone.utc)
 
 
+log = logging.getLogger(__name__)
+
+
+class StorageFault(Exception):
+    """The database cannot be written or reached right now: read-only, full, or down."""
+
+
+SQLITE_FAULTS = ("SQLITE_READONLY", "SQLITE_FULL", "SQLITE_IOERR", "SQLITE_CANTOPEN")
+# read-only transaction, connection exceptions, insufficient resources (disk full), shutting down
+POSTGRES_FAULTS = ("25006", "08", "53", "57P")
+POSTGRES_CONNECT_TIMEOUT_SECONDS = 10
+HEARTBEAT = text(
+    "INSERT INTO seenrequest (key, seen_at) VALUES ('health:heartbeat', :now) "
+    "ON CONFLICT (key) DO UPDATE SET seen_at = excluded.seen_at"
+).bindparams(bindparam("now", type_=UTCDateTime()))
+
+
 def make_engine(database_url: str) -> Engine:
     if database_url.startswith("sqlite"):
         engine = create_engine(database_url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _tune_sqlite)
         event.listen(engine, "begin", _begin_immediate)
-        return engine
-    return create_engine(database_url, pool_pre_ping=True)
+    else:
+        engine = create_engine(
+            database_url, pool_pre_ping=True, connect_args={"connect_timeout": POSTGRES_CONNECT_TIMEOUT_SECONDS}
+        )
+    event.listen(engine, "handle_error", _storage_fault)
+    return engine
+
+
+def _storage_fault(context: ExceptionContext) -> StorageFault | None:
+    """Raise a fault as a StorageFault, and drop the pool's connections: one opened during the
+    fault (a SQLite file opened read-only, say) would keep failing after it has passed."""
+    error = context.original_exception
+    if isinstance(error, sqlite3.Error):
+        fault = (getattr(error, "sqlite_errorname", None) or "").startswith(SQLITE_FAULTS)
+    else:
+        state = getattr(error, "sqlstate", None)
+        fault = context.is_disconnect or (state or "").startswith(POSTGRES_FAULTS) or _cannot_connect(error, state)
+    if not fault:
+        return None
+    context.is_disconnect = True
+    return StorageFault(_first_line(error))
+
+
+def _cannot_connect(error: BaseException, sqlstate: str | None) -> bool:
+    # psycopg reports a refused connection or an unknown host as an OperationalError with no SQLSTATE.
+    return type(error).__name__ == "OperationalError" and sqlstate is None
+
+
+def wait_for_database(engine: Engine, seconds: float) -> None:
+    """Connect, retrying with backoff for up to `seconds`; the last failure is raised."""
+    deadline, delay = time.monotonic() + seconds, 0.5
+    while True:
+        try:
+            with engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+            return
+        except (StorageFault, OperationalError) as failure:
+            if time.monotonic() + delay > deadline:
+                raise
+            log.warning("waiting for the database, retrying in %.1f s: %s", delay, _first_line(failure))
+            time.sleep(delay)
+            delay = min(delay * 2, 10.0)
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error.orig if isinstance(error, OperationalError) else error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def database_problem(engine: Engine) -> str | None:
+    """What keeps the database from being read and written, or None if it can be.
+
+    The probe commits a real write, since a full disk only shows when something is written."""
+    try:
+        with transaction(engine) as session:
+            session.execute(HEARTBEAT, {"now": datetime.now(timezone.utc)})
+    except StorageFault as fault:
+        return str(fault)
+    return None
 
 
 def _tune_sqlite(dbapi_connection, _record) -> None:

@@ -14,9 +14,12 @@ import sys
 from dataclasses import replace
 from datetime import datetime, timezone
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
 from bot.config import ConfigError, Settings, load_settings, require
 from bot.core import Core
-from bot.storage import make_engine, upgrade
+from bot.storage import StorageFault, make_engine, upgrade, wait_for_database
 
 log = logging.getLogger("supervision-bot")
 
@@ -73,17 +76,27 @@ def _instant(raw: str) -> datetime:
     return value.astimezone(timezone.utc)
 
 
-def _ready_engine(settings: Settings):
-    engine = make_engine(settings.database_url)
-    upgrade(engine)
+def _ready_engine(settings: Settings, wait_seconds: float = 0):
+    """An engine on a migrated database; a database that cannot be used is a ConfigError."""
+    try:
+        engine = make_engine(settings.database_url)
+        wait_for_database(engine, wait_seconds)
+        upgrade(engine)
+    except (StorageFault, OperationalError) as failure:
+        reason = str(getattr(failure, "orig", None) or failure).strip().splitlines()[0]
+        shown = make_url(settings.database_url).render_as_string(hide_password=True)
+        raise ConfigError(f"cannot use the database in DATABASE_URL ({shown}): {reason}") from None
     return engine
 
 
-def _core(settings: Settings, clock=None) -> Core:
+def _core(settings: Settings, clock=None, wait_seconds: float = 0) -> Core:
     from handlers.slack.app import slack_messenger
 
     return Core(
-        _ready_engine(settings), settings, slack_messenger(settings), clock or (lambda: datetime.now(timezone.utc))
+        _ready_engine(settings, wait_seconds),
+        settings,
+        slack_messenger(settings),
+        clock or (lambda: datetime.now(timezone.utc)),
     )
 
 
@@ -92,7 +105,7 @@ def _serve(arguments, settings: Settings) -> int:
 
     if arguments.socket:
         require(settings, "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
-        core = _core(settings)
+        core = _core(settings, wait_seconds=settings.database_connect_timeout)
         asyncio.run(_socket_mode(build_app(settings, core), core, settings))
         return 0
     require(settings, "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
@@ -100,11 +113,11 @@ def _serve(arguments, settings: Settings) -> int:
 
     from handlers.slack.server import Server
 
-    core = _core(settings)
+    core = _core(settings, wait_seconds=settings.database_connect_timeout)
     # uvicorn shuts down gracefully on SIGTERM, then raises the signal again: exit 0 then.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     uvicorn.run(
-        Server(build_app(settings, core), core),
+        Server(build_app(settings, core), core, settings.slack_signing_secret),
         host=arguments.host,
         port=arguments.port,
         log_level="warning",

@@ -23,6 +23,7 @@ def test_serve_without_a_token_names_the_variable_and_exits_2(tmp_path):
 def test_malformed_values_are_named(tmp_path):
     for name, value in (
         ("DATABASE_URL", "mysql://nope"),
+        ("DATABASE_URL", "postgresql://u@127.0.0.1:abc/db"),
         ("SLACK_BOT_TOKEN", "not-a-token"),
         ("SLACK_API_URL", "slack.com/api"),
         ("CHECKIN_SKIP_AFTER_HOURS", "soon"),
@@ -50,3 +51,62 @@ def test_db_upgrade_on_each_database(database_url, tmp_path):
 def test_tick_needs_an_instant_with_an_offset(tmp_path):
     result = run_cli(["tick", "--now", "2026-12-04T15:00"], environment(SLACK_BOT_TOKEN="xoxb-x"), tmp_path)
     assert result.returncode == 2 and "has no offset" in result.stderr
+
+
+UNREACHABLE = "postgresql://bot:secret@127.0.0.1:1/db"
+
+
+def test_an_unreachable_database_is_one_line_naming_database_url(tmp_path):
+    for command in (["db", "upgrade"], ["tick"], ["serve"]):
+        values = dict(DATABASE_URL=UNREACHABLE, SLACK_BOT_TOKEN="xoxb-x", SLACK_SIGNING_SECRET="s")
+        result = run_cli(command, environment(**values, DATABASE_CONNECT_TIMEOUT="1"), tmp_path)
+        assert result.returncode == 2, (command, result.stderr)
+        [message] = result.stderr.strip().splitlines()[-1:]
+        assert message.startswith("supervision-bot: cannot use the database in DATABASE_URL"), result.stderr
+        assert "Traceback" not in result.stderr and "secret" not in result.stderr, result.stderr
+
+
+def test_serve_waits_for_the_database_to_become_reachable(tmp_path, fake_slack):
+    import subprocess
+    import time
+
+    from tests.conftest import BOT_COMMAND, bot_environment, free_port
+
+    later = tmp_path / "not-yet"  # SQLite cannot open a file in a directory that does not exist
+    env = {**bot_environment(f"sqlite:///{later}/bot.sqlite3", fake_slack), "DATABASE_CONNECT_TIMEOUT": "30"}
+    log, port = tmp_path / "serve.log", free_port()
+    with open(log, "w") as output:
+        process = subprocess.Popen(
+            [BOT_COMMAND, "serve", "--port", str(port)], env=env, stdout=output, stderr=subprocess.STDOUT
+        )
+    try:
+        deadline = time.monotonic() + 20
+        while "waiting for the database" not in log.read_text():
+            assert process.poll() is None and time.monotonic() < deadline, log.read_text()
+            time.sleep(0.05)
+        later.mkdir()
+        while not answers(f"http://127.0.0.1:{port}/healthz"):
+            assert process.poll() is None and time.monotonic() < deadline, log.read_text()
+            time.sleep(0.05)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def answers(url: str) -> bool:
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=1) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def test_a_corrupt_dotenv_is_one_line_naming_the_file_and_line(tmp_path):
+    for content in (b"LOG_LEVEL=INFO\nRETENTION_DAYS=\xff\xfe\n", b"LOG_LEVEL=INFO\nRETENTION_DAYS=3\x000\n"):
+        (tmp_path / ".env").write_bytes(content)
+        result = run_cli(["db", "upgrade"], environment(), tmp_path)
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.strip().splitlines() == [result.stderr.strip()], result.stderr
+        assert f"{tmp_path / '.env'}, line 2" in result.stderr and "Traceback" not in result.stderr, result.stderr

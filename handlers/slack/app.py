@@ -22,7 +22,8 @@ def slack_messenger(settings: Settings) -> SlackMessenger:
 
 
 def build_app(settings: Settings, core: Core) -> AsyncApp:
-    app = AsyncApp(client=web_client(settings), signing_secret=settings.slack_signing_secret or "")
+    # The ASGI server checks Slack's signature before anything parses the body (server.py).
+    app = AsyncApp(client=web_client(settings), request_verification_enabled=False)
     app.middleware(once_only(core))
     for listeners in (commands, actions, views, events):
         listeners.register(app, core)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+
 from slack_bolt.async_app import AsyncApp
 
 from bot.core import Core
 from handlers.slack import render
 from handlers.slack.context import caller_from
+
+log = logging.getLogger(__name__)
 
 
 def register(app: AsyncApp, core: Core) -> None:
@@ -14,8 +18,12 @@ def register(app: AsyncApp, core: Core) -> None:
     async def on_home_opened(event, context, client):
         if event.get("tab", "home") != "home":
             return
+        user = event.get("user")
+        if not isinstance(user, str) or not user:
+            log.warning("ignored an app_home_opened event without a user")
+            return
         message = await core.home(caller_from(context))
-        await client.views_publish(user_id=event["user"], view=render.home_view(message))
+        await client.views_publish(user_id=user, view=render.home_view(message))
 
     @app.event("user_change")
     async def on_user_change(event, context):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import logging
+import re
 
 from slack_bolt.async_app import AsyncApp
 
@@ -10,6 +12,11 @@ from bot.core import Core
 from bot.services import FORM_KINDS
 from handlers.slack import render
 from handlers.slack.context import caller_from
+
+log = logging.getLogger(__name__)
+
+MAX_METADATA_CHARS = 3000  # Slack's own limit for private_metadata
+NESTED = re.compile(r"[\[{]")
 
 
 def register(app: AsyncApp, core: Core) -> None:
@@ -29,8 +36,16 @@ def register(app: AsyncApp, core: Core) -> None:
 
 
 def _context(view: dict) -> dict[str, str]:
-    try:
-        context = json.loads(view.get("private_metadata") or "{}")
-    except json.JSONDecodeError:
+    """The form's context: a flat JSON object of ids. Anything else is read as no context,
+    which the core refuses with a reply; nesting is refused before it is parsed."""
+    raw = view.get("private_metadata") or "{}"
+    context = None
+    if isinstance(raw, str) and len(raw) <= MAX_METADATA_CHARS and raw.startswith("{") and not NESTED.search(raw, 1):
+        try:
+            context = json.loads(raw)
+        except json.JSONDecodeError:
+            pass
+    if not isinstance(context, dict):
+        log.warning("ignored malformed form metadata in a %r submission", view.get("callback_id"))
         return {}
-    return {str(key): str(value) for key, value in context.items()} if isinstance(context, dict) else {}
+    return {str(key): str(value) for key, value in context.items()}

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 import time
 import urllib.error
 import urllib.request
 from urllib.parse import urlencode
+
+from tests.slack_driver import SIGNING_SECRET
 
 STATUS = urlencode(
     {
@@ -50,8 +55,6 @@ def test_a_correctly_signed_request_is_accepted(slack):
 
 
 def test_app_home_shows_the_users_own_practice(slack, fake_slack):
-    import json
-
     fake_slack.add_user("UHOME", "Europe/Oslo")
     slack.say("UHOME", "CHOME", "setup")
     slack.say("UHOME", "CHOME", "join")
@@ -83,3 +86,76 @@ def test_an_oversized_request_is_refused(slack, fake_slack):
     padding = "x" * (300 * 1024)
     assert slack.post(STATUS + "&padding=" + padding).status == 413
     assert fake_slack.calls == []
+
+
+def post_raw(bot, body: bytes, content_type: str, timestamp: str, signature: str) -> int:
+    headers = {"Content-Type": content_type, "X-Slack-Request-Timestamp": timestamp, "X-Slack-Signature": signature}
+    request = urllib.request.Request(f"{bot.url}/slack/events", data=body, headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def signed(body: bytes, timestamp: str) -> str:
+    base = b"v0:" + timestamp.encode() + b":" + body
+    return "v0=" + hmac.new(SIGNING_SECRET.encode(), base, hashlib.sha256).hexdigest()
+
+
+FORM = "application/x-www-form-urlencoded"
+MALFORMED_BODIES = [
+    (STATUS.encode(), "application/json"),
+    (b"\xff\xfe" + STATUS.encode(), FORM),
+    (b"payload=%ZZ%", FORM),
+    (b"payload={not json", FORM),
+    (b"payload=" + b"%5B" * 5000, FORM),
+    (b"[1, 2]", "application/json"),
+]
+
+
+def test_unsigned_or_badly_timestamped_requests_are_refused_without_a_traceback(bot, fake_slack):
+    now = str(int(time.time()))
+    for timestamp in ("abc", "", "1e10", "1700000000.5", f"{now}.5", f" {now}"):
+        assert post_raw(bot, STATUS.encode(), FORM, timestamp, signed(STATUS.encode(), timestamp)) == 401, timestamp
+    for body, content_type in MALFORMED_BODIES:
+        assert post_raw(bot, body, content_type, now, "v0=" + "0" * 64) == 401, body[:20]
+    assert fake_slack.calls == []
+    # The bot fixture checks, when it stops the server, that its log has no traceback.
+
+
+def test_signed_but_malformed_requests_are_refused_without_a_traceback(bot, fake_slack):
+    now = str(int(time.time()))
+    assert post_raw(bot, STATUS.encode(), FORM, now, signed(STATUS.encode(), now)) == 200  # the check can pass
+    for body, content_type in MALFORMED_BODIES:
+        assert post_raw(bot, body, content_type, now, signed(body, now)) == 400, body[:20]
+
+
+def test_form_metadata_nested_deeply_is_refused_with_a_reply(slack, bot):
+    view = {"type": "modal", "callback_id": "objective", "private_metadata": "[" * 1400, "blocks": []}
+    answer = slack.submit("UALICE", view, {"objective": {"objective": {"type": "plain_text_input", "value": "Pace"}}})
+    assert answer.status == 200 and answer.json()["response_action"] == "update"
+    assert "no longer matches a group" in json.dumps(answer.json()["view"])
+    assert bot.output().count("form metadata") == 1, bot.output()
+
+
+def test_an_app_home_event_without_a_user_is_ignored(slack, bot, fake_slack):
+    event = {
+        "team_id": "T0FAKE",
+        "api_app_id": "AFAKE",
+        "type": "event_callback",
+        "event_id": "EvNoUser",
+        "event_time": int(time.time()),
+        "event": {"type": "app_home_opened", "channel": "DHOME", "tab": "home", "event_ts": str(time.time())},
+    }
+    assert slack.post(json.dumps(event), "application/json").status == 200
+    wait_for_log(bot, "ignored an app_home_opened event without a user")
+    assert fake_slack.calls_to("views.publish") == []
+    # The bot fixture checks, when it stops the server, that its log has no traceback.
+
+
+def wait_for_log(bot, text: str, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while text not in bot.output():
+        assert time.monotonic() < deadline, f"{text!r} never logged:\n{bot.output()}"
+        time.sleep(0.05)
