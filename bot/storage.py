@@ -148,7 +148,14 @@ def _tune_sqlite(dbapi_connection, _record) -> None:
 def _begin_immediate(connection) -> None:
     # Take the write lock at BEGIN, so that two read-then-write transactions run one after
     # the other instead of both reading the same state. Readers still run beside it (WAL).
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    driver = connection.connection.driver_connection
+    try:
+        driver.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as error:
+        if getattr(error, "sqlite_errorname", None) != "SQLITE_READONLY":
+            raise
+        # The file cannot be written for now: reads still answer, and a write fails as a StorageFault.
+        driver.execute("BEGIN")
 
 
 def insert_or_ignore(session: Session, table, unique_column: str, /, **values) -> bool:
