@@ -91,7 +91,8 @@ class Core:
                 await self.learn_timezone(caller.team_id, command.new_coach_id)
                 caller = replace(caller, is_workspace_admin=await self.messenger.is_workspace_admin(caller.user_id))
         except UnknownUser:
-            return Result(reply=usage_message(UsageError("I can't find that user in this workspace.", USAGE["help"])))
+            unknown = UsageError("I can't find that user in this workspace.", grammar.usage_for(text))
+            return Result(reply=usage_message(unknown))
         result = await self._run(caller, lambda ctx: services.run_command(ctx, command), override)
         if result.identifying:
             return Result(reply=identifying_message(result.identifying, text))
