@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
+
+from bot.values import time_zone
 
 
 @dataclass(frozen=True)
@@ -28,10 +30,7 @@ class WorkingHours:
 
 def zone(name: str) -> ZoneInfo:
     """The IANA zone called `name`; ValueError if there is none."""
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"“{name}” is not an IANA time zone such as Europe/Berlin or America/New_York.") from None
+    return ZoneInfo(time_zone(name))
 
 
 def at_local(day: date, clock: time, where: ZoneInfo) -> datetime:

@@ -111,7 +111,8 @@ class Core:
                 await self.learn_timezone(caller.team_id, command.new_coach_id)
                 caller = replace(caller, is_workspace_admin=await self.messenger.is_workspace_admin(caller.user_id))
         except UnknownUser:
-            return Result(reply=usage_message(UsageError("I can't find that user in this workspace.", USAGE["help"])))
+            unknown = UsageError("I can't find that user in this workspace.", grammar.usage_for(text))
+            return Result(reply=usage_message(unknown))
 
         def use_case(ctx: Context) -> Result:
             mine = ctx.caller.team_id, ctx.caller.user_id

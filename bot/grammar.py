@@ -24,12 +24,12 @@ USAGE = {
     "join": "/practice join",
     "leave": "/practice leave",
     "objective": "/practice objective [text]",
-    "advice": "/practice advice @therapist <text> [client <CODE>] [ors <0-40>] [in <N>d|<N>w]",
+    "advice": "/practice advice @therapist <text> [client <CODE>] [ors <0-40>] [in <N>d|<N>w|<N> days|<N> weeks]",
     "outcome": "/practice outcome <CODE> ors|srs <0-40>",
     "log": "/practice log <minutes> <activity>",
     "status": "/practice status",
     "digest": "/practice digest preview|post",
-    "pause": "/practice pause <N>d|<N>w",
+    "pause": "/practice pause <N>d|<N>w|<N> days|<N> weeks",
     "resume": "/practice resume",
     "holiday": "/practice holiday <YYYY-MM-DD>[..<YYYY-MM-DD>]",
     "notes": "/practice notes channel|coach",
@@ -212,11 +212,12 @@ class _Words:
     def fail(self, message: str) -> UsageError:
         return UsageError(message, USAGE[self.name])
 
-    def checked(self, parse, *raw: str):
+    def checked(self, parse, *raw: str, typed: str | None = None):
+        """`parse(*raw)`; a bad value is refused with its reason, after the words `typed` that held it."""
         try:
             return parse(*raw)
         except InvalidValue as error:
-            raise self.fail(str(error)) from None
+            raise self.fail(f"“{typed}”: {error}" if typed else str(error)) from None
 
     def expect_none(self) -> None:
         if self.words:
@@ -234,6 +235,12 @@ def parse(text: str) -> Command:
     return parser(_Words(name, words[1:]))
 
 
+def usage_for(text: str) -> str:
+    """The usage of the subcommand `text` starts with, or of help."""
+    words = text.split()
+    return USAGE.get(words[0].lower(), USAGE["help"]) if words else USAGE["help"]
+
+
 def _weekly(raw_day: str, raw_time: str) -> WeeklyTime:
     return WeeklyTime(values.weekday(raw_day), values.clock_time(raw_time))
 
@@ -245,12 +252,12 @@ def _threshold(name: str, low: int):
 SETUP_OPTIONS = {  # word: (Setup field, how many words follow, their parser)
     "digest": ("digest", 2, _weekly),
     "checkin": ("checkin", 2, _weekly),
-    "tz": ("timezone", 1, str),
+    "tz": ("timezone", 1, values.time_zone),
     "hours": ("hours", 1, values.hour_range),
     "days": ("workdays", 1, values.weekday_set),
-    "ors-cutoff": ("ors_clinical_cutoff", 1, _threshold("ors-cutoff", 0)),
-    "reliable-change": ("ors_reliable_change", 1, _threshold("reliable-change", 1)),
-    "srs-concern": ("srs_alliance_concern", 1, _threshold("srs-concern", 0)),
+    "ors-cutoff": ("ors_clinical_cutoff", 1, _threshold("ORS clinical cutoff (ors-cutoff)", 0)),
+    "reliable-change": ("ors_reliable_change", 1, _threshold("ORS reliable change (reliable-change)", 1)),
+    "srs-concern": ("srs_alliance_concern", 1, _threshold("SRS alliance concern (srs-concern)", 0)),
 }
 
 
@@ -264,7 +271,8 @@ def _setup(command: _Words) -> Setup:
         field_name, count, parse_value = option
         if field_name in options:
             raise command.fail(f"“{words[0]}” is given twice.")
-        options[field_name] = command.checked(parse_value, *words[1 : 1 + count])
+        typed = " ".join(words[: 1 + count])
+        options[field_name] = command.checked(parse_value, *words[1 : 1 + count], typed=typed)
         words = words[1 + count :]
     return Setup(**options)
 
@@ -282,30 +290,80 @@ def _advice(command: _Words) -> GiveAdvice | OpenAdviceForm:
     mention = USER_REFERENCE.fullmatch(words[0])
     if mention is None:
         raise command.fail(f"Start with the therapist the advice is for, as an @mention; “{words[0]}” is not one.")
-    words = words[1:]
-    options: dict[str, object] = {}
-    trailing = {
-        "client": ("client_code", values.client_code),
-        "ors": ("baseline_ors", lambda raw: values.score(raw, "ors")),
-        "in": ("follow_up_days", values.duration_days),
-    }
-    while len(words) >= 2 and _is_trailing_option(words[-2], words[-1]):
-        key, parse_value = trailing[words[-2].lower()]
-        if key in options:
-            raise command.fail(f"“{words[-2]}” is given twice.")
-        options[key] = command.checked(parse_value, words[-1])
-        words = words[:-2]
-    if not words:
+    prose, options = _advice_options(command, words[1:])
+    if not prose:
         raise command.fail("The advice text is missing.")
-    advice_text = command.checked(lambda raw: values.bounded_text(raw, "advice"), " ".join(words))
+    advice_text = command.checked(lambda raw: values.bounded_text(raw, "advice"), " ".join(prose))
     return GiveAdvice(therapist_id=mention.group(1), text=advice_text, **options)
 
 
-def _is_trailing_option(keyword: str, value: str) -> bool:
-    # "… reflect more in session" ends in ordinary words, while "… in 2w" sets the follow-up.
-    # Any word after "client" is read as a code, so that a name there is refused, not stored.
-    keyword = keyword.lower()
-    return keyword == "client" or (keyword in ("in", "ors") and value[:1] in "-0123456789")
+ADVICE_OPTIONS = {  # word: (GiveAdvice field, its parser, how to write it)
+    "client": ("client_code", values.client_code, "`client C12`"),
+    "ors": ("baseline_ors", lambda raw: values.score(raw, "baseline ORS"), "`ors 18`"),
+    "in": ("follow_up_days", lambda raw: values.duration_days(raw, "follow-up"), "`in 10d` or `in 2 weeks`"),
+}
+CLAUSE_END = ",.;!?"  # "try silence, in 2 weeks." ends the follow-up's value with a full stop
+LOOKS_LIKE_A_DURATION = re.compile(rf"\d+[A-Za-z]*[{CLAUSE_END}]?", re.ASCII)  # "3d", "2", not "1:1" or "50%"
+
+
+def _advice_options(command: _Words, words: list[str]) -> tuple[list[str], dict[str, object]]:
+    """The advice text and its options, which may stand anywhere in it.
+
+    Advice is prose, and prose says "let the client lead" or "stay in the moment". So a word
+    is an option when it has a colon (`client: C4`, `in:3d`), when it is `ors`, when it is
+    `client` before something with a digit, or `in` before something like "3d" or "3 days".
+    Its value must then be valid: a bad one is refused, never kept as advice text.
+    """
+    words = _split_colons(words)
+    prose: list[str] = []
+    options: dict[str, object] = {}
+    index = 0
+    while index < len(words):
+        found = _option_at(words, index)
+        if found is None:
+            prose.append(words[index])
+            index += 1
+            continue
+        keyword, value_count = found
+        field_name, parse_value, form = ADVICE_OPTIONS[keyword]
+        typed = " ".join(words[index : index + 1 + value_count])
+        if field_name in options:
+            raise command.fail(f"`{keyword}` is given twice; give each option once.")
+        if not value_count:
+            raise command.fail(f"“{typed}” needs a value: write it like {form}.")
+        value = " ".join(words[index + 1 : index + 1 + value_count]).rstrip(CLAUSE_END)
+        options[field_name] = command.checked(parse_value, value, typed=typed)
+        index += 1 + value_count
+    return prose, options
+
+
+def _split_colons(words: list[str]) -> list[str]:
+    """`client:C4` as `client: C4`."""
+    split = []
+    for word in words:
+        keyword, colon, value = word.partition(":")
+        split += [keyword + colon, value] if colon and value and keyword.lower() in ADVICE_OPTIONS else [word]
+    return split
+
+
+def _option_at(words: list[str], index: int) -> tuple[str, int] | None:
+    """The option word at `index` and how many words of value follow it; None if it is prose."""
+    word = words[index].lower()
+    keyword = word.removesuffix(":")
+    if keyword not in ADVICE_OPTIONS:
+        return None
+    following = words[index + 1 : index + 3]
+    if not (word.endswith(":") or keyword == "ors" or following and _could_be_the_value(keyword, following[0])):
+        return None
+    if keyword == "in" and len(following) == 2 and following[0].isdigit():
+        return keyword, 2  # "in 3 days": the number, then its unit
+    return keyword, len(following[:1])
+
+
+def _could_be_the_value(keyword: str, word: str) -> bool:
+    if keyword == "client":
+        return any(character.isdigit() for character in word)
+    return keyword == "in" and bool(LOOKS_LIKE_A_DURATION.fullmatch(word))
 
 
 def _outcome(command: _Words) -> RecordOutcome:
@@ -318,7 +376,7 @@ def _outcome(command: _Words) -> RecordOutcome:
     return RecordOutcome(
         client_code=command.checked(values.client_code, code),
         kind=kind,
-        value=command.checked(lambda raw: values.score(raw, kind), raw_score),
+        value=command.checked(lambda raw: values.score(raw, f"{kind.upper()} score"), raw_score),
     )
 
 
@@ -345,9 +403,9 @@ def _digest(command: _Words) -> DigestRequest:
 
 
 def _pause(command: _Words) -> Pause:
-    if len(command.words) != 1:
-        raise command.fail("Say how long to pause, like `pause 10d` or `pause 2w`.")
-    return Pause(command.checked(values.duration_days, command.words[0]))
+    if not 1 <= len(command.words) <= 2:
+        raise command.fail("Say how long to pause, like `pause 10d` or `pause 2 weeks`.")
+    return Pause(command.checked(lambda raw: values.duration_days(raw, "pause"), " ".join(command.words)))
 
 
 def _holiday(command: _Words) -> AddHoliday:

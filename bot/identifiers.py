@@ -976,3 +976,8 @@ FIRST_NAMES = HAND_FIRST_NAMES | (_FAKER_FIRST_NAMES - _FAKER_ENGLISH_SURNAMES -
 AMBIGUOUS_NAMES = HAND_AMBIGUOUS_NAMES | EVERYDAY_WORDS_IN_NAME_LISTS
 # Lower-case words are looked up only in the hand-written list: Faker's lists hold too many everyday words.
 LOWER_CASE_FIRST_NAMES = HAND_FIRST_NAMES - AMBIGUOUS_NAMES
+
+
+def is_listed_name(word: str) -> bool:
+    """Whether `word`, in any case, is a first name or an English surname the detector knows."""
+    return word.lower() in FIRST_NAMES or word.lower() in _FAKER_ENGLISH_SURNAMES

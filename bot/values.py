@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import re
+from calendar import month_name, monthrange
 from datetime import date, time, timedelta
+from functools import cache
+from zoneinfo import available_timezones
+
+from bot.identifiers import is_listed_name
 
 MAX_SCORE = 40
 CLIENT_CODE = re.compile(r"[A-Za-z0-9-]{1,12}")
-MAX_LETTERS_ONLY = 3  # "ABC" can be a code; "JOHN" or "Mary-Jane" is a name
-DURATION = re.compile(r"(\d{1,3})([dw])")
-CLOCK_TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
+GOOD_CODES = "like C12 or K-7"
+LETTER_RUN = re.compile(r"[A-Za-z]+")
+MIN_NAME_LETTERS = 3  # "JD7" or "CL3" may be a code; "Anna1" holds a name
+NAME_LIKE = re.compile(r"[A-Z][a-z]{2,}")  # "Thabo2": written the way names are
+YEAR = re.compile(r"19\d\d|20[0-3]\d")
+DURATION = re.compile(r"(\d{1,3}) ?(d|days?|w|weeks?)", re.ASCII)
+CLOCK_TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)", re.ASCII)
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MAX_FOLLOW_UP_DAYS = 365
 
@@ -21,37 +30,80 @@ class InvalidValue(ValueError):
 
 
 def client_code(raw: str) -> str:
+    """A code the therapist chose. It must not identify: no name, no year, and at least one digit."""
     code = raw.strip()
     if not CLIENT_CODE.fullmatch(code) or not any(character.isalnum() for character in code):
         raise InvalidValue(
-            f"“{raw}” is not a client code."
-            " A client code is 1–12 letters, digits or dashes that you choose, like C12 or K-7."
+            f"“{raw}” is not a client code. A client code is 1–12 letters, digits or dashes that you choose,"
+            f" {GOOD_CODES}."
         )
-    letters = code.replace("-", "")
-    if letters.isalpha() and (len(letters) > MAX_LETTERS_ONLY or (len(letters) > 1 and not letters.isupper())):
+    if any(_is_a_name(letters) for letters in LETTER_RUN.findall(code)):
         raise InvalidValue(
-            f"“{code}” looks like a name. Never use a client's name here: use a code you choose, like C12 or K-7."
+            f"“{code}” looks like a name. Never use a client's name here: use a code you choose, {GOOD_CODES}."
+        )
+    if YEAR.search(code):
+        raise InvalidValue(
+            f"“{code}” contains a year, which could identify the client (a birth year, say):"
+            f" use a code you choose, {GOOD_CODES}."
+        )
+    if not any(character.isdigit() for character in code):
+        raise InvalidValue(
+            f"The client code “{code}” must contain at least one digit, so that it cannot be someone's initials:"
+            f" use a code you choose, {GOOD_CODES}."
         )
     return code.upper()
 
 
-def score(raw: str, kind: str = "score") -> int:
-    if not re.fullmatch(r"\d{1,2}", raw.strip()):
-        raise InvalidValue(f"The {kind.upper()} score must be a whole number from 0 to {MAX_SCORE}, not “{raw}”.")
+def _is_a_name(letters: str) -> bool:
+    return len(letters) >= MIN_NAME_LETTERS and (is_listed_name(letters) or bool(NAME_LIKE.fullmatch(letters)))
+
+
+def score(raw: str, what: str) -> int:
+    """A score from 0 to 40; `what` says which, for the message: "ORS score", "baseline ORS"."""
+    if not re.fullmatch(r"\d{1,2}", raw.strip(), re.ASCII):
+        raise InvalidValue(f"The {what} must be a whole number from 0 to {MAX_SCORE}, not “{raw}”.")
     value = int(raw)
     if value > MAX_SCORE:
-        raise InvalidValue(f"The {kind.upper()} score must be from 0 to {MAX_SCORE}; {value} is out of range.")
+        raise InvalidValue(f"The {what} must be from 0 to {MAX_SCORE}; {value} is out of range.")
     return value
 
 
-def duration_days(raw: str) -> int:
+DURATION_RULES = {"follow-up": "days away", "pause": "days long"}
+
+
+def duration_days(raw: str, what: str) -> int:
+    """ "10d", "10 days", "2w" or "2 weeks", for a follow-up or a pause (`what`)."""
     match = DURATION.fullmatch(raw.strip().lower())
     if not match:
-        raise InvalidValue(f"“{raw}” is not a duration: write a number of days or weeks, like 10d or 2w.")
-    days = int(match.group(1)) * (7 if match.group(2) == "w" else 1)
+        raise InvalidValue(
+            f"“{raw}” is not a number of days or weeks: write the {what} like 10d, 10 days, 2w or 2 weeks."
+        )
+    days = int(match.group(1)) * (7 if match.group(2).startswith("w") else 1)
     if not 1 <= days <= MAX_FOLLOW_UP_DAYS:
-        raise InvalidValue(f"The follow-up must be 1 to {MAX_FOLLOW_UP_DAYS} days away; “{raw}” is {days} days.")
+        raise InvalidValue(
+            f"The {what} must be 1 to {MAX_FOLLOW_UP_DAYS} {DURATION_RULES[what]}; “{raw}” is {days} days."
+        )
     return days
+
+
+ZONE_EXAMPLES = "like Europe/Berlin or America/New_York"
+
+
+@cache
+def _zones_by_lower_name() -> dict[str, str]:
+    # "localtime" and "Factory" are files in the zone database, not zones anyone lives in.
+    return {name.lower(): name for name in available_timezones() - {"localtime", "Factory", "posixrules"}}
+
+
+def time_zone(raw: str) -> str:
+    """The IANA name of the zone the user means ("europe/berlin" is Europe/Berlin)."""
+    wanted = raw.strip().rstrip("/").lower()
+    name = _zones_by_lower_name().get(wanted)
+    if name is not None:
+        return name
+    if wanted and any(known.startswith(wanted + "/") for known in _zones_by_lower_name()):
+        raise InvalidValue(f"“{raw}” is a region, not an IANA time zone: add the city, as Area/City, {ZONE_EXAMPLES}.")
+    raise InvalidValue(f"“{raw}” is not an IANA time zone: name one as Area/City, {ZONE_EXAMPLES}.")
 
 
 def weekday(raw: str) -> int:
@@ -110,19 +162,35 @@ def weekday_set(raw: str) -> frozenset[int]:
 
 
 MAX_HOLIDAY_DAYS = 62
+HOLIDAY_YEARS = (2000, 2099)  # well inside what date arithmetic can hold
+ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
+DATE_RANGE_FORM = "write 2026-12-24 or 2026-12-24..2027-01-01"
 
 
 def date_range(raw: str) -> tuple[date, date]:
+    """The holiday "2026-12-24" or "2026-12-24..2027-01-01"."""
     first, dots, last = raw.partition("..")
-    try:
-        start = date.fromisoformat(first)
-        end = date.fromisoformat(last) if dots else start
-    except ValueError:
-        raise InvalidValue(
-            f"“{raw}” is not a day or a range of days: write 2026-12-24 or 2026-12-24..2027-01-01."
-        ) from None
+    start = _day(first, raw)
+    end = _day(last, raw) if dots else start
     if end < start:
         raise InvalidValue(f"In “{raw}” the first day comes after the last.")
     if end - start >= timedelta(days=MAX_HOLIDAY_DAYS):
         raise InvalidValue(f"A holiday can be at most {MAX_HOLIDAY_DAYS} days long.")
     return start, end
+
+
+def _day(raw_day: str, raw: str) -> date:
+    match = ISO_DAY.fullmatch(raw_day)
+    if not match:
+        raise InvalidValue(f"“{raw}” is not a day or a range of days: {DATE_RANGE_FORM}.")
+    year, month, day = (int(part) for part in match.groups())
+    if not 1 <= month <= 12:
+        raise InvalidValue(f"“{raw_day}” is not a day: there is no month {month}. Days are YYYY-MM-DD.")
+    if not HOLIDAY_YEARS[0] <= year <= HOLIDAY_YEARS[1]:
+        raise InvalidValue(
+            f"Holidays must fall in the years {HOLIDAY_YEARS[0]} to {HOLIDAY_YEARS[1]}; “{raw_day}” does not."
+        )
+    days_in_month = monthrange(year, month)[1]
+    if not 1 <= day <= days_in_month:
+        raise InvalidValue(f"“{raw_day}” is not a day: {month_name[month]} {year} has {days_in_month} days.")
+    return date(year, month, day)

@@ -102,7 +102,7 @@ def _advice_form(ctx: Context, group: Group) -> Form:
             "Client code (optional)",
             required=False,
             max_length=12,
-            hint="A code you choose, like C12. Never a name or initials.",
+            hint="A code you choose, with a digit, like C12 or K-7. Never a name, initials or a year.",
         ),
         FormField("ors", "Baseline ORS (optional)", FieldKind.NUMBER, required=False, low=0, high=values.MAX_SCORE),
         FormField(
@@ -226,7 +226,7 @@ def submit_follow_up_form(ctx: Context, context: dict[str, str], submitted: Valu
     delivery, advice = _own_follow_up(ctx, context.get("delivery_id"))
     answer = context.get("answer")
     if answer not in ("applied", "partly"):
-        raise refuse("That form is not one I sent.", "advice")
+        raise refuse("That form is not one I sent, so nothing changed.", "status")
     clean, errors = check_fields(_answer_form(advice, delivery, answer), submitted)
     if errors:
         return Result(errors=errors)
@@ -261,4 +261,4 @@ def _movement_notes(group: Group, advice: Advice, clean: Values) -> list[str]:
 
 
 def _own_follow_up(ctx: Context, raw_id: str | None) -> tuple[Delivery, Advice]:
-    return own_delivery(ctx, raw_id, DeliveryKind.FOLLOW_UP, Advice, "That follow-up isn't yours to answer.", "advice")
+    return own_delivery(ctx, raw_id, DeliveryKind.FOLLOW_UP, Advice, "That follow-up")

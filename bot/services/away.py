@@ -36,7 +36,7 @@ def resume(ctx: Context, _command: Resume) -> Result:
     group = my_group(ctx, "resume")
     member = require_member(ctx, group, "resume")
     if member.paused_until is None or member.paused_until <= ctx.now:
-        raise refuse("You're not paused.", "resume")
+        raise refuse("You're not paused, so there is nothing to resume.", "resume")
     ctx.session.execute(
         update(Delivery)
         .where(

@@ -206,12 +206,17 @@ def id_from(raw: str | None) -> int:
     return int(raw) if raw and ID.fullmatch(raw) else -1
 
 
-def own_delivery(ctx: Context, raw_id: str | None, kind: DeliveryKind, subject_type, refusal: str, usage_of: str):
+def own_delivery(ctx: Context, raw_id: str | None, kind: DeliveryKind, subject_type, what: str):
     """The delivery a button or form names and its subject, if it was sent to the caller
-    in the caller's workspace; ids from buttons and forms are never trusted on their own."""
+    in the caller's workspace; ids from buttons and forms are never trusted on their own.
+    `what` names it in the refusal ("That follow-up"), whose usage is the command that shows
+    the caller's own."""
     delivery = ctx.session.get(Delivery, id_from(raw_id))
     subject = delivery and delivery.kind is kind and ctx.session.get(subject_type, delivery.subject_id)
     group = subject and ctx.session.get(Group, delivery.group_id)
     if not subject or delivery.recipient_id != ctx.caller.user_id or group.team_id != ctx.caller.team_id:
-        raise refuse(refusal, usage_of)
+        raise refuse(
+            f"{what} isn't yours to answer: it was sent to someone else, or is no longer there, so nothing changed.",
+            "status",
+        )
     return delivery, subject

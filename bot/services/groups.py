@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from bot.calendar import zone
 from bot.grammar import HandOverCoach, Join, Leave, Setup
 from bot.messages import Bold, Message, line
 from bot.model import Group, Member, Person
@@ -32,11 +31,6 @@ def setup(ctx: Context, command: Setup) -> Result:
         raise refuse(
             "Run `/practice setup` in the channel that will be the group's home, not in a direct message.", "setup"
         )
-    if command.timezone is not None:
-        try:
-            zone(command.timezone)
-        except ValueError as error:
-            raise refuse(str(error), "setup") from None
     group = group_here(ctx)
     created = group is None
     if group is None:

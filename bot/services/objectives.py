@@ -231,4 +231,4 @@ def answer_review(ctx: Context, delivery_id: str, answer: str) -> Result:
 
 
 def _own_review(ctx: Context, raw_id: str | None) -> tuple[Delivery, Objective]:
-    return own_delivery(ctx, raw_id, DeliveryKind.REVIEW, Objective, "That review isn't yours to answer.", "objective")
+    return own_delivery(ctx, raw_id, DeliveryKind.REVIEW, Objective, "That review")

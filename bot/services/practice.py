@@ -222,4 +222,4 @@ def _last_check_in(ctx: Context, member: Member) -> datetime:
 
 
 def _own_check_in(ctx: Context, raw_id: str | None) -> tuple[Delivery, Member]:
-    return own_delivery(ctx, raw_id, DeliveryKind.CHECK_IN, Member, "That check-in isn't yours.", "status")
+    return own_delivery(ctx, raw_id, DeliveryKind.CHECK_IN, Member, "That check-in")

@@ -154,7 +154,7 @@ def test_advice_refusals(group, fake_slack):
     assert "Only the coach can record advice for someone else" in group.say(ALICE, "advice <@UBOB> Try this")
     assert "isn't a therapist in this group" in group.say(COACH, "advice <@UOUTSIDER> Try this")
     assert "can't find that user" in group.say(COACH, "advice <@UNOBODY> Try this")
-    assert "looks like a name" in group.say(COACH, "advice <@UALICE> Try this client John")
+    assert "looks like a name" in group.say(COACH, "advice <@UALICE> Try this client: John")
     assert "needs the client code" in group.say(COACH, "advice <@UALICE> Try this ors 20")
     assert "out of range" in group.say(COACH, "advice <@UALICE> Try this client C1 ors 44")
     assert "Start with the therapist" in group.say(COACH, "advice alice Try this")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
 
 import pytest
 from hypothesis import given, settings
@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from bot.grammar import (
     DEFAULT_FOLLOW_UP_DAYS,
     USAGE,
+    AddHoliday,
     DigestRequest,
     GiveAdvice,
     Help,
@@ -18,6 +19,7 @@ from bot.grammar import (
     Leave,
     LogPractice,
     OpenAdviceForm,
+    Pause,
     RecordOutcome,
     SetObjective,
     Setup,
@@ -73,6 +75,25 @@ def test_setup_timezone():
     assert parse("setup tz Europe/Berlin") == Setup(timezone="Europe/Berlin")
 
 
+def test_setup_timezone_is_written_as_the_iana_name():
+    assert parse("setup tz europe/berlin") == Setup(timezone="Europe/Berlin")
+
+
+@pytest.mark.parametrize(
+    ("text", "complaint"),
+    [
+        ("setup tz Europe", "“tz Europe”: “Europe” is a region, not an IANA time zone"),
+        ("setup tz America", "“tz America”: “America” is a region, not an IANA time zone"),
+        ("setup tz " + "A" * 300, "is not an IANA time zone"),
+        ("setup tz Berlin", "“tz Berlin”: “Berlin” is not an IANA time zone"),
+    ],
+)
+def test_setup_with_a_zone_that_is_not_an_iana_zone_says_why(text, complaint):
+    error = refused(text)
+    assert complaint in error.message
+    assert error.usage == USAGE["setup"]
+
+
 def test_setup_options_combine_in_any_order():
     expected = Setup(digest=WeeklyTime(4, time(16, 0)), checkin=WeeklyTime(1, time(8, 0)), timezone="America/New_York")
     assert parse("setup tz America/New_York checkin tue 08:00 digest fri 16:00") == expected
@@ -94,10 +115,14 @@ def test_setup_with_missing_or_unknown_parts_is_refused(text):
         ("setup digest someday 15:00", "is not a weekday"),
         ("setup checkin mon 25:00", "is not a time of day"),
         ("setup digest fri 3pm", "is not a time of day"),
+        ("setup hours 17:00-09:00", "the start must come before the end"),
+        ("setup days mon-xyz", "is not a weekday"),
+        ("setup ors-cutoff 99", "The ORS clinical cutoff (ors-cutoff) must be a whole number from 0 to 40"),
     ],
 )
-def test_setup_with_a_bad_weekday_or_time_says_why(text, complaint):
+def test_setup_with_a_bad_value_says_why_and_for_which_option(text, complaint):
     error = refused(text)
+    assert error.message.startswith(f"“{text.removeprefix('setup ')}”: ")
     assert complaint in error.message
     assert error.usage == USAGE["setup"]
 
@@ -152,40 +177,132 @@ def test_advice_to_a_mentioned_therapist_with_default_follow_up(mention):
     )
 
 
-def test_advice_with_every_trailing_option():
-    assert parse("advice <@U123|ann> slow down client C12 ors 18 in 10d") == GiveAdvice(
-        therapist_id="U123", text="slow down", client_code="C12", baseline_ors=18, follow_up_days=10
-    )
-
-
-@pytest.mark.parametrize(
-    "options", ["client k-7 ors 0 in 2w", "in 2w client k-7 ors 0", "ors 0 in 2W client K-7", "CLIENT k-7 IN 2w ORS 0"]
-)
-def test_advice_options_come_in_any_order_at_the_end(options):
-    assert parse(f"advice <@U9> name the rupture {options}") == GiveAdvice(
-        therapist_id="U9", text="name the rupture", client_code="K-7", baseline_ors=0, follow_up_days=14
+def test_advice_with_every_option_at_the_end():
+    assert parse("advice <@U123|ann> Try two-chair work client C3 ors 18 in 3 days") == GiveAdvice(
+        therapist_id="U123", text="Try two-chair work", client_code="C3", baseline_ors=18, follow_up_days=3
     )
 
 
 @pytest.mark.parametrize(
     ("option", "field", "value"),
-    [("client c12", "client_code", "C12"), ("ors 40", "baseline_ors", 40), ("in 3w", "follow_up_days", 21)],
+    [
+        ("client c12", "client_code", "C12"),
+        ("Client C4", "client_code", "C4"),
+        ("client: C4", "client_code", "C4"),
+        ("client:C4", "client_code", "C4"),
+        ("CLIENT: k-7", "client_code", "K-7"),
+        ("client 7", "client_code", "7"),
+        ("ors 40", "baseline_ors", 40),
+        ("ORS 0", "baseline_ors", 0),
+        ("ors: 18", "baseline_ors", 18),
+        ("ors:18", "baseline_ors", 18),
+        ("in 3w", "follow_up_days", 21),
+        ("in 3d", "follow_up_days", 3),
+        ("in 3 days", "follow_up_days", 3),
+        ("in 1 day", "follow_up_days", 1),
+        ("in 2 weeks", "follow_up_days", 14),
+        ("In 2 Weeks", "follow_up_days", 14),
+        ("in: 3 days", "follow_up_days", 3),
+        ("in:10d", "follow_up_days", 10),
+    ],
 )
-def test_advice_with_one_option(option, field, value):
+def test_advice_option_in_every_form_it_is_typed(option, field, value):
     advice = parse(f"advice <@U1> try silence {option}")
     assert advice.text == "try silence"
     assert getattr(advice, field) == value
 
 
-@pytest.mark.parametrize("text", ["reflect more in session", "check in often", "stay in the room", "try it in 2 weeks"])
-def test_advice_ending_in_ordinary_words_keeps_them_as_text(text):
+@pytest.mark.parametrize(
+    "text",
+    [
+        "client C3 ors 18 in 3 days try two-chair work",
+        "try client C3 two-chair ors 18 work in 3 days",
+        "in 3 days try two-chair ors: 18 work client: C3",
+        "try two-chair work in:3d client:C3 ors:18",
+    ],
+)
+def test_advice_options_may_come_anywhere_after_the_mention(text):
+    assert parse(f"advice <@U9> {text}") == GiveAdvice(
+        therapist_id="U9", text="try two-chair work", client_code="C3", baseline_ors=18, follow_up_days=3
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "prose", "options"),
+    [
+        ("try silence, in 2 weeks.", "try silence,", {"follow_up_days": 14}),
+        ("with client C3, try silence", "with try silence", {"client_code": "C3"}),
+        ("try silence (ors: 18; in 3d).", "try silence (ors: 18; in 3d).", {}),
+        ("try silence, ors 18, client C3.", "try silence,", {"client_code": "C3", "baseline_ors": 18}),
+    ],
+)
+def test_advice_option_values_may_end_a_clause_or_sentence(text, prose, options):
+    advice = parse(f"advice <@U1> {text}")
+    assert (advice.text, {name: getattr(advice, name) for name in options}) == (prose, options)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Let the client lead",
+        "stay in the moment",
+        "reflect more in session",
+        "check in often",
+        "ask the client in session 3 about sleep",
+        "the client in question needs pacing",
+        "work in 1:1 sessions, not groups",
+        "meet the client where they are",
+        "name the rupture in the next session",
+        "a client-centred stance, in 50% of the session",
+    ],
+)
+def test_advice_prose_with_option_like_words_stays_advice_text(text):
     assert parse(f"advice <@U1> {text}") == GiveAdvice(therapist_id="U1", text=text)
 
 
-def test_option_words_in_the_middle_stay_in_the_text():
-    advice = parse("advice <@U1> ask the client in 2w how it felt in 1w")
-    assert advice.text == "ask the client in 2w how it felt"
-    assert advice.follow_up_days == 7
+@pytest.mark.parametrize(
+    ("options", "typed", "complaint"),
+    [
+        ("ors 50", "ors 50", "The baseline ORS must be from 0 to 40; 50 is out of range."),
+        ("ors 41", "ors 41", "The baseline ORS must be from 0 to 40"),
+        ("ors -1", "ors -1", "The baseline ORS must be a whole number from 0 to 40"),
+        ("ors 4.5", "ors 4.5", "The baseline ORS must be a whole number"),
+        ("ors weekly", "ors weekly", "The baseline ORS must be a whole number"),
+        ("ors: x", "ors: x", "The baseline ORS must be a whole number"),
+        ("in 3 dayz", "in 3 dayz", "is not a number of days or weeks"),
+        ("in 3 sessions", "in 3 sessions", "is not a number of days or weeks"),
+        ("in 2m", "in 2m", "is not a number of days or weeks"),
+        ("in: soon", "in: soon", "is not a number of days or weeks"),
+        ("in 500d", "in 500d", "The follow-up must be 1 to 365 days away; “500d” is 500 days."),
+        ("in 0d", "in 0d", "The follow-up must be 1 to 365 days away"),
+        ("in 60 weeks", "in 60 weeks", "The follow-up must be 1 to 365 days away"),
+        ("client: JS", "client: JS", "must contain at least one digit"),
+        ("client:smith", "client: smith", "looks like a name"),
+        ("client Anna1", "client Anna1", "looks like a name"),
+        ("client JD-1980", "client JD-1980", "contains a year"),
+        ("client C_12", "client C_12", "is not a client code"),
+    ],
+)
+def test_advice_option_with_a_bad_value_is_refused_naming_the_option(options, typed, complaint):
+    for text in (f"try silence {options}", f"try {options} silence"):
+        error = refused(f"advice <@U1> {text}")
+        assert error.message.startswith(f"“{typed}”: ")
+        assert complaint in error.message
+        assert error.usage == USAGE["advice"]
+
+
+@pytest.mark.parametrize(("options", "form"), [("ors", "ors 18"), ("client:", "client C12"), ("in:", "in 10d")])
+def test_advice_option_without_its_value_is_refused_with_its_form(options, form):
+    error = refused(f"advice <@U1> try silence {options}")
+    assert error.message.startswith(f"“{options}” needs a value")
+    assert f"`{form}" in error.message
+    assert error.usage == USAGE["advice"]
+
+
+def test_advice_usage_shows_every_option_form():
+    assert USAGE["advice"] == (
+        "/practice advice @therapist <text> [client <CODE>] [ors <0-40>] [in <N>d|<N>w|<N> days|<N> weeks]"
+    )
 
 
 @pytest.mark.parametrize("first", ["@ann", "U123", "ann", "<#C123>", "<@>", "<@U123"])
@@ -203,30 +320,19 @@ def test_advice_with_a_mention_but_no_text_is_refused():
 
 
 @pytest.mark.parametrize(
-    "text", ["tip client C1 client C2", "tip ors 3 ors 4", "tip in 2w in 3d", "tip in 2w ors 5 IN 3d"]
+    "text",
+    [
+        "tip client C1 client C2",
+        "tip ors 3 ors 4",
+        "tip in 2w in 3d",
+        "tip in 2w ors 5 IN 3 days",
+        "client: C1 tip client C1",
+        "in 2w tip in:2w",
+    ],
 )
 def test_advice_option_given_twice_is_refused(text):
     error = refused(f"advice <@U1> {text}")
     assert "is given twice" in error.message
-    assert error.usage == USAGE["advice"]
-
-
-@pytest.mark.parametrize(
-    ("options", "complaint"),
-    [
-        ("ors 41", "ORS score must be from 0 to 40"),
-        ("ors -1", "ORS score must be a whole number from 0 to 40"),
-        ("ors 4.5", "ORS score must be a whole number"),
-        ("in 2m", "is not a duration"),
-        ("in 0d", "1 to 365 days"),
-        ("in 60w", "1 to 365 days"),
-        ("client C_12", "is not a client code"),
-        ("client smith", "looks like a name"),
-    ],
-)
-def test_advice_with_a_bad_option_value_says_why(options, complaint):
-    error = refused(f"advice <@U1> try silence {options}")
-    assert complaint in error.message
     assert error.usage == USAGE["advice"]
 
 
@@ -271,6 +377,9 @@ def test_outcome_with_the_wrong_number_of_words_is_refused(text):
         ("outcome C12 srs 41", "SRS score must be from 0 to 40"),
         ("outcome C12 ors 3.5", "ORS score must be a whole number"),
         ("outcome C12 ors x", "ORS score must be a whole number"),
+        ("outcome JS ors 20", "must contain at least one digit"),
+        ("outcome JD-1980 ors 20", "contains a year"),
+        ("outcome Anna1 ors 20", "looks like a name"),
     ],
 )
 def test_outcome_with_a_bad_part_says_why(text, complaint):
@@ -317,6 +426,53 @@ def test_digest_needs_exactly_preview_or_post(text):
     error = refused(text)
     assert "digest preview" in error.message and "digest post" in error.message
     assert error.usage == USAGE["digest"]
+
+
+# pause, holiday
+
+
+@pytest.mark.parametrize(
+    ("text", "days"), [("pause 10d", 10), ("pause 2w", 14), ("pause 2 weeks", 14), ("pause 3 days", 3)]
+)
+def test_pause_for_days_or_weeks(text, days):
+    assert parse(text) == Pause(days)
+
+
+@pytest.mark.parametrize(
+    ("text", "complaint"),
+    [
+        ("pause 500d", "The pause must be 1 to 365 days long; “500d” is 500 days."),
+        ("pause 0w", "The pause must be 1 to 365 days long"),
+        ("pause soon", "is not a number of days or weeks"),
+        ("pause", "Say how long to pause"),
+        ("pause 2 weeks now", "Say how long to pause"),
+    ],
+)
+def test_pause_with_a_bad_length_says_why(text, complaint):
+    error = refused(text)
+    assert complaint in error.message
+    assert "follow-up" not in error.message
+    assert error.usage == USAGE["pause"]
+
+
+@pytest.mark.parametrize(
+    ("text", "complaint"),
+    [
+        ("holiday 2026-13-01", "“2026-13-01” is not a day: there is no month 13."),
+        ("holiday 2026-02-29", "February 2026 has 28 days"),
+        ("holiday 9999-12-31", "must fall in the years 2000 to 2099"),
+        ("holiday 9999-12-30..9999-12-31", "must fall in the years 2000 to 2099"),
+        ("holiday xmas", "write 2026-12-24 or 2026-12-24..2027-01-01"),
+    ],
+)
+def test_holiday_with_a_bad_day_says_why(text, complaint):
+    error = refused(text)
+    assert complaint in error.message
+    assert error.usage == USAGE["holiday"]
+
+
+def test_holiday_of_one_day_or_a_range():
+    assert parse("holiday 2026-12-24..2026-12-26") == AddHoliday(date(2026, 12, 24), date(2026, 12, 26))
 
 
 # Every input either parses or is refused with a usable explanation.
@@ -401,14 +557,9 @@ def test_every_subcommand_with_random_arguments_parses_or_is_refused_with_usage(
     assert_parses_or_explains(f"{name} {arguments}")
 
 
-@pytest.mark.parametrize("options", ["client C12 ors 20", "ors 20", "in 2w", "ors 50"])
+@pytest.mark.parametrize("options", ["client C12 ors 20", "ors 20", "in 2w", "in: 3 days client: C4"])
 def test_advice_with_options_but_no_text_is_refused(options):
-    error = refused(f"advice <@U1> {options}")
-    assert error.message in ("The advice text is missing.", "The ORS score must be from 0 to 40; 50 is out of range.")
-
-
-def test_advice_ending_in_ors_and_a_word_keeps_it_as_text():
-    assert parse("advice <@U1> review the ors weekly").text == "review the ors weekly"
+    assert refused(f"advice <@U1> {options}").message == "The advice text is missing."
 
 
 def test_setup_option_given_twice_is_refused():

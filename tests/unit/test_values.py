@@ -17,27 +17,43 @@ from bot.values import InvalidValue
     [
         ("C12", "C12"),
         ("K-7", "K-7"),
-        ("ABC", "ABC"),
         ("c12", "C12"),
         ("k-7", "K-7"),
         ("7", "7"),
-        ("a", "A"),
         ("ABCDEFGHIJK1", "ABCDEFGHIJK1"),
-        ("JD", "JD"),
+        ("JD7", "JD7"),
+        ("CBT-3", "CBT-3"),
         ("123456789012", "123456789012"),
+        ("C1899", "C1899"),
+        ("C2040", "C2040"),
     ],
 )
 def test_client_code_accepts_letters_digits_dashes_and_upper_cases_them(raw, expected):
     assert values.client_code(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["John", "smith", "Mary", "ab", "McDonald", "JOHN", "Mary-Jane"])
-def test_client_code_refuses_a_name_like_word(raw):
-    with pytest.raises(InvalidValue, match="looks like a name"):
+@pytest.mark.parametrize("raw", ["John", "smith", "Mary", "JOHN", "Mary-Jane", "Anna1", "anna1", "Smith-4", "Thabo2"])
+def test_client_code_refuses_a_name_even_with_a_digit(raw):
+    with pytest.raises(InvalidValue, match="looks like a name") as caught:
         values.client_code(raw)
+    assert "like C12 or K-7" in str(caught.value)
 
 
-@pytest.mark.parametrize("raw", ["ABCDEFGHIJKLM", "---", "C_12", "C.12", "C 12", "", "C12!", "Zoë"])
+@pytest.mark.parametrize("raw", ["JS", "ab", "ABC", "a", "CBT", "K-X"])
+def test_client_code_refuses_initials_and_letters_without_a_digit(raw):
+    with pytest.raises(InvalidValue, match="must contain at least one digit") as caught:
+        values.client_code(raw)
+    assert "like C12 or K-7" in str(caught.value)
+
+
+@pytest.mark.parametrize("raw", ["JD-1980", "1980", "C2039", "K-1900", "X20011"])
+def test_client_code_refuses_a_year(raw):
+    with pytest.raises(InvalidValue, match="contains a year") as caught:
+        values.client_code(raw)
+    assert "like C12 or K-7" in str(caught.value)
+
+
+@pytest.mark.parametrize("raw", ["ABCDEFGHIJKL3", "---", "C_12", "C.12", "C 12", "", "C12!", "Zoë1", "C١٢"])
 def test_client_code_refuses_wrong_characters_or_length(raw):
     with pytest.raises(InvalidValue, match="is not a client code") as caught:
         values.client_code(raw)
@@ -55,23 +71,24 @@ def test_client_code_of_thirteen_characters_is_refused_but_twelve_accepted():
 
 @pytest.mark.parametrize(("raw", "expected"), [("0", 0), ("40", 40), ("17", 17), ("07", 7)])
 def test_score_accepts_whole_numbers_from_0_to_40(raw, expected):
-    assert values.score(raw) == expected
+    assert values.score(raw, "ORS score") == expected
 
 
 def test_score_above_40_is_out_of_range():
     with pytest.raises(InvalidValue, match=r"from 0 to 40; 41 is out of range"):
-        values.score("41", "ors")
+        values.score("41", "ORS score")
 
 
-@pytest.mark.parametrize("raw", ["-1", "3.5", "x", "", "100", "4O"])
+@pytest.mark.parametrize("raw", ["-1", "3.5", "x", "", "100", "4O", "٣"])
 def test_score_that_is_not_a_whole_number_is_refused(raw):
     with pytest.raises(InvalidValue, match="must be a whole number from 0 to 40"):
-        values.score(raw, "srs")
+        values.score(raw, "SRS score")
 
 
-def test_score_message_names_the_measure_in_upper_case():
-    with pytest.raises(InvalidValue, match="The SRS score"):
-        values.score("x", "srs")
+@pytest.mark.parametrize("what", ["SRS score", "baseline ORS"])
+def test_score_message_says_what_the_score_is_for(what):
+    with pytest.raises(InvalidValue, match=f"^The {what} must be"):
+        values.score("x", what)
 
 
 # Durations: days or weeks, 1 to 365 days.
@@ -79,22 +96,41 @@ def test_score_message_names_the_measure_in_upper_case():
 
 @pytest.mark.parametrize(
     ("raw", "days"),
-    [("10d", 10), ("2w", 14), ("1d", 1), ("365d", 365), ("52w", 364), ("2W", 14), ("3D", 3)],
+    [
+        ("10d", 10),
+        ("2w", 14),
+        ("1d", 1),
+        ("365d", 365),
+        ("52w", 364),
+        ("2W", 14),
+        ("3D", 3),
+        ("3 days", 3),
+        ("1 day", 1),
+        ("2 weeks", 14),
+        ("1 Week", 7),
+        ("3days", 3),
+        ("2 w", 14),
+    ],
 )
 def test_duration_in_days_or_weeks(raw, days):
-    assert values.duration_days(raw) == days
+    assert values.duration_days(raw, "pause") == days
 
 
-@pytest.mark.parametrize("raw", ["10", "d", "2 w", "2m", "1.5w", "-3d", "1000d", "w2", ""])
+@pytest.mark.parametrize(
+    "raw", ["10", "d", "2m", "1.5w", "-3d", "1000d", "w2", "", "3 dayz", "3 sessions", "2 weeks later", "٣d"]
+)
 def test_duration_in_a_wrong_form_is_refused(raw):
-    with pytest.raises(InvalidValue, match="is not a duration"):
-        values.duration_days(raw)
+    with pytest.raises(InvalidValue, match="is not a number of days or weeks") as caught:
+        values.duration_days(raw, "pause")
+    assert "like 10d, 10 days, 2w or 2 weeks" in str(caught.value)
 
 
-@pytest.mark.parametrize("raw", ["0d", "0w", "366d", "53w"])
-def test_duration_outside_one_to_365_days_is_refused(raw):
-    with pytest.raises(InvalidValue, match="must be 1 to 365 days away"):
-        values.duration_days(raw)
+@pytest.mark.parametrize("raw", ["0d", "0w", "366d", "53w", "500d"])
+def test_duration_outside_one_to_365_days_is_refused_naming_what_it_is_for(raw):
+    with pytest.raises(InvalidValue, match="^The pause must be 1 to 365 days long"):
+        values.duration_days(raw, "pause")
+    with pytest.raises(InvalidValue, match="^The follow-up must be 1 to 365 days away"):
+        values.duration_days(raw, "follow-up")
 
 
 # Weekdays: full names or prefixes of at least three letters.
@@ -192,3 +228,30 @@ def test_whole_number_outside_bounds_or_malformed_is_refused(raw):
 
 def test_invalid_value_is_a_value_error():
     assert issubclass(InvalidValue, ValueError)
+
+
+# Time zones: only real IANA zones.
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("Europe/Berlin", "Europe/Berlin"), ("america/new_york", "America/New_York"), ("UTC", "UTC")],
+)
+def test_time_zone_accepts_iana_zones_in_any_case(raw, expected):
+    assert values.time_zone(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["Europe", "america", "Africa/"])
+def test_time_zone_that_is_only_a_region_asks_for_the_city(raw):
+    with pytest.raises(InvalidValue, match="is a region, not an IANA time zone") as caught:
+        values.time_zone(raw)
+    assert "Europe/Berlin" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "raw", ["Berlin", "Europe/Atlantis", "A" * 300, "Europe/" + "x" * 300, "../etc/passwd", "localtime", ""]
+)
+def test_time_zone_that_is_not_an_iana_zone_is_refused(raw):
+    with pytest.raises(InvalidValue, match="is not an IANA time zone") as caught:
+        values.time_zone(raw)
+    assert "Area/City, like Europe/Berlin" in str(caught.value)

@@ -119,11 +119,37 @@ def test_date_range_of_62_days_is_accepted_and_63_refused():
 
 
 @pytest.mark.parametrize(
-    "raw", ["", "24.12.2026", "2026-02-30", "2026-13-01", "2026-12-24..2026-12-32", "2026-12-24...2026-12-25", "xmas"]
+    "raw", ["", "24.12.2026", "xmas", "2026-12-24...2026-12-25", "2026-12-24..", "20261224", "2026-W52-4", "٢٠٢٦-12-24"]
 )
 def test_date_range_in_a_wrong_form_is_refused_with_an_example(raw):
     with pytest.raises(InvalidValue, match="write 2026-12-24 or 2026-12-24..2027-01-01"):
         values.date_range(raw)
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        ("2026-13-01", "“2026-13-01” is not a day: there is no month 13."),
+        ("2026-00-10", "“2026-00-10” is not a day: there is no month 0."),
+        ("2026-02-30", "“2026-02-30” is not a day: February 2026 has 28 days."),
+        ("2026-12-24..2026-12-32", "“2026-12-32” is not a day: December 2026 has 31 days."),
+    ],
+)
+def test_date_range_with_a_day_that_does_not_exist_says_why(raw, reason):
+    with pytest.raises(InvalidValue) as caught:
+        values.date_range(raw)
+    assert str(caught.value).startswith(reason)
+
+
+@pytest.mark.parametrize("raw", ["9999-12-31", "9999-12-30..9999-12-31", "2100-01-01", "1999-12-31..2000-01-02"])
+def test_date_range_outside_the_years_a_calendar_can_hold_is_refused(raw):
+    with pytest.raises(InvalidValue, match="must fall in the years 2000 to 2099"):
+        values.date_range(raw)
+
+
+def test_date_range_at_the_edges_of_the_years_is_accepted():
+    assert values.date_range("2000-01-01") == (date(2000, 1, 1), date(2000, 1, 1))
+    assert values.date_range("2099-12-01..2099-12-31") == (date(2099, 12, 1), date(2099, 12, 31))
 
 
 # --- next_allowed with group holidays -----------------------------------------------------
@@ -204,8 +230,3 @@ def test_working_hours_is_working_day_excludes_holidays(day, working):
 def test_weekday_range_with_a_missing_end_is_refused(raw):
     with pytest.raises(InvalidValue):
         values.weekday_set(raw)
-
-
-def test_date_range_with_a_missing_end_is_refused():
-    with pytest.raises(InvalidValue):
-        values.date_range("2026-12-24..")
