@@ -18,6 +18,7 @@ from sqlalchemy import event, func, select, text
 from sqlmodel import Session
 
 from bot.model import PracticeLog
+from bot.scheduling.runner import through_storage_faults
 from bot.storage import StorageFault, database_problem, make_engine, transaction, upgrade
 from tests.core_harness import CoreHarness
 
@@ -96,3 +97,17 @@ def test_a_full_sqlite_database_is_a_storage_fault(tmp_path):
             with transaction(engine) as session:
                 session.execute(insert, {"key": f"{number:04d}" + "x" * 1000})
     engine.dispose()
+
+
+def test_the_timers_meet_a_storage_fault_with_one_line_each(harness, database_url, caplog):
+    assert harness.say(COACH, "setup").startswith("This channel is now a supervision group")
+    dispatcher = harness.core.dispatcher
+    with read_only(harness.engine, database_url):
+        with pytest.raises(StorageFault):  # what the timers meet, unguarded
+            asyncio.run(dispatcher.plan())
+        caplog.clear()
+        for job in (dispatcher.plan, dispatcher.tidy):
+            asyncio.run(through_storage_faults(job)())
+    skipped = [record for record in caplog.records if "skipped: the database cannot be used" in record.message]
+    assert [record.message.split()[0] for record in skipped] == ["plan", "tidy"]
+    assert not any(record.exc_info for record in caplog.records)
