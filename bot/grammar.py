@@ -310,8 +310,9 @@ def _advice_options(command: _Words, words: list[str]) -> tuple[list[str], dict[
     """The advice text and its options, which may stand anywhere in it.
 
     Advice is prose, and prose says "let the client lead" or "stay in the moment". So a word
-    is an option when it has a colon (`client: C4`, `in:3d`), when it is `ors`, when it is
-    `client` before something with a digit, or `in` before something like "3d" or "3 days".
+    is an option when it has a colon (`client: C4`, `in:3d`), when it is `client` or `ors`
+    before something with a digit, or `in` before something like "3d" or "3 days"; "track
+    the ORS weekly" stays advice.
     Its value must then be valid: a bad one is refused, never kept as advice text.
     """
     words = _split_colons(words)
@@ -353,7 +354,7 @@ def _option_at(words: list[str], index: int) -> tuple[str, int] | None:
     if keyword not in ADVICE_OPTIONS:
         return None
     following = words[index + 1 : index + 3]
-    if not (word.endswith(":") or keyword == "ors" or following and _could_be_the_value(keyword, following[0])):
+    if not (word.endswith(":") or following and _could_be_the_value(keyword, following[0])):
         return None
     if keyword == "in" and len(following) == 2 and following[0].isdigit():
         return keyword, 2  # "in 3 days": the number, then its unit
@@ -361,7 +362,7 @@ def _option_at(words: list[str], index: int) -> tuple[str, int] | None:
 
 
 def _could_be_the_value(keyword: str, word: str) -> bool:
-    if keyword == "client":
+    if keyword in ("client", "ors"):
         return any(character.isdigit() for character in word)
     return keyword == "in" and bool(LOOKS_LIKE_A_DURATION.fullmatch(word))
 
