@@ -143,3 +143,17 @@ def test_people_time_and_state_survive_a_restart(tmp_path):
 
 def test_no_colour_codes_when_piped(tmp_path):
     assert "\033[" not in shell(tmp_path, "/practice help", "/people")
+
+
+def test_what_is_typed_just_before_a_preview_is_in_it(tmp_path):
+    output = shell(
+        tmp_path,
+        "/as coach",
+        "/practice setup",
+        "/as alice",
+        "/practice join",
+        "/practice log 35 rehearsed a repair",
+        "/as coach",
+        "/practice digest preview",
+    )
+    assert "@alice: 35 min" in shown(output, "only coach sees this", "Deliberate practice")
