@@ -129,15 +129,15 @@ def _serve(arguments, settings: Settings) -> int:
 async def _socket_mode(app, core: Core, settings: Settings) -> None:
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-    from bot.scheduling.runner import start_timers, stop_timers
+    from bot.scheduling.runner import Timers
 
-    timers = start_timers(core.dispatcher)
+    timers = Timers(core.dispatcher).start()
     handler = AsyncSocketModeHandler(app, settings.slack_app_token)
     stopped = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stopped.set)
     connection = asyncio.create_task(handler.start_async())
     await asyncio.wait([connection, asyncio.create_task(stopped.wait())], return_when=asyncio.FIRST_COMPLETED)
-    await stop_timers(timers, core.dispatcher)
+    await timers.stop()
     await handler.close_async()
     await core.settled()
 

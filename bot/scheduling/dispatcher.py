@@ -76,7 +76,6 @@ class Dispatcher:
         self.settings = settings
         self.clock = clock
         self.stopping = False
-        self._draining = 0
 
     def stop(self) -> None:
         """Finish the sends under way, hand back the rest of the batch, and claim no more."""
@@ -102,20 +101,9 @@ class Dispatcher:
     async def drain(self) -> int:
         """Send everything due now, batch after batch; the number of deliveries handled."""
         handled = 0
-        self._draining += 1
-        try:
-            while batch := await self.dispatch_batch():
-                handled += batch
-        finally:
-            self._draining -= 1
+        while batch := await self.dispatch_batch():
+            handled += batch
         return handled
-
-    async def wait_idle(self, timeout: float = 30.0) -> None:
-        """Wait for batches under way to finish sending or hand back what they hold."""
-        for _ in range(int(timeout / 0.05)):
-            if not self._draining:
-                return
-            await asyncio.sleep(0.05)
 
     async def dispatch_batch(self) -> int:
         if self.stopping:

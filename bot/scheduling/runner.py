@@ -6,6 +6,7 @@ timers again and finds its work in the table.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 from datetime import datetime, timezone
@@ -22,25 +23,49 @@ DISPATCH_EVERY_SECONDS = 10
 TIDY_EVERY_SECONDS = 60
 
 
-def start_timers(dispatcher: Dispatcher) -> AsyncIOScheduler:
-    scheduler = AsyncIOScheduler(timezone=timezone.utc)
-    first_run = datetime.now(timezone.utc)
-    for job, seconds in (
-        (dispatcher.plan, PLAN_EVERY_SECONDS),
-        (dispatcher.drain, DISPATCH_EVERY_SECONDS),
-        (dispatcher.tidy, TIDY_EVERY_SECONDS),
-    ):
-        scheduler.add_job(
-            through_storage_faults(job),
-            "interval",
-            seconds=seconds,
-            next_run_time=first_run,
-            max_instances=1,
-            coalesce=True,
-            misfire_grace_time=None,
-        )
-    scheduler.start()
-    return scheduler
+class Timers:
+    """The interval timers of one process. Each tick starts its job as a task of our own and
+    returns at once, so that shutting APScheduler down never cancels a job mid-transaction;
+    a job still running when its timer comes round again is left to finish."""
+
+    def __init__(self, dispatcher: Dispatcher):
+        self.dispatcher = dispatcher
+        self.scheduler = AsyncIOScheduler(timezone=timezone.utc)
+        self.running: dict[str, asyncio.Task] = {}
+
+    def start(self) -> Timers:
+        first_run = datetime.now(timezone.utc)
+        for job, seconds in (
+            (self.dispatcher.plan, PLAN_EVERY_SECONDS),
+            (self.dispatcher.drain, DISPATCH_EVERY_SECONDS),
+            (self.dispatcher.tidy, TIDY_EVERY_SECONDS),
+        ):
+            self.scheduler.add_job(
+                self._launcher(through_storage_faults(job)),
+                "interval",
+                seconds=seconds,
+                next_run_time=first_run,
+                coalesce=True,
+                misfire_grace_time=None,
+            )
+        self.scheduler.start()
+        return self
+
+    def _launcher(self, job):
+        @functools.wraps(job)
+        async def launch() -> None:
+            under_way = self.running.get(job.__name__)
+            if under_way is None or under_way.done():
+                self.running[job.__name__] = asyncio.create_task(job())
+
+        return launch
+
+    async def stop(self) -> None:
+        """Claim nothing more, and let the jobs under way finish: a batch sends what it has
+        begun and hands back the rest."""
+        self.dispatcher.stop()
+        self.scheduler.shutdown(wait=False)
+        await asyncio.gather(*self.running.values(), return_exceptions=True)
 
 
 def through_storage_faults(job):
@@ -55,10 +80,3 @@ def through_storage_faults(job):
             log.warning("%s skipped: the database cannot be used right now: %s", job.__name__, fault)
 
     return run
-
-
-async def stop_timers(scheduler: AsyncIOScheduler, dispatcher: Dispatcher) -> None:
-    """Claim nothing more, and let the batch under way finish or hand back what it holds."""
-    dispatcher.stop()
-    scheduler.shutdown(wait=False)
-    await dispatcher.wait_idle()

@@ -16,7 +16,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.internals import parse_body
 
 from bot.core import Core
-from bot.scheduling.runner import start_timers, stop_timers
+from bot.scheduling.runner import Timers
 from bot.storage import database_problem
 
 log = logging.getLogger(__name__)
@@ -61,11 +61,11 @@ class Server:
             message = await receive()
             if message["type"] == "lifespan.startup":
                 if self.run_scheduler:
-                    self.timers = start_timers(self.core.dispatcher)
+                    self.timers = Timers(self.core.dispatcher).start()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 if self.timers is not None:
-                    await stop_timers(self.timers, self.core.dispatcher)
+                    await self.timers.stop()
                 await self.core.settled()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
