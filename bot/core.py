@@ -18,7 +18,7 @@ from bot.forms import NOT_IDENTIFYING, Values, not_identifying
 from bot.grammar import SUMMARIES, USAGE, UsageError
 from bot.messages import Bold, Button, ChannelLink, Line, Message, Section, line
 from bot.model import Person
-from bot.ports import Messenger, SendFailed, UnknownUser
+from bot.ports import Messenger, Messengers, Recipient, SendFailed, UnknownUser
 from bot.privacy import (
     PENDING_FOR,
     SAVE_ANYWAY,
@@ -86,13 +86,22 @@ def stale_save_anyway() -> UsageError:
     )
 
 
+def _someone_in_tenant_of(caller: Caller, user_id: str) -> Recipient:
+    return Recipient(caller.platform, caller.tenant_id, user_id)
+
+
+def _address_known(person: Person, who: Recipient) -> bool:
+    """Whether what we hold of the person's address is what the front-end just gave."""
+    return who.address is None or who.address == person.address
+
+
 class Core:
-    def __init__(self, engine: Engine, settings: Settings, messenger: Messenger, clock: Clock):
+    def __init__(self, engine: Engine, settings: Settings, messengers: Messengers, clock: Clock):
         self.engine = engine
         self.settings = settings
-        self.messenger = messenger
+        self.messengers = messengers
         self.clock = clock
-        self.dispatcher = Dispatcher(engine, messenger, settings, clock)
+        self.dispatcher = Dispatcher(engine, messengers, settings, clock)
         self._background: set[asyncio.Task] = set()
 
     async def command(self, caller: Caller, text: str, pending_token: str | None = None) -> Result:
@@ -104,28 +113,25 @@ class Core:
         if isinstance(command, grammar.Help):
             return Result(reply=help_message())
         try:
-            await self.learn_timezone(caller.team_id, caller.user_id)
+            await self.learn_timezone(caller.person)
             if isinstance(command, grammar.GiveAdvice):
-                await self.learn_timezone(caller.team_id, command.therapist_id)
+                await self.learn_timezone(_someone_in_tenant_of(caller, command.therapist_id))
             if isinstance(command, grammar.HandOverCoach):
-                await self.learn_timezone(caller.team_id, command.new_coach_id)
-                caller = replace(caller, is_workspace_admin=await self.messenger.is_workspace_admin(caller.user_id))
+                await self.learn_timezone(_someone_in_tenant_of(caller, command.new_coach_id))
+                caller = replace(caller, is_admin=await self._messenger_of(caller).is_admin(caller.person))
         except UnknownUser:
             unknown = UsageError("I can't find that user in this workspace.", grammar.usage_for(text))
             return Result(reply=usage_message(unknown))
 
         def use_case(ctx: Context) -> Result:
-            mine = ctx.caller.team_id, ctx.caller.user_id
-            if pending_token is not None and not use_pending(ctx.session, *mine, pending_token, ctx.now):
+            if pending_token is not None and not use_pending(ctx.session, ctx.caller.person, pending_token, ctx.now):
                 raise stale_save_anyway()
             return services.run_command(ctx, command)
 
         result = await self._run(caller, use_case, override=pending_token is not None)
         if result.identifying:
             now = self.clock()
-            token = await in_transaction(
-                self.engine, lambda session: keep_pending(session, caller.team_id, caller.user_id, text, now)
-            )
+            token = await in_transaction(self.engine, lambda session: keep_pending(session, caller.person, text, now))
             return Result(reply=identifying_message(result.identifying, token))
         return result
 
@@ -136,9 +142,7 @@ class Core:
 
     async def _save_anyway(self, caller: Caller, token: str) -> Result:
         now = self.clock()
-        text = await in_transaction(
-            self.engine, lambda session: pending_text(session, caller.team_id, caller.user_id, token, now)
-        )
+        text = await in_transaction(self.engine, lambda session: pending_text(session, caller.person, token, now))
         if text is None:
             return Result(reply=usage_message(stale_save_anyway()))
         return await self.command(caller, text, pending_token=token)
@@ -170,33 +174,34 @@ class Core:
         )
         return Result(reply=Message(summary="Your practice", sections=sections))
 
-    async def learn_timezone(self, team_id: str, user_id: str) -> None:
+    async def learn_timezone(self, who: Recipient) -> None:
         """Ask the platform for the user's zone unless we learned it recently; a zone that
         cannot be saved now is learned on a later request."""
         try:
-            await self._learn_timezone(team_id, user_id)
+            await self._learn_timezone(who)
         except StorageFault as fault:
             log.warning("could not keep a user's time zone: %s", fault)
 
-    async def _learn_timezone(self, team_id: str, user_id: str) -> None:
+    async def _learn_timezone(self, who: Recipient) -> None:
         now = self.clock()
-        person = await in_transaction(self.engine, lambda session: session.get(Person, (team_id, user_id)))
-        if person is not None and now - person.refreshed_at < TIMEZONE_FRESH_FOR:
+        key = (who.platform, who.tenant_id, who.id)
+        person = await in_transaction(self.engine, lambda session: session.get(Person, key))
+        if person is not None and now - person.refreshed_at < TIMEZONE_FRESH_FOR and _address_known(person, who):
             return
         try:
-            timezone_name = await self.messenger.user_timezone(user_id)
+            timezone_name = await self.messengers.of(who.platform).user_timezone(who)
         except SendFailed as failure:
             log.warning("could not look up a user's time zone: %s", failure.reason)
             return
-        await self.user_changed(team_id, user_id, timezone_name)
+        await self.user_changed(who, timezone_name)
 
-    async def user_changed(self, team_id: str, user_id: str, timezone_name: str) -> None:
+    async def user_changed(self, who: Recipient, timezone_name: str) -> None:
         """The platform says a user's profile changed: keep their zone, and their check-ins, current."""
         now = self.clock()
         window = timedelta(hours=self.settings.checkin_skip_after_hours)
         await in_transaction(
             self.engine,
-            lambda session: remember_timezone(session, team_id, user_id, timezone_name, now, window),
+            lambda session: remember_timezone(session, who, timezone_name, now, window),
             snapshot=True,
         )
 
@@ -234,17 +239,21 @@ class Core:
         return result
 
     async def _carry_out(self, caller: Caller, result: Result) -> None:
+        messenger = self._messenger_of(caller)
         try:
             for ref, message in result.updates:
-                await self.messenger.update(ref, message)
+                await messenger.update(ref, message)
             if result.files:
-                await self.messenger.send_files(caller.user_id, result.notice, result.files)
+                await messenger.send_files(caller.person, result.notice, result.files)
             elif result.notice is not None:
-                await self.messenger.send_direct(caller.user_id, result.notice)
+                await messenger.send_direct(caller.person, result.notice)
         except SendFailed as failure:
             log.warning("could not update messages after a request: %s", failure.reason)
         if result.dispatch_now:
             await self.dispatcher.drain()
+
+    def _messenger_of(self, caller: Caller) -> Messenger:
+        return self.messengers.of(caller.platform)
 
     def _in_background(self, work) -> None:
         task = asyncio.create_task(work)

@@ -15,25 +15,40 @@ def _utc(nullable: bool = False, index: bool = False):
     return Field(default=None, sa_column=Column(UTCDateTime(), nullable=nullable, index=index))
 
 
-def _choice(enum: type[StrEnum], default=...):  # ... : required
+def _choice(enum: type[StrEnum], default=..., primary_key: bool = False):  # ... : required
     # Stored as the value in a plain string column: no database enum type to migrate.
     column_type = Enum(enum, native_enum=False, length=24, values_callable=lambda members: [m.value for m in members])
-    return Field(default=default, sa_column=Column(column_type, nullable=False))
+    return Field(default=default, sa_column=Column(column_type, nullable=False, primary_key=primary_key))
 
 
 def _long_text(nullable: bool = True):
     return Field(default=None, sa_column=Column(Text, nullable=nullable))
 
 
+class Platform(StrEnum):
+    """The chat platform a group, a person or a message belongs to; each has a front-end."""
+
+    SLACK = "slack"
+    TEAMS = "teams"
+    SHELL = "shell"
+
+
+def in_tenant(table, platform: Platform, tenant_id: str):
+    """The SQL condition that a row of `table` belongs to one tenant of one platform."""
+    return (table.platform == platform) & (table.tenant_id == tenant_id)
+
+
 class Group(SQLModel, table=True):
     """A supervision group: one chat channel, one coach, its weekly rhythm and thresholds."""
 
     __tablename__ = "practice_group"
-    __table_args__ = (UniqueConstraint("team_id", "channel_id"),)
+    __table_args__ = (UniqueConstraint("platform", "tenant_id", "channel_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    team_id: str
+    platform: Platform = _choice(Platform)
+    tenant_id: str  # a Slack workspace, a Microsoft Entra tenant, the shell
     channel_id: str
+    address: str | None = _long_text()  # what the front-end needs to reach the channel; never read by the core
     coach_id: str
     timezone: str
     digest_weekday: int = 4
@@ -76,11 +91,14 @@ class Holiday(SQLModel, table=True):
 
 
 class Person(SQLModel, table=True):
-    """What the chat platform told us about a user that scheduling needs: their IANA zone."""
+    """What the chat platform told us about a user that scheduling needs: their IANA zone,
+    and what the front-end needs to reach them (opaque to the core)."""
 
-    team_id: str = Field(primary_key=True)
+    platform: Platform = _choice(Platform, primary_key=True)
+    tenant_id: str = Field(primary_key=True)
     user_id: str = Field(primary_key=True)
     timezone: str
+    address: str | None = _long_text()
     refreshed_at: datetime = _utc()
 
 
@@ -217,8 +235,8 @@ class Delivery(SQLModel, table=True):
     lease_token: str | None = None
     lease_expires_at: datetime | None = _utc(nullable=True)
     sent_at: datetime | None = _utc(nullable=True)
-    message_channel: str | None = None
-    message_ts: str | None = None
+    message_channel: str | None = None  # where the sent message lives, as the front-end named it
+    message_id: str | None = None
     answer: str | None = None
     last_error: str | None = None
 
@@ -228,7 +246,8 @@ class AuditEntry(SQLModel, table=True):
     Never the content of what was written."""
 
     id: int | None = Field(default=None, primary_key=True)
-    team_id: str = Field(index=True)
+    platform: Platform = _choice(Platform)
+    tenant_id: str = Field(index=True)
     group_id: int | None = None
     actor_id: str
     action: str
@@ -237,10 +256,11 @@ class AuditEntry(SQLModel, table=True):
 
 
 class SendingHold(SQLModel, table=True):
-    """Sending stopped for a workspace whose token Slack refused; nothing is lost, and
-    sending resumes once a check of the token succeeds."""
+    """Sending stopped for one tenant of one platform that refused our credentials;
+    nothing is lost, and sending there resumes once a check of the credentials succeeds."""
 
-    team_id: str = Field(primary_key=True)
+    platform: Platform = _choice(Platform, primary_key=True)
+    tenant_id: str = Field(primary_key=True)
     reason: str
     since: datetime = _utc()
     check_after: datetime = _utc()
@@ -260,7 +280,8 @@ class PendingText(SQLModel, table=True):
     __tablename__ = "pending_text"
 
     token: str = Field(primary_key=True)
-    team_id: str
+    platform: Platform = _choice(Platform)
+    tenant_id: str
     user_id: str
     command_text: str = _long_text(nullable=False)
     created_at: datetime = _utc()

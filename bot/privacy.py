@@ -11,7 +11,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete
 from sqlmodel import Session, select
 
-from bot.model import PendingText
+from bot.model import PendingText, in_tenant
+from bot.ports import Recipient
 
 SAVE_ANYWAY = "identifier:save_anyway"
 PENDING_FOR = timedelta(minutes=15)
@@ -60,14 +61,15 @@ def listed(flags: list[Flag]) -> str:
     return ", ".join(str(flag) for flag in flags)
 
 
-def keep_pending(session: Session, team_id: str, user_id: str, command_text: str, now: datetime) -> str:
+def keep_pending(session: Session, author: Recipient, command_text: str, now: datetime) -> str:
     """Keep a flagged command for its author's "save anyway"; the token its button carries."""
     token = secrets.token_urlsafe(24)
     session.add(
         PendingText(
             token=token,
-            team_id=team_id,
-            user_id=user_id,
+            platform=author.platform,
+            tenant_id=author.tenant_id,
+            user_id=author.id,
             command_text=command_text,
             created_at=now,
             expires_at=now + PENDING_FOR,
@@ -76,28 +78,27 @@ def keep_pending(session: Session, team_id: str, user_id: str, command_text: str
     return token
 
 
-def pending_text(session: Session, team_id: str, user_id: str, token: str, now: datetime) -> str | None:
+def pending_text(session: Session, author: Recipient, token: str, now: datetime) -> str | None:
     """The command kept under the token, if it is this user's and has not expired."""
-    return session.exec(select(PendingText.command_text).where(_usable(team_id, user_id, token, now))).first()
+    return session.exec(select(PendingText.command_text).where(_usable(author, token, now))).first()
 
 
-def use_pending(session: Session, team_id: str, user_id: str, token: str, now: datetime) -> bool:
+def use_pending(session: Session, author: Recipient, token: str, now: datetime) -> bool:
     """Delete the kept command as it is saved, so that the button works once; False if it
     was no longer there to use."""
-    return session.execute(delete(PendingText).where(_usable(team_id, user_id, token, now))).rowcount == 1
+    return session.execute(delete(PendingText).where(_usable(author, token, now))).rowcount == 1
 
 
-def _usable(team_id: str, user_id: str, token: str, now: datetime):
-    return (
-        (PendingText.token == token)
-        & (PendingText.team_id == team_id)
-        & (PendingText.user_id == user_id)
-        & (PendingText.expires_at > now)
-    )
+def _usable(author: Recipient, token: str, now: datetime):
+    return (PendingText.token == token) & _authored_by(author) & (PendingText.expires_at > now)
 
 
-def forget_pending(session: Session, team_id: str, user_id: str) -> None:
-    session.execute(delete(PendingText).where(PendingText.team_id == team_id, PendingText.user_id == user_id))
+def _authored_by(author: Recipient):
+    return in_tenant(PendingText, author.platform, author.tenant_id) & (PendingText.user_id == author.id)
+
+
+def forget_pending(session: Session, author: Recipient) -> None:
+    session.execute(delete(PendingText).where(_authored_by(author)))
 
 
 def forget_expired_pending(session: Session, now: datetime) -> None:

@@ -207,15 +207,29 @@ def lost_race(error: DBAPIError) -> bool:
     return isinstance(error, IntegrityError) or getattr(error.orig, "sqlstate", None) in SERIALIZATION_FAILURES
 
 
-def upgrade(engine: Engine) -> None:
-    """Bring the schema to the newest migration; replicas starting together take turns."""
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to the newest migration (or to `revision`); replicas starting
+    together take turns."""
     from alembic import command
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", "bot:migrations")
-    with engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.execute(text("SELECT pg_advisory_xact_lock(7171)"))
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    with engine.connect() as connection:
+        on_sqlite = connection.dialect.name == "sqlite"
+        if on_sqlite:
+            # SQLite alters a table by copying it and dropping the old one, which references
+            # to it would forbid; the check runs once the copy is in place, before commit.
+            # The pragma has effect only outside a transaction.
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                if not on_sqlite:
+                    connection.execute(text("SELECT pg_advisory_xact_lock(7171)"))
+                config.attributes["connection"] = connection
+                command.upgrade(config, revision)
+                if on_sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first():
+                    raise StorageFault("a migration left a reference to a row that is gone; nothing was changed")
+        finally:
+            if on_sqlite:
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")

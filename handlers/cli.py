@@ -19,6 +19,7 @@ from sqlalchemy.exc import OperationalError
 
 from bot.config import ConfigError, Settings, load_settings, require
 from bot.core import Core
+from bot.ports import Messengers
 from bot.storage import StorageFault, make_engine, upgrade, wait_for_database
 
 log = logging.getLogger("supervision-bot")
@@ -95,7 +96,7 @@ def _core(settings: Settings, clock=None, wait_seconds: float = 0) -> Core:
     return Core(
         _ready_engine(settings, wait_seconds),
         settings,
-        slack_messenger(settings),
+        Messengers([slack_messenger(settings)]),
         clock or (lambda: datetime.now(timezone.utc)),
     )
 

@@ -8,6 +8,8 @@ from datetime import datetime
 
 from bot.config import load_settings
 from bot.core import Core
+from bot.model import Platform
+from bot.ports import Messengers
 from bot.scheduling.simulation import SimulatedClock, advance
 from bot.services import Caller
 from bot.storage import make_engine, upgrade
@@ -17,20 +19,34 @@ TEAM = "T1"
 
 
 class CoreHarness:
-    def __init__(self, database_url: str, start: datetime, timezones: dict[str, str], **settings: str):
+    """`messenger` is the first platform's; `messengers` has one for each of `platforms`."""
+
+    def __init__(
+        self,
+        database_url: str,
+        start: datetime,
+        timezones: dict[str, str],
+        platforms: tuple[Platform, ...] = (Platform.SLACK,),
+        **settings: str,
+    ):
         self.clock = SimulatedClock(start)
-        self.messenger = RecordingMessenger(self.clock, timezones)
+        self.messengers = {platform: RecordingMessenger(self.clock, timezones, platform) for platform in platforms}
+        self.messenger = self.messengers[platforms[0]]
         self.engine = make_engine(database_url)
         upgrade(self.engine)
         environment = {"DATABASE_URL": database_url, **settings}
-        self.core = Core(self.engine, load_settings(environment), self.messenger, self.clock)
+        self.core = Core(self.engine, load_settings(environment), Messengers(self.messengers.values()), self.clock)
 
-    def say(self, user: str, text: str, channel: str = "CGROUP") -> str:
-        """Run `/practice text` as `user`; the plain text of the private reply."""
-        return plain_reply(asyncio.run(self._command(user, text, channel)))
+    def say(self, user: str, text: str, channel: str = "CGROUP", **caller) -> str:
+        """Run `/practice text` as `user` (by default in tenant T1 on Slack; `caller` may
+        set any other field of the Caller); the plain text of the private reply."""
+        caller = Caller(
+            **{"platform": Platform.SLACK, "tenant_id": TEAM, "user_id": user, "channel_id": channel, **caller}
+        )
+        return plain_reply(asyncio.run(self._command(caller, text)))
 
-    async def _command(self, user: str, text: str, channel: str):
-        result = await self.core.command(Caller(TEAM, user, channel), text)
+    async def _command(self, caller: Caller, text: str):
+        result = await self.core.command(caller, text)
         await self.core.settled()
         return result
 

@@ -29,10 +29,11 @@ from bot.model import (
     ObjectiveStatus,
     SendingHold,
 )
-from bot.ports import MessageRef, Messenger, SendFailed
+from bot.ports import MessageRef, Messengers, Recipient, SendFailed
 from bot.privacy import forget_expired_pending
 from bot.scheduling import planner
 from bot.scheduling.outbox import REMINDER_SUFFIX, claim_due, finish, occurrence_key, schedule, take_back_expired
+from bot.services.people import channel_of, recipient
 from bot.services.requests import forget_old_requests
 from bot.services.rights import purge_older_than
 from bot.storage import in_transaction
@@ -43,15 +44,15 @@ LEASE = timedelta(minutes=5)
 BATCH = 50
 CONCURRENCY = 8
 MAX_ATTEMPTS = 6
-CHECK_HELD_TOKEN_EVERY = timedelta(minutes=1)
+CHECK_HELD_CREDENTIALS_EVERY = timedelta(minutes=1)
 Clock = Callable[[], datetime]
 
 
 @dataclass(frozen=True)
 class Send:
     message: Message
-    to_user: str | None = None
-    to_channel: str | None = None
+    to: Recipient
+    direct: bool  # to a person privately, or else to a channel
     reports_failures: tuple[int, ...] = ()  # a digest: the given-up deliveries it tells the coach about
 
 
@@ -70,9 +71,9 @@ class Defer:
 
 
 class Dispatcher:
-    def __init__(self, engine: Engine, messenger: Messenger, settings: Settings, clock: Clock):
+    def __init__(self, engine: Engine, messengers: Messengers, settings: Settings, clock: Clock):
         self.engine = engine
-        self.messenger = messenger
+        self.messengers = messengers
         self.settings = settings
         self.clock = clock
         self.stopping = False
@@ -108,9 +109,10 @@ class Dispatcher:
     async def dispatch_batch(self) -> int:
         if self.stopping:
             return 0
-        await self._check_held_tokens()
+        await self._check_held_credentials()
         now = self.clock()
-        token, claimed = await self.in_transaction(lambda session: claim_due(session, now, LEASE, BATCH))
+        platforms = self.messengers.platforms
+        token, claimed = await self.in_transaction(lambda session: claim_due(session, now, LEASE, BATCH, platforms))
         slots = asyncio.Semaphore(CONCURRENCY)
 
         async def deliver(delivery: Delivery) -> None:
@@ -142,16 +144,17 @@ class Dispatcher:
             await self._send(delivery, token, step, now)
 
     async def _send(self, delivery: Delivery, token: str, step: Send, now: datetime) -> None:
+        messenger = self.messengers.of(step.to.platform)
         try:
-            if step.to_user:
-                ref = await self.messenger.send_direct(step.to_user, step.message)
+            if step.direct:
+                ref = await messenger.send_direct(step.to, step.message)
             else:
-                ref = await self.messenger.post_to_channel(step.to_channel, step.message)
+                ref = await messenger.post_to_channel(step.to, step.message)
         except SendFailed as failure:
             log.warning("delivery %s failed: %s", delivery.key, failure.reason)
-            if failure.token_refused:
+            if failure.credentials_refused:
                 reason = failure.reason
-                await self.in_transaction(lambda session: _hold_sending(session, delivery, reason, now))
+                await self.in_transaction(lambda session: _hold_sending(session, step.to, reason, now))
                 await self._hand_back(delivery, token, delivery.due_at)
             else:
                 await self._record(delivery, token, self._failure_values(delivery, now, failure))
@@ -179,7 +182,7 @@ class Dispatcher:
             status=DeliveryStatus.SENT,
             sent_at=now,
             message_channel=ref.channel_id,
-            message_ts=ref.message_id,
+            message_id=ref.message_id,
         ):
             log.warning("delivery %s was sent after its lease ran out; another worker may send it again", delivery.key)
             return
@@ -222,37 +225,46 @@ class Dispatcher:
         backoff = timedelta(seconds=30 * 2**delivery.attempts)
         return {"status": DeliveryStatus.PENDING, "due_at": now + backoff, "last_error": failure.reason}
 
-    async def _check_held_tokens(self) -> None:
-        """Where sending is held because Slack refused the token, check it again now and then."""
+    async def _check_held_credentials(self) -> None:
+        """Where sending is held because a platform refused our credentials for a tenant,
+        check them again now and then, tenant by tenant."""
         now = self.clock()
+        platforms = list(self.messengers.platforms)
         due = await self.in_transaction(
-            lambda session: session.exec(select(SendingHold).where(SendingHold.check_after <= now)).all()
+            lambda session: session.exec(
+                select(SendingHold).where(SendingHold.check_after <= now, SendingHold.platform.in_(platforms))
+            ).all()
         )
-        if not due:
-            return
-        valid = await self.messenger.token_works()
-        await self.in_transaction(lambda session: _settle_holds(session, due, valid, now))
+        for hold in due:
+            valid = await self.messengers.of(hold.platform).credentials_work(hold.tenant_id)
+            await self.in_transaction(lambda session: _settle_hold(session, hold, valid, now))
 
 
-def _hold_sending(session: Session, delivery: Delivery, reason: str, now: datetime) -> None:
-    team_id = session.get(Group, delivery.group_id).team_id
-    hold = session.get(SendingHold, team_id) or SendingHold(team_id=team_id, reason=reason, since=now)
-    hold.check_after = now + CHECK_HELD_TOKEN_EVERY
+def _hold_sending(session: Session, tenant: Recipient, reason: str, now: datetime) -> None:
+    key = (tenant.platform, tenant.tenant_id)
+    hold = session.get(SendingHold, key) or SendingHold(
+        platform=tenant.platform, tenant_id=tenant.tenant_id, reason=reason, since=now
+    )
+    hold.check_after = now + CHECK_HELD_CREDENTIALS_EVERY
     session.add(hold)
-    log.error("Slack refused the token (%s): sending is held until it works again", reason)
+    log.error(
+        "%s refused our credentials for tenant %s (%s): sending there is held until they work again",
+        tenant.platform,
+        tenant.tenant_id,
+        reason,
+    )
 
 
-def _settle_holds(session: Session, holds: list[SendingHold], valid: bool, now: datetime) -> None:
-    for held in holds:
-        hold = session.get(SendingHold, held.team_id)
-        if hold is None:
-            continue
-        if valid:
-            session.delete(hold)
-            log.warning("the Slack token works again: sending resumes")
-        else:
-            hold.check_after = now + CHECK_HELD_TOKEN_EVERY
-            session.add(hold)
+def _settle_hold(session: Session, held: SendingHold, valid: bool, now: datetime) -> None:
+    hold = session.get(SendingHold, (held.platform, held.tenant_id))
+    if hold is None:
+        return
+    if valid:
+        session.delete(hold)
+        log.warning("%s accepts our credentials for tenant %s again: sending resumes", hold.platform, hold.tenant_id)
+    else:
+        hold.check_after = now + CHECK_HELD_CREDENTIALS_EVERY
+        session.add(hold)
 
 
 def schedule_reminder(session: Session, delivery: Delivery, now: datetime, settings: Settings) -> None:
@@ -288,7 +300,7 @@ def prepare(session: Session, delivery: Delivery, now: datetime, settings: Setti
             return SUPERSEDED
         data = digest.gather(session, group, now)
         reported = tuple(item.delivery_id for item in data.undelivered)
-        return Send(digest.render(data), to_channel=group.channel_id, reports_failures=reported)
+        return Send(digest.render(data), channel_of(group), direct=False, reports_failures=reported)
     if delivery.is_reminder and _original_answered(session, delivery):
         return Skip("answered before the reminder")
     member = session.exec(
@@ -312,7 +324,7 @@ def prepare(session: Session, delivery: Delivery, now: datetime, settings: Setti
         return Defer(allowed)
     if planner.superseded(session, delivery, now):
         return SUPERSEDED
-    return Send(message, to_user=delivery.recipient_id)
+    return Send(message, recipient(session, group, member.user_id), direct=True)
 
 
 def _original_answered(session: Session, reminder: Delivery) -> bool:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import exists, func, select, update
 from sqlmodel import Session
 
-from bot.model import Delivery, DeliveryStatus, Group, SendingHold
+from bot.model import Delivery, DeliveryStatus, Group, Platform, SendingHold
 from bot.storage import insert_or_ignore
 
 REMINDER_SUFFIX = ":reminder"
@@ -19,18 +20,19 @@ def schedule(session: Session, delivery: Delivery) -> None:
     insert_or_ignore(session, Delivery, "key", **delivery.model_dump(exclude={"id"}))
 
 
-def claim_due(session: Session, now: datetime, lease: timedelta, limit: int) -> tuple[str, list[Delivery]]:
-    """Lease up to `limit` due deliveries to this worker in one statement.
+def claim_due(
+    session: Session, now: datetime, lease: timedelta, limit: int, platforms: Iterable[Platform]
+) -> tuple[str, list[Delivery]]:
+    """Lease up to `limit` due deliveries of the platforms this worker serves, in one
+    statement. A tenant whose sending is held keeps its deliveries waiting.
 
     On PostgreSQL, FOR UPDATE SKIP LOCKED lets concurrent workers claim disjoint rows;
     SQLite runs one writer at a time, so the same statement is atomic there too.
     """
     token = uuid.uuid4().hex
-    held_groups = select(Group.id).join(SendingHold, SendingHold.team_id == Group.team_id)
     due = (
         select(Delivery.id)
-        .where(Delivery.status == DeliveryStatus.PENDING, Delivery.due_at <= now)
-        .where(Delivery.group_id.not_in(held_groups))
+        .where(_sendable(platforms), Delivery.due_at <= now)
         .order_by(Delivery.due_at, Delivery.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
@@ -48,6 +50,13 @@ def claim_due(session: Session, now: datetime, lease: timedelta, limit: int) -> 
         .execution_options(synchronize_session=False)
     ).all()
     return token, sorted(claimed, key=lambda delivery: (delivery.due_at, delivery.id))
+
+
+def _sendable(platforms: Iterable[Platform]):
+    """Pending, in a group of a platform served here, in a tenant whose sending is not held."""
+    held = (SendingHold.platform == Group.platform) & (SendingHold.tenant_id == Group.tenant_id)
+    sendable_groups = select(Group.id).where(Group.platform.in_(list(platforms)), ~exists().where(held))
+    return (Delivery.status == DeliveryStatus.PENDING) & Delivery.group_id.in_(sendable_groups)
 
 
 def finish(session: Session, delivery_id: int, token: str, **values) -> bool:
@@ -93,6 +102,6 @@ def occurrence_messages(session: Session, key: str) -> list[Delivery]:
     )
 
 
-def next_due(session: Session) -> datetime | None:
-    """When the earliest pending delivery is due, if any is."""
-    return session.scalar(select(func.min(Delivery.due_at)).where(Delivery.status == DeliveryStatus.PENDING))
+def next_due(session: Session, platforms: Iterable[Platform]) -> datetime | None:
+    """When the earliest delivery that could be sent is due, if any is."""
+    return session.scalar(select(func.min(Delivery.due_at)).where(_sendable(platforms)))

@@ -23,7 +23,8 @@ async def advance(dispatcher: Dispatcher, clock: SimulatedClock, until: datetime
     """Stop at each due time up to `until`, running the same passes the live timers run."""
     while True:
         await _one_pass(dispatcher)
-        upcoming = await dispatcher.in_transaction(next_due)
+        platforms = dispatcher.messengers.platforms
+        upcoming = await dispatcher.in_transaction(lambda session: next_due(session, platforms))
         if upcoming is None or upcoming > until:
             break
         clock.now = max(clock.now, upcoming)

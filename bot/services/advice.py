@@ -120,7 +120,7 @@ def _advice_form(ctx: Context, group: Group) -> Form:
 
 def submit_advice_form(ctx: Context, context: dict[str, str], submitted: Values) -> Result:
     group = ctx.session.get(Group, id_from(context.get("group_id")))
-    if group is None or group.team_id != ctx.caller.team_id:
+    if group is None or not ctx.caller.shares_tenant_with(group):
         raise refuse("That form no longer matches a group you're in.", "advice")
     clean, errors = check_fields(_advice_form(ctx, group), submitted)
     code = None

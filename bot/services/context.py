@@ -14,20 +14,33 @@ from bot.config import Settings
 from bot.forms import Errors, Form
 from bot.grammar import USAGE, UsageError
 from bot.messages import ChannelLink, Line, Mention, Message, line
-from bot.model import AuditEntry, Delivery, DeliveryKind, Group, Member
+from bot.model import AuditEntry, Delivery, DeliveryKind, Group, Member, Platform, in_tenant
 from bot.outcomes import Thresholds
-from bot.ports import MessageRef
+from bot.ports import MessageRef, Recipient
 from bot.privacy import Flag, LooksIdentifying, screen
 from bot.scheduling.outbox import REMINDER_SUFFIX, occurrence_key, occurrence_messages
 
 
 @dataclass(frozen=True)
 class Caller:
-    team_id: str
+    """Who is asking, and from where. `address` and `channel_address` are what the front-end
+    needs to reach the caller privately and the channel (opaque to the core, kept for sending)."""
+
+    platform: Platform
+    tenant_id: str
     user_id: str
     channel_id: str | None = None
     in_direct_message: bool = False
-    is_workspace_admin: bool = False  # looked up only for what needs it
+    is_admin: bool = False  # looked up only for what needs it
+    address: str | None = None
+    channel_address: str | None = None
+
+    @property
+    def person(self) -> Recipient:
+        return Recipient(self.platform, self.tenant_id, self.user_id, self.address)
+
+    def shares_tenant_with(self, group: Group) -> bool:
+        return group.platform == self.platform and group.tenant_id == self.tenant_id
 
 
 @dataclass(frozen=True)
@@ -57,7 +70,8 @@ class Result:
 def audit(ctx: Context, action: str, group: Group | None = None, detail: str = "") -> None:
     ctx.session.add(
         AuditEntry(
-            team_id=ctx.caller.team_id,
+            platform=ctx.caller.platform,
+            tenant_id=ctx.caller.tenant_id,
             group_id=group.id if group else None,
             actor_id=ctx.caller.user_id,
             action=action,
@@ -85,7 +99,9 @@ def group_here(ctx: Context) -> Group | None:
     if ctx.caller.channel_id is None:
         return None
     return ctx.session.exec(
-        select(Group).where(Group.team_id == ctx.caller.team_id, Group.channel_id == ctx.caller.channel_id)
+        select(Group).where(
+            in_tenant(Group, ctx.caller.platform, ctx.caller.tenant_id), Group.channel_id == ctx.caller.channel_id
+        )
     ).first()
 
 
@@ -114,12 +130,12 @@ def my_group(ctx: Context, usage_of: str) -> Group:
 
 
 def groups_of(ctx: Context) -> list[Group]:
-    """The groups the caller coaches or belongs to, in this workspace."""
+    """The groups the caller coaches or belongs to, in their tenant."""
     return list(
         ctx.session.exec(
             select(Group)
             .join(Member, Member.group_id == Group.id, isouter=True)
-            .where(Group.team_id == ctx.caller.team_id)
+            .where(in_tenant(Group, ctx.caller.platform, ctx.caller.tenant_id))
             .where(
                 (Group.coach_id == ctx.caller.user_id)
                 | ((Member.user_id == ctx.caller.user_id) & (Member.left_at.is_(None)))
@@ -192,9 +208,9 @@ def take_answer(ctx: Context, delivery: Delivery, answer: str) -> bool:
 def redraw(ctx: Context, delivery: Delivery, message: Message) -> list[tuple[MessageRef, Message]]:
     """Every sent message of the occurrence, to be shown as `message`: answered, without buttons."""
     return [
-        (MessageRef(sent.message_channel, sent.message_ts), message)
+        (MessageRef(ctx.caller.platform, ctx.caller.tenant_id, sent.message_channel, sent.message_id), message)
         for sent in occurrence_messages(ctx.session, delivery.key)
-        if sent.message_channel and sent.message_ts
+        if sent.message_channel and sent.message_id
     ]
 
 
@@ -208,13 +224,13 @@ def id_from(raw: str | None) -> int:
 
 def own_delivery(ctx: Context, raw_id: str | None, kind: DeliveryKind, subject_type, what: str):
     """The delivery a button or form names and its subject, if it was sent to the caller
-    in the caller's workspace; ids from buttons and forms are never trusted on their own.
+    in the caller's tenant; ids from buttons and forms are never trusted on their own.
     `what` names it in the refusal ("That follow-up"), whose usage is the command that shows
     the caller's own."""
     delivery = ctx.session.get(Delivery, id_from(raw_id))
     subject = delivery and delivery.kind is kind and ctx.session.get(subject_type, delivery.subject_id)
     group = subject and ctx.session.get(Group, delivery.group_id)
-    if not subject or delivery.recipient_id != ctx.caller.user_id or group.team_id != ctx.caller.team_id:
+    if not subject or delivery.recipient_id != ctx.caller.user_id or not ctx.caller.shares_tenant_with(group):
         raise refuse(
             f"{what} isn't yours to answer: it was sent to someone else, or is no longer there, so nothing changed.",
             "status",

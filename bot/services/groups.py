@@ -35,8 +35,10 @@ def setup(ctx: Context, command: Setup) -> Result:
     created = group is None
     if group is None:
         group = Group(
-            team_id=ctx.caller.team_id,
+            platform=ctx.caller.platform,
+            tenant_id=ctx.caller.tenant_id,
             channel_id=ctx.caller.channel_id,
+            address=ctx.caller.channel_address,
             coach_id=ctx.caller.user_id,
             timezone=_coach_zone(ctx),
             created_at=ctx.now,
@@ -97,7 +99,7 @@ def settings_lines(group: Group) -> list:
 
 def hand_over_coach(ctx: Context, command: HandOverCoach) -> Result:
     group = group_in_this_channel(ctx, "coach")
-    if ctx.caller.user_id != group.coach_id and not ctx.caller.is_workspace_admin:
+    if ctx.caller.user_id != group.coach_id and not ctx.caller.is_admin:
         raise refuse("Only this group's coach or a workspace admin can hand the coach role over.", "coach")
     if command.new_coach_id == group.coach_id:
         raise refuse(line(mention(command.new_coach_id), " is already this group's coach."), "coach")
@@ -108,7 +110,7 @@ def hand_over_coach(ctx: Context, command: HandOverCoach) -> Result:
 
 
 def _coach_zone(ctx: Context) -> str:
-    person = ctx.session.get(Person, (ctx.caller.team_id, ctx.caller.user_id))
+    person = ctx.session.get(Person, (ctx.caller.platform, ctx.caller.tenant_id, ctx.caller.user_id))
     return person.timezone if person else "UTC"
 
 

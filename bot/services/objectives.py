@@ -118,7 +118,7 @@ def objective_form(
 
 def submit_objective_form(ctx: Context, context: dict[str, str], submitted: Values) -> Result:
     group = ctx.session.get(Group, id_from(context.get("group_id")))
-    if group is None or group.team_id != ctx.caller.team_id:
+    if group is None or not ctx.caller.shares_tenant_with(group):
         raise refuse("That form no longer matches a group you're in.", "objective")
     require_member(ctx, group, "objective")
     current = active_objective(ctx, group.id, ctx.caller.user_id)

@@ -1,4 +1,4 @@
-"""What we know of each person from their platform: their time zone."""
+"""What we know of each person from their platform: their time zone, and how to reach them."""
 
 from __future__ import annotations
 
@@ -8,32 +8,46 @@ from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from bot.calendar import zone
-from bot.model import Delivery, DeliveryKind, DeliveryStatus, Group, Member, Person
+from bot.model import Delivery, DeliveryKind, DeliveryStatus, Group, Member, Person, in_tenant
+from bot.ports import Recipient
 from bot.scheduling.planner import plan_group
 
 
 def remember_timezone(
-    session: Session, team_id: str, user_id: str, timezone_name: str, now: datetime, check_in_window: timedelta
+    session: Session, who: Recipient, timezone_name: str, now: datetime, check_in_window: timedelta
 ) -> None:
-    """Store the user's zone; when it changed, plan their weekly check-ins again in the new one."""
+    """Store the user's zone (and their address, when the front-end gave one); when the zone
+    changed, plan their weekly check-ins again in the new one."""
     try:
         zone(timezone_name)
     except ValueError:
         timezone_name = "UTC"
-    person = session.get(Person, (team_id, user_id))
+    person = session.get(Person, (who.platform, who.tenant_id, who.id))
     moved = person is not None and person.timezone != timezone_name
-    person = person or Person(team_id=team_id, user_id=user_id, timezone=timezone_name)
+    person = person or Person(platform=who.platform, tenant_id=who.tenant_id, user_id=who.id, timezone=timezone_name)
     person.timezone, person.refreshed_at = timezone_name, now
+    person.address = who.address or person.address
     session.add(person)
     if moved:
-        _replan_check_ins(session, team_id, user_id, now, check_in_window)
+        _replan_check_ins(session, who, now, check_in_window)
 
 
-def _replan_check_ins(session: Session, team_id: str, user_id: str, now: datetime, window: timedelta) -> None:
+def recipient(session: Session, group: Group, user_id: str) -> Recipient:
+    """A group's member as the front-end can reach them: with the address it gave us, if any."""
+    person = session.get(Person, (group.platform, group.tenant_id, user_id))
+    return Recipient(group.platform, group.tenant_id, user_id, person.address if person else None)
+
+
+def channel_of(group: Group) -> Recipient:
+    return Recipient(group.platform, group.tenant_id, group.channel_id, group.address)
+
+
+def _replan_check_ins(session: Session, who: Recipient, now: datetime, window: timedelta) -> None:
+    user_id = who.id
     groups = session.exec(
         select(Group)
         .join(Member, Member.group_id == Group.id)
-        .where(Group.team_id == team_id, Member.user_id == user_id, Member.left_at.is_(None))
+        .where(in_tenant(Group, who.platform, who.tenant_id), Member.user_id == user_id, Member.left_at.is_(None))
     ).all()
     for group in groups:
         session.execute(

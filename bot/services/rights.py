@@ -33,7 +33,9 @@ from bot.model import (
     Score,
     SeenRequest,
     SendingHold,
+    in_tenant,
 )
+from bot.ports import Recipient
 from bot.privacy import forget_pending
 from bot.services.context import Context, Result, audit, my_group, refuse, require_member
 
@@ -72,9 +74,9 @@ def forget(ctx: Context, _command: Forget) -> Result:
 def confirm_forget(ctx: Context, _value: str) -> Result:
     _refuse_while_coaching(ctx)
     me = ctx.caller.user_id
-    _delete_from_groups(ctx.session, sql_select(Group.id).where(Group.team_id == ctx.caller.team_id), me)
-    ctx.session.execute(delete(Person).where(Person.team_id == ctx.caller.team_id, Person.user_id == me))
-    forget_pending(ctx.session, ctx.caller.team_id, me)
+    _delete_from_groups(ctx.session, sql_select(Group.id).where(_callers_tenant(ctx, Group)), me)
+    ctx.session.execute(delete(Person).where(_callers_tenant(ctx, Person), Person.user_id == me))
+    forget_pending(ctx.session, ctx.caller.person)
     audit(ctx, "own data deleted")
     return Result(reply=Message.text("Done: all your data here is deleted."))
 
@@ -103,7 +105,7 @@ def _deliveries_about(user_id: str):
 
 def _refuse_while_coaching(ctx: Context) -> None:
     coached = ctx.session.exec(
-        select(Group).where(Group.team_id == ctx.caller.team_id, Group.coach_id == ctx.caller.user_id)
+        select(Group).where(_callers_tenant(ctx, Group), Group.coach_id == ctx.caller.user_id)
     ).first()
     if coached is not None:
         raise refuse("You coach a group: hand the role to someone else first with `/practice coach @name`.", "forget")
@@ -130,7 +132,7 @@ def purge_older_than(session: Session, cutoff: datetime) -> None:
     for when in (Score.recorded_at, PracticeLog.logged_at, CheckIn.answered_at, AuditEntry.at):
         session.execute(delete(when.class_).where(when < cutoff))
     session.execute(delete(Delivery).where(Delivery.status.in_(FINISHED_DELIVERIES), Delivery.due_at < cutoff))
-    session.execute(delete(Person).where(Person.refreshed_at < cutoff, ~_in_a_group(Person.team_id, Person.user_id)))
+    session.execute(delete(Person).where(Person.refreshed_at < cutoff, ~_in_a_group(Person)))
 
 
 def _purge_closed(session: Session, table, delivery_kind: DeliveryKind, closed_before) -> None:
@@ -139,16 +141,21 @@ def _purge_closed(session: Session, table, delivery_kind: DeliveryKind, closed_b
     session.execute(delete(table).where(table.id.in_(closed)))
 
 
-def _in_a_group(team_id, user_id):
-    """Whether someone is a current member or the coach of a group in their workspace."""
+def _in_a_group(person):
+    """Whether a person is a current member or the coach of a group in their tenant."""
+    same_tenant = (Group.platform == person.platform) & (Group.tenant_id == person.tenant_id)
     member = sql_select(Member.id).join(Group, Group.id == Member.group_id)
-    member = member.where(Group.team_id == team_id, Member.user_id == user_id, Member.left_at.is_(None))
-    coach = sql_select(Group.id).where(Group.team_id == team_id, Group.coach_id == user_id)
+    member = member.where(same_tenant, Member.user_id == person.user_id, Member.left_at.is_(None))
+    coach = sql_select(Group.id).where(same_tenant, Group.coach_id == person.user_id)
     return exists(member) | exists(coach)
 
 
+def _callers_tenant(ctx: Context, table):
+    return in_tenant(table, ctx.caller.platform, ctx.caller.tenant_id)
+
+
 def export(ctx: Context, _command: Export) -> Result:
-    """Everything stored about the caller in this workspace, as JSON and as CSV."""
+    """Everything stored about the caller in their tenant, as JSON and as CSV."""
     records = _my_records(ctx)
     audit(ctx, "own data exported", detail=f"{len(records)} records")
     return Result(
@@ -161,17 +168,22 @@ def export(ctx: Context, _command: Export) -> Result:
 # Tables that hold nothing about a person, and why; every other table is exported.
 HOLDS_NOTHING_ABOUT_A_PERSON = {
     Holiday: "a group's days off",
-    SendingHold: "a workspace whose sending is held after its token was refused",
+    SendingHold: "a tenant whose sending is held after its credentials were refused",
     SeenRequest: "the ids of platform requests already handled, kept a day against retries",
 }
 
 
-def exported_tables(team: str, me: str) -> dict[type[SQLModel], tuple[str, Select]]:
+def exported_tables(who: Recipient) -> dict[type[SQLModel], tuple[str, Select]]:
     """For each table with rows about a person: the record's name and the query for them."""
-    groups = sql_select(Group.id).where(Group.team_id == team)
+    me = who.id
+
+    def of_tenant(table):
+        return in_tenant(table, who.platform, who.tenant_id)
+
+    groups = sql_select(Group.id).where(of_tenant(Group))
     return {
-        Person: ("person", select(Person).where(Person.team_id == team, Person.user_id == me)),
-        Group: ("group you coach", select(Group).where(Group.team_id == team, Group.coach_id == me)),
+        Person: ("person", select(Person).where(of_tenant(Person), Person.user_id == me)),
+        Group: ("group you coach", select(Group).where(of_tenant(Group), Group.coach_id == me)),
         Member: ("membership", select(Member).where(Member.group_id.in_(groups), Member.user_id == me)),
         Objective: ("objective", select(Objective).where(Objective.group_id.in_(groups), Objective.user_id == me)),
         Advice: (
@@ -187,12 +199,12 @@ def exported_tables(team: str, me: str) -> dict[type[SQLModel], tuple[str, Selec
         Delivery: ("message", select(Delivery).where(Delivery.group_id.in_(groups), _deliveries_about(me))),
         PendingText: (
             "text waiting for save anyway",
-            select(PendingText).where(PendingText.team_id == team, PendingText.user_id == me),
+            select(PendingText).where(of_tenant(PendingText), PendingText.user_id == me),
         ),
         AuditEntry: (
             "audit",
             select(AuditEntry).where(
-                AuditEntry.team_id == team, or_(AuditEntry.actor_id == me, AuditEntry.detail.contains(me))
+                of_tenant(AuditEntry), or_(AuditEntry.actor_id == me, AuditEntry.detail.contains(me))
             ),
         ),
     }
@@ -200,9 +212,9 @@ def exported_tables(team: str, me: str) -> dict[type[SQLModel], tuple[str, Selec
 
 def _my_records(ctx: Context) -> list[dict]:
     me = ctx.caller.user_id
-    channels = {g.id: g.channel_id for g in ctx.session.exec(select(Group).where(Group.team_id == ctx.caller.team_id))}
+    channels = {g.id: g.channel_id for g in ctx.session.exec(select(Group).where(_callers_tenant(ctx, Group)))}
     records = []
-    for table, (record, query) in exported_tables(ctx.caller.team_id, me).items():
+    for table, (record, query) in exported_tables(ctx.caller.person).items():
         for row in ctx.session.exec(query):
             if isinstance(row, AuditEntry) and me != row.actor_id and me not in row.detail.split():
                 continue  # the detail names someone else whose id contains the caller's

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.core import Core
+from bot.ports import Messengers
 from bot.scheduling.simulation import SimulatedClock
 from bot.storage import make_engine, upgrade
 from handlers.shell.demo import seed
@@ -38,7 +39,7 @@ def run_shell(settings: Settings, demo: bool) -> None:
     state = ShellState.load(path, now=datetime.now(timezone.utc))
     clock = SimulatedClock(state.clock)
     screen = Screen()
-    core = Core(engine, settings, ShellMessenger(screen, state.people, clock), clock)
+    core = Core(engine, settings, Messengers([ShellMessenger(screen, state.people, clock)]), clock)
     shell = Shell(core, clock, screen, state, path)
     asyncio.run(_session(shell, demo and fresh))
 

@@ -14,12 +14,13 @@ from pathlib import Path
 from bot.calendar import at_local, zone
 from bot.core import Core
 from bot.forms import FieldKind, Form
+from bot.model import Platform
 from bot.scheduling.simulation import SimulatedClock, advance
 from bot.services import Caller, Result
 from handlers.shell.screen import Screen, ShownButton, when_label
 
 CHANNEL = "supervision"
-TEAM = "shell"
+TENANT = "shell"
 TYPING = timedelta(microseconds=1)
 DEFAULT_PEOPLE = {
     "coach": "Europe/London",
@@ -93,7 +94,7 @@ class Shell:
         return self.state.current
 
     def caller(self) -> Caller:
-        return Caller(team_id=TEAM, user_id=self.me, channel_id=CHANNEL)
+        return Caller(platform=Platform.SHELL, tenant_id=TENANT, user_id=self.me, channel_id=CHANNEL)
 
     async def run(self) -> None:
         self.screen.note(f"supervision-bot shell: you are {self.me}, in #{CHANNEL}. {self._now_label()}")

@@ -18,7 +18,7 @@ def web_client(settings: Settings) -> AsyncWebClient:
 
 
 def slack_messenger(settings: Settings) -> SlackMessenger:
-    return SlackMessenger(web_client(settings), Pacer(settings.slack_messages_per_second))
+    return SlackMessenger(web_client(settings), lambda: Pacer(settings.slack_messages_per_second))
 
 
 def build_app(settings: Settings, core: Core) -> AsyncApp:

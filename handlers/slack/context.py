@@ -5,14 +5,21 @@ from __future__ import annotations
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.model import Platform
 from bot.services import Caller, Result
 from handlers.slack import render
+
+
+def tenant_of(context: AsyncBoltContext) -> str:
+    """The Slack workspace (or, for an org-wide app, the Enterprise Grid org) of a request."""
+    return context.team_id or context.enterprise_id or ""
 
 
 def caller_from(context: AsyncBoltContext) -> Caller:
     channel = context.channel_id
     return Caller(
-        team_id=context.team_id or context.enterprise_id or "",
+        platform=Platform.SLACK,
+        tenant_id=tenant_of(context),
         user_id=context.user_id,
         channel_id=channel,
         in_direct_message=bool(channel and channel.startswith("D")),

@@ -7,8 +7,10 @@ import logging
 from slack_bolt.async_app import AsyncApp
 
 from bot.core import Core
+from bot.model import Platform
+from bot.ports import Recipient
 from handlers.slack import render
-from handlers.slack.context import caller_from
+from handlers.slack.context import caller_from, tenant_of
 
 log = logging.getLogger(__name__)
 
@@ -29,4 +31,5 @@ def register(app: AsyncApp, core: Core) -> None:
     async def on_user_change(event, context):
         user = event.get("user", {})
         if user.get("id") and user.get("tz"):
-            await core.user_changed(context.team_id or user.get("team_id", ""), user["id"], user["tz"])
+            tenant = tenant_of(context) or user.get("team_id", "")
+            await core.user_changed(Recipient(Platform.SLACK, tenant, user["id"]), user["tz"])

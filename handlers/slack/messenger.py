@@ -1,15 +1,18 @@
-"""The core's Messenger over Slack's Web API, with Slack's errors mapped to the core's."""
+"""The core's Messenger over Slack's Web API, with Slack's errors mapped to the core's.
+Each workspace (the core's tenant) is paced on its own."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.messages import Message
-from bot.ports import MessageRef, SendFailed, UnknownUser
+from bot.model import Platform
+from bot.ports import MessageRef, Recipient, SendFailed, UnknownUser
 from handlers.slack.pacing import Pacer
 from handlers.slack.render import fallback_text, message_parts
 
@@ -31,34 +34,38 @@ DEFAULT_RETRY_AFTER_SECONDS = 30
 
 
 class SlackMessenger:
-    def __init__(self, client: AsyncWebClient, pacer: Pacer):
-        self.client = client
-        self.pacer = pacer
+    platform = Platform.SLACK
 
-    async def user_timezone(self, user_id: str) -> str:
+    def __init__(self, client: AsyncWebClient, new_pacer: Callable[[], Pacer]):
+        self.client = client
+        self._new_pacer = new_pacer
+        self._pacers: dict[str, Pacer] = {}
+
+    async def user_timezone(self, person: Recipient) -> str:
         try:
-            response = await self._call(self.client.users_info, user=user_id)
+            response = await self._call(self.client.users_info, user=person.id)
         except SendFailed as failure:
             if failure.reason in ("user_not_found", "users_not_found"):
-                raise UnknownUser(user_id) from None
+                raise UnknownUser(person.id) from None
             raise
         return response["user"].get("tz") or "UTC"
 
-    async def is_workspace_admin(self, user_id: str) -> bool:
-        response = await self._call(self.client.users_info, user=user_id)
+    async def is_admin(self, person: Recipient) -> bool:
+        response = await self._call(self.client.users_info, user=person.id)
         return bool(response["user"].get("is_admin") or response["user"].get("is_owner"))
 
-    async def send_direct(self, user_id: str, message: Message) -> MessageRef:
+    async def send_direct(self, person: Recipient, message: Message) -> MessageRef:
         # Posting to a user ID delivers to the app's direct message with them.
-        return await self.post_to_channel(user_id, message)
+        return await self.post_to_channel(person, message)
 
-    async def post_to_channel(self, channel_id: str, message: Message) -> MessageRef:
+    async def post_to_channel(self, channel: Recipient, message: Message) -> MessageRef:
         first, *rest = message_parts(message)
         text = fallback_text(message)
-        response = await self._post(channel_id, text=text, blocks=first)
-        ref = MessageRef(response["channel"], response["ts"])
+        pacer = self._pacer(channel.tenant_id)
+        response = await self._post(pacer, channel.id, text=text, blocks=first)
+        ref = MessageRef(Platform.SLACK, channel.tenant_id, response["channel"], response["ts"])
         for part in rest:
-            await self._post(ref.channel_id, thread_ts=ref.message_id, text=f"{text} (continued)", blocks=part)
+            await self._post(pacer, ref.channel_id, thread_ts=ref.message_id, text=f"{text} (continued)", blocks=part)
         return ref
 
     async def update(self, ref: MessageRef, message: Message) -> None:
@@ -70,17 +77,8 @@ class SlackMessenger:
             blocks=message_parts(message)[0],
         )
 
-    async def whisper(self, channel_id: str, user_id: str, message: Message) -> None:
-        await self._call(
-            self.client.chat_postEphemeral,
-            channel=channel_id,
-            user=user_id,
-            text=fallback_text(message),
-            blocks=message_parts(message)[0],
-        )
-
-    async def send_files(self, user_id: str, message: Message, files: list[tuple[str, bytes]]) -> None:
-        opened = await self._call(self.client.conversations_open, users=user_id)
+    async def send_files(self, person: Recipient, message: Message, files: list[tuple[str, bytes]]) -> None:
+        opened = await self._call(self.client.conversations_open, users=person.id)
         uploads = [{"content": content, "filename": name, "title": name} for name, content in files]
         await self._call(
             self.client.files_upload_v2,
@@ -89,22 +87,27 @@ class SlackMessenger:
             file_uploads=uploads,
         )
 
-    async def token_works(self) -> bool:
+    async def credentials_work(self, tenant_id: str) -> bool:
         try:
             await self._call(self.client.auth_test)
         except SendFailed:
             return False
         return True
 
-    async def _post(self, channel: str, **arguments):
-        if blocked := self.pacer.blocked_for():
+    def _pacer(self, tenant_id: str) -> Pacer:
+        if tenant_id not in self._pacers:
+            self._pacers[tenant_id] = self._new_pacer()
+        return self._pacers[tenant_id]
+
+    async def _post(self, pacer: Pacer, channel: str, **arguments):
+        if blocked := pacer.blocked_for():
             raise SendFailed("ratelimited", retry_after=blocked)
-        await self.pacer.wait_turn(channel)
+        await pacer.wait_turn(channel)
         try:
             return await self._call(self.client.chat_postMessage, channel=channel, **arguments)
         except SendFailed as failure:
             if failure.retry_after is not None:
-                self.pacer.block(failure.retry_after)
+                pacer.block(failure.retry_after)
             raise
 
     async def _call(self, method, **arguments):
@@ -126,5 +129,5 @@ def _failure(error: SlackApiError) -> SendFailed:
     if code in PERMANENT_ERRORS:
         return SendFailed(code, permanent=True)
     if code in TOKEN_ERRORS:
-        return SendFailed(code, token_refused=True)
+        return SendFailed(code, credentials_refused=True)
     return SendFailed(code or f"http {response.status_code}")

@@ -66,7 +66,7 @@ def snapshot(bot) -> dict:
                 for model in (Advice, CheckIn, Holiday, Member, Objective, PracticeLog, Score)
             }
             groups = [
-                (g.id, g.team_id, g.channel_id, g.coach_id, g.digest_weekday, str(g.digest_time), g.timezone)
+                (g.id, g.tenant_id, g.channel_id, g.coach_id, g.digest_weekday, str(g.digest_time), g.timezone)
                 for g in session.exec(select(Group).order_by(Group.id))
             ]
             members = [(m.group_id, m.user_id, m.left_at, m.paused_until) for m in session.exec(select(Member))]

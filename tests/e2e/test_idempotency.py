@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from sqlmodel import Session
 
 from bot.config import load_settings
-from bot.model import Person
+from bot.model import Person, Platform
 from bot.storage import make_engine
 from tests.e2e.steps import dms_with, next_weekday, weekday_at
 from tests.fakes.slack_api import TEAM_ID
@@ -84,7 +84,7 @@ def stored_timezone(bot, user: str) -> str | None:
     engine = make_engine(load_settings(bot.environment).database_url)
     try:
         with Session(engine) as session:
-            person = session.get(Person, (TEAM_ID, user))
+            person = session.get(Person, (Platform.SLACK, TEAM_ID, user))
             return person and person.timezone
     finally:
         engine.dispose()

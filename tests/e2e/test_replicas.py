@@ -13,7 +13,7 @@ from datetime import time as clock_time
 from sqlalchemy import select, update
 from sqlmodel import Session
 
-from bot.model import Advice, Delivery, DeliveryKind, DeliveryStatus, Group, Member, Person
+from bot.model import Advice, Delivery, DeliveryKind, DeliveryStatus, Group, Member, Person, Platform
 from bot.scheduling.outbox import claim_due
 from bot.storage import transaction, upgrade
 from tests.conftest import RunningBot, engine_for
@@ -34,7 +34,8 @@ def due_follow_ups(database_url: str, count: int) -> list[int]:
     now = datetime.now(timezone.utc)
     with transaction(engine) as session:
         group = Group(
-            team_id="T0FAKE",
+            platform=Platform.SLACK,
+            tenant_id="T0FAKE",
             channel_id="CBIG",
             coach_id="UCOACH",
             timezone="UTC",
@@ -47,7 +48,10 @@ def due_follow_ups(database_url: str, count: int) -> list[int]:
         session.add(group)
         session.flush()
         users = [f"UR{number:05d}" for number in range(count)]
-        session.add_all(Person(team_id="T0FAKE", user_id=user, timezone="UTC", refreshed_at=now) for user in users)
+        session.add_all(
+            Person(platform=Platform.SLACK, tenant_id="T0FAKE", user_id=user, timezone="UTC", refreshed_at=now)
+            for user in users
+        )
         session.add_all(Member(group_id=group.id, user_id=user, joined_at=now) for user in users)
         advice = [
             Advice(group_id=group.id, therapist_id=user, given_by="UCOACH", text=f"Advice {user}", created_at=now)
@@ -158,6 +162,6 @@ def test_the_real_claim_under_the_same_race_claims_each_once(postgres_url):
     due_follow_ups(postgres_url, 300)
     lease = timedelta(minutes=5)
     claimed = claims_by_workers(
-        postgres_url, lambda session, now: [d.id for d in claim_due(session, now, lease, 10)[1]]
+        postgres_url, lambda session, now: [d.id for d in claim_due(session, now, lease, 10, [Platform.SLACK])[1]]
     )
     assert len(claimed) == 300 and set(claimed.values()) == {1}

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.model import Platform
 from bot.services import Caller
 from tests.conftest import BOT_COMMAND, bot_environment, free_port
 from tests.core_harness import CoreHarness
@@ -44,7 +45,7 @@ def a_group_in(database: Path) -> None:
     """A coach and a therapist who has logged practice, written before the server starts."""
     harness = CoreHarness(f"sqlite:///{database}", datetime.now(timezone.utc), {COACH: "UTC", ALICE: "UTC"})
     for user, text in ((COACH, "setup"), (ALICE, "join"), (ALICE, "log 20 role play")):
-        asyncio.run(harness.core.command(Caller(TEAM_ID, user, CHANNEL), text))
+        asyncio.run(harness.core.command(Caller(Platform.SLACK, TEAM_ID, user, CHANNEL), text))
     harness.close()
 
 

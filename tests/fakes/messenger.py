@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.messages import Message
-from bot.ports import MessageRef, UnknownUser
+from bot.model import Platform
+from bot.ports import MessageRef, Recipient, SendFailed, UnknownUser
 
 
 @dataclass(frozen=True)
@@ -20,45 +21,48 @@ class Sent:
 
 
 class RecordingMessenger:
-    def __init__(self, clock, timezones: dict[str, str] | None = None):
+    def __init__(self, clock, timezones: dict[str, str] | None = None, platform: Platform = Platform.SLACK):
+        self.platform = platform
         self.clock = clock
         self.timezones = dict(timezones or {})
         self.sent: list[Sent] = []
         self.updates: list[tuple[MessageRef, Message]] = []
         self.files: list[tuple[str, list[tuple[str, bytes]]]] = []
+        self.recipients: list[Recipient] = []  # every reference the core handed over, as it was
+        self.refused_tenants: set[str] = set()  # tenants whose credentials are refused
         self._ids = itertools.count(1)
 
-    async def user_timezone(self, user_id: str) -> str:
-        if user_id not in self.timezones:
-            raise UnknownUser(user_id)
-        return self.timezones[user_id]
+    async def user_timezone(self, person: Recipient) -> str:
+        if person.id not in self.timezones:
+            raise UnknownUser(person.id)
+        return self.timezones[person.id]
 
-    async def send_direct(self, user_id: str, message: Message) -> MessageRef:
-        return self._record(user_id, message)
+    async def send_direct(self, person: Recipient, message: Message) -> MessageRef:
+        return self._record(person, message)
 
-    async def post_to_channel(self, channel_id: str, message: Message) -> MessageRef:
-        return self._record(channel_id, message)
+    async def post_to_channel(self, channel: Recipient, message: Message) -> MessageRef:
+        return self._record(channel, message)
 
     async def update(self, ref: MessageRef, message: Message) -> None:
         self.updates.append((ref, message))
 
-    async def whisper(self, channel_id: str, user_id: str, message: Message) -> None:
-        self._record(user_id, message)
+    async def send_files(self, person: Recipient, message: Message, files: list[tuple[str, bytes]]) -> None:
+        self.files.append((person.id, files))
+        self._record(person, message)
 
-    async def send_files(self, user_id: str, message: Message, files: list[tuple[str, bytes]]) -> None:
-        self.files.append((user_id, files))
-        self._record(user_id, message)
+    async def credentials_work(self, tenant_id: str) -> bool:
+        return tenant_id not in self.refused_tenants
 
-    async def token_works(self) -> bool:
-        return True
-
-    async def is_workspace_admin(self, user_id: str) -> bool:
+    async def is_admin(self, person: Recipient) -> bool:
         return False
 
     def to(self, recipient: str, summary_starts: str = "") -> list[Sent]:
         return [s for s in self.sent if s.to == recipient and s.message.summary.startswith(summary_starts)]
 
-    def _record(self, to: str, message: Message) -> MessageRef:
-        ref = MessageRef(f"D-{to}", str(next(self._ids)))
-        self.sent.append(Sent(to, message, self.clock(), ref))
+    def _record(self, to: Recipient, message: Message) -> MessageRef:
+        if to.tenant_id in self.refused_tenants:
+            raise SendFailed("invalid_auth", credentials_refused=True)
+        self.recipients.append(to)
+        ref = MessageRef(to.platform, to.tenant_id, f"D-{to.id}", str(next(self._ids)))
+        self.sent.append(Sent(to.id, message, self.clock(), ref))
         return ref

@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 import pytest
 from sqlmodel import Session, select
 
-from bot.model import Group, Member, Objective, ObjectiveStatus
+from bot.model import Group, Member, Objective, ObjectiveStatus, Platform
 from bot.services import Caller
 from tests.core_harness import TEAM, CoreHarness, plain_reply
 
@@ -30,7 +30,9 @@ def at_once(h: CoreHarness, user: str, texts: list[str]) -> list[str]:
     """Run every command at the same moment; the plain text of each private reply, in order."""
 
     async def all_together():
-        results = await asyncio.gather(*(h.core.command(Caller(TEAM, user, CHANNEL), text) for text in texts))
+        results = await asyncio.gather(
+            *(h.core.command(Caller(Platform.SLACK, TEAM, user, CHANNEL), text) for text in texts)
+        )
         await h.core.settled()
         return [plain_reply(result) for result in results]
 

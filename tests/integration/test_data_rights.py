@@ -10,6 +10,8 @@ from datetime import datetime, timedelta, timezone
 
 from sqlmodel import SQLModel
 
+from bot.model import Platform
+from bot.ports import Recipient
 from bot.services import Caller
 from bot.services.rights import HOLDS_NOTHING_ABOUT_A_PERSON, exported_tables
 from tests.core_harness import TEAM, CoreHarness
@@ -20,7 +22,7 @@ ZONES = {COACH: "Europe/Paris", ALICE: "Europe/Paris", BOB: "Europe/Paris"}
 
 
 def test_every_table_is_exported_or_holds_nothing_about_a_person():
-    exported = set(exported_tables(TEAM, ALICE))
+    exported = set(exported_tables(Recipient(Platform.SLACK, TEAM, ALICE)))
     nothing = set(HOLDS_NOTHING_ABOUT_A_PERSON)
     tables = {mapper.class_ for mapper in SQLModel._sa_registry.mappers}
     assert tables and not exported & nothing
@@ -31,7 +33,9 @@ def _answer_check_in(harness: CoreHarness, user: str) -> None:
     [check_in] = harness.messenger.to(user, "Your weekly practice check-in")
     [button] = check_in.message.buttons
     answers = {"progress": "4", "minutes": "30", "learned": "Silence invites the client in"}
-    result = asyncio.run(harness.core.submit(Caller(TEAM, user), "check_in", {"delivery_id": button.value}, answers))
+    result = asyncio.run(
+        harness.core.submit(Caller(Platform.SLACK, TEAM, user), "check_in", {"delivery_id": button.value}, answers)
+    )
     assert not result.errors, result.errors
 
 
@@ -66,7 +70,7 @@ def test_the_export_holds_a_record_from_every_table_about_the_caller_and_nothing
 
         records, rows = _export(harness, ALICE)
 
-        expected = {record for record, _query in exported_tables(TEAM, ALICE).values()}
+        expected = {record for record, _query in exported_tables(Recipient(Platform.SLACK, TEAM, ALICE)).values()}
         assert {record["record"] for record in records} == expected
         assert {row["record"] for row in rows} == expected
         assert "of ualice" in json.dumps(records) and "of ubob" not in json.dumps(records)

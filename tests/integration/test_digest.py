@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlmodel import Session, select
 
-from bot.model import Delivery, DeliveryKind
+from bot.model import Delivery, DeliveryKind, Platform
 from bot.services import Caller
 from tests.core_harness import TEAM, CoreHarness, plain
 
@@ -83,7 +83,7 @@ def give_advice(h: CoreHarness, text: str) -> None:
 def press(h: CoreHarness, advice: str, label: str) -> None:
     [message] = [sent.message for sent in h.messenger.to(ALICE, "Follow-up on advice") if advice in plain(sent.message)]
     [button] = [button for button in message.buttons if button.label.startswith(label)]
-    asyncio.run(h.core.press(Caller(TEAM, ALICE, "D-UALICE"), button.action, button.value))
+    asyncio.run(h.core.press(Caller(Platform.SLACK, TEAM, ALICE, "D-UALICE"), button.action, button.value))
 
 
 def follow_up_reminders_sent(h: CoreHarness) -> int:

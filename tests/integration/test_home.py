@@ -6,6 +6,7 @@ import asyncio
 from datetime import datetime, timezone
 
 from bot.messages import ChannelLink
+from bot.model import Platform
 from bot.services import Caller
 from tests.core_harness import TEAM, CoreHarness
 
@@ -21,7 +22,7 @@ def test_each_groups_section_on_the_home_tab_is_headed_by_its_channel(database_u
             harness.say(ALICE, "join", channel=channel)
         harness.say(ALICE, "objective Hold silences longer", channel="CSECOND")
 
-        home = asyncio.run(harness.core.home(Caller(TEAM, ALICE)))
+        home = asyncio.run(harness.core.home(Caller(Platform.SLACK, TEAM, ALICE)))
 
         first, second = home.sections
         assert ChannelLink("CFIRST") in first.lines[0] and ChannelLink("CSECOND") in second.lines[0]

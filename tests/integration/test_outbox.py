@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import Session
 
-from bot.model import Delivery, DeliveryKind, DeliveryStatus, Group
+from bot.model import Delivery, DeliveryKind, DeliveryStatus, Group, Platform
 from bot.scheduling.outbox import REMINDER_SUFFIX, claim_due, finish, occurrence_messages, schedule, take_back_expired
 from bot.storage import transaction
 
@@ -22,7 +22,13 @@ LEASE = timedelta(minutes=5)
 def group_id(engine) -> int:
     with transaction(engine) as session:
         group = Group(
-            team_id="T1", channel_id="C1", coach_id="U0", timezone="Europe/Berlin", created_at=NOW, rhythm_from=NOW
+            platform=Platform.SLACK,
+            tenant_id="T1",
+            channel_id="C1",
+            coach_id="U0",
+            timezone="Europe/Berlin",
+            created_at=NOW,
+            rhythm_from=NOW,
         )
         session.add(group)
         session.flush()
@@ -47,7 +53,7 @@ def add(engine, group_id):
 
 def claim(engine, now: datetime = NOW, limit: int = 10, lease: timedelta = LEASE) -> tuple[str, list[Delivery]]:
     with transaction(engine) as session:
-        return claim_due(session, now, lease, limit)
+        return claim_due(session, now, lease, limit, [Platform.SLACK])
 
 
 def finish_as(engine, delivery_id: int, token: str, **values) -> bool:
@@ -61,7 +67,7 @@ def row(engine, key: str) -> Delivery:
 
 
 def sent(channel: str = "D1", ts: str = "1.0") -> dict:
-    return {"status": DeliveryStatus.SENT, "sent_at": NOW, "message_channel": channel, "message_ts": ts}
+    return {"status": DeliveryStatus.SENT, "sent_at": NOW, "message_channel": channel, "message_id": ts}
 
 
 def test_scheduling_the_same_key_twice_keeps_the_first_row(engine, add):
@@ -140,7 +146,7 @@ def test_finish_with_the_lease_token_succeeds_once(engine, add):
 
     stored = row(engine, "k")
     assert stored.status is DeliveryStatus.SENT
-    assert stored.message_ts == "1.0"
+    assert stored.message_id == "1.0"
     assert (stored.lease_token, stored.lease_expires_at) == (None, None)
 
 
@@ -153,7 +159,7 @@ def test_finish_with_a_wrong_token_changes_nothing(engine, add):
     stored = row(engine, "k")
     assert stored.status is DeliveryStatus.CLAIMED
     assert stored.lease_token == token
-    assert stored.message_ts is None
+    assert stored.message_id is None
 
 
 def test_take_back_leaves_a_lease_that_has_not_run_out(engine, add):
@@ -197,19 +203,19 @@ def test_a_stalled_worker_cannot_overwrite_the_result_of_the_worker_that_took_ov
     assert finish_as(engine, delivery.id, old_token, status=DeliveryStatus.DEAD, last_error="late") is False
 
     stored = row(engine, "k")
-    assert (stored.status, stored.message_ts, stored.last_error) == (DeliveryStatus.SENT, "fresh", None)
+    assert (stored.status, stored.message_id, stored.last_error) == (DeliveryStatus.SENT, "fresh", None)
 
 
 def test_occurrence_messages_are_the_sent_original_and_its_reminder(engine, add):
     root = "checkin:1:2024-W10:U1"
-    add(root, status=DeliveryStatus.SENT, message_ts="1.0")
-    add(root + REMINDER_SUFFIX, is_reminder=True, status=DeliveryStatus.SENT, message_ts="2.0")
-    add("checkin:1:2024-W11:U1", status=DeliveryStatus.SENT, message_ts="3.0")
-    add("checkin:1:2024-W10:U2", status=DeliveryStatus.SENT, message_ts="4.0")
+    add(root, status=DeliveryStatus.SENT, message_id="1.0")
+    add(root + REMINDER_SUFFIX, is_reminder=True, status=DeliveryStatus.SENT, message_id="2.0")
+    add("checkin:1:2024-W11:U1", status=DeliveryStatus.SENT, message_id="3.0")
+    add("checkin:1:2024-W10:U2", status=DeliveryStatus.SENT, message_id="4.0")
 
     with Session(engine) as session:
-        from_original = sorted(d.message_ts for d in occurrence_messages(session, root))
-        from_reminder = sorted(d.message_ts for d in occurrence_messages(session, root + REMINDER_SUFFIX))
+        from_original = sorted(d.message_id for d in occurrence_messages(session, root))
+        from_reminder = sorted(d.message_id for d in occurrence_messages(session, root + REMINDER_SUFFIX))
 
     assert from_original == ["1.0", "2.0"]
     assert from_reminder == ["1.0", "2.0"]
@@ -217,13 +223,13 @@ def test_occurrence_messages_are_the_sent_original_and_its_reminder(engine, add)
 
 def test_occurrence_messages_leave_out_what_was_not_sent(engine, add):
     root = "checkin:1:2024-W10:U1"
-    add(root, status=DeliveryStatus.SENT, message_ts="1.0")
+    add(root, status=DeliveryStatus.SENT, message_id="1.0")
     add(root + REMINDER_SUFFIX, is_reminder=True)
 
     with Session(engine) as session:
         messages = occurrence_messages(session, root)
 
-    assert [d.message_ts for d in messages] == ["1.0"]
+    assert [d.message_id for d in messages] == ["1.0"]
 
 
 def test_concurrent_workers_claim_every_due_row_exactly_once(engine, group_id):

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from bot.core import SORRY
 from bot.grammar import USAGE
 from bot.messages import plain_text
-from bot.model import Advice, Group, Holiday, Member, Score
+from bot.model import Advice, Group, Holiday, Member, Platform, Score
 from bot.services import Caller
 from tests.core_harness import TEAM, CoreHarness
 
@@ -46,7 +46,9 @@ def refusal(reply: str, usage: str) -> str:
 
 
 def press(harness: CoreHarness, user: str, action: str, value: str) -> str:
-    result = asyncio.run(harness.core.press(Caller(TEAM, user, f"D-{user}", in_direct_message=True), action, value))
+    result = asyncio.run(
+        harness.core.press(Caller(Platform.SLACK, TEAM, user, f"D-{user}", in_direct_message=True), action, value)
+    )
     return "\n".join(plain_text(spans) for section in result.reply.sections for spans in section.lines)
 
 

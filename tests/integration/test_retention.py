@@ -24,6 +24,7 @@ from bot.model import (
     Objective,
     ObjectiveStatus,
     Person,
+    Platform,
     PracticeLog,
     Score,
     ScoreKind,
@@ -59,7 +60,14 @@ def test_the_scheduler_purges_what_is_older_than_the_retention_period(database_u
 
 
 def _group(session: Session) -> Group:
-    group = Group(team_id=TEAM, channel_id="CGROUP", coach_id=COACH, timezone="UTC", created_at=LONG_AGO)
+    group = Group(
+        platform=Platform.SLACK,
+        tenant_id=TEAM,
+        channel_id="CGROUP",
+        coach_id=COACH,
+        timezone="UTC",
+        created_at=LONG_AGO,
+    )
     group.rhythm_from = LONG_AGO
     session.add(group)
     session.flush()
@@ -144,9 +152,11 @@ HISTORY: dict[str, Callable[[Session, Group, datetime], list[SQLModel]]] = {
     ],
     "ended membership": _ended_membership,
     "person record of someone in no group": lambda s, g, at: [
-        Person(team_id=TEAM, user_id=f"UGONE{at.second}", timezone="UTC", refreshed_at=at)
+        Person(platform=Platform.SLACK, tenant_id=TEAM, user_id=f"UGONE{at.second}", timezone="UTC", refreshed_at=at)
     ],
-    "audit entry": lambda s, g, at: [AuditEntry(team_id=TEAM, group_id=g.id, actor_id=COACH, action="x", at=at)],
+    "audit entry": lambda s, g, at: [
+        AuditEntry(platform=Platform.SLACK, tenant_id=TEAM, group_id=g.id, actor_id=COACH, action="x", at=at)
+    ],
 }
 
 
@@ -202,14 +212,16 @@ def test_current_state_stays_however_old(engine):
         current = [
             group,
             Member(group_id=group.id, user_id=ALICE, joined_at=LONG_AGO),
-            Person(team_id=TEAM, user_id=ALICE, timezone="UTC", refreshed_at=LONG_AGO),
-            Person(team_id=TEAM, user_id=COACH, timezone="UTC", refreshed_at=LONG_AGO),
+            Person(platform=Platform.SLACK, tenant_id=TEAM, user_id=ALICE, timezone="UTC", refreshed_at=LONG_AGO),
+            Person(platform=Platform.SLACK, tenant_id=TEAM, user_id=COACH, timezone="UTC", refreshed_at=LONG_AGO),
             objective,
             open_advice,
             not_yet,
             _delivery(group, LONG_AGO, DeliveryStatus.PENDING, kind=DeliveryKind.FOLLOW_UP, subject_id=open_advice.id),
             Holiday(group_id=group.id, day=LONG_AGO.date()),
-            SendingHold(team_id=TEAM, reason="token_revoked", since=LONG_AGO, check_after=LONG_AGO),
+            SendingHold(
+                platform=Platform.SLACK, tenant_id=TEAM, reason="token_revoked", since=LONG_AGO, check_after=LONG_AGO
+            ),
         ]
         session.add_all(current)
         session.commit()
@@ -228,10 +240,12 @@ def test_an_old_person_record_stays_only_for_current_members_and_coaches(engine)
                 Member(group_id=group.id, user_id=ALICE, joined_at=LONG_AGO),
                 Member(group_id=group.id, user_id="UBOB", joined_at=LONG_AGO, left_at=INSIDE),
                 *(
-                    Person(team_id=TEAM, user_id=user, timezone="UTC", refreshed_at=LONG_AGO)
+                    Person(platform=Platform.SLACK, tenant_id=TEAM, user_id=user, timezone="UTC", refreshed_at=LONG_AGO)
                     for user in (COACH, ALICE, "UBOB", "UEVE")
                 ),
-                Person(team_id="T2", user_id=ALICE, timezone="UTC", refreshed_at=LONG_AGO),  # a member only in T1
+                Person(
+                    platform=Platform.SLACK, tenant_id="T2", user_id=ALICE, timezone="UTC", refreshed_at=LONG_AGO
+                ),  # a member only in T1
             ]
         )
         session.commit()
@@ -239,4 +253,4 @@ def test_an_old_person_record_stays_only_for_current_members_and_coaches(engine)
     _purge(engine)
 
     with Session(engine) as session:
-        assert sorted((p.team_id, p.user_id) for p in session.exec(select(Person))) == [(TEAM, ALICE), (TEAM, COACH)]
+        assert sorted((p.tenant_id, p.user_id) for p in session.exec(select(Person))) == [(TEAM, ALICE), (TEAM, COACH)]

@@ -11,7 +11,8 @@ import pytest
 from sqlmodel import Session, select
 
 from bot.core import identifying_message
-from bot.model import Objective, PendingText
+from bot.model import Objective, PendingText, Platform
+from bot.ports import Recipient
 from bot.privacy import SAVE_ANYWAY, Flag, keep_pending, pending_text
 from bot.services import Caller
 from bot.services.rights import FORGET_CONFIRM
@@ -39,7 +40,7 @@ def harness(database_url):
 
 def flag(h: CoreHarness, user: str, text: str = FLAGGED) -> str:
     """Run a command whose text looks identifying; the value of its save-anyway button."""
-    result = asyncio.run(h.core.command(Caller(TEAM, user, CHANNEL), text))
+    result = asyncio.run(h.core.command(Caller(Platform.SLACK, TEAM, user, CHANNEL), text))
     assert plain_reply(result).startswith("Check for identifying details"), plain_reply(result)
     [button] = result.reply.buttons
     assert button.action == SAVE_ANYWAY
@@ -48,7 +49,7 @@ def flag(h: CoreHarness, user: str, text: str = FLAGGED) -> str:
 
 def press(h: CoreHarness, user: str, action: str, value: str) -> str:
     async def pressed():
-        result = await h.core.press(Caller(TEAM, user, CHANNEL), action, value)
+        result = await h.core.press(Caller(Platform.SLACK, TEAM, user, CHANNEL), action, value)
         await h.core.settled()
         return plain_reply(result)
 
@@ -119,12 +120,14 @@ def test_a_long_text_is_kept_whole_and_its_button_stays_short(harness):
     long_text = "objective " + "Stay with my client Sarah when she cries. " * 72
     assert len(long_text) > 3000
     with transaction(harness.engine) as session:
-        token = keep_pending(session, TEAM, ALICE, long_text, harness.clock.now)
+        token = keep_pending(session, Recipient(Platform.SLACK, TEAM, ALICE), long_text, harness.clock.now)
     [button] = identifying_message([Flag("objective", "name", "Sarah")], token).buttons
 
     assert len(button.value) <= 64 and "Sarah" not in button.value
     with transaction(harness.engine) as session:
-        assert pending_text(session, TEAM, ALICE, button.value, harness.clock.now) == long_text
+        assert (
+            pending_text(session, Recipient(Platform.SLACK, TEAM, ALICE), button.value, harness.clock.now) == long_text
+        )
 
 
 def test_forget_deletes_the_callers_pending_texts_only(harness):

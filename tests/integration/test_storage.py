@@ -11,7 +11,7 @@ from sqlalchemy import func, inspect, select, text
 from sqlalchemy.exc import StatementError
 from sqlmodel import Session, SQLModel
 
-from bot.model import Delivery, DeliveryKind, Group
+from bot.model import Delivery, DeliveryKind, Group, Platform
 from bot.storage import make_engine, transaction, upgrade
 
 NOW = datetime(2024, 3, 4, 9, 30, tzinfo=timezone.utc)
@@ -20,7 +20,8 @@ PLUS_FIVE = timezone(timedelta(hours=5))
 
 def new_group(channel_id: str = "C1", created_at: datetime = NOW) -> Group:
     return Group(
-        team_id="T1",
+        platform=Platform.SLACK,
+        tenant_id="T1",
         channel_id=channel_id,
         coach_id="U0",
         timezone="Europe/Berlin",

@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 
 from bot.core import SORRY
 from bot.messages import Message, plain_text
-from bot.model import Advice, CheckIn, Delivery, Holiday, Member, Objective, PracticeLog, Score
+from bot.model import Advice, CheckIn, Delivery, Holiday, Member, Objective, Platform, PracticeLog, Score
 from bot.prompts import CHECK_IN_ACTION, FOLLOW_UP_ANSWERS, REVIEW_ANSWERS, follow_up_action, review_action
 from bot.services import BUTTON_ACTIONS, FORM_KINDS, Caller
 from bot.services.context import ALREADY_ANSWERED
@@ -190,10 +190,14 @@ real_context = st.fixed_dictionaries(  # as the real forms carry it: a group's o
         "answer": st.sampled_from(["applied", "partly"]),
     },
 )
-RECIPIENTS = [Caller(TEAM, "UALICE"), Caller(TEAM, "UCAROL")]  # the therapists things were sent to
+RECIPIENTS = [
+    Caller(Platform.SLACK, TEAM, "UALICE"),
+    Caller(Platform.SLACK, TEAM, "UCAROL"),
+]  # the therapists things were sent to
 any_caller = st.builds(
     Caller,
-    team_id=st.sampled_from([TEAM, TEAM, TEAM, "T2", ""]),
+    platform=st.sampled_from([Platform.SLACK, Platform.SLACK, Platform.SLACK, Platform.TEAMS]),
+    tenant_id=st.sampled_from([TEAM, TEAM, TEAM, "T2", ""]),
     user_id=st.sampled_from(PEOPLE),
     channel_id=st.sampled_from([None, "CGROUP", "CGROUPB", "DALICE"]),
 )

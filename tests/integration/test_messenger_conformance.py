@@ -1,0 +1,105 @@
+"""Every Messenger keeps the core's contract (bot/ports.py): the Slack one against a fake
+Slack Web API on loopback, the shell's on a screen in memory, and the recording fake the
+core's tests use. A new front-end's messenger joins the list below."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import io
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.messages import Message
+from bot.model import Platform
+from bot.ports import MessageRef, Messenger, Recipient, UnknownUser
+from bot.scheduling.simulation import SimulatedClock
+from handlers.shell.messenger import ShellMessenger
+from handlers.shell.screen import Screen
+from handlers.slack.app import web_client
+from handlers.slack.messenger import SlackMessenger
+from handlers.slack.pacing import Pacer
+from tests.fakes.messenger import RecordingMessenger
+from tests.fakes.slack_api import FakeSlack
+
+KNOWN, UNKNOWN = "UALICE", "UNOBODY"
+NOW = datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc)
+
+
+def slack(fake_slack: FakeSlack):
+    from bot.config import load_settings
+
+    fake_slack.add_user(KNOWN, "Europe/Berlin")
+    settings = load_settings({"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_API_URL": fake_slack.api_url})
+    return SlackMessenger(web_client(settings), lambda: Pacer(1000)), "T0FAKE"
+
+
+def shell(_fake_slack: FakeSlack):
+    clock = SimulatedClock(NOW)
+    return ShellMessenger(Screen(io.StringIO(), colour=False), {KNOWN: "Europe/Berlin"}, clock), "shell"
+
+
+def recording(_fake_slack: FakeSlack):
+    return RecordingMessenger(SimulatedClock(NOW), {KNOWN: "Europe/Berlin"}), "T1"
+
+
+@pytest.fixture(params=[slack, shell, recording])
+def messenger(request, fake_slack, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the shell writes files it "sends" to the working directory
+    return request.param(fake_slack)
+
+
+def test_it_has_every_call_of_the_protocol_with_the_same_parameters(messenger):
+    made, _tenant = messenger
+    assert isinstance(made.platform, Platform)
+    calls = [name for name, _ in inspect.getmembers(Messenger, inspect.isfunction) if not name.startswith("_")]
+    assert "send_direct" in calls and "credentials_work" in calls  # the check sees the protocol's calls
+    for name in calls:
+        expected = list(inspect.signature(getattr(Messenger, name)).parameters)
+        assert list(inspect.signature(getattr(type(made), name)).parameters) == expected, name
+
+
+def test_what_it_sends_comes_back_as_a_reference_in_the_same_platform_and_tenant(messenger):
+    made, tenant = messenger
+    person = Recipient(made.platform, tenant, KNOWN)
+    channel = Recipient(made.platform, tenant, "CGROUP")
+    message = Message.text("Hello")
+
+    async def exercise():
+        direct = await made.send_direct(person, message)
+        posted = await made.post_to_channel(channel, message)
+        await made.update(posted, Message.text("Hello again"))
+        await made.send_files(person, message, [("export.json", b"{}")])
+        return direct, posted
+
+    direct, posted = asyncio.run(exercise())
+    for ref in (direct, posted):
+        assert isinstance(ref, MessageRef)
+        assert (ref.platform, ref.tenant_id) == (made.platform, tenant)
+        assert ref.channel_id and ref.message_id
+    assert direct != posted
+
+
+def test_it_knows_a_users_zone_and_says_when_there_is_no_such_user(messenger):
+    made, tenant = messenger
+
+    async def exercise():
+        zone = await made.user_timezone(Recipient(made.platform, tenant, KNOWN))
+        with pytest.raises(UnknownUser):
+            await made.user_timezone(Recipient(made.platform, tenant, UNKNOWN))
+        return zone
+
+    assert ZoneInfo(asyncio.run(exercise())).key == "Europe/Berlin"
+
+
+def test_it_answers_whether_credentials_work_and_whether_someone_is_an_admin(messenger):
+    made, tenant = messenger
+
+    async def exercise():
+        return await made.credentials_work(tenant), await made.is_admin(Recipient(made.platform, tenant, KNOWN))
+
+    works, admin = asyncio.run(exercise())
+    assert works is True
+    assert admin is False
