@@ -31,8 +31,8 @@ from bot.model import (
 )
 from bot.ports import MessageRef, Messengers, Recipient, SendFailed
 from bot.privacy import forget_expired_pending
-from bot.scheduling import planner
-from bot.scheduling.outbox import REMINDER_SUFFIX, claim_due, finish, occurrence_key, schedule, take_back_expired
+from bot.scheduling import keys, planner
+from bot.scheduling.outbox import claim_due, finish, schedule, take_back_expired
 from bot.services.people import channel_of, recipient
 from bot.services.requests import forget_old_requests
 from bot.services.rights import purge_older_than
@@ -274,7 +274,7 @@ def schedule_reminder(session: Session, delivery: Delivery, now: datetime, setti
     schedule(
         session,
         Delivery(
-            key=delivery.key + REMINDER_SUFFIX,
+            key=keys.reminder(delivery.key),
             kind=delivery.kind,
             group_id=delivery.group_id,
             recipient_id=delivery.recipient_id,
@@ -328,7 +328,7 @@ def prepare(session: Session, delivery: Delivery, now: datetime, settings: Setti
 
 
 def _original_answered(session: Session, reminder: Delivery) -> bool:
-    original = session.exec(select(Delivery).where(Delivery.key == occurrence_key(reminder.key))).first()
+    original = session.exec(select(Delivery).where(Delivery.key == keys.occurrence(reminder.key))).first()
     return original is None or original.answer is not None
 
 
@@ -343,7 +343,8 @@ def _direct_message(session: Session, delivery: Delivery) -> Message | None:
         if (
             objective is None
             or objective.status is not ObjectiveStatus.ACTIVE
-            or not delivery.key.endswith(_review_suffix(objective, delivery))
+            # A review moved to a new date ("keep working") leaves the old occurrence behind.
+            or keys.occurrence(delivery.key) != keys.review(objective.id, objective.review_on)
         ):
             return None
         return prompts.review(objective, delivery.id, delivery.is_reminder)
@@ -358,9 +359,3 @@ def _direct_message(session: Session, delivery: Delivery) -> Message | None:
         )
     ).first()
     return prompts.check_in(objective, delivery.id, delivery.is_reminder)
-
-
-def _review_suffix(objective: Objective, delivery: Delivery) -> str:
-    # A review moved to a new date ("keep working") leaves the old occurrence behind.
-    suffix = objective.review_on.isoformat()
-    return suffix + REMINDER_SUFFIX if delivery.is_reminder else suffix

@@ -10,9 +10,8 @@ from sqlalchemy import exists, func, select, update
 from sqlmodel import Session
 
 from bot.model import Delivery, DeliveryStatus, Group, Platform, SendingHold
+from bot.scheduling import keys
 from bot.storage import insert_or_ignore
-
-REMINDER_SUFFIX = ":reminder"
 
 
 def schedule(session: Session, delivery: Delivery) -> None:
@@ -84,18 +83,13 @@ def take_back_expired(session: Session, now: datetime) -> int:
     return result.rowcount
 
 
-def occurrence_key(key: str) -> str:
-    """The key of the occurrence a delivery belongs to: its own, or its original's for a reminder."""
-    return key.removesuffix(REMINDER_SUFFIX)
-
-
 def occurrence_messages(session: Session, key: str) -> list[Delivery]:
     """The sent messages of one occurrence: the original and its reminder."""
-    root = occurrence_key(key)
+    root = keys.occurrence(key)
     return list(
         session.scalars(
             select(Delivery).where(
-                Delivery.key.in_([root, root + REMINDER_SUFFIX]),
+                Delivery.key.in_([root, keys.reminder(root)]),
                 Delivery.status == DeliveryStatus.SENT,
             )
         ).all()

@@ -10,18 +10,16 @@ of its kind is due is superseded by it: only the newest is sent.
 
 from __future__ import annotations
 
-import re
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from bot.availability import next_send_time, zone_of
-from bot.calendar import end_of_local_day, iso_week, weekly_around, zone
+from bot.calendar import end_of_local_day, weekly_around, zone
 from bot.model import Delivery, DeliveryKind, DeliveryStatus, Group, Member
+from bot.scheduling import keys
 from bot.scheduling.outbox import schedule
-
-WEEK_OF_KEY = re.compile(r":(\d{4}-W\d{2})$")
 
 
 def plan(session: Session, now: datetime, check_in_window: timedelta) -> None:
@@ -36,7 +34,7 @@ def plan_group(session: Session, group: Group, now: datetime, check_in_window: t
             schedule(
                 session,
                 Delivery(
-                    key=_weekly_key(f"digest:{group.id}", day),
+                    key=keys.weekly_digest(group.id, day),
                     kind=DeliveryKind.DIGEST,
                     group_id=group.id,
                     subject_id=group.id,
@@ -51,7 +49,7 @@ def plan_group(session: Session, group: Group, now: datetime, check_in_window: t
                 schedule(
                     session,
                     Delivery(
-                        key=_weekly_key(f"check_in:{group.id}:{member.user_id}", day),
+                        key=keys.weekly_check_in(group.id, member.user_id, day),
                         kind=DeliveryKind.CHECK_IN,
                         group_id=group.id,
                         recipient_id=member.user_id,
@@ -66,7 +64,7 @@ def superseded(session: Session, delivery: Delivery, now: datetime) -> bool:
     """Whether a newer weekly occurrence of the same kind, to the same recipient, is due by the
     end of the local day this one would be sent on. Reminders and digests posted by hand have
     no week, and are never superseded."""
-    week = _week_of(delivery.key)
+    week = keys.week_of(delivery.key)
     if week is None:
         return False
     group = session.get(Group, delivery.group_id)
@@ -80,17 +78,7 @@ def superseded(session: Session, delivery: Delivery, now: datetime) -> bool:
             Delivery.due_at < end_of_local_day(now, where),
         )
     )
-    return any((_week_of(key) or "") > week for key in due_the_same_day)
-
-
-def _weekly_key(series: str, day: date) -> str:
-    return f"{series}:{iso_week(day)}"
-
-
-def _week_of(key: str) -> str | None:
-    """The ISO week of a weekly occurrence's key, such as 2026-W53."""
-    found = WEEK_OF_KEY.search(key)
-    return found.group(1) if found else None
+    return any((keys.week_of(key) or "") > week for key in due_the_same_day)
 
 
 def replan(session: Session, group: Group, now: datetime, check_in_window: timedelta) -> None:

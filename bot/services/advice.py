@@ -14,6 +14,7 @@ from bot.grammar import DEFAULT_FOLLOW_UP_DAYS, GiveAdvice, OpenAdviceForm
 from bot.messages import Mention, Message, day_label, line
 from bot.model import Advice, AdviceStatus, Delivery, DeliveryKind, Group, Score, ScoreKind
 from bot.outcomes import alliance_concern, classify_ors, describe
+from bot.scheduling import keys
 from bot.scheduling.outbox import schedule
 from bot.services.context import (
     ALREADY_ANSWERED,
@@ -146,7 +147,7 @@ def _schedule_follow_up(ctx: Context, advice: Advice, due):
     schedule(
         ctx.session,
         Delivery(
-            key=f"follow_up:{advice.id}:{due:%Y%m%dT%H%M}",
+            key=keys.follow_up(advice.id, due),
             kind=DeliveryKind.FOLLOW_UP,
             group_id=advice.group_id,
             recipient_id=advice.therapist_id,

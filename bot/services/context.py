@@ -18,7 +18,8 @@ from bot.model import AuditEntry, Delivery, DeliveryKind, Group, Member, Platfor
 from bot.outcomes import Thresholds
 from bot.ports import MessageRef, Recipient
 from bot.privacy import Flag, LooksIdentifying, screen
-from bot.scheduling.outbox import REMINDER_SUFFIX, occurrence_key, occurrence_messages
+from bot.scheduling import keys
+from bot.scheduling.outbox import occurrence_messages
 
 
 @dataclass(frozen=True)
@@ -196,12 +197,12 @@ ALREADY_ANSWERED = "Your answer to this is already recorded."
 def take_answer(ctx: Context, delivery: Delivery, answer: str) -> bool:
     """Record the answer for the occurrence once: of two clicks at the same moment, or on
     the message and its reminder, exactly one wins. Call it before changing anything else."""
-    root = occurrence_key(delivery.key)
+    root = keys.occurrence(delivery.key)
     won = ctx.session.execute(
         update(Delivery).where(Delivery.key == root, Delivery.answer.is_(None)).values(answer=answer)
     ).rowcount
     if won:
-        ctx.session.execute(update(Delivery).where(Delivery.key == root + REMINDER_SUFFIX).values(answer=answer))
+        ctx.session.execute(update(Delivery).where(Delivery.key == keys.reminder(root)).values(answer=answer))
     return bool(won)
 
 

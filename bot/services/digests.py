@@ -6,6 +6,7 @@ from bot import digest
 from bot.grammar import DigestRequest
 from bot.messages import ChannelLink, Message, line
 from bot.model import Delivery, DeliveryKind
+from bot.scheduling import keys
 from bot.scheduling.outbox import schedule
 from bot.services.context import Context, Result, audit, group_here, my_group, require_coach
 
@@ -20,7 +21,7 @@ def digest_command(ctx: Context, command: DigestRequest) -> Result:
     schedule(
         ctx.session,
         Delivery(
-            key=f"digest:{group.id}:now:{ctx.now.isoformat()}",
+            key=keys.digest_now(group.id, ctx.now),
             kind=DeliveryKind.DIGEST,
             group_id=group.id,
             subject_id=group.id,

@@ -13,6 +13,7 @@ from bot.forms import NOT_IDENTIFYING, FieldKind, Form, FormField, Values, check
 from bot.grammar import SetObjective
 from bot.messages import Bold, Message, day_label, line
 from bot.model import Delivery, DeliveryKind, Group, Objective, ObjectiveStatus
+from bot.scheduling import keys
 from bot.scheduling.outbox import schedule
 from bot.services.context import (
     ALREADY_ANSWERED,
@@ -198,7 +199,7 @@ def schedule_review(ctx: Context, group: Group, objective: Objective) -> None:
     schedule(
         ctx.session,
         Delivery(
-            key=f"review:{objective.id}:{objective.review_on.isoformat()}",
+            key=keys.review(objective.id, objective.review_on),
             kind=DeliveryKind.REVIEW,
             group_id=group.id,
             recipient_id=objective.user_id,

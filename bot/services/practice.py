@@ -24,7 +24,7 @@ from bot.model import (
     ScoreKind,
 )
 from bot.outcomes import alliance_concern, classify_ors, describe
-from bot.scheduling.outbox import occurrence_key
+from bot.scheduling import keys
 from bot.services.context import (
     ALREADY_ANSWERED,
     Context,
@@ -201,7 +201,7 @@ def submit_check_in(ctx: Context, context: dict[str, str], submitted: Values) ->
         CheckIn(
             group_id=group.id,
             user_id=member.user_id,
-            week=occurrence_key(delivery.key).rsplit(":", 1)[-1],
+            week=keys.week_of(keys.occurrence(delivery.key)),
             progress=int(clean["progress"]),
             minutes=reported,
             learned=clean["learned"],

@@ -11,7 +11,8 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from bot.model import Delivery, DeliveryKind, DeliveryStatus, Group, Platform
-from bot.scheduling.outbox import REMINDER_SUFFIX, claim_due, finish, occurrence_messages, schedule, take_back_expired
+from bot.scheduling.keys import REMINDER_SUFFIX
+from bot.scheduling.outbox import claim_due, finish, occurrence_messages, schedule, take_back_expired
 from bot.storage import transaction
 
 NOW = datetime(2024, 3, 4, 9, 0, tzinfo=timezone.utc)
