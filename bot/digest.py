@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from bot.calendar import zone
 from bot.messages import Bold, ChannelLink, Line, Mention, Message, Section, day_label, line
 from bot.model import (
+    OPEN_ADVICE,
     Advice,
     AdviceStatus,
     CheckIn,
@@ -121,7 +122,7 @@ def gather(session: Session, group: Group, now: datetime) -> DigestData:
         select(Advice).where(Advice.group_id == group.id).order_by(Advice.created_at, Advice.id)
     ).all()
     answered_now = [a for a in advice if a.answered_at and since <= a.answered_at < now]
-    still_open = [a for a in advice if a.status in (AdviceStatus.OPEN, AdviceStatus.NOT_YET)]
+    still_open = [a for a in advice if a.status in OPEN_ADVICE]
     open_loops, awaiting = _open_loops_and_awaiting(session, group, still_open)
     limits = Thresholds(group.ors_clinical_cutoff, group.ors_reliable_change, group.srs_alliance_concern)
     return DigestData(

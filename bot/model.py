@@ -8,6 +8,7 @@ from enum import StrEnum
 from sqlalchemy import Column, Enum, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
+from bot.outcomes import DEFAULT_THRESHOLDS
 from bot.storage import UTCDateTime
 
 
@@ -55,9 +56,9 @@ class Group(SQLModel, table=True):
     digest_time: time = time(15, 0)
     checkin_weekday: int = 0
     checkin_time: time = time(10, 0)
-    ors_clinical_cutoff: int = 25
-    ors_reliable_change: int = 5
-    srs_alliance_concern: int = 36
+    ors_clinical_cutoff: int = DEFAULT_THRESHOLDS.ors_clinical_cutoff
+    ors_reliable_change: int = DEFAULT_THRESHOLDS.ors_reliable_change
+    srs_alliance_concern: int = DEFAULT_THRESHOLDS.srs_alliance_concern
     workday_start: time = time(9, 0)
     workday_end: time = time(17, 0)
     workdays: str = "01234"  # the weekdays direct messages may go out on, Monday as 0
@@ -139,6 +140,11 @@ class AdviceStatus(StrEnum):
     PARTLY = "partly"
     NOT_YET = "not_yet"
     NO_LONGER_RELEVANT = "no_longer_relevant"
+
+
+# Open advice still waits for its follow-up's answer; "Not yet" keeps it open. Any other answer closes it.
+OPEN_ADVICE = (AdviceStatus.OPEN, AdviceStatus.NOT_YET)
+CLOSED_ADVICE = tuple(status for status in AdviceStatus if status not in OPEN_ADVICE)
 
 
 class Advice(SQLModel, table=True):

@@ -16,6 +16,9 @@ class Thresholds:
     srs_alliance_concern: int = 36
 
 
+DEFAULT_THRESHOLDS = Thresholds()  # a new group's, until its coach changes them
+
+
 class Movement(StrEnum):
     RELIABLE_IMPROVEMENT = "reliable improvement"
     NO_RELIABLE_CHANGE = "no reliable change"
@@ -34,7 +37,7 @@ class OrsChange:
         return self.latest - self.baseline
 
 
-def classify_ors(baseline: int, latest: int, thresholds: Thresholds = Thresholds()) -> OrsChange:
+def classify_ors(baseline: int, latest: int, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> OrsChange:
     """Reliable change by the configured point threshold; clinically significant when a
     reliable improvement also crosses from at or below the clinical cutoff to above it
     (Jacobson & Truax)."""
@@ -49,7 +52,7 @@ def classify_ors(baseline: int, latest: int, thresholds: Thresholds = Thresholds
     return OrsChange(baseline, latest, movement, movement is Movement.RELIABLE_IMPROVEMENT and crossed)
 
 
-def alliance_concern(srs: int, thresholds: Thresholds = Thresholds()) -> bool:
+def alliance_concern(srs: int, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> bool:
     return srs < thresholds.srs_alliance_concern
 
 

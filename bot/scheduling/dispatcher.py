@@ -18,8 +18,8 @@ from bot.availability import after_holidays, next_send_time
 from bot.config import Settings
 from bot.messages import Message
 from bot.model import (
+    OPEN_ADVICE,
     Advice,
-    AdviceStatus,
     Delivery,
     DeliveryKind,
     DeliveryStatus,
@@ -335,7 +335,7 @@ def _original_answered(session: Session, reminder: Delivery) -> bool:
 def _direct_message(session: Session, delivery: Delivery) -> Message | None:
     if delivery.kind is DeliveryKind.FOLLOW_UP:
         advice = session.get(Advice, delivery.subject_id)
-        if advice is None or advice.status not in (AdviceStatus.OPEN, AdviceStatus.NOT_YET):
+        if advice is None or advice.status not in OPEN_ADVICE:
             return None
         return prompts.follow_up(advice, delivery.id, delivery.is_reminder)
     if delivery.kind is DeliveryKind.REVIEW:

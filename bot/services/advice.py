@@ -12,7 +12,7 @@ from bot.calendar import add_local_days
 from bot.forms import NOT_IDENTIFYING, FieldKind, Form, FormField, Values, check_fields
 from bot.grammar import DEFAULT_FOLLOW_UP_DAYS, GiveAdvice, OpenAdviceForm
 from bot.messages import Mention, Message, day_label, line
-from bot.model import Advice, AdviceStatus, Delivery, DeliveryKind, Group, Score, ScoreKind
+from bot.model import CLOSED_ADVICE, Advice, AdviceStatus, Delivery, DeliveryKind, Group, Score, ScoreKind
 from bot.outcomes import alliance_concern, classify_ors, describe
 from bot.scheduling import keys
 from bot.scheduling.outbox import schedule
@@ -35,7 +35,6 @@ from bot.values import InvalidValue
 NOT_YET_DELAY_DAYS = 7
 FORM_KIND = "advice"
 ANSWER_FORM_KIND = "follow_up"
-CLOSED = (AdviceStatus.APPLIED, AdviceStatus.PARTLY, AdviceStatus.NO_LONGER_RELEVANT)
 
 
 def give_advice(ctx: Context, command: GiveAdvice) -> Result:
@@ -180,7 +179,7 @@ def _record_score(ctx: Context, group: Group, therapist: str, code: str, kind: S
 
 def press_follow_up(ctx: Context, delivery_id: str, answer: str) -> Result:
     delivery, advice = _own_follow_up(ctx, delivery_id)
-    if delivery.answer is not None or advice.status in CLOSED:
+    if delivery.answer is not None or advice.status in CLOSED_ADVICE:
         return Result(reply=Message.text(ALREADY_ANSWERED))
     if answer in ("applied", "partly"):
         return Result(form=_answer_form(advice, delivery, answer))
@@ -233,7 +232,7 @@ def submit_follow_up_form(ctx: Context, context: dict[str, str], submitted: Valu
         return Result(errors=errors)
     group = ctx.session.get(Group, advice.group_id)
     guard(ctx, group, learning=clean["learning"])
-    if advice.status in CLOSED or not take_answer(ctx, delivery, answer):
+    if advice.status in CLOSED_ADVICE or not take_answer(ctx, delivery, answer):
         return Result(notice=Message.text(ALREADY_ANSWERED))
     advice.status = AdviceStatus(answer)
     advice.answered_at = ctx.now

@@ -12,8 +12,8 @@ from bot.forms import NOT_IDENTIFYING, FieldKind, Form, FormField, Values, check
 from bot.grammar import LogPractice, RecordOutcome, Status
 from bot.messages import Bold, Message, day_label, line
 from bot.model import (
+    OPEN_ADVICE,
     Advice,
-    AdviceStatus,
     CheckIn,
     Delivery,
     DeliveryKind,
@@ -132,7 +132,7 @@ def status_message(ctx: Context, group: Group) -> Message:
         .where(
             Advice.group_id == group.id,
             Advice.therapist_id == me,
-            Advice.status.in_([AdviceStatus.OPEN, AdviceStatus.NOT_YET]),
+            Advice.status.in_(OPEN_ADVICE),
         )
         .order_by(Advice.created_at)
     ).all()

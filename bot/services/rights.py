@@ -15,8 +15,8 @@ from sqlmodel.sql.expression import Select
 from bot.grammar import Export, Forget, NotesVisibility
 from bot.messages import Button, Message, Section, line
 from bot.model import (
+    CLOSED_ADVICE,
     Advice,
-    AdviceStatus,
     AuditEntry,
     CheckIn,
     Delivery,
@@ -111,7 +111,6 @@ def _refuse_while_coaching(ctx: Context) -> None:
         raise refuse("You coach a group: hand the role to someone else first with `/practice coach @name`.", "forget")
 
 
-CLOSED_ADVICE = (AdviceStatus.APPLIED, AdviceStatus.PARTLY, AdviceStatus.NO_LONGER_RELEVANT)
 FINISHED_DELIVERIES = (DeliveryStatus.SENT, DeliveryStatus.SKIPPED, DeliveryStatus.DEAD)
 
 
