@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from sqlalchemy.engine import Engine
 
-from bot import grammar, services
+from bot import deliveries, grammar, services
 from bot.config import Settings
 from bot.forms import NOT_IDENTIFYING, Values, not_identifying
 from bot.grammar import SUMMARIES, USAGE, UsageError
@@ -29,12 +29,12 @@ from bot.privacy import (
     pending_text,
     use_pending,
 )
+from bot.requests import remember_request
 from bot.scheduling.dispatcher import Clock, Dispatcher
 from bot.services import Caller, Context, Result
 from bot.services.context import groups_of
 from bot.services.people import remember_timezone
 from bot.services.practice import status_message
-from bot.services.requests import remember_request
 from bot.storage import StorageFault, in_transaction
 
 log = logging.getLogger(__name__)
@@ -101,7 +101,7 @@ class Core:
         self.settings = settings
         self.messengers = messengers
         self.clock = clock
-        self.dispatcher = Dispatcher(engine, messengers, settings, clock)
+        self.dispatcher = Dispatcher(engine, messengers, settings, clock, deliveries.prepare, deliveries.after_sent)
         self._background: set[asyncio.Task] = set()
 
     async def command(self, caller: Caller, text: str, pending_token: str | None = None) -> Result:

@@ -1,32 +1,27 @@
-"""Data rights: who reads a therapist's learning notes, exporting and deleting one's data, and retention."""
+"""Data rights: who reads a therapist's learning notes, exporting and deleting one's data."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-from datetime import datetime
 
-from sqlalchemy import delete, exists, or_
+from sqlalchemy import delete, or_
 from sqlalchemy import select as sql_select
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import SQLModel, select
 from sqlmodel.sql.expression import Select
 
 from bot.grammar import Export, Forget, NotesVisibility
 from bot.messages import Button, Message, Section, line
 from bot.model import (
-    CLOSED_ADVICE,
     Advice,
     AuditEntry,
     CheckIn,
     Delivery,
-    DeliveryKind,
-    DeliveryStatus,
     Group,
     Holiday,
     Member,
     Objective,
-    ObjectiveStatus,
     PendingText,
     Person,
     PracticeLog,
@@ -37,6 +32,7 @@ from bot.model import (
 )
 from bot.ports import Recipient
 from bot.privacy import forget_pending
+from bot.retention import delete_from_groups, deliveries_about
 from bot.services.context import Context, Result, audit, my_group, refuse, require_member
 
 FORGET_CONFIRM = "forget:confirm"
@@ -74,33 +70,11 @@ def forget(ctx: Context, _command: Forget) -> Result:
 def confirm_forget(ctx: Context, _value: str) -> Result:
     _refuse_while_coaching(ctx)
     me = ctx.caller.user_id
-    _delete_from_groups(ctx.session, sql_select(Group.id).where(_callers_tenant(ctx, Group)), me)
+    delete_from_groups(ctx.session, sql_select(Group.id).where(_callers_tenant(ctx, Group)), me)
     ctx.session.execute(delete(Person).where(_callers_tenant(ctx, Person), Person.user_id == me))
     forget_pending(ctx.session, ctx.caller.person)
     audit(ctx, "own data deleted")
     return Result(reply=Message.text("Done: all your data here is deleted."))
-
-
-def _delete_from_groups(session: Session, group_ids, user_id: str) -> None:
-    """Everything of one person's in these groups, messages still to come included."""
-    session.execute(delete(Delivery).where(Delivery.group_id.in_(group_ids), _deliveries_about(user_id)))
-    for table, owner in (
-        (Advice, Advice.therapist_id),
-        (Objective, Objective.user_id),
-        (Score, Score.user_id),
-        (PracticeLog, PracticeLog.user_id),
-        (CheckIn, CheckIn.user_id),
-        (Member, Member.user_id),
-    ):
-        session.execute(delete(table).where(table.group_id.in_(group_ids), owner == user_id))
-
-
-def _deliveries_about(user_id: str):
-    their_advice = sql_select(Advice.id).where(Advice.therapist_id == user_id)
-    return or_(
-        Delivery.recipient_id == user_id,
-        (Delivery.kind == DeliveryKind.FOLLOW_UP) & Delivery.subject_id.in_(their_advice),
-    )
 
 
 def _refuse_while_coaching(ctx: Context) -> None:
@@ -109,44 +83,6 @@ def _refuse_while_coaching(ctx: Context) -> None:
     ).first()
     if coached is not None:
         raise refuse("You coach a group: hand the role to someone else first with `/practice coach @name`.", "forget")
-
-
-FINISHED_DELIVERIES = (DeliveryStatus.SENT, DeliveryStatus.SKIPPED, DeliveryStatus.DEAD)
-
-
-def purge_older_than(session: Session, cutoff: datetime) -> None:
-    """Retention: history older than the cutoff goes; current state stays, however old
-    (the README's *Data rights and retention* lists both)."""
-    for ended in session.exec(select(Member).where(Member.left_at < cutoff)).all():
-        _delete_from_groups(session, [ended.group_id], ended.user_id)
-    _purge_closed(
-        session, Advice, DeliveryKind.FOLLOW_UP, Advice.status.in_(CLOSED_ADVICE) & (Advice.answered_at < cutoff)
-    )
-    _purge_closed(
-        session,
-        Objective,
-        DeliveryKind.REVIEW,
-        (Objective.status != ObjectiveStatus.ACTIVE) & (Objective.closed_at < cutoff),
-    )
-    for when in (Score.recorded_at, PracticeLog.logged_at, CheckIn.answered_at, AuditEntry.at):
-        session.execute(delete(when.class_).where(when < cutoff))
-    session.execute(delete(Delivery).where(Delivery.status.in_(FINISHED_DELIVERIES), Delivery.due_at < cutoff))
-    session.execute(delete(Person).where(Person.refreshed_at < cutoff, ~_in_a_group(Person)))
-
-
-def _purge_closed(session: Session, table, delivery_kind: DeliveryKind, closed_before) -> None:
-    closed = sql_select(table.id).where(closed_before)
-    session.execute(delete(Delivery).where(Delivery.kind == delivery_kind, Delivery.subject_id.in_(closed)))
-    session.execute(delete(table).where(table.id.in_(closed)))
-
-
-def _in_a_group(person):
-    """Whether a person is a current member or the coach of a group in their tenant."""
-    same_tenant = (Group.platform == person.platform) & (Group.tenant_id == person.tenant_id)
-    member = sql_select(Member.id).join(Group, Group.id == Member.group_id)
-    member = member.where(same_tenant, Member.user_id == person.user_id, Member.left_at.is_(None))
-    coach = sql_select(Group.id).where(same_tenant, Group.coach_id == person.user_id)
-    return exists(member) | exists(coach)
 
 
 def _callers_tenant(ctx: Context, table):
@@ -195,7 +131,7 @@ def exported_tables(who: Recipient) -> dict[type[SQLModel], tuple[str, Select]]:
             select(PracticeLog).where(PracticeLog.group_id.in_(groups), PracticeLog.user_id == me),
         ),
         CheckIn: ("check-in", select(CheckIn).where(CheckIn.group_id.in_(groups), CheckIn.user_id == me)),
-        Delivery: ("message", select(Delivery).where(Delivery.group_id.in_(groups), _deliveries_about(me))),
+        Delivery: ("message", select(Delivery).where(Delivery.group_id.in_(groups), deliveries_about(me))),
         PendingText: (
             "text waiting for save anyway",
             select(PendingText).where(of_tenant(PendingText), PendingText.user_id == me),

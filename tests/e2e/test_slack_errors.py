@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from bot.config import load_settings
 from bot.model import Delivery, DeliveryKind, DeliveryStatus
-from bot.scheduling.dispatcher import MAX_ATTEMPTS
+from bot.scheduling.retry import MAX_ATTEMPTS
 from bot.storage import make_engine
 from tests.e2e.steps import dms_with
 from tests.slack_driver import blocks_text

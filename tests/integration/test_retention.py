@@ -30,7 +30,7 @@ from bot.model import (
     ScoreKind,
     SendingHold,
 )
-from bot.services.rights import purge_older_than
+from bot.retention import purge_older_than
 from tests.core_harness import CoreHarness
 
 START = datetime(2026, 6, 1, 10, tzinfo=timezone.utc)

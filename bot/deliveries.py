@@ -1,0 +1,136 @@
+"""The domain's decisions on a claimed delivery: what it becomes now (a message, a later
+time, or nothing), and what sending it changes (a digest's bookkeeping, a reminder)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import update
+from sqlmodel import Session, select
+
+from bot import digest, prompts
+from bot.availability import after_holidays, next_send_time
+from bot.config import Settings
+from bot.messages import Message
+from bot.model import (
+    OPEN_ADVICE,
+    Advice,
+    Delivery,
+    DeliveryKind,
+    DeliveryStatus,
+    Group,
+    Member,
+    Objective,
+    ObjectiveStatus,
+)
+from bot.scheduling import keys, planner
+from bot.scheduling.outbox import schedule
+from bot.scheduling.steps import Defer, Send, Skip
+from bot.services.people import channel_of, recipient
+
+SUPERSEDED = Skip("a newer one of its kind is due the same day", DeliveryStatus.SUPERSEDED)
+
+
+def prepare(session: Session, delivery: Delivery, now: datetime, settings: Settings) -> Send | Skip | Defer:
+    """Decide what a claimed delivery becomes now: a message, a later time, or nothing."""
+    group = session.get(Group, delivery.group_id)
+    if delivery.kind is DeliveryKind.DIGEST:
+        after_days_off = after_holidays(session, group, now)
+        if after_days_off > now:
+            return Defer(after_days_off)
+        if planner.superseded(session, delivery, now):
+            return SUPERSEDED
+        data = digest.gather(session, group, now)
+        reported = tuple(item.delivery_id for item in data.undelivered)
+        return Send(digest.render(data), channel_of(group), direct=False, reports_failures=reported)
+    if delivery.is_reminder and _original_answered(session, delivery):
+        return Skip("answered before the reminder")
+    member = session.exec(
+        select(Member).where(
+            Member.group_id == group.id, Member.user_id == delivery.recipient_id, Member.left_at.is_(None)
+        )
+    ).first()
+    if member is None:
+        return Skip("no longer in the group")
+    if delivery.expires_at is not None and now > delivery.expires_at:
+        return Skip("too old to send late")
+    message = _direct_message(session, delivery)
+    if message is None:
+        return Skip("already settled")
+    if member.paused_until is not None and member.paused_until > now:
+        if delivery.kind is DeliveryKind.CHECK_IN:
+            return Skip("due during a pause")
+        return Defer(next_send_time(session, group, member.user_id, member.paused_until), for_pause=True)
+    allowed = next_send_time(session, group, member.user_id, now)
+    if allowed > now:
+        return Defer(allowed)
+    if planner.superseded(session, delivery, now):
+        return SUPERSEDED
+    return Send(message, recipient(session, group, member.user_id), direct=True)
+
+
+def _original_answered(session: Session, reminder: Delivery) -> bool:
+    original = session.exec(select(Delivery).where(Delivery.key == keys.occurrence(reminder.key))).first()
+    return original is None or original.answer is not None
+
+
+def _direct_message(session: Session, delivery: Delivery) -> Message | None:
+    if delivery.kind is DeliveryKind.FOLLOW_UP:
+        advice = session.get(Advice, delivery.subject_id)
+        if advice is None or advice.status not in OPEN_ADVICE:
+            return None
+        return prompts.follow_up(advice, delivery.id, delivery.is_reminder)
+    if delivery.kind is DeliveryKind.REVIEW:
+        objective = session.get(Objective, delivery.subject_id)
+        if (
+            objective is None
+            or objective.status is not ObjectiveStatus.ACTIVE
+            # A review moved to a new date ("keep working") leaves the old occurrence behind.
+            or keys.occurrence(delivery.key) != keys.review(objective.id, objective.review_on)
+        ):
+            return None
+        return prompts.review(objective, delivery.id, delivery.is_reminder)
+    member = session.get(Member, delivery.subject_id)
+    if member is None:
+        return None
+    objective = session.exec(
+        select(Objective).where(
+            Objective.group_id == member.group_id,
+            Objective.user_id == member.user_id,
+            Objective.status == ObjectiveStatus.ACTIVE,
+        )
+    ).first()
+    return prompts.check_in(objective, delivery.id, delivery.is_reminder)
+
+
+def after_sent(
+    session: Session, delivery: Delivery, now: datetime, reported: tuple[int, ...], settings: Settings
+) -> None:
+    """A posted digest starts the next period and has told the coach of the failures it
+    listed; a direct message gets its reminder."""
+    if delivery.kind is DeliveryKind.DIGEST:
+        group = session.get(Group, delivery.group_id)
+        group.last_digest_at = now
+        session.add(group)
+        session.execute(update(Delivery).where(Delivery.id.in_(reported)).values(failure_reported=True))
+    elif not delivery.is_reminder:
+        schedule_reminder(session, delivery, now, settings)
+
+
+def schedule_reminder(session: Session, delivery: Delivery, now: datetime, settings: Settings) -> None:
+    """At most one reminder for a direct message left unanswered."""
+    group = session.get(Group, delivery.group_id)
+    later = now + timedelta(hours=settings.reminder_after_hours)
+    schedule(
+        session,
+        Delivery(
+            key=keys.reminder(delivery.key),
+            kind=delivery.kind,
+            group_id=delivery.group_id,
+            recipient_id=delivery.recipient_id,
+            subject_id=delivery.subject_id,
+            is_reminder=True,
+            due_at=next_send_time(session, group, delivery.recipient_id, later),
+            expires_at=delivery.expires_at and delivery.expires_at + (later - now),
+        ),
+    )

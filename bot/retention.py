@@ -1,0 +1,87 @@
+"""Deleting data: one person's from some groups (when they ask, or long after they left),
+and history older than the retention period."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, exists, or_
+from sqlalchemy import select as sql_select
+from sqlmodel import Session, select
+
+from bot.model import (
+    CLOSED_ADVICE,
+    Advice,
+    AuditEntry,
+    CheckIn,
+    Delivery,
+    DeliveryKind,
+    DeliveryStatus,
+    Group,
+    Member,
+    Objective,
+    ObjectiveStatus,
+    Person,
+    PracticeLog,
+    Score,
+)
+
+
+def delete_from_groups(session: Session, group_ids, user_id: str) -> None:
+    """Everything of one person's in these groups, messages still to come included."""
+    session.execute(delete(Delivery).where(Delivery.group_id.in_(group_ids), deliveries_about(user_id)))
+    for table, owner in (
+        (Advice, Advice.therapist_id),
+        (Objective, Objective.user_id),
+        (Score, Score.user_id),
+        (PracticeLog, PracticeLog.user_id),
+        (CheckIn, CheckIn.user_id),
+        (Member, Member.user_id),
+    ):
+        session.execute(delete(table).where(table.group_id.in_(group_ids), owner == user_id))
+
+
+def deliveries_about(user_id: str):
+    their_advice = sql_select(Advice.id).where(Advice.therapist_id == user_id)
+    return or_(
+        Delivery.recipient_id == user_id,
+        (Delivery.kind == DeliveryKind.FOLLOW_UP) & Delivery.subject_id.in_(their_advice),
+    )
+
+
+FINISHED_DELIVERIES = (DeliveryStatus.SENT, DeliveryStatus.SKIPPED, DeliveryStatus.DEAD)
+
+
+def purge_older_than(session: Session, cutoff: datetime) -> None:
+    """Retention: history older than the cutoff goes; current state stays, however old
+    (the README's *Data rights and retention* lists both)."""
+    for ended in session.exec(select(Member).where(Member.left_at < cutoff)).all():
+        delete_from_groups(session, [ended.group_id], ended.user_id)
+    _purge_closed(
+        session, Advice, DeliveryKind.FOLLOW_UP, Advice.status.in_(CLOSED_ADVICE) & (Advice.answered_at < cutoff)
+    )
+    _purge_closed(
+        session,
+        Objective,
+        DeliveryKind.REVIEW,
+        (Objective.status != ObjectiveStatus.ACTIVE) & (Objective.closed_at < cutoff),
+    )
+    for when in (Score.recorded_at, PracticeLog.logged_at, CheckIn.answered_at, AuditEntry.at):
+        session.execute(delete(when.class_).where(when < cutoff))
+    session.execute(delete(Delivery).where(Delivery.status.in_(FINISHED_DELIVERIES), Delivery.due_at < cutoff))
+    session.execute(delete(Person).where(Person.refreshed_at < cutoff, ~_in_a_group(Person)))
+
+
+def _purge_closed(session: Session, table, delivery_kind: DeliveryKind, closed_before) -> None:
+    closed = sql_select(table.id).where(closed_before)
+    session.execute(delete(Delivery).where(Delivery.kind == delivery_kind, Delivery.subject_id.in_(closed)))
+    session.execute(delete(table).where(table.id.in_(closed)))
+
+
+def _in_a_group(person):
+    """Whether a person is a current member or the coach of a group in their tenant."""
+    same_tenant = (Group.platform == person.platform) & (Group.tenant_id == person.tenant_id)
+    member = sql_select(Member.id).join(Group, Group.id == Member.group_id)
+    member = member.where(same_tenant, Member.user_id == person.user_id, Member.left_at.is_(None))
+    coach = sql_select(Group.id).where(same_tenant, Group.coach_id == person.user_id)
+    return exists(member) | exists(coach)
