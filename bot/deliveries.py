@@ -8,9 +8,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from bot import digest, prompts
+from bot import prompts
 from bot.availability import after_holidays, next_send_time
 from bot.config import Settings
+from bot.digest.gather import gather
+from bot.digest.render import render
 from bot.messages import Message
 from bot.model import (
     OPEN_ADVICE,
@@ -40,9 +42,9 @@ def prepare(session: Session, delivery: Delivery, now: datetime, settings: Setti
             return Defer(after_days_off)
         if planner.superseded(session, delivery, now):
             return SUPERSEDED
-        data = digest.gather(session, group, now)
+        data = gather(session, group, now)
         reported = tuple(item.delivery_id for item in data.undelivered)
-        return Send(digest.render(data), channel_of(group), direct=False, reports_failures=reported)
+        return Send(render(data), channel_of(group), direct=False, reports_failures=reported)
     if delivery.is_reminder and _original_answered(session, delivery):
         return Skip("answered before the reminder")
     member = session.exec(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot import digest
+from bot.digest.gather import gather
+from bot.digest.render import render
 from bot.grammar import DigestRequest
 from bot.messages import ChannelLink, Message, line
 from bot.model import Delivery, DeliveryKind
@@ -15,7 +16,7 @@ def digest_command(ctx: Context, command: DigestRequest) -> Result:
     group = group_here(ctx) or my_group(ctx, "digest")
     require_coach(ctx, group, "digest")
     if not command.post:
-        return Result(reply=digest.render(digest.gather(ctx.session, group, ctx.now), for_coach_only=True))
+        return Result(reply=render(gather(ctx.session, group, ctx.now), for_coach_only=True))
     audit(ctx, "digest posted now", group)
     # Posted by the dispatcher, like the weekly one, so both share pacing, retries and bookkeeping.
     schedule(
