@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 TIMEZONE_FRESH_FOR = timedelta(days=1)
 SORRY = "Something went wrong on my side and nothing was saved. Please try again in a minute."
 CANNOT_SAVE = "I can't save right now; nothing was saved. Please try again in a few minutes."
+ADMIN_UNKNOWN = "I couldn't check whether you are an admin here, so nothing changed. Please try again in a minute."
 
 
 def help_message(problem: str | Line | None = None) -> Message:
@@ -122,6 +123,9 @@ class Core:
         except UnknownUser:
             unknown = UsageError("I can't find that user in this workspace.", grammar.usage_for(text))
             return Result(reply=usage_message(unknown))
+        except SendFailed as failure:  # the admin lookup; a zone not learned now is learned later
+            log.warning("could not look up whether a user is an admin: %s", failure.reason)
+            return Result(reply=Message.text(ADMIN_UNKNOWN))
 
         def use_case(ctx: Context) -> Result:
             if pending_token is not None and not use_pending(ctx.session, ctx.caller.person, pending_token, ctx.now):

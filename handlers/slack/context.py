@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+
+import aiohttp
 from slack_bolt.context.async_context import AsyncBoltContext
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.messages import Message
 from bot.model import Platform
 from bot.services import Caller, Result
 from handlers.slack import render
+
+log = logging.getLogger(__name__)
+
+FORM_NOT_OPENED = "I couldn't open the form, so nothing changed. Please run the command again."
 
 
 def tenant_of(context: AsyncBoltContext) -> str:
@@ -27,14 +37,26 @@ def caller_from(context: AsyncBoltContext) -> Caller:
 
 
 async def present(result: Result, client: AsyncWebClient, respond, trigger_id: str | None) -> None:
-    """Show a result to the person who asked: open its form, or reply only to them."""
+    """Show a result to the person who asked: open its form, or reply only to them. Every
+    failure to show it ends in a reply that says so."""
     if result.form is not None and trigger_id:
-        await client.views_open(trigger_id=trigger_id, view=render.modal(result.form))
+        try:
+            await client.views_open(trigger_id=trigger_id, view=render.modal(result.form))
+        except (SlackApiError, aiohttp.ClientError, asyncio.TimeoutError) as error:
+            # Such as expired_trigger_id: a trigger lasts three seconds after the click.
+            reason = error.response.get("error") if isinstance(error, SlackApiError) else type(error).__name__
+            log.warning("could not open a form: %s", reason)
+            await _reply(respond, Message.text(FORM_NOT_OPENED))
     if result.reply is not None:
-        for blocks in render.message_parts(result.reply):
-            await respond(
-                text=render.fallback_text(result.reply),
-                blocks=blocks,
-                response_type="ephemeral",
-                replace_original=False,
-            )
+        await _reply(respond, result.reply)
+
+
+async def _reply(respond, message: Message) -> None:
+    """A reply only the person who asked sees."""
+    for blocks in render.message_parts(message):
+        await respond(
+            text=render.fallback_text(message),
+            blocks=blocks,
+            response_type="ephemeral",
+            replace_original=False,
+        )

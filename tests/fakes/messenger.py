@@ -30,6 +30,7 @@ class RecordingMessenger:
         self.files: list[tuple[str, list[tuple[str, bytes]]]] = []
         self.recipients: list[Recipient] = []  # every reference the core handed over, as it was
         self.refused_tenants: set[str] = set()  # tenants whose credentials are refused
+        self.admin_lookup_failure: SendFailed | None = None  # raised by is_admin when set
         self._ids = itertools.count(1)
 
     async def user_timezone(self, person: Recipient) -> str:
@@ -54,6 +55,8 @@ class RecordingMessenger:
         return tenant_id not in self.refused_tenants
 
     async def is_admin(self, person: Recipient) -> bool:
+        if self.admin_lookup_failure is not None:
+            raise self.admin_lookup_failure
         return False
 
     def to(self, recipient: str, summary_starts: str = "") -> list[Sent]:

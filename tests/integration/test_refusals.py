@@ -5,15 +5,17 @@ command's usage, with nothing stored and no "something went wrong"."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import datetime, timezone
 
 import pytest
 from sqlmodel import Session, select
 
-from bot.core import SORRY
+from bot.core import ADMIN_UNKNOWN, SORRY
 from bot.grammar import USAGE
 from bot.messages import plain_text
 from bot.model import Advice, Group, Holiday, Member, Platform, Score
+from bot.ports import SendFailed
 from bot.services import Caller
 from tests.core_harness import TEAM, CoreHarness
 
@@ -168,6 +170,18 @@ def test_a_mention_of_someone_unknown_shows_the_usage_of_that_command(group):
     reply = group.say(COACH, "advice <@UNOBODY> Try two-chair work")
     reason = refusal(reply, USAGE["advice"])
     assert reason == "I can't find that user in this workspace."
+
+
+def test_an_admin_lookup_that_fails_is_answered_in_one_warning_and_changes_nothing(group, caplog):
+    group.messenger.admin_lookup_failure = SendFailed("network: ServerDisconnectedError")
+    with caplog.at_level(logging.WARNING):
+        reply = group.say(BOB, f"coach <@{BOB}>")
+
+    assert reply == ADMIN_UNKNOWN
+    assert [g.coach_id for g in rows(group, Group)] == [COACH]
+    warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert warnings == ["could not look up whether a user is an admin: network: ServerDisconnectedError"]
+    assert not any(record.exc_info for record in caplog.records)
 
 
 # Buttons: someone else's is refused with the command that does the same thing.
