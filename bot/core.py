@@ -31,7 +31,7 @@ from bot.privacy import (
 )
 from bot.scheduling.dispatcher import Clock, Dispatcher
 from bot.services import Caller, Context, Result
-from bot.services.context import groups_of
+from bot.services.membership import groups_of
 from bot.services.people import remember_timezone
 from bot.services.practice import status_message
 from bot.services.requests import remember_request

@@ -71,6 +71,10 @@ class UsageError(Exception):
         self.usage = usage
 
 
+def refuse(message: str | Line, usage_of: str) -> UsageError:
+    return UsageError(message, USAGE[usage_of])
+
+
 @dataclass(frozen=True)
 class Help:
     pass

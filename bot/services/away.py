@@ -10,10 +10,12 @@ from sqlalchemy import update
 from sqlmodel import select
 
 from bot.availability import zone_of
-from bot.grammar import AddHoliday, Pause, Resume
+from bot.grammar import AddHoliday, Pause, Resume, refuse
 from bot.messages import Message, day_label
 from bot.model import Delivery, DeliveryStatus, Holiday
-from bot.services.context import Context, Result, audit, my_group, refuse, require_coach, require_member
+from bot.services.audit import audit
+from bot.services.caller import Context, Result
+from bot.services.membership import my_group, require_coach, require_member
 
 
 def pause(ctx: Context, command: Pause) -> Result:

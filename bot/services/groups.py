@@ -6,21 +6,13 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from bot.grammar import HandOverCoach, Join, Leave, Setup
+from bot.grammar import HandOverCoach, Join, Leave, Setup, refuse
 from bot.messages import Bold, Message, line
 from bot.model import Group, Member, Person
 from bot.scheduling.planner import replan
-from bot.services.context import (
-    Context,
-    Result,
-    active_member,
-    audit,
-    group_channel,
-    group_here,
-    group_in_this_channel,
-    mention,
-    refuse,
-)
+from bot.services.audit import audit
+from bot.services.caller import Context, Result
+from bot.services.membership import active_member, group_channel, group_here, group_in_this_channel, mention
 from bot.values import WEEKDAYS
 
 THRESHOLD_FIELDS = ("ors_clinical_cutoff", "ors_reliable_change", "srs_alliance_concern")

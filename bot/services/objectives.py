@@ -10,24 +10,15 @@ from bot import prompts, values
 from bot.availability import next_send_time, zone_of
 from bot.calendar import at_local
 from bot.forms import NOT_IDENTIFYING, FieldKind, Form, FormField, Values, check_fields
-from bot.grammar import SetObjective
+from bot.grammar import SetObjective, refuse
 from bot.messages import Bold, Message, day_label, line
 from bot.model import Delivery, DeliveryKind, Group, Objective, ObjectiveStatus
 from bot.scheduling.outbox import schedule
-from bot.services.context import (
-    ALREADY_ANSWERED,
-    Context,
-    Result,
-    guard,
-    id_from,
-    my_group,
-    own_delivery,
-    redraw,
-    refuse,
-    require_member,
-    take_answer,
-    today_for,
-)
+from bot.services.answers import ALREADY_ANSWERED, id_from, own_delivery, redraw, take_answer
+from bot.services.audit import guard
+from bot.services.caller import Context, Result
+from bot.services.group_settings import today_for
+from bot.services.membership import my_group, require_member
 
 REVIEW_AFTER = timedelta(weeks=4)
 REVIEW_TIME = time(10, 0)

@@ -25,19 +25,11 @@ from bot.model import (
 )
 from bot.outcomes import alliance_concern, classify_ors, describe
 from bot.scheduling.outbox import occurrence_key
-from bot.services.context import (
-    ALREADY_ANSWERED,
-    Context,
-    Result,
-    guard,
-    my_group,
-    own_delivery,
-    redraw,
-    require_member,
-    take_answer,
-    thresholds,
-    week_start,
-)
+from bot.services.answers import ALREADY_ANSWERED, own_delivery, redraw, take_answer
+from bot.services.audit import guard
+from bot.services.caller import Context, Result
+from bot.services.group_settings import thresholds, week_start
+from bot.services.membership import my_group, require_member
 from bot.services.objectives import active_objective
 
 CHECK_IN_FORM_KIND = "check_in"

@@ -12,7 +12,7 @@ from sqlalchemy import select as sql_select
 from sqlmodel import Session, SQLModel, select
 from sqlmodel.sql.expression import Select
 
-from bot.grammar import Export, Forget, NotesVisibility
+from bot.grammar import Export, Forget, NotesVisibility, refuse
 from bot.messages import Button, Message, Section, line
 from bot.model import (
     Advice,
@@ -37,7 +37,9 @@ from bot.model import (
 )
 from bot.ports import Recipient
 from bot.privacy import forget_pending
-from bot.services.context import Context, Result, audit, my_group, refuse, require_member
+from bot.services.audit import audit
+from bot.services.caller import Context, Result
+from bot.services.membership import my_group, require_member
 
 FORGET_CONFIRM = "forget:confirm"
 
