@@ -11,7 +11,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from bot.calendar import zone
-from bot.messages import Bold, ChannelLink, Line, Mention, Message, Section, day_label, line
+from bot.messages import Bold, ChannelLink, Command, Line, Mention, Message, Section, day_label, line
 from bot.model import (
     Advice,
     AdviceStatus,
@@ -300,7 +300,7 @@ def render(data: DigestData, for_coach_only: bool = False) -> Message:
 
 def _participation(data: DigestData) -> Section:
     if not data.members:
-        return Section((line("No therapists have joined yet: they join with `/practice join`."),), "Participation")
+        return Section((line("No therapists have joined yet: they join with ", Command("join"), "."),), "Participation")
     done = [m for m in data.members if m.checked_in]
     away = [m for m in data.members if m.away_until and not m.checked_in]
     missing = [m for m in data.members if not m.checked_in and not m.away_until]

@@ -11,7 +11,7 @@ from bot.availability import next_send_time, zone_of
 from bot.calendar import add_local_days
 from bot.forms import NOT_IDENTIFYING, FieldKind, Form, FormField, Values, check_fields
 from bot.grammar import DEFAULT_FOLLOW_UP_DAYS, GiveAdvice, OpenAdviceForm, refuse
-from bot.messages import Mention, Message, day_label, line
+from bot.messages import Code, Command, Mention, Message, day_label, line
 from bot.model import Advice, AdviceStatus, Delivery, DeliveryKind, Group, Score, ScoreKind
 from bot.outcomes import alliance_concern, classify_ors, describe
 from bot.scheduling.outbox import schedule
@@ -41,12 +41,16 @@ def _record(ctx: Context, group: Group, command: GiveAdvice) -> Result:
         raise refuse(
             line(
                 Mention(therapist),
-                " isn't a therapist in this group; they can join with `/practice join` in its channel.",
+                " isn't a therapist in this group; they can join with ",
+                Command("join"),
+                " in its channel.",
             ),
             "advice",
         )
     if command.baseline_ors is not None and command.client_code is None:
-        raise refuse("A baseline ORS needs the client code it belongs to, e.g. `client C12 ors 18`.", "advice")
+        raise refuse(
+            line("A baseline ORS needs the client code it belongs to, e.g. ", Code("client C12 ors 18"), "."), "advice"
+        )
     guard(ctx, group, advice=command.text)
     baseline = command.baseline_ors
     if command.client_code and baseline is not None:

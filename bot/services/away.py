@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from bot.availability import zone_of
 from bot.grammar import AddHoliday, Pause, Resume, refuse
-from bot.messages import Message, day_label
+from bot.messages import Command, Message, day_label, line
 from bot.model import Delivery, DeliveryStatus, Holiday
 from bot.services.audit import audit
 from bot.services.caller import Context, Result
@@ -29,7 +29,7 @@ def pause(ctx: Context, command: Pause) -> Result:
             f"Paused until {day_label(until)} {until:%H:%M}. I won't message you until then:"
             " follow-ups and reviews wait for your return, the weekly check-ins due meanwhile are skipped,"
             " and the digest shows you as away.",
-            "End it early with `/practice resume`.",
+            line("End it early with ", Command("resume"), "."),
         )
     )
 

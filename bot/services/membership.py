@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import select
 
 from bot.grammar import refuse
-from bot.messages import ChannelLink, Mention, line
+from bot.messages import ChannelLink, Command, Mention, line
 from bot.model import Group, Member, in_tenant
 from bot.services.caller import Context
 
@@ -24,8 +24,11 @@ def group_in_this_channel(ctx: Context, usage_of: str) -> Group:
     group = group_here(ctx)
     if group is None:
         raise refuse(
-            "This channel isn't a supervision group. Run this in your group's channel, "
-            "or ask your coach to run `/practice setup` here.",
+            line(
+                "This channel isn't a supervision group. Run this in your group's channel, or ask your coach to run ",
+                Command("setup"),
+                " here.",
+            ),
             usage_of,
         )
     return group
@@ -38,7 +41,9 @@ def my_group(ctx: Context, usage_of: str) -> Group:
         return here
     groups = groups_of(ctx)
     if not groups:
-        raise refuse("You're not in a supervision group yet: run `/practice join` in your group's channel.", usage_of)
+        raise refuse(
+            line("You're not in a supervision group yet: run ", Command("join"), " in your group's channel."), usage_of
+        )
     if len(groups) > 1:
         raise refuse("You're in more than one group: run this in the channel of the group you mean.", usage_of)
     return groups[0]
@@ -71,7 +76,8 @@ def require_member(ctx: Context, group: Group, usage_of: str) -> Member:
     member = active_member(ctx, group, ctx.caller.user_id)
     if member is None:
         raise refuse(
-            "You haven't joined this group as a therapist yet: run `/practice join` in its channel first.", usage_of
+            line("You haven't joined this group as a therapist yet: run ", Command("join"), " in its channel first."),
+            usage_of,
         )
     return member
 

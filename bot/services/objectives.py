@@ -11,7 +11,7 @@ from bot.availability import next_send_time, zone_of
 from bot.calendar import at_local
 from bot.forms import NOT_IDENTIFYING, FieldKind, Form, FormField, Values, check_fields
 from bot.grammar import SetObjective, refuse
-from bot.messages import Bold, Message, day_label, line
+from bot.messages import Bold, Command, Message, day_label, line
 from bot.model import Delivery, DeliveryKind, Group, Objective, ObjectiveStatus
 from bot.scheduling.outbox import schedule
 from bot.services.answers import ALREADY_ANSWERED, id_from, own_delivery, redraw, take_answer
@@ -53,8 +53,11 @@ def set_objective(ctx: Context, command: SetObjective) -> Result:
     ]
     if current:
         lines.append(
-            "Your previous objective is kept as refined. To add why it matters and how progress will show,"
-            " use `/practice objective` with no text."
+            line(
+                "Your previous objective is kept as refined. To add why it matters and how progress will show, use ",
+                Command("objective"),
+                " with no text.",
+            )
         )
     return Result(reply=Message.text(*lines))
 
@@ -212,7 +215,7 @@ def answer_review(ctx: Context, delivery_id: str, answer: str) -> Result:
         return Result(reply=Message.text(ALREADY_ANSWERED))
     if answer == "achieved":
         objective.status, objective.closed_at = ObjectiveStatus.ACHIEVED, ctx.now
-        outcome = "🎉 Marked achieved. Set your next objective with `/practice objective`."
+        outcome = line("🎉 Marked achieved. Set your next objective with ", Command("objective"), ".")
     else:
         objective.review_on = max(today_for(ctx, group, objective.user_id), objective.review_on) + REVIEW_AFTER
         schedule_review(ctx, group, objective)

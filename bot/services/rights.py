@@ -13,7 +13,7 @@ from sqlmodel import Session, SQLModel, select
 from sqlmodel.sql.expression import Select
 
 from bot.grammar import Export, Forget, NotesVisibility, refuse
-from bot.messages import Button, Message, Section, line
+from bot.messages import Button, Command, Message, Section, line
 from bot.model import (
     Advice,
     AdviceStatus,
@@ -110,7 +110,9 @@ def _refuse_while_coaching(ctx: Context) -> None:
         select(Group).where(_callers_tenant(ctx, Group), Group.coach_id == ctx.caller.user_id)
     ).first()
     if coached is not None:
-        raise refuse("You coach a group: hand the role to someone else first with `/practice coach @name`.", "forget")
+        raise refuse(
+            line("You coach a group: hand the role to someone else first with ", Command("coach @name"), "."), "forget"
+        )
 
 
 CLOSED_ADVICE = (AdviceStatus.APPLIED, AdviceStatus.PARTLY, AdviceStatus.NO_LONGER_RELEVANT)

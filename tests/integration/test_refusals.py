@@ -40,7 +40,7 @@ def rows(harness: CoreHarness, table) -> list:
 def refusal(reply: str, usage: str) -> str:
     """The reason in a refusal, after checking it is one that shows `usage`."""
     reason, _, shown = reply.rpartition("\n")
-    assert shown == f"Usage: `{usage}`", reply
+    assert shown == f"Usage: `practice {usage}`", reply
     assert reason and SORRY not in reply
     return reason
 
@@ -167,7 +167,7 @@ def test_resume_without_a_pause_says_there_is_nothing_to_resume(group):
 def test_a_mention_of_someone_unknown_shows_the_usage_of_that_command(group):
     reply = group.say(COACH, "advice <@UNOBODY> Try two-chair work")
     reason = refusal(reply, USAGE["advice"])
-    assert reason == "I can't find that user in this workspace."
+    assert reason == "I can't find that user in this tenant."
 
 
 # Buttons: someone else's is refused with the command that does the same thing.
