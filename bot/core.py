@@ -16,7 +16,7 @@ from bot import deliveries, grammar, services
 from bot.config import Settings
 from bot.forms import NOT_IDENTIFYING, Values, not_identifying
 from bot.grammar import SUMMARIES, USAGE, UsageError
-from bot.messages import Bold, Button, ChannelLink, Line, Message, Section, line
+from bot.messages import Bold, Button, ChannelLink, Command, Line, Message, Section, Term, as_line, line
 from bot.model import Person
 from bot.ports import Messenger, Messengers, Recipient, SendFailed, UnknownUser
 from bot.privacy import (
@@ -32,7 +32,7 @@ from bot.privacy import (
 from bot.requests import remember_request
 from bot.scheduling.dispatcher import Clock, Dispatcher
 from bot.services import Caller, Context, Result
-from bot.services.context import groups_of
+from bot.services.membership import groups_of
 from bot.services.people import remember_timezone
 from bot.services.practice import status_message
 from bot.storage import StorageFault, in_transaction
@@ -48,17 +48,16 @@ ADMIN_UNKNOWN = "I couldn't check whether you are an admin here, so nothing chan
 def help_message(problem: str | Line | None = None) -> Message:
     lines: list = []
     if problem is not None:
-        lines += [problem if isinstance(problem, tuple) else line(problem), line("")]
-    lines.append(line(Bold("/practice"), " helps your supervision group close the loop on deliberate practice:"))
-    lines += [line(f"• `{USAGE[name]}`: {summary}") for name, summary in SUMMARIES.items()]
+        lines += [as_line(problem), line("")]
+    lines.append(line(Bold(Command()), " helps your supervision group close the loop on deliberate practice:"))
+    lines += [line("• ", Command(USAGE[name]), ": ", *as_line(summary)) for name, summary in SUMMARIES.items()]
     return Message.text(*lines)
 
 
 def usage_message(error: UsageError) -> Message:
     if error.usage == USAGE["help"]:
         return help_message(error.message)
-    problem = error.message if isinstance(error.message, tuple) else line(error.message)
-    return Message.text(problem, line(Bold("Usage: "), f"`{error.usage}`"))
+    return Message.text(error.message, line(Bold("Usage: "), Command(error.usage)))
 
 
 def identifying_message(flags: list[Flag], pending_token: str) -> Message:
@@ -121,7 +120,7 @@ class Core:
                 await self.learn_timezone(_someone_in_tenant_of(caller, command.new_coach_id))
                 caller = replace(caller, is_admin=await self._messenger_of(caller).is_admin(caller.person))
         except UnknownUser:
-            unknown = UsageError("I can't find that user in this workspace.", grammar.usage_for(text))
+            unknown = UsageError(line("I can't find that user in this ", Term.TENANT, "."), grammar.usage_for(text))
             return Result(reply=usage_message(unknown))
         except SendFailed as failure:  # the admin lookup; a zone not learned now is learned later
             log.warning("could not look up whether a user is an admin: %s", failure.reason)

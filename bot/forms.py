@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+from bot.messages import Line
+
 
 class FieldKind(StrEnum):
     TEXT = "text"
@@ -30,7 +32,7 @@ class FormField:
     kind: FieldKind = FieldKind.TEXT
     required: bool = True
     initial: str | None = None
-    hint: str | None = None
+    hint: str | Line | None = None
     choices: tuple[tuple[str, str], ...] = ()  # (value, label)
     max_length: int | None = None
     low: int | None = None

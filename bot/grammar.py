@@ -1,7 +1,8 @@
 """The `/practice` command grammar, shared by every chat platform.
 
-Front-ends hand over the text after the command name. A user reference is written
-`<@ID>` or `<@ID|label>`; each front-end translates its own mentions to that form.
+Front-ends hand over the text after the command name, with each of their own mentions
+replaced by `user_token(id)`. Usages are the words after the command name too: each
+front-end shows them with its own way of calling the command.
 """
 
 from __future__ import annotations
@@ -11,48 +12,63 @@ from dataclasses import dataclass, field
 from datetime import date, time
 
 from bot import values
-from bot.messages import Line, plain_text
+from bot.messages import Code, Line, Term, line, plain_text
 from bot.values import InvalidValue
 
 DEFAULT_FOLLOW_UP_DAYS = 14
-USER_REFERENCE = re.compile(r"<@([A-Za-z0-9._-]+)(?:\|[^>]*)?>")
+# Private-use characters, which nobody types by accident, around the user's id.
+USER_START, USER_END = "\ue000", "\ue001"
+USER_REFERENCE = re.compile(f"{USER_START}([A-Za-z0-9._-]+){USER_END}")
+
+
+def user_token(user_id: str) -> str:
+    """A reference to a user, as front-ends write their own mentions in the text they hand over."""
+    return f"{USER_START}{user_id}{USER_END}"
+
+
+def readable(text: str) -> str:
+    """`text` with each user reference as @id: how what was typed is shown back or kept."""
+    return USER_REFERENCE.sub(r"@\1", text)
+
 
 USAGE = {
-    "help": "/practice help",
-    "setup": "/practice setup [digest <weekday> <HH:MM>] [checkin <weekday> <HH:MM>] [tz <Area/City>]"
+    "help": "help",
+    "setup": "setup [digest <weekday> <HH:MM>] [checkin <weekday> <HH:MM>] [tz <Area/City>]"
     " [hours <HH:MM>-<HH:MM>] [days <mon-fri>] [ors-cutoff <0-40>] [reliable-change <1-40>] [srs-concern <0-40>]",
-    "join": "/practice join",
-    "leave": "/practice leave",
-    "objective": "/practice objective [text]",
-    "advice": "/practice advice @therapist <text> [client <CODE>] [ors <0-40>] [in <N>d|<N>w|<N> days|<N> weeks]",
-    "outcome": "/practice outcome <CODE> ors|srs <0-40>",
-    "log": "/practice log <minutes> <activity>",
-    "status": "/practice status",
-    "digest": "/practice digest preview|post",
-    "pause": "/practice pause <N>d|<N>w|<N> days|<N> weeks",
-    "resume": "/practice resume",
-    "holiday": "/practice holiday <YYYY-MM-DD>[..<YYYY-MM-DD>]",
-    "notes": "/practice notes channel|coach",
-    "coach": "/practice coach @new-coach",
-    "forget": "/practice forget",
-    "export": "/practice export",
+    "join": "join",
+    "leave": "leave",
+    "objective": "objective [text]",
+    "advice": "advice @therapist <text> [client <CODE>] [ors <0-40>] [in <N>d|<N>w|<N> days|<N> weeks]",
+    "outcome": "outcome <CODE> ors|srs <0-40>",
+    "log": "log <minutes> <activity>",
+    "status": "status",
+    "digest": "digest preview|post",
+    "pause": "pause <N>d|<N>w|<N> days|<N> weeks",
+    "resume": "resume",
+    "holiday": "holiday <YYYY-MM-DD>[..<YYYY-MM-DD>]",
+    "notes": "notes channel|coach",
+    "coach": "coach @new-coach",
+    "forget": "forget",
+    "export": "export",
 }
 
-SUMMARIES = {
+SUMMARIES: dict[str, str | Line] = {
     "setup": "make this channel a supervision group, with you as coach (run again to change settings)",
     "join": "join this channel's group as a therapist",
     "leave": "leave this channel's group",
     "objective": "set your learning objective; with no text, opens a form",
     "advice": "record advice from consultation and schedule its follow-up; with no text, opens a form",
     "outcome": "record an ORS or SRS score for a client code",
-    "log": "log deliberate-practice time, e.g. `log 30 reviewed a session recording`",
+    "log": line("log deliberate-practice time, e.g. ", Code("log 30 reviewed a session recording")),
     "status": "your objective, open follow-ups and this week's practice minutes",
     "digest": "coach only: preview the weekly digest, or post it to the channel now",
-    "pause": "pause your direct messages for a while, e.g. `pause 2w`; follow-ups and reviews wait for you",
+    "pause": line(
+        "pause your direct messages for a while, e.g. ", Code("pause 2w"), "; follow-ups and reviews wait for you"
+    ),
     "resume": "end your pause now",
     "holiday": "coach only: days off for the group; what falls due then waits for the next working day",
     "notes": "who reads your learning notes: the whole channel's digest, or only your coach (the default)",
-    "coach": "the coach or a workspace admin: hand the coach role to someone else",
+    "coach": line("the coach or a ", Term.ADMIN, ": hand the coach role to someone else"),
     "export": "all your data, sent to you as JSON and CSV files",
     "forget": "delete all your data, after you confirm",
     "help": "show this help",
@@ -62,13 +78,17 @@ SUMMARIES = {
 class UsageError(Exception):
     """The request cannot be carried out; `message` says why and `usage` shows the right form.
 
-    `message` is plain text, or a line of spans where it names people or channels.
+    `message` is plain text, or a line of spans where it names people, channels or code.
     """
 
     def __init__(self, message: str | Line, usage: str):
         super().__init__(message if isinstance(message, str) else plain_text(message))
         self.message = message
         self.usage = usage
+
+
+def refuse(message: str | Line, usage_of: str) -> UsageError:
+    return UsageError(message, USAGE[usage_of])
 
 
 @dataclass(frozen=True)
@@ -209,8 +229,17 @@ class _Words:
     name: str
     words: list[str] = field(default_factory=list)
 
-    def fail(self, message: str) -> UsageError:
-        return UsageError(message, USAGE[self.name])
+    def fail(self, message: str | Line) -> UsageError:
+        """A refusal; what was typed in it shows user references as @id."""
+        if isinstance(message, str):
+            return UsageError(readable(message), USAGE[self.name])
+        return UsageError(
+            tuple(readable(span) if isinstance(span, str) else span for span in message), USAGE[self.name]
+        )
+
+    def text(self, words: list[str]) -> str:
+        """Words as the text they make, to be kept."""
+        return readable(" ".join(words))
 
     def checked(self, parse, *raw: str, typed: str | None = None):
         """`parse(*raw)`; a bad value is refused with its reason, after the words `typed` that held it."""
@@ -221,7 +250,7 @@ class _Words:
 
     def expect_none(self) -> None:
         if self.words:
-            raise self.fail(f"`{self.name}` takes no arguments, but got “{' '.join(self.words)}”.")
+            raise self.fail(line(Code(self.name), f" takes no arguments, but got “{' '.join(self.words)}”."))
 
 
 def parse(text: str) -> Command:
@@ -231,7 +260,7 @@ def parse(text: str) -> Command:
     name = words[0].lower()
     parser = _PARSERS.get(name)
     if parser is None:
-        raise UsageError(f"I don't know the subcommand “{words[0]}”.", USAGE["help"])
+        raise UsageError(f"I don't know the subcommand “{readable(words[0])}”.", USAGE["help"])
     return parser(_Words(name, words[1:]))
 
 
@@ -280,7 +309,7 @@ def _setup(command: _Words) -> Setup:
 def _objective(command: _Words) -> SetObjective:
     if not command.words:
         return SetObjective(None)
-    return SetObjective(command.checked(lambda raw: values.bounded_text(raw, "objective"), " ".join(command.words)))
+    return SetObjective(command.checked(lambda raw: values.bounded_text(raw, "objective"), command.text(command.words)))
 
 
 def _advice(command: _Words) -> GiveAdvice | OpenAdviceForm:
@@ -293,14 +322,18 @@ def _advice(command: _Words) -> GiveAdvice | OpenAdviceForm:
     prose, options = _advice_options(command, words[1:])
     if not prose:
         raise command.fail("The advice text is missing.")
-    advice_text = command.checked(lambda raw: values.bounded_text(raw, "advice"), " ".join(prose))
+    advice_text = command.checked(lambda raw: values.bounded_text(raw, "advice"), command.text(prose))
     return GiveAdvice(therapist_id=mention.group(1), text=advice_text, **options)
 
 
 ADVICE_OPTIONS = {  # word: (GiveAdvice field, its parser, how to write it)
-    "client": ("client_code", values.client_code, "`client C12`"),
-    "ors": ("baseline_ors", lambda raw: values.score(raw, "baseline ORS"), "`ors 18`"),
-    "in": ("follow_up_days", lambda raw: values.duration_days(raw, "follow-up"), "`in 10d` or `in 2 weeks`"),
+    "client": ("client_code", values.client_code, line(Code("client C12"))),
+    "ors": ("baseline_ors", lambda raw: values.score(raw, "baseline ORS"), line(Code("ors 18"))),
+    "in": (
+        "follow_up_days",
+        lambda raw: values.duration_days(raw, "follow-up"),
+        line(Code("in 10d"), " or ", Code("in 2 weeks")),
+    ),
 }
 CLAUSE_END = ",.;!?"  # "try silence, in 2 weeks." ends the follow-up's value with a full stop
 LOOKS_LIKE_A_DURATION = re.compile(rf"\d+[A-Za-z]*[{CLAUSE_END}]?", re.ASCII)  # "3d", "2", not "1:1" or "50%"
@@ -329,9 +362,9 @@ def _advice_options(command: _Words, words: list[str]) -> tuple[list[str], dict[
         field_name, parse_value, form = ADVICE_OPTIONS[keyword]
         typed = " ".join(words[index : index + 1 + value_count])
         if field_name in options:
-            raise command.fail(f"`{keyword}` is given twice; give each option once.")
+            raise command.fail(line(Code(keyword), " is given twice; give each option once."))
         if not value_count:
-            raise command.fail(f"“{typed}” needs a value: write it like {form}.")
+            raise command.fail(line(f"“{typed}” needs a value: write it like ", *form, "."))
         value = " ".join(words[index + 1 : index + 1 + value_count]).rstrip(CLAUSE_END)
         options[field_name] = command.checked(parse_value, value, typed=typed)
         index += 1 + value_count
@@ -369,7 +402,7 @@ def _could_be_the_value(keyword: str, word: str) -> bool:
 
 def _outcome(command: _Words) -> RecordOutcome:
     if len(command.words) != 3:
-        raise command.fail("`outcome` takes a client code, ors or srs, and a score.")
+        raise command.fail(line(Code("outcome"), " takes a client code, ors or srs, and a score."))
     code, kind, raw_score = command.words
     kind = kind.lower()
     if kind not in ("ors", "srs"):
@@ -383,9 +416,9 @@ def _outcome(command: _Words) -> RecordOutcome:
 
 def _log(command: _Words) -> LogPractice:
     if len(command.words) < 2:
-        raise command.fail("`log` takes the minutes, then what you practised.")
+        raise command.fail(line(Code("log"), " takes the minutes, then what you practised."))
     minutes = command.checked(lambda raw: values.whole_number(raw, "number of minutes", 1, 600), command.words[0])
-    activity = command.checked(lambda raw: values.bounded_text(raw, "activity"), " ".join(command.words[1:]))
+    activity = command.checked(lambda raw: values.bounded_text(raw, "activity"), command.text(command.words[1:]))
     return LogPractice(minutes, activity)
 
 
@@ -399,13 +432,15 @@ def _no_arguments(result):
 
 def _digest(command: _Words) -> DigestRequest:
     if len(command.words) != 1 or command.words[0].lower() not in ("preview", "post"):
-        raise command.fail("Say `digest preview` to see it privately or `digest post` to post it now.")
+        raise command.fail(
+            line("Say ", Code("digest preview"), " to see it privately or ", Code("digest post"), " to post it now.")
+        )
     return DigestRequest(post=command.words[0].lower() == "post")
 
 
 def _pause(command: _Words) -> Pause:
     if not 1 <= len(command.words) <= 2:
-        raise command.fail("Say how long to pause, like `pause 10d` or `pause 2 weeks`.")
+        raise command.fail(line("Say how long to pause, like ", Code("pause 10d"), " or ", Code("pause 2 weeks"), "."))
     return Pause(command.checked(lambda raw: values.duration_days(raw, "pause"), " ".join(command.words)))
 
 
@@ -417,7 +452,15 @@ def _holiday(command: _Words) -> AddHoliday:
 
 def _notes(command: _Words) -> NotesVisibility:
     if len(command.words) != 1 or command.words[0].lower() not in ("channel", "coach"):
-        raise command.fail("Say `notes channel` to share your learning notes in the digest, or `notes coach`.")
+        raise command.fail(
+            line(
+                "Say ",
+                Code("notes channel"),
+                " to share your learning notes in the digest, or ",
+                Code("notes coach"),
+                ".",
+            )
+        )
     return NotesVisibility(in_channel=command.words[0].lower() == "channel")
 
 

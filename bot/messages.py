@@ -1,13 +1,15 @@
 """Platform-neutral messages. Each front-end renders them in its own format.
 
 User text is kept apart from the bot's own formatting, so that every renderer can
-escape it: plain `str` spans are always shown literally, never as markup.
+escape it: plain `str` spans are always shown literally, never as markup. What a platform
+says its own way (its command prefix, its word for a tenant) is a span the front-end renders.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from enum import Enum
 
 
 @dataclass(frozen=True)
@@ -15,8 +17,30 @@ class Mention:
     user_id: str
 
 
+COMMAND_NAME = "practice"
+
+
+@dataclass(frozen=True)
+class Command:
+    """A command to type, by its words after the command name (`log 30 …`; none for the
+    bare name): each front-end calls it its own way, e.g. `/practice log 30 …` on Slack."""
+
+    words: str = ""
+
+    def called_as(self, name: str) -> str:
+        """The command as typed when the platform calls it `name`."""
+        return f"{name} {self.words}" if self.words else name
+
+
 @dataclass(frozen=True)
 class Bold:
+    text: str | Command  # a Command here is the command's name in bold, not code
+
+
+@dataclass(frozen=True)
+class Code:
+    """Something to type as it is shown, e.g. an option: `client C12`."""
+
     text: str
 
 
@@ -25,12 +49,23 @@ class ChannelLink:
     channel_id: str
 
 
-Span = str | Mention | Bold | ChannelLink
+class Term(Enum):
+    """A thing each platform names its own way."""
+
+    TENANT = "tenant"  # on Slack, "workspace"
+    ADMIN = "admin"  # on Slack, "workspace admin"
+
+
+Span = str | Mention | Bold | Code | Command | ChannelLink | Term
 Line = tuple[Span, ...]
 
 
 def line(*spans: Span) -> Line:
     return tuple(spans)
+
+
+def as_line(text: str | Line) -> Line:
+    return (text,) if isinstance(text, str) else text
 
 
 @dataclass(frozen=True)
@@ -51,30 +86,39 @@ class Button:
 class Message:
     """What the bot says: a summary line for notifications, sections, and buttons."""
 
-    summary: str
+    summary: str | Line
     sections: tuple[Section, ...] = ()
     buttons: tuple[Button, ...] = ()
 
     @classmethod
     def text(cls, *lines: Line | str, heading: str | None = None) -> Message:
-        normalised = tuple((item,) if isinstance(item, str) else item for item in lines)
-        summary = plain_text(normalised[0]) if normalised else ""
-        return cls(summary=summary, sections=(Section(normalised, heading),))
+        normalised = tuple(as_line(item) for item in lines)
+        return cls(summary=normalised[0] if normalised else "", sections=(Section(normalised, heading),))
+
+    @property
+    def summary_line(self) -> Line:
+        return as_line(self.summary)
 
 
-def plain_text(spans: Line) -> str:
-    """A line without any markup, for notification summaries and logs."""
-    parts = []
-    for span in spans:
-        if isinstance(span, Mention):
-            parts.append(f"@{span.user_id}")
-        elif isinstance(span, ChannelLink):
-            parts.append(f"#{span.channel_id}")
-        elif isinstance(span, Bold):
-            parts.append(span.text)
-        else:
-            parts.append(span)
-    return "".join(parts)
+def plain_text(spans: str | Line) -> str:
+    """A line without any markup or platform's words, for logs and tests."""
+    return "".join(_plain_span(span) for span in as_line(spans))
+
+
+def _plain_span(span: Span) -> str:
+    if isinstance(span, Mention):
+        return f"@{span.user_id}"
+    if isinstance(span, ChannelLink):
+        return f"#{span.channel_id}"
+    if isinstance(span, Bold):
+        return span.text.called_as(COMMAND_NAME) if isinstance(span.text, Command) else span.text
+    if isinstance(span, Command):
+        return f"`{span.called_as(COMMAND_NAME)}`"
+    if isinstance(span, Code):
+        return f"`{span.text}`"
+    if isinstance(span, Term):
+        return span.value
+    return span
 
 
 def day_label(day: date) -> str:

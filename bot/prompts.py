@@ -5,7 +5,7 @@ Once answered, a message is redrawn without buttons, so none are left dead.
 
 from __future__ import annotations
 
-from bot.messages import Bold, Button, Line, Mention, Message, Section, day_label, line
+from bot.messages import Bold, Button, Command, Line, Mention, Message, Section, as_line, day_label, line
 from bot.model import Advice, Objective
 
 FOLLOW_UP_ANSWERS = {
@@ -69,7 +69,7 @@ def check_in(objective: Objective | None, delivery_id: int, reminder: bool = Fal
     focus = (
         line(Bold("Your objective: "), objective.text)
         if objective
-        else line("You have no learning objective yet; set one with `/practice objective`.")
+        else line("You have no learning objective yet; set one with ", Command("objective"), ".")
     )
     return Message(
         summary=_with_reminder("Your weekly practice check-in", reminder),
@@ -111,8 +111,8 @@ def review(objective: Objective, delivery_id: int, reminder: bool = False) -> Me
     )
 
 
-def review_answered(objective: Objective, outcome: str) -> Message:
+def review_answered(objective: Objective, outcome: str | Line) -> Message:
     return Message(
         summary="Objective review answered",
-        sections=(Section((line(Bold("Objective: "), objective.text), line(outcome)), heading="Objective review"),),
+        sections=(Section((line(Bold("Objective: "), objective.text), as_line(outcome)), heading="Objective review"),),
     )

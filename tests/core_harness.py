@@ -13,6 +13,7 @@ from bot.ports import Messengers
 from bot.scheduling.simulation import SimulatedClock, advance
 from bot.services import Caller
 from bot.storage import make_engine, upgrade
+from handlers.slack.commands import core_text
 from tests.fakes.messenger import RecordingMessenger
 
 TEAM = "T1"
@@ -39,11 +40,12 @@ class CoreHarness:
 
     def say(self, user: str, text: str, channel: str = "CGROUP", **caller) -> str:
         """Run `/practice text` as `user` (by default in tenant T1 on Slack; `caller` may
-        set any other field of the Caller); the plain text of the private reply."""
+        set any other field of the Caller); the plain text of the private reply. Mentions
+        are written as on Slack, `<@U1>`, and translated as the Slack front-end does."""
         caller = Caller(
             **{"platform": Platform.SLACK, "tenant_id": TEAM, "user_id": user, "channel_id": channel, **caller}
         )
-        return plain_reply(asyncio.run(self._command(caller, text)))
+        return plain_reply(asyncio.run(self._command(caller, core_text(text))))
 
     async def _command(self, caller: Caller, text: str):
         result = await self.core.command(caller, text)

@@ -15,17 +15,18 @@ MANIFEST = yaml.safe_load((ROOT / "manifest.yml").read_text())
 
 
 def registered(kind: str) -> set[str]:
-    """The names passed to `app.<kind>(...)` anywhere in handlers/slack, constants resolved."""
+    """The names passed to `app.<kind>(...)` anywhere in handlers/slack, its modules' constants resolved."""
     names = set()
-    for path in (ROOT / "handlers" / "slack").glob("*.py"):
-        tree = ast.parse(path.read_text())
-        constants = {
-            target.id: node.value.value
-            for node in tree.body
-            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
-            for target in node.targets
-            if isinstance(target, ast.Name)
-        }
+    trees = {path: ast.parse(path.read_text()) for path in (ROOT / "handlers" / "slack").glob("*.py")}
+    constants = {
+        target.id: node.value.value
+        for tree in trees.values()
+        for node in tree.body
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+    for path, tree in trees.items():
         for node in ast.walk(tree):
             if (
                 isinstance(node, ast.Call)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.digest.gather import DigestData, MemberWeek
-from bot.messages import Bold, ChannelLink, Line, Mention, Message, Section, day_label, line
+from bot.messages import Bold, ChannelLink, Command, Line, Mention, Message, Section, day_label, line
 from bot.model import DeliveryKind
 from bot.outcomes import Movement, describe
 
@@ -32,7 +32,7 @@ def render(data: DigestData, for_coach_only: bool = False) -> Message:
 
 def _participation(data: DigestData) -> Section:
     if not data.members:
-        return Section((line("No therapists have joined yet: they join with `/practice join`."),), "Participation")
+        return Section((line("No therapists have joined yet: they join with ", Command("join"), "."),), "Participation")
     done = [m for m in data.members if m.checked_in]
     away = [m for m in data.members if m.away_until and not m.checked_in]
     missing = [m for m in data.members if not m.checked_in and not m.away_until]

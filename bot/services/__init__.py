@@ -10,7 +10,7 @@ from bot.grammar import UsageError
 from bot.privacy import SAVE_ANYWAY
 from bot.prompts import CHECK_IN_ACTION, FOLLOW_UP_ANSWERS, REVIEW_ANSWERS, follow_up_action, review_action
 from bot.services import advice, away, digests, groups, objectives, practice, rights
-from bot.services.context import Caller, Context, Result
+from bot.services.caller import Caller, Context, Result
 
 __all__ = [
     "BUTTON_ACTIONS",

@@ -10,26 +10,17 @@ from bot import prompts, values
 from bot.availability import next_send_time, zone_of
 from bot.calendar import add_local_days
 from bot.forms import NOT_IDENTIFYING, FieldKind, Form, FormField, Values, check_fields
-from bot.grammar import DEFAULT_FOLLOW_UP_DAYS, GiveAdvice, OpenAdviceForm
-from bot.messages import Mention, Message, day_label, line
+from bot.grammar import DEFAULT_FOLLOW_UP_DAYS, GiveAdvice, OpenAdviceForm, refuse
+from bot.messages import Code, Command, Mention, Message, day_label, line
 from bot.model import CLOSED_ADVICE, Advice, AdviceStatus, Delivery, DeliveryKind, Group, Score, ScoreKind
 from bot.outcomes import alliance_concern, classify_ors, describe
 from bot.scheduling import keys
 from bot.scheduling.outbox import schedule
-from bot.services.context import (
-    ALREADY_ANSWERED,
-    Context,
-    Result,
-    active_member,
-    guard,
-    id_from,
-    my_group,
-    own_delivery,
-    redraw,
-    refuse,
-    take_answer,
-    thresholds,
-)
+from bot.services.answers import ALREADY_ANSWERED, id_from, own_delivery, redraw, take_answer
+from bot.services.audit import guard
+from bot.services.caller import Context, Result
+from bot.services.group_settings import thresholds
+from bot.services.membership import active_member, my_group
 from bot.values import InvalidValue
 
 NOT_YET_DELAY_DAYS = 7
@@ -50,12 +41,16 @@ def _record(ctx: Context, group: Group, command: GiveAdvice) -> Result:
         raise refuse(
             line(
                 Mention(therapist),
-                " isn't a therapist in this group; they can join with `/practice join` in its channel.",
+                " isn't a therapist in this group; they can join with ",
+                Command("join"),
+                " in its channel.",
             ),
             "advice",
         )
     if command.baseline_ors is not None and command.client_code is None:
-        raise refuse("A baseline ORS needs the client code it belongs to, e.g. `client C12 ors 18`.", "advice")
+        raise refuse(
+            line("A baseline ORS needs the client code it belongs to, e.g. ", Code("client C12 ors 18"), "."), "advice"
+        )
     guard(ctx, group, advice=command.text)
     baseline = command.baseline_ors
     if command.client_code and baseline is not None:

@@ -10,10 +10,12 @@ from sqlalchemy import update
 from sqlmodel import select
 
 from bot.availability import zone_of
-from bot.grammar import AddHoliday, Pause, Resume
-from bot.messages import Message, day_label
+from bot.grammar import AddHoliday, Pause, Resume, refuse
+from bot.messages import Command, Message, day_label, line
 from bot.model import Delivery, DeliveryStatus, Holiday
-from bot.services.context import Context, Result, audit, my_group, refuse, require_coach, require_member
+from bot.services.audit import audit
+from bot.services.caller import Context, Result
+from bot.services.membership import my_group, require_coach, require_member
 
 
 def pause(ctx: Context, command: Pause) -> Result:
@@ -27,7 +29,7 @@ def pause(ctx: Context, command: Pause) -> Result:
             f"Paused until {day_label(until)} {until:%H:%M}. I won't message you until then:"
             " follow-ups and reviews wait for your return, the weekly check-ins due meanwhile are skipped,"
             " and the digest shows you as away.",
-            "End it early with `/practice resume`.",
+            line("End it early with ", Command("resume"), "."),
         )
     )
 

@@ -9,7 +9,9 @@ from bot.messages import ChannelLink, Message, line
 from bot.model import Delivery, DeliveryKind
 from bot.scheduling import keys
 from bot.scheduling.outbox import schedule
-from bot.services.context import Context, Result, audit, group_here, my_group, require_coach
+from bot.services.audit import audit
+from bot.services.caller import Context, Result
+from bot.services.membership import group_here, my_group, require_coach
 
 
 def digest_command(ctx: Context, command: DigestRequest) -> Result:

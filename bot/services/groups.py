@@ -6,21 +6,13 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from bot.grammar import HandOverCoach, Join, Leave, Setup
-from bot.messages import Bold, Message, line
+from bot.grammar import HandOverCoach, Join, Leave, Setup, refuse
+from bot.messages import Bold, Command, Message, Term, line
 from bot.model import Group, Member, Person
 from bot.scheduling.planner import replan
-from bot.services.context import (
-    Context,
-    Result,
-    active_member,
-    audit,
-    group_channel,
-    group_here,
-    group_in_this_channel,
-    mention,
-    refuse,
-)
+from bot.services.audit import audit
+from bot.services.caller import Context, Result
+from bot.services.membership import active_member, group_channel, group_here, group_in_this_channel, mention
 from bot.values import WEEKDAYS
 
 THRESHOLD_FIELDS = ("ors_clinical_cutoff", "ors_reliable_change", "srs_alliance_concern")
@@ -29,7 +21,8 @@ THRESHOLD_FIELDS = ("ors_clinical_cutoff", "ors_reliable_change", "srs_alliance_
 def setup(ctx: Context, command: Setup) -> Result:
     if ctx.caller.channel_id is None or ctx.caller.in_direct_message:
         raise refuse(
-            "Run `/practice setup` in the channel that will be the group's home, not in a direct message.", "setup"
+            line("Run ", Command("setup"), " in the channel that will be the group's home, not in a direct message."),
+            "setup",
         )
     group = group_here(ctx)
     created = group is None
@@ -55,7 +48,9 @@ def setup(ctx: Context, command: Setup) -> Result:
     replan(ctx.session, group, ctx.now, timedelta(hours=ctx.settings.checkin_skip_after_hours))
     audit(ctx, "group set up" if created else "group settings changed", group)
     first = "This channel is now a supervision group, with you as its coach." if created else "Group settings updated."
-    return Result(reply=Message.text(first, *settings_lines(group), "Therapists join with `/practice join` here."))
+    return Result(
+        reply=Message.text(first, *settings_lines(group), line("Therapists join with ", Command("join"), " here."))
+    )
 
 
 def _apply(group: Group, command: Setup) -> None:
@@ -100,7 +95,7 @@ def settings_lines(group: Group) -> list:
 def hand_over_coach(ctx: Context, command: HandOverCoach) -> Result:
     group = group_in_this_channel(ctx, "coach")
     if ctx.caller.user_id != group.coach_id and not ctx.caller.is_admin:
-        raise refuse("Only this group's coach or a workspace admin can hand the coach role over.", "coach")
+        raise refuse(line("Only this group's coach or a ", Term.ADMIN, " can hand the coach role over."), "coach")
     if command.new_coach_id == group.coach_id:
         raise refuse(line(mention(command.new_coach_id), " is already this group's coach."), "coach")
     audit(ctx, "coach role handed over", group, detail=f"from {group.coach_id} to {command.new_coach_id}")
@@ -118,7 +113,7 @@ def join(ctx: Context, _command: Join) -> Result:
     group = group_in_this_channel(ctx, "join")
     if active_member(ctx, group, ctx.caller.user_id):
         return Result(
-            reply=Message.text(line("You're already in this group. See where you are with `/practice status`."))
+            reply=Message.text(line("You're already in this group. See where you are with ", Command("status"), "."))
         )
     member = ctx.session.exec(
         select(Member).where(Member.group_id == group.id, Member.user_id == ctx.caller.user_id)
@@ -128,7 +123,9 @@ def join(ctx: Context, _command: Join) -> Result:
     return Result(
         reply=Message.text(
             line("Welcome to the group in ", group_channel(group), ". Your coach is ", mention(group.coach_id), "."),
-            "Next: set your learning objective, the one thing you're working on, with `/practice objective`.",
+            line(
+                "Next: set your learning objective, the one thing you're working on, with ", Command("objective"), "."
+            ),
         )
     )
 

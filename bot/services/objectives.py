@@ -10,25 +10,16 @@ from bot import prompts, values
 from bot.availability import next_send_time, zone_of
 from bot.calendar import at_local
 from bot.forms import NOT_IDENTIFYING, FieldKind, Form, FormField, Values, check_fields
-from bot.grammar import SetObjective
-from bot.messages import Bold, Message, day_label, line
+from bot.grammar import SetObjective, refuse
+from bot.messages import Bold, Command, Message, day_label, line
 from bot.model import Delivery, DeliveryKind, Group, Objective, ObjectiveStatus
 from bot.scheduling import keys
 from bot.scheduling.outbox import schedule
-from bot.services.context import (
-    ALREADY_ANSWERED,
-    Context,
-    Result,
-    guard,
-    id_from,
-    my_group,
-    own_delivery,
-    redraw,
-    refuse,
-    require_member,
-    take_answer,
-    today_for,
-)
+from bot.services.answers import ALREADY_ANSWERED, id_from, own_delivery, redraw, take_answer
+from bot.services.audit import guard
+from bot.services.caller import Context, Result
+from bot.services.group_settings import today_for
+from bot.services.membership import my_group, require_member
 
 REVIEW_AFTER = timedelta(weeks=4)
 REVIEW_TIME = time(10, 0)
@@ -63,8 +54,11 @@ def set_objective(ctx: Context, command: SetObjective) -> Result:
     ]
     if current:
         lines.append(
-            "Your previous objective is kept as refined. To add why it matters and how progress will show,"
-            " use `/practice objective` with no text."
+            line(
+                "Your previous objective is kept as refined. To add why it matters and how progress will show, use ",
+                Command("objective"),
+                " with no text.",
+            )
         )
     return Result(reply=Message.text(*lines))
 
@@ -222,7 +216,7 @@ def answer_review(ctx: Context, delivery_id: str, answer: str) -> Result:
         return Result(reply=Message.text(ALREADY_ANSWERED))
     if answer == "achieved":
         objective.status, objective.closed_at = ObjectiveStatus.ACHIEVED, ctx.now
-        outcome = "🎉 Marked achieved. Set your next objective with `/practice objective`."
+        outcome = line("🎉 Marked achieved. Set your next objective with ", Command("objective"), ".")
     else:
         objective.review_on = max(today_for(ctx, group, objective.user_id), objective.review_on) + REVIEW_AFTER
         schedule_review(ctx, group, objective)

@@ -10,7 +10,7 @@ from sqlmodel import select
 from bot import prompts, values
 from bot.forms import NOT_IDENTIFYING, FieldKind, Form, FormField, Values, check_fields
 from bot.grammar import LogPractice, RecordOutcome, Status
-from bot.messages import Bold, Message, day_label, line
+from bot.messages import Bold, Command, Message, day_label, line
 from bot.model import (
     OPEN_ADVICE,
     Advice,
@@ -25,19 +25,11 @@ from bot.model import (
 )
 from bot.outcomes import alliance_concern, classify_ors, describe
 from bot.scheduling import keys
-from bot.services.context import (
-    ALREADY_ANSWERED,
-    Context,
-    Result,
-    guard,
-    my_group,
-    own_delivery,
-    redraw,
-    require_member,
-    take_answer,
-    thresholds,
-    week_start,
-)
+from bot.services.answers import ALREADY_ANSWERED, own_delivery, redraw, take_answer
+from bot.services.audit import guard
+from bot.services.caller import Context, Result
+from bot.services.group_settings import thresholds, week_start
+from bot.services.membership import my_group, require_member
 from bot.services.objectives import active_objective
 
 CHECK_IN_FORM_KIND = "check_in"
@@ -125,7 +117,7 @@ def status_message(ctx: Context, group: Group) -> Message:
     lines = [
         line(Bold("Objective: "), objective.text, f" (review {day_label(objective.review_on)})")
         if objective
-        else line(Bold("Objective: "), "none yet; set one with `/practice objective`"),
+        else line(Bold("Objective: "), "none yet; set one with ", Command("objective")),
     ]
     open_advice = ctx.session.exec(
         select(Advice)
@@ -143,7 +135,7 @@ def status_message(ctx: Context, group: Group) -> Message:
     week = minutes_since(ctx, group, me, week_start(ctx, group, me))
     lines.append(line(Bold("Practice this week: "), f"{week} min"))
     if group.coach_id == me:
-        lines.append(line(Bold("You coach this group."), " Preview its digest with `/practice digest preview`."))
+        lines.append(line(Bold("You coach this group."), " Preview its digest with ", Command("digest preview"), "."))
     return Message.text(*lines, heading="Your practice")
 
 
@@ -162,7 +154,7 @@ def open_check_in(ctx: Context, delivery_id: str) -> Result:
             initial=str(logged),
             low=0,
             high=10_000,
-            hint=f"You logged {logged} min with /practice log.",
+            hint=line(f"You logged {logged} min with ", Command("log"), "."),
         ),
         FormField("learned", "One thing you learned", FieldKind.LONG_TEXT, max_length=values.TEXT_LIMITS["note"]),
         NOT_IDENTIFYING,

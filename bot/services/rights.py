@@ -11,8 +11,8 @@ from sqlalchemy import select as sql_select
 from sqlmodel import SQLModel, select
 from sqlmodel.sql.expression import Select
 
-from bot.grammar import Export, Forget, NotesVisibility
-from bot.messages import Button, Message, Section, line
+from bot.grammar import Export, Forget, NotesVisibility, refuse
+from bot.messages import Button, Command, Message, Section, line
 from bot.model import (
     Advice,
     AuditEntry,
@@ -33,7 +33,9 @@ from bot.model import (
 from bot.ports import Recipient
 from bot.privacy import forget_pending
 from bot.retention import delete_from_groups, deliveries_about
-from bot.services.context import Context, Result, audit, my_group, refuse, require_member
+from bot.services.audit import audit
+from bot.services.caller import Context, Result
+from bot.services.membership import my_group, require_member
 
 FORGET_CONFIRM = "forget:confirm"
 
@@ -82,7 +84,9 @@ def _refuse_while_coaching(ctx: Context) -> None:
         select(Group).where(_callers_tenant(ctx, Group), Group.coach_id == ctx.caller.user_id)
     ).first()
     if coached is not None:
-        raise refuse("You coach a group: hand the role to someone else first with `/practice coach @name`.", "forget")
+        raise refuse(
+            line("You coach a group: hand the role to someone else first with ", Command("coach @name"), "."), "forget"
+        )
 
 
 def _callers_tenant(ctx: Context, table):

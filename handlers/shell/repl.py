@@ -14,6 +14,7 @@ from pathlib import Path
 from bot.calendar import at_local, zone
 from bot.core import Core
 from bot.forms import FieldKind, Form
+from bot.grammar import user_token
 from bot.model import Platform
 from bot.scheduling.simulation import SimulatedClock, advance
 from bot.services import Caller, Result
@@ -37,7 +38,7 @@ SHELL_COMMANDS = (
     ("/help", "this list"),
     ("/quit", "save and leave (Ctrl-D works too)"),
 )
-MENTION = re.compile(r"(?<![<\w])@([A-Za-z][\w.-]*)")
+MENTION = re.compile(r"(?<!\w)@([A-Za-z][\w.-]*)")
 STEP = re.compile(r"\+(\d{1,4})([mhdw])")
 UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
@@ -139,7 +140,7 @@ class Shell:
             self.screen.problem("Commands start with a slash: try /practice help, or /help for the shell's own.")
 
     async def practice(self, text: str) -> None:
-        result = await self.core.command(self.caller(), MENTION.sub(r"<@\1>", text))
+        result = await self.core.command(self.caller(), core_text(text))
         await self.present(result)
 
     async def click(self, number: int) -> None:
@@ -229,6 +230,11 @@ class Shell:
 
     def _now_label(self) -> str:
         return f"Simulated time: {when_label(self.clock.now, self.state.people[self.me])}."
+
+
+def core_text(text: str) -> str:
+    """What was typed, as the core reads it: each @name a user reference."""
+    return MENTION.sub(lambda name: user_token(name.group(1)), text)
 
 
 async def read_line(prompt: str) -> str | None:

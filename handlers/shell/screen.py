@@ -8,7 +8,10 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from bot.forms import FieldKind, FormField
-from bot.messages import Bold, ChannelLink, Line, Mention, Message, day_label
+from bot.messages import Bold, ChannelLink, Code, Command, Line, Mention, Message, Term, day_label
+
+COMMAND = "/practice"
+WORDS = {Term.TENANT: "shell", Term.ADMIN: "admin"}
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,14 @@ class Screen:
             elif isinstance(span, ChannelLink):
                 parts.append(self._style(f"#{span.channel_id}", "33"))
             elif isinstance(span, Bold):
-                parts.append(self._style(span.text, "1"))
+                text = span.text.called_as(COMMAND) if isinstance(span.text, Command) else span.text
+                parts.append(self._style(text, "1"))
+            elif isinstance(span, Command):
+                parts.append(f"`{span.called_as(COMMAND)}`")
+            elif isinstance(span, Code):
+                parts.append(f"`{span.text}`")
+            elif isinstance(span, Term):
+                parts.append(WORDS[span])
             else:
                 parts.append(span)
         return "".join(parts)

@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
+import re
+
 from slack_bolt.async_app import AsyncApp
 
 from bot.core import Core
+from bot.grammar import user_token
 from handlers.slack.context import caller_from, present
+from handlers.slack.render import COMMAND
 
-COMMAND = "/practice"
+MENTION = re.compile(r"<@([A-Za-z0-9._-]+)(?:\|[^>]*)?>")  # <@U123>, or <@U123|name> from a slash command
 
 
 def register(app: AsyncApp, core: Core) -> None:
     @app.command(COMMAND)
     async def practice(ack, body, context, client, respond):
         await ack()
-        result = await core.command(caller_from(context), _unescape(body.get("text", "")))
+        result = await core.command(caller_from(context), core_text(body.get("text", "")))
         await present(result, client, respond, body.get("trigger_id"))
+
+
+def core_text(text: str) -> str:
+    """What the user typed, as the core reads it: each mention a user reference. Mentions are
+    found before unescaping, so that `<@U1>` typed as text (it arrives escaped) stays text."""
+    return _unescape(MENTION.sub(lambda mention: user_token(mention.group(1)), text))
 
 
 def _unescape(text: str) -> str:

@@ -83,7 +83,7 @@ class SlackMessenger:
         await self._call(
             self.client.files_upload_v2,
             channel=opened["channel"]["id"],
-            initial_comment=message.summary,
+            initial_comment=fallback_text(message),
             file_uploads=uploads,
         )
 

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import json
+import re
 
 from bot.forms import FieldKind, Form, FormField, Values
-from bot.messages import Bold, ChannelLink, Line, Mention, Message, Section
+from bot.messages import Bold, ChannelLink, Code, Command, Line, Mention, Message, Section, Term, as_line
 
+COMMAND = "/practice"
+WORDS = {Term.TENANT: "workspace", Term.ADMIN: "workspace admin"}
+# Slack has no escape for its formatting characters, so in user text each becomes a look-alike
+# that does not format; a quote mark at a line's start is kept from it by a soft hyphen.
+LOOK_ALIKES = str.maketrans({"*": "∗", "_": "ˍ", "~": "∼", "`": "ˋ"})
+QUOTE_AT_LINE_START = re.compile(r"^(\s*)&gt;", re.MULTILINE)
+EMOJI_CODE = re.compile(r":(?=[a-z][a-z0-9ˍ+'-]*:)")  # :smile:, after `_` became its look-alike
 MAX_BLOCKS = 50
 MAX_HOME_BLOCKS = 100
 MAX_SECTION_CHARS = 3000
@@ -15,22 +23,38 @@ MAX_TITLE_CHARS = 24
 
 
 def escape(text: str) -> str:
-    """Show user text literally: no <!channel>, mentions or links can be smuggled in."""
+    """No <!channel>, mentions or links can be smuggled in."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def literal(text: str) -> str:
+    """Text shown as it is in mrkdwn: escaped, and with nothing in it that formats."""
+    text = escape(text).translate(LOOK_ALIKES)
+    return EMOJI_CODE.sub("꞉", QUOTE_AT_LINE_START.sub("\\1\u00ad&gt;", text))
+
+
 def mrkdwn(spans: Line) -> str:
-    out = []
-    for span in spans:
-        if isinstance(span, Mention):
-            out.append(f"<@{span.user_id}>")
-        elif isinstance(span, ChannelLink):
-            out.append(f"<#{span.channel_id}>")
-        elif isinstance(span, Bold):
-            out.append(_bold(span.text))
-        else:
-            out.append(escape(span))
-    return "".join(out)
+    return "".join(_mrkdwn(span) for span in spans)
+
+
+def _mrkdwn(span) -> str:
+    if isinstance(span, Mention):
+        return f"<@{span.user_id}>"
+    if isinstance(span, ChannelLink):
+        return f"<#{span.channel_id}>"
+    if isinstance(span, Bold):
+        return _bold(span.text.called_as(COMMAND) if isinstance(span.text, Command) else span.text)
+    if isinstance(span, Command):
+        return _code(span.called_as(COMMAND))
+    if isinstance(span, Code):
+        return _code(span.text)
+    if isinstance(span, Term):
+        return WORDS[span]
+    return literal(span)
+
+
+def _code(text: str) -> str:
+    return f"`{escape(text).replace('`', 'ˋ')}`"  # a backtick would end the code early
 
 
 def _bold(text: str) -> str:
@@ -40,7 +64,28 @@ def _bold(text: str) -> str:
         return text
     leading = text[: len(text) - len(text.lstrip())]
     trailing = text[len(text.rstrip()) :]
-    return f"{leading}*{escape(core)}*{trailing}"
+    return f"{leading}*{literal(core)}*{trailing}"
+
+
+def plain(spans: str | Line, code_mark: str = "") -> str:
+    """A line as Slack's plain text (a hint, a notification): no markup but `code_mark` around code."""
+    return "".join(_plain_span(span, code_mark) for span in as_line(spans))
+
+
+def _plain_span(span, code_mark: str) -> str:
+    if isinstance(span, Mention):
+        return f"@{span.user_id}"
+    if isinstance(span, ChannelLink):
+        return f"#{span.channel_id}"
+    if isinstance(span, Bold):
+        return _plain_span(span.text, "")
+    if isinstance(span, Command):
+        return f"{code_mark}{span.called_as(COMMAND)}{code_mark}"
+    if isinstance(span, Code):
+        return f"{code_mark}{span.text}{code_mark}"
+    if isinstance(span, Term):
+        return WORDS[span]
+    return span
 
 
 def message_parts(message: Message) -> list[list[dict]]:
@@ -79,11 +124,11 @@ def _text_block(text: str) -> dict:
 
 
 def fallback_text(message: Message) -> str:
-    return escape(message.summary)
+    return escape(plain(message.summary_line, code_mark="`"))
 
 
 def _section_blocks(section: Section) -> list[dict]:
-    lines = ([f"*{escape(section.heading)}*"] if section.heading else []) + [mrkdwn(spans) for spans in section.lines]
+    lines = ([f"*{literal(section.heading)}*"] if section.heading else []) + [mrkdwn(spans) for spans in section.lines]
     chunks: list[str] = []
     for text in lines:
         text = text or " "
@@ -145,7 +190,7 @@ def _input(field: FormField) -> dict:
         "element": _element(field),
     }
     if field.hint:
-        block["hint"] = _plain(field.hint)
+        block["hint"] = _plain(plain(field.hint))
     return block
 
 

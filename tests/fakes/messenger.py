@@ -7,7 +7,7 @@ import itertools
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.messages import Message
+from bot.messages import Message, plain_text
 from bot.model import Platform
 from bot.ports import MessageRef, Recipient, SendFailed, UnknownUser
 
@@ -60,7 +60,7 @@ class RecordingMessenger:
         return False
 
     def to(self, recipient: str, summary_starts: str = "") -> list[Sent]:
-        return [s for s in self.sent if s.to == recipient and s.message.summary.startswith(summary_starts)]
+        return [s for s in self.sent if s.to == recipient and plain_text(s.message.summary).startswith(summary_starts)]
 
     def _record(self, to: Recipient, message: Message) -> MessageRef:
         if to.tenant_id in self.refused_tenants:

@@ -42,7 +42,7 @@ def rows(harness: CoreHarness, table) -> list:
 def refusal(reply: str, usage: str) -> str:
     """The reason in a refusal, after checking it is one that shows `usage`."""
     reason, _, shown = reply.rpartition("\n")
-    assert shown == f"Usage: `{usage}`", reply
+    assert shown == f"Usage: `practice {usage}`", reply
     assert reason and SORRY not in reply
     return reason
 
@@ -169,7 +169,7 @@ def test_resume_without_a_pause_says_there_is_nothing_to_resume(group):
 def test_a_mention_of_someone_unknown_shows_the_usage_of_that_command(group):
     reply = group.say(COACH, "advice <@UNOBODY> Try two-chair work")
     reason = refusal(reply, USAGE["advice"])
-    assert reason == "I can't find that user in this workspace."
+    assert reason == "I can't find that user in this tenant."
 
 
 def test_an_admin_lookup_that_fails_is_answered_in_one_warning_and_changes_nothing(group, caplog):

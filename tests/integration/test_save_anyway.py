@@ -22,7 +22,7 @@ from tests.core_harness import TEAM, CoreHarness, plain_reply
 COACH, ALICE, BOB = "UCOACH", "UALICE", "UBOB"
 CHANNEL = "CGROUP"
 FLAGGED = "objective Stay with my client Sarah when she cries"
-HELP = "/practice objective"  # the refusal lists the commands, as the button's command is gone
+HELP = "`practice objective"  # the refusal lists the commands, as the button's command is gone
 REFUSED = "That “save anyway” button is out of date or not yours, so nothing was saved."
 
 

@@ -18,7 +18,7 @@ from bot.messages import Message, plain_text
 from bot.model import Advice, CheckIn, Delivery, Holiday, Member, Objective, Platform, PracticeLog, Score
 from bot.prompts import CHECK_IN_ACTION, FOLLOW_UP_ANSWERS, REVIEW_ANSWERS, follow_up_action, review_action
 from bot.services import BUTTON_ACTIONS, FORM_KINDS, Caller
-from bot.services.context import ALREADY_ANSWERED
+from bot.services.answers import ALREADY_ANSWERED
 from tests.core_harness import TEAM, CoreHarness
 
 START = datetime(2026, 3, 2, 15, 0, tzinfo=timezone.utc)  # a Monday, 10:00 in New York

@@ -27,7 +27,11 @@ from bot.grammar import (
     UsageError,
     WeeklyTime,
     parse,
+    user_token,
 )
+
+# Users as front-ends hand them over: each mention translated to a user reference.
+U1, U9, U123 = user_token("U1"), user_token("U9"), user_token("U123")
 
 
 def refused(text: str) -> UsageError:
@@ -47,8 +51,8 @@ def test_empty_text_or_help_shows_help(text):
 @pytest.mark.parametrize("text", ["frobnicate", "helpme", "joined", "setup-x now"])
 def test_unknown_subcommand_is_refused_with_the_help_usage(text):
     error = refused(text)
-    assert error.usage == USAGE["help"] == "/practice help"
-    assert text.split()[0] in error.message
+    assert error.usage == USAGE["help"] == "help"
+    assert text.split()[0] in str(error)
 
 
 def test_subcommand_names_are_case_insensitive():
@@ -90,7 +94,7 @@ def test_setup_timezone_is_written_as_the_iana_name():
 )
 def test_setup_with_a_zone_that_is_not_an_iana_zone_says_why(text, complaint):
     error = refused(text)
-    assert complaint in error.message
+    assert complaint in str(error)
     assert error.usage == USAGE["setup"]
 
 
@@ -105,7 +109,7 @@ def test_setup_options_combine_in_any_order():
 )
 def test_setup_with_missing_or_unknown_parts_is_refused(text):
     error = refused(text)
-    assert "in setup" in error.message
+    assert "in setup" in str(error)
     assert error.usage == USAGE["setup"]
 
 
@@ -122,8 +126,8 @@ def test_setup_with_missing_or_unknown_parts_is_refused(text):
 )
 def test_setup_with_a_bad_value_says_why_and_for_which_option(text, complaint):
     error = refused(text)
-    assert error.message.startswith(f"“{text.removeprefix('setup ')}”: ")
-    assert complaint in error.message
+    assert str(error).startswith(f"“{text.removeprefix('setup ')}”: ")
+    assert complaint in str(error)
     assert error.usage == USAGE["setup"]
 
 
@@ -138,7 +142,7 @@ def test_commands_without_arguments(text, command):
 @pytest.mark.parametrize("name", ["join", "leave", "status"])
 def test_commands_without_arguments_refuse_extra_words(name):
     error = refused(f"{name} the group now")
-    assert error.message == f"`{name}` takes no arguments, but got “the group now”."
+    assert str(error) == f"`{name}` takes no arguments, but got “the group now”."
     assert error.usage == USAGE[name]
 
 
@@ -159,7 +163,7 @@ def test_objective_of_300_characters_is_accepted():
 
 def test_objective_over_300_characters_is_refused_naming_the_limit():
     error = refused("objective " + "o" * 301)
-    assert "keep it to 300" in error.message
+    assert "keep it to 300" in str(error)
     assert error.usage == USAGE["objective"]
 
 
@@ -170,15 +174,15 @@ def test_advice_without_arguments_opens_the_form():
     assert parse("advice") == OpenAdviceForm()
 
 
-@pytest.mark.parametrize("mention", ["<@U123|name>", "<@U123>", "<@U123|first.last>"])
-def test_advice_to_a_mentioned_therapist_with_default_follow_up(mention):
-    assert parse(f"advice {mention} ask about sleep") == GiveAdvice(
-        therapist_id="U123", text="ask about sleep", follow_up_days=DEFAULT_FOLLOW_UP_DAYS
+@pytest.mark.parametrize("user_id", ["U123", "first.last", "W0_9-x"])
+def test_advice_to_a_mentioned_therapist_with_default_follow_up(user_id):
+    assert parse(f"advice {user_token(user_id)} ask about sleep") == GiveAdvice(
+        therapist_id=user_id, text="ask about sleep", follow_up_days=DEFAULT_FOLLOW_UP_DAYS
     )
 
 
 def test_advice_with_every_option_at_the_end():
-    assert parse("advice <@U123|ann> Try two-chair work client C3 ors 18 in 3 days") == GiveAdvice(
+    assert parse(f"advice {U123} Try two-chair work client C3 ors 18 in 3 days") == GiveAdvice(
         therapist_id="U123", text="Try two-chair work", client_code="C3", baseline_ors=18, follow_up_days=3
     )
 
@@ -207,7 +211,7 @@ def test_advice_with_every_option_at_the_end():
     ],
 )
 def test_advice_option_in_every_form_it_is_typed(option, field, value):
-    advice = parse(f"advice <@U1> try silence {option}")
+    advice = parse(f"advice {U1} try silence {option}")
     assert advice.text == "try silence"
     assert getattr(advice, field) == value
 
@@ -222,7 +226,7 @@ def test_advice_option_in_every_form_it_is_typed(option, field, value):
     ],
 )
 def test_advice_options_may_come_anywhere_after_the_mention(text):
-    assert parse(f"advice <@U9> {text}") == GiveAdvice(
+    assert parse(f"advice {U9} {text}") == GiveAdvice(
         therapist_id="U9", text="try two-chair work", client_code="C3", baseline_ors=18, follow_up_days=3
     )
 
@@ -237,7 +241,7 @@ def test_advice_options_may_come_anywhere_after_the_mention(text):
     ],
 )
 def test_advice_option_values_may_end_a_clause_or_sentence(text, prose, options):
-    advice = parse(f"advice <@U1> {text}")
+    advice = parse(f"advice {U1} {text}")
     assert (advice.text, {name: getattr(advice, name) for name in options}) == (prose, options)
 
 
@@ -259,7 +263,7 @@ def test_advice_option_values_may_end_a_clause_or_sentence(text, prose, options)
     ],
 )
 def test_advice_prose_with_option_like_words_stays_advice_text(text):
-    assert parse(f"advice <@U1> {text}") == GiveAdvice(therapist_id="U1", text=text)
+    assert parse(f"advice {U1} {text}") == GiveAdvice(therapist_id="U1", text=text)
 
 
 @pytest.mark.parametrize(
@@ -286,37 +290,37 @@ def test_advice_prose_with_option_like_words_stays_advice_text(text):
 )
 def test_advice_option_with_a_bad_value_is_refused_naming_the_option(options, typed, complaint):
     for text in (f"try silence {options}", f"try {options} silence"):
-        error = refused(f"advice <@U1> {text}")
-        assert error.message.startswith(f"“{typed}”: ")
-        assert complaint in error.message
+        error = refused(f"advice {U1} {text}")
+        assert str(error).startswith(f"“{typed}”: ")
+        assert complaint in str(error)
         assert error.usage == USAGE["advice"]
 
 
 @pytest.mark.parametrize(("options", "form"), [("ors:", "ors 18"), ("client:", "client C12"), ("in:", "in 10d")])
 def test_advice_option_without_its_value_is_refused_with_its_form(options, form):
-    error = refused(f"advice <@U1> try silence {options}")
-    assert error.message.startswith(f"“{options}” needs a value")
-    assert f"`{form}" in error.message
+    error = refused(f"advice {U1} try silence {options}")
+    assert str(error).startswith(f"“{options}” needs a value")
+    assert f"`{form}" in str(error)
     assert error.usage == USAGE["advice"]
 
 
 def test_advice_usage_shows_every_option_form():
     assert USAGE["advice"] == (
-        "/practice advice @therapist <text> [client <CODE>] [ors <0-40>] [in <N>d|<N>w|<N> days|<N> weeks]"
+        "advice @therapist <text> [client <CODE>] [ors <0-40>] [in <N>d|<N>w|<N> days|<N> weeks]"
     )
 
 
 @pytest.mark.parametrize("first", ["@ann", "U123", "ann", "<#C123>", "<@>", "<@U123"])
 def test_advice_without_a_mention_first_is_refused(first):
     error = refused(f"advice {first} ask about sleep")
-    assert "@mention" in error.message
-    assert first in error.message
+    assert "@mention" in str(error)
+    assert first in str(error)
     assert error.usage == USAGE["advice"]
 
 
 def test_advice_with_a_mention_but_no_text_is_refused():
-    error = refused("advice <@U123|ann>")
-    assert error.message == "The advice text is missing."
+    error = refused(f"advice {U123}")
+    assert str(error) == "The advice text is missing."
     assert error.usage == USAGE["advice"]
 
 
@@ -332,18 +336,18 @@ def test_advice_with_a_mention_but_no_text_is_refused():
     ],
 )
 def test_advice_option_given_twice_is_refused(text):
-    error = refused(f"advice <@U1> {text}")
-    assert "is given twice" in error.message
+    error = refused(f"advice {U1} {text}")
+    assert "is given twice" in str(error)
     assert error.usage == USAGE["advice"]
 
 
 def test_advice_of_500_characters_is_accepted():
-    assert parse("advice <@U1> " + "a" * 500).text == "a" * 500
+    assert parse(f"advice {U1} " + "a" * 500).text == "a" * 500
 
 
 def test_advice_over_500_characters_is_refused_naming_the_limit():
-    error = refused("advice <@U1> " + "a" * 501 + " in 2w")
-    assert "keep it to 500" in error.message
+    error = refused(f"advice {U1} " + "a" * 501 + " in 2w")
+    assert "keep it to 500" in str(error)
     assert error.usage == USAGE["advice"]
 
 
@@ -365,8 +369,8 @@ def test_outcome_records_a_score_for_a_normalised_code(text, expected):
 @pytest.mark.parametrize("text", ["outcome", "outcome C12", "outcome C12 ors", "outcome C12 ors 20 extra"])
 def test_outcome_with_the_wrong_number_of_words_is_refused(text):
     error = refused(text)
-    assert "takes a client code, ors or srs, and a score" in error.message
-    assert error.usage == USAGE["outcome"] == "/practice outcome <CODE> ors|srs <0-40>"
+    assert "takes a client code, ors or srs, and a score" in str(error)
+    assert error.usage == USAGE["outcome"] == "outcome <CODE> ors|srs <0-40>"
 
 
 @pytest.mark.parametrize(
@@ -385,7 +389,7 @@ def test_outcome_with_the_wrong_number_of_words_is_refused(text):
 )
 def test_outcome_with_a_bad_part_says_why(text, complaint):
     error = refused(text)
-    assert complaint in error.message
+    assert complaint in str(error)
     assert error.usage == USAGE["outcome"]
 
 
@@ -399,19 +403,19 @@ def test_log_minutes_and_activity():
 @pytest.mark.parametrize("text", ["log", "log 30", "log reviewed"])
 def test_log_without_minutes_and_activity_is_refused(text):
     error = refused(text)
-    assert "takes the minutes, then what you practised" in error.message
+    assert "takes the minutes, then what you practised" in str(error)
     assert error.usage == USAGE["log"]
 
 
 @pytest.mark.parametrize("minutes", ["0", "601", "ten", "-5", "1.5"])
 def test_log_with_bad_minutes_is_refused(minutes):
     error = refused(f"log {minutes} roleplay")
-    assert "number of minutes must be a whole number from 1 to 600" in error.message
+    assert "number of minutes must be a whole number from 1 to 600" in str(error)
 
 
 def test_log_activity_over_200_characters_is_refused():
     error = refused("log 20 " + "r" * 201)
-    assert "keep it to 200" in error.message
+    assert "keep it to 200" in str(error)
 
 
 # digest
@@ -425,7 +429,7 @@ def test_digest_preview_or_post(text, post):
 @pytest.mark.parametrize("text", ["digest", "digest now", "digest post preview"])
 def test_digest_needs_exactly_preview_or_post(text):
     error = refused(text)
-    assert "digest preview" in error.message and "digest post" in error.message
+    assert "digest preview" in str(error) and "digest post" in str(error)
     assert error.usage == USAGE["digest"]
 
 
@@ -451,8 +455,8 @@ def test_pause_for_days_or_weeks(text, days):
 )
 def test_pause_with_a_bad_length_says_why(text, complaint):
     error = refused(text)
-    assert complaint in error.message
-    assert "follow-up" not in error.message
+    assert complaint in str(error)
+    assert "follow-up" not in str(error)
     assert error.usage == USAGE["pause"]
 
 
@@ -468,7 +472,7 @@ def test_pause_with_a_bad_length_says_why(text, complaint):
 )
 def test_holiday_with_a_bad_day_says_why(text, complaint):
     error = refused(text)
-    assert complaint in error.message
+    assert complaint in str(error)
     assert error.usage == USAGE["holiday"]
 
 
@@ -504,7 +508,8 @@ GRAMMAR_WORDS = [
     "9:30",
     "24:00",
     "Europe/Paris",
-    "<@U123|ann>",
+    U123,
+    U9,
     "<@U9>",
     "<@>",
     "C12",
@@ -536,8 +541,8 @@ def assert_parses_or_explains(text: str) -> None:
     try:
         parse(text)
     except UsageError as error:
-        assert error.message
-        assert error.usage.startswith("/practice")
+        assert str(error)
+        assert error.usage in USAGE.values()
 
 
 @settings(max_examples=1000, deadline=None)
@@ -560,9 +565,9 @@ def test_every_subcommand_with_random_arguments_parses_or_is_refused_with_usage(
 
 @pytest.mark.parametrize("options", ["client C12 ors 20", "ors 20", "in 2w", "in: 3 days client: C4"])
 def test_advice_with_options_but_no_text_is_refused(options):
-    assert refused(f"advice <@U1> {options}").message == "The advice text is missing."
+    assert str(refused(f"advice {U1} {options}")) == "The advice text is missing."
 
 
 def test_setup_option_given_twice_is_refused():
     error = refused("setup digest mon 09:00 digest tue 10:00")
-    assert "is given twice" in error.message
+    assert "is given twice" in str(error)

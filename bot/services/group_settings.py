@@ -1,0 +1,26 @@
+"""What a group's settings mean for a member: their local day and week, the outcome thresholds."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from bot.availability import zone_of
+from bot.model import Group
+from bot.outcomes import Thresholds
+from bot.services.caller import Context
+
+
+def today_for(ctx: Context, group: Group, user_id: str) -> date:
+    return ctx.now.astimezone(zone_of(ctx.session, group, user_id)).date()
+
+
+def week_start(ctx: Context, group: Group, user_id: str) -> datetime:
+    """Monday 00:00 of the user's current local week."""
+    where = zone_of(ctx.session, group, user_id)
+    local = ctx.now.astimezone(where)
+    monday = local.date() - timedelta(days=local.weekday())
+    return datetime.combine(monday, datetime.min.time(), tzinfo=where)
+
+
+def thresholds(group: Group) -> Thresholds:
+    return Thresholds(group.ors_clinical_cutoff, group.ors_reliable_change, group.srs_alliance_concern)
