@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy.engine import Engine
 
@@ -46,7 +47,7 @@ ADMIN_UNKNOWN = "I couldn't check whether you are an admin here, so nothing chan
 
 
 def help_message(problem: str | Line | None = None) -> Message:
-    lines: list = []
+    lines: list[Line] = []
     if problem is not None:
         lines += [as_line(problem), line("")]
     lines.append(line(Bold(Command()), " helps your supervision group close the loop on deliberate practice:"))
@@ -102,7 +103,7 @@ class Core:
         self.messengers = messengers
         self.clock = clock
         self.dispatcher = Dispatcher(engine, messengers, settings, clock, deliveries.prepare, deliveries.after_sent)
-        self._background: set[asyncio.Task] = set()
+        self._background: set[asyncio.Task[None]] = set()
 
     async def command(self, caller: Caller, text: str, pending_token: str | None = None) -> Result:
         """Run a command; with `pending_token`, the flagged command kept under it, saved anyway."""
@@ -164,7 +165,7 @@ class Core:
 
     async def home(self, caller: Caller) -> Message:
         result = await self._run(caller, self._home)
-        return result.reply
+        return result.reply or Message.text(SORRY)
 
     def _home(self, ctx: Context) -> Result:
         groups = groups_of(ctx)
@@ -246,7 +247,7 @@ class Core:
         try:
             for ref, message in result.updates:
                 await messenger.update(ref, message)
-            if result.files:
+            if result.notice is not None and result.files:
                 await messenger.send_files(caller.person, result.notice, result.files)
             elif result.notice is not None:
                 await messenger.send_direct(caller.person, result.notice)
@@ -258,7 +259,7 @@ class Core:
     def _messenger_of(self, caller: Caller) -> Messenger:
         return self.messengers.of(caller.platform)
 
-    def _in_background(self, work) -> None:
+    def _in_background(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(work)
         self._background.add(task)
         task.add_done_callback(self._background.discard)

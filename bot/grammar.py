@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, time
+from typing import Any
 
 from bot import values
 from bot.messages import Code, Line, Term, line, plain_text
@@ -291,7 +292,7 @@ SETUP_OPTIONS = {  # word: (Setup field, how many words follow, their parser)
 
 
 def _setup(command: _Words) -> Setup:
-    options: dict[str, object] = {}
+    options: dict[str, Any] = {}
     words = command.words
     while words:
         option = SETUP_OPTIONS.get(words[0].lower())
@@ -339,7 +340,7 @@ CLAUSE_END = ",.;!?"  # "try silence, in 2 weeks." ends the follow-up's value wi
 LOOKS_LIKE_A_DURATION = re.compile(rf"\d+[A-Za-z]*[{CLAUSE_END}]?", re.ASCII)  # "3d", "2", not "1:1" or "50%"
 
 
-def _advice_options(command: _Words, words: list[str]) -> tuple[list[str], dict[str, object]]:
+def _advice_options(command: _Words, words: list[str]) -> tuple[list[str], dict[str, Any]]:
     """The advice text and its options, which may stand anywhere in it.
 
     Advice is prose, and prose says "let the client lead" or "stay in the moment". So a word
@@ -350,7 +351,7 @@ def _advice_options(command: _Words, words: list[str]) -> tuple[list[str], dict[
     """
     words = _split_colons(words)
     prose: list[str] = []
-    options: dict[str, object] = {}
+    options: dict[str, Any] = {}
     index = 0
     while index < len(words):
         found = _option_at(words, index)

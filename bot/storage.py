@@ -7,9 +7,10 @@ import logging
 import random
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from typing import TypeVar
 
 from sqlalchemy import DateTime, bindparam, event, text
 from sqlalchemy.dialects import postgresql, sqlite
@@ -17,6 +18,8 @@ from sqlalchemy.engine import Engine, ExceptionContext
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, create_engine
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -180,7 +183,7 @@ def transaction(engine: Engine, snapshot: bool = False) -> Iterator[Session]:
             yield session
 
 
-async def in_transaction(engine: Engine, work, snapshot: bool = False):
+async def in_transaction(engine: Engine, work: Callable[[Session], T], snapshot: bool = False) -> T:
     """`work(session)` in its own transaction, on a worker thread so the event loop stays free.
 
     A unit of work reads, then writes what it read implies. If a concurrent one wrote first

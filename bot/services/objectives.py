@@ -220,7 +220,7 @@ def answer_review(ctx: Context, delivery_id: str, answer: str) -> Result:
     else:
         objective.review_on = max(today_for(ctx, group, objective.user_id), objective.review_on) + REVIEW_AFTER
         schedule_review(ctx, group, objective)
-        outcome = f"💪 Keep working: I'll ask again on {day_label(objective.review_on)}."
+        outcome = line(f"💪 Keep working: I'll ask again on {day_label(objective.review_on)}.")
     ctx.session.add(objective)
     return Result(updates=redraw(ctx, delivery, prompts.review_answered(objective, outcome)))
 
