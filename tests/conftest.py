@@ -14,10 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import load_settings
-from bot.storage import make_engine
-from tests.fakes.slack_api import FakeSlack
-from tests.slack_driver import SIGNING_SECRET, SlackDriver
+from testkit.slack_api import FakeSlack
+from testkit.slack_driver import SIGNING_SECRET, SlackDriver
 
 BACKENDS = ["sqlite", "postgresql"]
 BOT_COMMAND = str(Path(sys.executable).with_name("supervision-bot"))  # the installed console script
@@ -63,11 +61,6 @@ def fake_slack():
     fake = FakeSlack().start()
     yield fake
     fake.stop()
-
-
-def engine_for(database_url: str):
-    """An engine on a test database, with the URL normalised as the bot itself does."""
-    return make_engine(load_settings({"DATABASE_URL": database_url}).database_url)
 
 
 def free_port() -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
-from tests.slack_driver import SlackDriver, buttons
+from testkit.slack_driver import SlackDriver, buttons
 
 
 @dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from tests.slack_driver import blocks_text, date_input, number_input, state, text_input, user_input
+from testkit.slack_driver import blocks_text, date_input, number_input, state, text_input, user_input
 
 ALICE, BOB, COACH = "UALICE", "UBOB", "UCOACH"
 

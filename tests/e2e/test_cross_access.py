@@ -18,9 +18,9 @@ from sqlmodel import Session, select
 from bot.config import load_settings
 from bot.model import Advice, CheckIn, Delivery, DeliveryKind, Group, Holiday, Member, Objective, PracticeLog, Score
 from bot.storage import make_engine
+from testkit.slack_driver import SlackDriver, blocks_text, date_input, number_input, state, text_input, user_input
+from testkit.slack_driver import select as choose
 from tests.e2e.steps import dms_with, next_weekday
-from tests.slack_driver import SlackDriver, blocks_text, date_input, number_input, state, text_input, user_input
-from tests.slack_driver import select as choose
 
 COACH, ALICE, BOB, CHANNEL = "UCOACH", "UALICE", "UBOB", "CGROUP"
 COACH_B, CAROL, CHANNEL_B = "UCOACHB", "UCAROL", "CGROUPB"

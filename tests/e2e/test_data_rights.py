@@ -11,10 +11,10 @@ from datetime import timedelta
 from sqlmodel import Session, select
 
 from bot.model import AuditEntry, Delivery, Member, Objective
-from tests.conftest import engine_for
+from testkit.database import engine_for
+from testkit.slack_driver import blocks_text, buttons, number_input, state, text_input
+from testkit.slack_driver import select as select_input
 from tests.e2e.steps import dms_with, next_weekday, weekday_at
-from tests.slack_driver import blocks_text, buttons, number_input, state, text_input
-from tests.slack_driver import select as select_input
 
 ALICE, BOB, COACH = "UALICE", "UBOB", "UCOACH"
 

@@ -10,7 +10,7 @@ import urllib.error
 import urllib.request
 from urllib.parse import urlencode
 
-from tests.slack_driver import SIGNING_SECRET
+from testkit.slack_driver import SIGNING_SECRET
 
 STATUS = urlencode(
     {

@@ -4,25 +4,13 @@ from __future__ import annotations
 
 import signal
 import time
-from collections import Counter
 from datetime import datetime, timedelta
 
+from testkit.follow_ups import follow_ups_posted
 from tests.e2e.steps import weekday_at
-from tests.slack_driver import buttons
 
 FAST = {"SLACK_MESSAGES_PER_SECOND": "200"}
 THERAPISTS = [f"UTHER{n}" for n in range(10)]
-
-
-def follow_ups_posted(fake) -> Counter:
-    """How often each follow-up (by the delivery id its buttons carry) was posted."""
-    posted = Counter()
-    for call in fake.calls_to("chat.postMessage"):
-        blocks = call.args.get("blocks", [])
-        if "follow_up:applied" in buttons(blocks):
-            value = next(e["value"] for b in blocks if b["type"] == "actions" for e in b["elements"])
-            posted[value] += 1
-    return posted
 
 
 def twenty_follow_ups(slack, fake) -> None:

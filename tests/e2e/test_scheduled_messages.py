@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from testkit.slack_driver import blocks_text, buttons, number_input, select, state, text_input
 from tests.e2e.steps import dms_with, next_weekday, weekday_at
-from tests.slack_driver import blocks_text, buttons, number_input, select, state, text_input
 
 ALICE, BOB, COACH = "UALICE", "UBOB", "UCOACH"
 

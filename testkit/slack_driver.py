@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from slack_sdk.signature import SignatureVerifier
 
-from tests.fakes.slack_api import TEAM_ID, FakeSlack
+from testkit.slack_api import TEAM_ID, FakeSlack
 
 SIGNING_SECRET = "test-signing-secret"
 _ids = itertools.count(1)
