@@ -8,6 +8,8 @@ from datetime import datetime
 
 from bot.config import load_settings
 from bot.core import Core
+from bot.ports import Messenger
+from bot.scheduling.dispatcher import Clock, Dispatcher
 from bot.scheduling.simulation import SimulatedClock, advance
 from bot.services import Caller
 from bot.storage import make_engine, upgrade
@@ -17,11 +19,23 @@ TEAM = "T1"
 
 
 class CoreHarness:
-    def __init__(self, database_url: str, start: datetime, timezones: dict[str, str], **settings: str):
-        self.clock = SimulatedClock(start)
-        self.messenger = RecordingMessenger(self.clock, timezones)
+    def __init__(
+        self,
+        database_url: str,
+        start: datetime,
+        timezones: dict[str, str],
+        messenger: Messenger | None = None,
+        clock: Clock | None = None,
+        **settings: str,
+    ):
+        """`messenger`: another platform's Messenger instead of the recording one (which
+        knows the users in `timezones`); `clock`: another clock instead of a simulated one
+        stopped at `start` (advance_to needs the simulated one)."""
+        self.clock = clock or SimulatedClock(start)
+        self.messenger = messenger or RecordingMessenger(self.clock, timezones)
         self.engine = make_engine(database_url)
         upgrade(self.engine)
+        self.database_url, self.settings = database_url, settings
         environment = {"DATABASE_URL": database_url, **settings}
         self.core = Core(self.engine, load_settings(environment), self.messenger, self.clock)
 
@@ -36,6 +50,20 @@ class CoreHarness:
 
     def advance_to(self, until: datetime) -> None:
         asyncio.run(advance(self.core.dispatcher, self.clock, until))
+
+    def tick(self, now: datetime, messenger: Messenger | None = None, **settings: str) -> int:
+        """One scheduling pass as of `now`, as `supervision-bot tick --now` runs it: a
+        dispatcher of its own with its clock stopped at `now` (this harness's clock stays
+        where it is) tidies, plans and drains. How many due deliveries it handled."""
+        environment = {"DATABASE_URL": self.database_url, **self.settings, **settings}
+        dispatcher = Dispatcher(self.engine, messenger or self.messenger, load_settings(environment), lambda: now)
+
+        async def one_pass() -> int:
+            await dispatcher.tidy()
+            await dispatcher.plan()
+            return await dispatcher.drain()
+
+        return asyncio.run(one_pass())
 
     def close(self) -> None:
         self.engine.dispose()

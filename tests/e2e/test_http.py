@@ -1,4 +1,4 @@
-"""The HTTP surface: health, and Slack's request signing."""
+"""The HTTP surface: health, Slack's request signing, and the ack."""
 
 from __future__ import annotations
 
@@ -52,6 +52,13 @@ def test_a_stale_timestamp_is_refused(slack, fake_slack):
 
 def test_a_correctly_signed_request_is_accepted(slack):
     assert slack.post(STATUS).status == 200
+
+
+def test_command_is_acked_empty_and_answered_by_response_url(group):
+    http, name = group.slack.command("UALICE", group.channel, "status")
+    assert http.status == 200 and http.body == ""
+    [reply] = group.slack.replies(name)
+    assert reply["response_type"] == "ephemeral"
 
 
 def test_app_home_shows_the_users_own_practice(slack, fake_slack):

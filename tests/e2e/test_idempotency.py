@@ -19,7 +19,7 @@ from bot.model import Person
 from bot.storage import make_engine
 from testkit.slack_api import TEAM_ID
 from testkit.slack_driver import SlackDriver, blocks_text
-from tests.e2e.steps import dms_with, next_weekday, weekday_at
+from tests.steps import dms_with, next_weekday, weekday_at
 
 ALICE, COACH, CHANNEL = "UALICE", "UCOACH", "CGROUP"
 SLACK_RETRY = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}

@@ -7,7 +7,7 @@ import time
 from datetime import datetime, timedelta
 
 from testkit.follow_ups import follow_ups_posted
-from tests.e2e.steps import weekday_at
+from tests.steps import weekday_at
 
 FAST = {"SLACK_MESSAGES_PER_SECOND": "200"}
 THERAPISTS = [f"UTHER{n}" for n in range(10)]

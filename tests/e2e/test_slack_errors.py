@@ -16,7 +16,7 @@ from bot.model import Delivery, DeliveryKind, DeliveryStatus
 from bot.scheduling.dispatcher import MAX_ATTEMPTS
 from bot.storage import make_engine
 from testkit.slack_driver import blocks_text
-from tests.e2e.steps import dms_with
+from tests.steps import dms_with
 
 ALICE, COACH, CHANNEL = "UALICE", "UCOACH", "CGROUP"
 ADVICE = "Summarise before challenging"

@@ -1,4 +1,4 @@
-"""Steps end-to-end tests share: a group, instants to tick at, finding direct messages."""
+"""Steps the Slack-side tests share: a group, instants to tick at, finding direct messages."""
 
 from __future__ import annotations
 
