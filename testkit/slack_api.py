@@ -71,6 +71,17 @@ class FakeSlack:
         self._server.server_close()
         self._thread.join()
 
+    def reset(self) -> None:
+        """Forget every call, user, failure and hold: as new, for the next test of a bot that keeps running."""
+        with self._lock:
+            self.calls.clear()
+            self.posts_waiting = 0
+        for recorded in (self.timezones, self.failures, self.refused_channels, self.uploads, self.resets):
+            recorded.clear()
+        self.admins.clear()
+        self._drop_held = False
+        self.posts_open.set()
+
     def add_user(self, user_id: str, tz: str) -> str:
         self.timezones[user_id] = tz
         return user_id

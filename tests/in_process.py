@@ -109,15 +109,15 @@ class InProcessSlack(SlackDriver):
         return self.bot.handle(body, content_type)
 
 
-class ErrorLog(logging.Handler):
-    """Records what the bot logs at ERROR or with a traceback, as `serve` would write it."""
+class Tracebacks(logging.Handler):
+    """Records what is logged with a traceback, as `serve` would write it to its log."""
 
     def __init__(self):
         super().__init__(logging.DEBUG)
         self.records: list[logging.LogRecord] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        if record.levelno >= logging.ERROR or record.exc_info:
+        if record.exc_info:
             self.records.append(record)
 
     def text(self) -> str:

@@ -8,7 +8,7 @@ import logging
 import pytest
 
 from bot.storage import make_engine, upgrade
-from tests.in_process import ErrorLog, InProcessBot, InProcessSlack
+from tests.in_process import InProcessBot, InProcessSlack, Tracebacks
 
 
 @pytest.fixture
@@ -21,8 +21,9 @@ def engine(database_url):
 
 @pytest.fixture
 def bot(database_url, fake_slack):
-    """The bot, in this process; whatever it logs at ERROR or with a traceback fails the test."""
-    errors = ErrorLog()
+    """The bot, in this process; a traceback in what it logs fails the test, as one in
+    `serve`'s log fails the end-to-end tests."""
+    errors = Tracebacks()
     logging.getLogger().addHandler(errors)
     running = InProcessBot(database_url, fake_slack)
     try:
