@@ -43,7 +43,8 @@ class PacedTime:
 def slack_messenger(settings: Settings) -> SlackMessenger:
     """The messenger `serve` and `tick` build (handlers/slack/app.py), on simulated pacing time."""
     paced = PacedTime()
-    return SlackMessenger(web_client(settings), Pacer(settings.slack_messages_per_second, paced.clock, paced.sleep))
+    pacer = Pacer(settings.slack_messages_per_second, paced.clock, paced.sleep, settings.slack_channel_interval_seconds)
+    return SlackMessenger(web_client(settings), pacer)
 
 
 def now() -> datetime:

@@ -18,7 +18,8 @@ def web_client(settings: Settings) -> AsyncWebClient:
 
 
 def slack_messenger(settings: Settings) -> SlackMessenger:
-    return SlackMessenger(web_client(settings), Pacer(settings.slack_messages_per_second))
+    pacer = Pacer(settings.slack_messages_per_second, per_channel=settings.slack_channel_interval_seconds)
+    return SlackMessenger(web_client(settings), pacer)
 
 
 def build_app(settings: Settings, core: Core) -> AsyncApp:
