@@ -1,4 +1,8 @@
-"""What happens to due messages when processes die or are stopped: each is sent once."""
+"""What happens to due messages when processes die or are stopped: each is sent once.
+
+The twenty follow-ups are set up in this process (tests/in_process.py), on the same
+database: how they came to be is not what these tests are about, and only the first needs
+a `serve` at all."""
 
 from __future__ import annotations
 
@@ -6,11 +10,30 @@ import signal
 import time
 from datetime import datetime, timedelta
 
+import pytest
+
 from testkit.follow_ups import follow_ups_posted
+from tests.conftest import RunningBot
+from tests.in_process import InProcessBot, InProcessSlack
 from tests.steps import weekday_at
 
-FAST = {"SLACK_MESSAGES_PER_SECOND": "200"}
+# Each therapist gets two follow-ups: the second need not wait out Slack's second per person.
+FAST = {"SLACK_MESSAGES_PER_SECOND": "200", "SLACK_CHANNEL_INTERVAL_SECONDS": "0.01"}
 THERAPISTS = [f"UTHER{n}" for n in range(10)]
+
+
+@pytest.fixture
+def setting_up(database_url, fake_slack) -> InProcessSlack:
+    """Slack's side, answered in this process on the test's database."""
+    in_process = InProcessBot(database_url, fake_slack)
+    yield InProcessSlack(in_process, fake_slack)
+    in_process.close()
+
+
+@pytest.fixture
+def ticks(database_url, fake_slack, tmp_path) -> RunningBot:
+    """The bot's processes without `serve`: only `tick` runs."""
+    return RunningBot(database_url, fake_slack, tmp_path)
 
 
 def twenty_follow_ups(slack, fake) -> None:
@@ -34,8 +57,8 @@ def later(instant: str, **delta) -> str:
     return (datetime.fromisoformat(instant) + timedelta(**delta)).isoformat()
 
 
-def test_down_across_the_due_time_sends_once_after_restart(bot, slack, fake_slack):
-    twenty_follow_ups(slack, fake_slack)
+def test_down_across_the_due_time_sends_once_after_restart(bot, setting_up, fake_slack):
+    twenty_follow_ups(setting_up, fake_slack)
     bot.stop()
     after_outage = weekday_at(3, 12)
     assert bot.tick(after_outage, **FAST).returncode == 0
@@ -44,8 +67,9 @@ def test_down_across_the_due_time_sends_once_after_restart(bot, slack, fake_slac
     assert len(posted) == 20 and set(posted.values()) == {1}
 
 
-def test_a_killed_worker_leaves_its_claims_to_another_after_the_lease(bot, slack, fake_slack):
-    twenty_follow_ups(slack, fake_slack)
+def test_a_killed_worker_leaves_its_claims_to_another_after_the_lease(ticks, setting_up, fake_slack):
+    bot = ticks
+    twenty_follow_ups(setting_up, fake_slack)
     due = weekday_at(3, 12)
     fake_slack.hold_posts()
     worker = bot.start_tick(due, **FAST)
@@ -61,8 +85,9 @@ def test_a_killed_worker_leaves_its_claims_to_another_after_the_lease(bot, slack
     assert len(posted) == 20 and set(posted.values()) == {1}
 
 
-def test_sigterm_mid_batch_finishes_or_hands_back_and_exits_0(bot, slack, fake_slack):
-    twenty_follow_ups(slack, fake_slack)
+def test_sigterm_mid_batch_finishes_or_hands_back_and_exits_0(ticks, setting_up, fake_slack):
+    bot = ticks
+    twenty_follow_ups(setting_up, fake_slack)
     due = weekday_at(3, 12)
     fake_slack.hold_posts()
     worker = bot.start_tick(due, **FAST)
