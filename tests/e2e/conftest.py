@@ -7,14 +7,14 @@ which must hold no traceback. A module opts in by naming `one_serve_*` fixtures 
 from __future__ import annotations
 
 import itertools
-import os
 import uuid
+from contextlib import ExitStack, contextmanager
 
 import pytest
 
 from testkit.slack_api import FakeSlack
 from testkit.slack_driver import SlackDriver
-from tests.conftest import BACKENDS, RunningBot, _fresh_postgres_database
+from tests.conftest import BACKENDS, RunningBot, _admin_url, _fresh_postgres_database, _sqlite_folder
 
 _workspaces = itertools.count(1)
 
@@ -22,20 +22,16 @@ _workspaces = itertools.count(1)
 @pytest.fixture(scope="session", params=BACKENDS)
 def one_serve_running(request, tmp_path_factory):
     workdir = tmp_path_factory.mktemp(f"one-serve-{request.param}")
-    if request.param == "sqlite":
-        databases = iter([f"sqlite:///{workdir / 'bot.sqlite3'}"])
-    else:
-        admin_url = os.environ.get("TEST_DATABASE_URL")
-        if not admin_url:
-            pytest.skip("PostgreSQL tests need TEST_DATABASE_URL (CI always sets it)")
-        databases = _fresh_postgres_database(admin_url)
-    database_url = next(databases)
-    fake = FakeSlack().start()
-    running = RunningBot(database_url, fake, workdir).start()
-    yield running, fake
-    running.stop()
-    fake.stop()
-    next(databases, None)  # drops a PostgreSQL database
+    with ExitStack() as cleanup:
+        if request.param == "sqlite":
+            database_url = f"sqlite:///{cleanup.enter_context(_sqlite_folder(workdir)) / 'bot.sqlite3'}"
+        else:
+            database_url = cleanup.enter_context(contextmanager(_fresh_postgres_database)(_admin_url()))
+        fake = FakeSlack().start()
+        cleanup.callback(fake.stop)
+        running = RunningBot(database_url, fake, workdir).start()
+        cleanup.callback(running.stop)
+        yield running, fake
     assert "Traceback" not in running.output(), running.output()
 
 

@@ -151,7 +151,7 @@ def fresh_world(tmp_path):
         source.backup(kept)
     source.close()
 
-    folder = Path(tempfile.mkdtemp(dir="/dev/shm")) if Path("/dev/shm").is_dir() else tmp_path
+    folder = Path(tempfile.mkdtemp(prefix="sb-fuzz-", dir="/dev/shm")) if Path("/dev/shm").is_dir() else tmp_path
     url = f"sqlite:///{folder / 'fuzz.sqlite3'}"
     engine, settings = make_engine(url), load_settings({"DATABASE_URL": url})
 
