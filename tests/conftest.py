@@ -22,7 +22,7 @@ from bot.storage import upgrade
 from testkit.database import engine_for
 from testkit.slack_api import FakeSlack
 from testkit.slack_driver import SIGNING_SECRET, SlackDriver
-from tests.steps import Group
+from tests.steps import Group, a_group
 
 BACKENDS = ["sqlite", "postgresql"]
 BOT_COMMAND = str(Path(sys.executable).with_name("supervision-bot"))  # the installed console script
@@ -237,10 +237,4 @@ def slack(bot, fake_slack) -> SlackDriver:
 @pytest.fixture
 def group(slack, fake_slack) -> Group:
     """A coach in Berlin and two therapists, in New York and Sydney, in channel CGROUP."""
-    coach = fake_slack.add_user("UCOACH", "Europe/Berlin")
-    therapists = [fake_slack.add_user("UALICE", "America/New_York"), fake_slack.add_user("UBOB", "Australia/Sydney")]
-    created = Group(slack, "CGROUP", coach, therapists)
-    assert "now a supervision group" in created.say(coach, "setup")
-    for therapist in therapists:
-        assert "Welcome" in created.say(therapist, "join")
-    return created
+    return a_group(slack, fake_slack)

@@ -19,6 +19,17 @@ class Group:
         return self.slack.say(user, self.channel, text)
 
 
+def a_group(slack: SlackDriver, fake) -> Group:
+    """A coach in Berlin and two therapists, in New York and Sydney, in channel CGROUP."""
+    coach = fake.add_user("UCOACH", "Europe/Berlin")
+    therapists = [fake.add_user("UALICE", "America/New_York"), fake.add_user("UBOB", "Australia/Sydney")]
+    created = Group(slack, "CGROUP", coach, therapists)
+    assert "now a supervision group" in created.say(coach, "setup")
+    for therapist in therapists:
+        assert "Welcome" in created.say(therapist, "join")
+    return created
+
+
 def weekday_at(days_ahead: int, hour_utc: int, minute: int = 0) -> str:
     """An instant `days_ahead` days from today (moved on to a weekday) at hour_utc:minute UTC."""
     day = date.today() + timedelta(days=days_ahead)

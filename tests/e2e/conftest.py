@@ -1,4 +1,8 @@
-"""One `serve` per database kind, kept running for the tests that need no fresh process:
+"""Fixtures for the tests of the bot's processes.
+
+`setting_up` and `ticks`: what a test needs set up in this process, and `tick` with no `serve`.
+
+One `serve` per database kind, kept running for the tests that need no fresh process:
 each such test gets the fake Slack as new, a workspace of its own (so its groups, people
 and requests are its own in the shared database), and the server's log from where it began,
 which must hold no traceback. A module opts in by naming `one_serve_*` fixtures as its
@@ -15,8 +19,24 @@ import pytest
 from testkit.slack_api import FakeSlack
 from testkit.slack_driver import SlackDriver
 from tests.conftest import BACKENDS, RunningBot, _admin_url, _fresh_postgres_database, _sqlite_folder
+from tests.in_process import InProcessBot, InProcessSlack
 
 _workspaces = itertools.count(1)
+
+
+@pytest.fixture
+def setting_up(database_url, fake_slack) -> InProcessSlack:
+    """Slack's side, answered in this process on the test's database: for setting up what a
+    test of processes needs, when how it came to be is not what the test is about."""
+    in_process = InProcessBot(database_url, fake_slack)
+    yield InProcessSlack(in_process, fake_slack)
+    in_process.close()
+
+
+@pytest.fixture
+def ticks(database_url, fake_slack, tmp_path) -> RunningBot:
+    """The bot's processes without `serve`: only `tick` runs."""
+    return RunningBot(database_url, fake_slack, tmp_path)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

@@ -10,30 +10,12 @@ import signal
 import time
 from datetime import datetime, timedelta
 
-import pytest
-
 from testkit.follow_ups import follow_ups_posted
-from tests.conftest import RunningBot
-from tests.in_process import InProcessBot, InProcessSlack
 from tests.steps import weekday_at
 
 # Each therapist gets two follow-ups: the second need not wait out Slack's second per person.
 FAST = {"SLACK_MESSAGES_PER_SECOND": "200", "SLACK_CHANNEL_INTERVAL_SECONDS": "0.01"}
 THERAPISTS = [f"UTHER{n}" for n in range(10)]
-
-
-@pytest.fixture
-def setting_up(database_url, fake_slack) -> InProcessSlack:
-    """Slack's side, answered in this process on the test's database."""
-    in_process = InProcessBot(database_url, fake_slack)
-    yield InProcessSlack(in_process, fake_slack)
-    in_process.close()
-
-
-@pytest.fixture
-def ticks(database_url, fake_slack, tmp_path) -> RunningBot:
-    """The bot's processes without `serve`: only `tick` runs."""
-    return RunningBot(database_url, fake_slack, tmp_path)
 
 
 def twenty_follow_ups(slack, fake) -> None:

@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from bot.model import Delivery, DeliveryKind, DeliveryStatus
 from testkit.database import engine_for
 from testkit.slack_driver import blocks_text
-from tests.steps import dms_with
+from tests.steps import a_group, dms_with
 
 ALICE, COACH, CHANNEL = "UALICE", "UCOACH", "CGROUP"
 ADVICE = "Summarise before challenging"
@@ -50,27 +50,29 @@ def channel_posts(fake) -> list[str]:
 
 
 @pytest.fixture
-def due(bot, group) -> datetime:
+def due(ticks, setting_up, fake_slack) -> datetime:
     """When Alice's follow-up is due, with nothing else going out near it (see
-    tests/integration/test_slack_errors.py)."""
+    tests/integration/test_slack_errors.py). The group is set up in this process; only
+    `tick` runs as a process of its own."""
+    group = a_group(setting_up, fake_slack)
     assert "Group settings updated" in group.say(COACH, "setup digest sun 12:00 checkin sat 03:00")
     assert "Advice recorded" in group.say(COACH, f"advice <@UALICE> {ADVICE} in 1d")
-    due_at = follow_up(bot).due_at
-    tick(bot, due_at, -60)
+    due_at = follow_up(ticks).due_at
+    tick(ticks, due_at, -60)
     return due_at
 
 
-def test_rate_limited_follow_up_waits_out_retry_after_without_using_an_attempt(bot, due, fake_slack):
+def test_rate_limited_follow_up_waits_out_retry_after_without_using_an_attempt(ticks, due, fake_slack):
     fake_slack.fail_next("chat.postMessage", 429, "ratelimited", {"Retry-After": "120"})
-    tick(bot, due)
+    tick(ticks, due)
     assert len(asked(fake_slack)) == 1  # refused with 429
 
-    tick(bot, due, 60)
+    tick(ticks, due, 60)
     assert len(asked(fake_slack)) == 1
 
-    tick(bot, due, 121)
+    tick(ticks, due, 121)
     assert len(asked(fake_slack)) == 2
-    sent = follow_up(bot)
+    sent = follow_up(ticks)
     assert sent.status is DeliveryStatus.SENT
     assert sent.attempts == 1  # the rate-limited try did not count
 
