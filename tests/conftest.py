@@ -186,7 +186,7 @@ class RunningBot:
                     if response.status == 200:
                         return self
             except OSError:
-                time.sleep(0.1)
+                time.sleep(0.05)
         raise RuntimeError(f"the bot did not become healthy:\n{self.log.read_text()}")
 
     def stop(self) -> None:

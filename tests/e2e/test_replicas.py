@@ -54,7 +54,7 @@ def test_two_replicas_and_a_tick_send_each_of_2000_once(postgres_url, fake_slack
         assert ticked.returncode == 0, ticked.stderr
         deadline = time.monotonic() + 120
         while outstanding(postgres_url) and time.monotonic() < deadline:
-            time.sleep(0.5)
+            time.sleep(0.1)
     finally:
         for replica in replicas:
             replica.stop()
