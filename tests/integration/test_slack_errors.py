@@ -5,7 +5,7 @@ sees in the digest what could not be delivered. Each tick's clock is its `--now`
 
 The real Slack messenger posts to the fake Slack Web API; each tick is a scheduling pass with
 a messenger of its own, as a `tick` process has (tests/in_process.py). How the `tick` and
-`serve` processes themselves meet Slack's errors is in tests/e2e/test_slack_errors.py."""
+`serve` processes themselves meet Slack's errors is in tests/e2e/test_errors_in_processes.py."""
 
 from __future__ import annotations
 
