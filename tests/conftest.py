@@ -80,8 +80,8 @@ def _sqlite_folder(fallback: Path):
 
 @pytest.fixture(scope="session")
 def _migrated_postgres():
-    """This test process's own PostgreSQL schema, migrated once (migrating a new one takes
-    most of a second; emptying one, milliseconds): its URL and its name."""
+    """The URL of this test process's own PostgreSQL schema, migrated once: migrating a new
+    schema takes most of a second, emptying one a few milliseconds."""
     schemas = _fresh_postgres_database(_admin_url())
     url = next(schemas)
     engine = engine_for(url)
@@ -101,7 +101,8 @@ def _emptied(url: str):
         tables = admin.execute(
             "SELECT tablename FROM pg_tables WHERE schemaname = %s AND tablename <> 'alembic_version'", [name]
         ).fetchall()
-        admin.execute(f"TRUNCATE {', '.join(f'{name}.{table}' for (table,) in tables)} RESTART IDENTITY CASCADE")
+        qualified = ", ".join(f'"{name}"."{table}"' for (table,) in tables)
+        admin.execute(f"TRUNCATE {qualified} RESTART IDENTITY CASCADE")
     try:
         yield url
     finally:
