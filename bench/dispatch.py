@@ -25,9 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e.test_replicas import due_follow_ups  # noqa: E402
-from tests.e2e.test_resilience import follow_ups_posted  # noqa: E402
-from tests.fakes.slack_api import FakeSlack  # noqa: E402
+from testkit.follow_ups import due_follow_ups, follow_ups_posted  # noqa: E402
+from testkit.slack_api import FakeSlack  # noqa: E402
 
 
 class RateLimitedSlack(FakeSlack):

@@ -31,6 +31,7 @@ class Settings:
     slack_messages_per_second: float
     retention_days: int
     database_connect_timeout: int
+    slack_channel_interval_seconds: float = 1.0
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
@@ -48,6 +49,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         slack_messages_per_second=_rate(environ, "SLACK_MESSAGES_PER_SECOND", 5.0),
         retention_days=_positive_int(environ, "RETENTION_DAYS", 730),
         database_connect_timeout=_positive_int(environ, "DATABASE_CONNECT_TIMEOUT", 60),
+        slack_channel_interval_seconds=_interval(environ, "SLACK_CHANNEL_INTERVAL_SECONDS", 1.0),
     )
 
 
@@ -117,6 +119,19 @@ def _positive_int(environ: dict[str, str], name: str, default: int) -> int:
     if not raw.isdigit() or int(raw) == 0:
         raise ConfigError(f"{name} is malformed: it should be a whole number above 0, got {raw!r}")
     return int(raw)
+
+
+def _interval(environ: dict[str, str], name: str, default: float) -> float:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 60:
+        raise ConfigError(f"{name} is malformed: it should be a number of seconds from 0 to 60")
+    return value
 
 
 def _rate(environ: dict[str, str], name: str, default: float) -> float:

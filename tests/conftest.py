@@ -4,58 +4,133 @@ set), the fake Slack Web API, and the bot itself as a real server process."""
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
 
-from bot.config import load_settings
-from bot.storage import make_engine
-from tests.fakes.slack_api import FakeSlack
-from tests.slack_driver import SIGNING_SECRET, SlackDriver
+from bot.storage import upgrade
+from testkit.database import engine_for
+from testkit.slack_api import FakeSlack
+from testkit.slack_driver import SIGNING_SECRET, SlackDriver
+from tests.steps import Group, a_group
 
 BACKENDS = ["sqlite", "postgresql"]
 BOT_COMMAND = str(Path(sys.executable).with_name("supervision-bot"))  # the installed console script
+MEMORY = Path("/dev/shm")
 
 
 @pytest.fixture(params=BACKENDS)
 def database_url(request, tmp_path):
-    """A fresh, empty database of each kind, dropped afterwards."""
+    """A database of each kind with nothing in it: a new SQLite file, or PostgreSQL's schema
+    for this test process, migrated once and emptied for each test (_migrated_postgres)."""
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'bot.sqlite3'}"
+        with _sqlite_folder(tmp_path) as folder:
+            yield f"sqlite:///{folder / 'bot.sqlite3'}"
         return
-    admin_url = os.environ.get("TEST_DATABASE_URL")
-    if not admin_url:
-        pytest.skip("PostgreSQL tests need TEST_DATABASE_URL (CI always sets it)")
-    yield from _fresh_postgres_database(admin_url)
+    yield from _emptied(request.getfixturevalue("_migrated_postgres"))
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_database_url(request, tmp_path):
+    """A database of each kind that has never been migrated, for the tests of migrations."""
+    if request.param == "sqlite":
+        with _sqlite_folder(tmp_path) as folder:
+            yield f"sqlite:///{folder / 'bot.sqlite3'}"
+        return
+    yield from _fresh_postgres_database(_admin_url())
 
 
 @pytest.fixture
-def postgres_url():
-    """A fresh PostgreSQL database, for what only PostgreSQL is for: several processes at once."""
+def postgres_url(request):
+    """A PostgreSQL database with nothing in it (as for database_url), for what only
+    PostgreSQL is for: several processes at once."""
+    yield from _emptied(request.getfixturevalue("_migrated_postgres"))
+
+
+def _admin_url() -> str:
     admin_url = os.environ.get("TEST_DATABASE_URL")
     if not admin_url:
         pytest.skip("PostgreSQL tests need TEST_DATABASE_URL (CI always sets it)")
-    yield from _fresh_postgres_database(admin_url)
+    return admin_url.replace("postgresql+psycopg://", "postgresql://")
+
+
+@contextmanager
+def _sqlite_folder(fallback: Path):
+    """Where a test's SQLite file goes: in memory (/dev/shm) where there is one, as no test
+    is about a file surviving a power cut and every commit's fsync would wait for the disk."""
+    if not MEMORY.is_dir():
+        yield fallback
+        return
+    folder = Path(tempfile.mkdtemp(prefix="sb-test-", dir=MEMORY))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def _migrated_postgres():
+    """The URL of this test process's own PostgreSQL schema, migrated once: migrating a new
+    schema takes most of a second, emptying one a few milliseconds."""
+    schemas = _fresh_postgres_database(_admin_url())
+    url = next(schemas)
+    engine = engine_for(url)
+    upgrade(engine)
+    engine.dispose()
+    yield url
+    next(schemas, None)
+
+
+def _emptied(url: str):
+    """`url`'s schema with every row deleted and every id counter restarted, as new but for
+    the migrations; afterwards, the connections a test left behind are ended."""
+    import psycopg
+
+    name = parse_qs(urlparse(url).query)["application_name"][0]
+    with psycopg.connect(_admin_url(), autocommit=True) as admin:
+        tables = admin.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = %s AND tablename <> 'alembic_version'", [name]
+        ).fetchall()
+        qualified = ", ".join(f'"{name}"."{table}"' for (table,) in tables)
+        admin.execute(f"TRUNCATE {qualified} RESTART IDENTITY CASCADE")
+    try:
+        yield url
+    finally:
+        with psycopg.connect(_admin_url(), autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s", [name])
 
 
 def _fresh_postgres_database(admin_url: str):
+    """A URL whose connections see only a new, empty schema of their own in the test
+    database, as if it were a database of its own: its search path is that schema, and its
+    connections carry its name, so that any a killed process left can be ended before the
+    schema is dropped. (A schema is made and dropped in milliseconds; a database, with its
+    catalog to copy and its checkpoint, takes most of a second.) Commits do not wait for the
+    disk (synchronous_commit=off): no test is about surviving a crash of PostgreSQL itself,
+    and what each transaction sees, and when it may commit, is as before."""
     import psycopg
 
     name = f"sb_{uuid.uuid4().hex[:12]}"
     plain = admin_url.replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(plain, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
+        admin.execute(f'CREATE SCHEMA "{name}"')
     try:
-        yield plain.rsplit("/", 1)[0] + "/" + name
+        options = urlencode({"options": f"-csearch_path={name} -csynchronous_commit=off", "application_name": name})
+        yield f"{plain}{'&' if '?' in plain else '?'}{options}"
     finally:
         with psycopg.connect(plain, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s", [name])
+            admin.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
 
 
 @pytest.fixture
@@ -63,11 +138,6 @@ def fake_slack():
     fake = FakeSlack().start()
     yield fake
     fake.stop()
-
-
-def engine_for(database_url: str):
-    """An engine on a test database, with the URL normalised as the bot itself does."""
-    return make_engine(load_settings({"DATABASE_URL": database_url}).database_url)
 
 
 def free_port() -> int:
@@ -117,7 +187,7 @@ class RunningBot:
                     if response.status == 200:
                         return self
             except OSError:
-                time.sleep(0.1)
+                time.sleep(0.05)
         raise RuntimeError(f"the bot did not become healthy:\n{self.log.read_text()}")
 
     def stop(self) -> None:
@@ -163,3 +233,9 @@ def bot(database_url, fake_slack, tmp_path):
 @pytest.fixture
 def slack(bot, fake_slack) -> SlackDriver:
     return SlackDriver(bot.url, fake_slack)
+
+
+@pytest.fixture
+def group(slack, fake_slack) -> Group:
+    """A coach in Berlin and two therapists, in New York and Sydney, in channel CGROUP."""
+    return a_group(slack, fake_slack)

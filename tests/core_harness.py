@@ -9,7 +9,8 @@ from datetime import datetime
 from bot.config import load_settings
 from bot.core import Core
 from bot.model import Platform
-from bot.ports import Messengers
+from bot.ports import Messenger, Messengers
+from bot.scheduling.dispatcher import Clock
 from bot.scheduling.simulation import SimulatedClock, advance
 from bot.services import Caller
 from bot.storage import make_engine, upgrade
@@ -28,13 +29,22 @@ class CoreHarness:
         start: datetime,
         timezones: dict[str, str],
         platforms: tuple[Platform, ...] = (Platform.SLACK,),
+        messenger: Messenger | None = None,
+        clock: Clock | None = None,
         **settings: str,
     ):
-        self.clock = SimulatedClock(start)
-        self.messengers = {platform: RecordingMessenger(self.clock, timezones, platform) for platform in platforms}
-        self.messenger = self.messengers[platforms[0]]
+        """`messenger`: another platform's Messenger instead of the recording ones (which
+        know the users in `timezones`); `clock`: another clock instead of a simulated one
+        stopped at `start` (advance_to needs the simulated one)."""
+        self.clock = clock or SimulatedClock(start)
+        if messenger is not None:
+            self.messengers = {messenger.platform: messenger}
+        else:
+            self.messengers = {platform: RecordingMessenger(self.clock, timezones, platform) for platform in platforms}
+        self.messenger = next(iter(self.messengers.values()))
         self.engine = make_engine(database_url)
         upgrade(self.engine)
+        self.database_url, self.settings = database_url, settings
         environment = {"DATABASE_URL": database_url, **settings}
         self.core = Core(self.engine, load_settings(environment), Messengers(self.messengers.values()), self.clock)
 
@@ -54,6 +64,21 @@ class CoreHarness:
 
     def advance_to(self, until: datetime) -> None:
         asyncio.run(advance(self.core.dispatcher, self.clock, until))
+
+    def tick(self, now: datetime, messenger: Messenger | None = None, **settings: str) -> int:
+        """One scheduling pass as of `now`, as `supervision-bot tick --now` runs it: a
+        dispatcher of its own with its clock stopped at `now` (this harness's clock stays
+        where it is) tidies, plans and drains. How many due deliveries it handled."""
+        environment = {"DATABASE_URL": self.database_url, **self.settings, **settings}
+        messengers = Messengers([messenger or self.messenger])
+        dispatcher = Core(self.engine, load_settings(environment), messengers, lambda: now).dispatcher
+
+        async def one_pass() -> int:
+            await dispatcher.tidy()
+            await dispatcher.plan()
+            return await dispatcher.drain()
+
+        return asyncio.run(one_pass())
 
     def close(self) -> None:
         self.engine.dispose()

@@ -42,8 +42,8 @@ def test_dotenv_is_read_and_the_real_environment_wins(tmp_path):
     assert (tmp_path / "real.sqlite3").exists()
 
 
-def test_db_upgrade_on_each_database(database_url, tmp_path):
-    result = run_cli(["db", "upgrade"], environment(DATABASE_URL=database_url), tmp_path)
+def test_db_upgrade_on_each_database(empty_database_url, tmp_path):
+    result = run_cli(["db", "upgrade"], environment(DATABASE_URL=empty_database_url), tmp_path)
     assert result.returncode == 0, result.stderr
     assert "database is up to date" in result.stdout
 

@@ -18,7 +18,8 @@ def web_client(settings: Settings) -> AsyncWebClient:
 
 
 def slack_messenger(settings: Settings) -> SlackMessenger:
-    return SlackMessenger(web_client(settings), lambda: Pacer(settings.slack_messages_per_second))
+    pacing = settings.slack_messages_per_second, settings.slack_channel_interval_seconds
+    return SlackMessenger(web_client(settings), lambda: Pacer(pacing[0], per_channel=pacing[1]))
 
 
 def build_app(settings: Settings, core: Core) -> AsyncApp:

@@ -1,5 +1,5 @@
-"""Keeping under Slack's posting limits: about one message a second per channel, and a
-configurable rate across the workspace. When Slack still answers 429, everything waits
+"""Keeping under Slack's posting limits: about one message a second per channel (the
+interval is configurable), and a configurable rate across the workspace. When Slack still answers 429, everything waits
 out its Retry-After, and the deliveries are rescheduled rather than slept on."""
 
 from __future__ import annotations
@@ -18,8 +18,10 @@ class Pacer:
         per_second: float,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        per_channel: float = PER_CHANNEL_INTERVAL,
     ):
         self.interval = 1.0 / per_second
+        self.per_channel = per_channel
         self.clock = clock
         self.sleep = sleep
         self._next_any = 0.0
@@ -38,7 +40,7 @@ class Pacer:
         now = self.clock()
         slot = max(now, self._next_any, self._next_in.get(channel, 0.0))
         self._next_any = slot + self.interval
-        self._next_in[channel] = slot + PER_CHANNEL_INTERVAL
+        self._next_in[channel] = slot + self.per_channel
         if len(self._next_in) > FORGET_CHANNELS_OVER:
             self._next_in = {key: at for key, at in self._next_in.items() if at > now}
         if slot > now:

@@ -1,4 +1,5 @@
-"""The HTTP surface: health, and Slack's request signing."""
+"""The HTTP surface: health, Slack's request signing, and the ack. One `serve` answers
+all of them (tests/e2e/conftest.py)."""
 
 from __future__ import annotations
 
@@ -10,19 +11,41 @@ import urllib.error
 import urllib.request
 from urllib.parse import urlencode
 
-from tests.slack_driver import SIGNING_SECRET
+import pytest
 
-STATUS = urlencode(
-    {
-        "team_id": "T0FAKE",
-        "user_id": "UALICE",
-        "channel_id": "CGROUP",
-        "command": "/practice",
-        "text": "status",
-        "response_url": "http://127.0.0.1:9/unused",
-        "trigger_id": "t",
-    }
-)
+from testkit.slack_driver import SIGNING_SECRET
+
+
+@pytest.fixture
+def bot(one_serve_bot):
+    return one_serve_bot
+
+
+@pytest.fixture
+def fake_slack(one_serve_fake_slack):
+    return one_serve_fake_slack
+
+
+@pytest.fixture
+def slack(one_serve_slack):
+    return one_serve_slack
+
+
+STATUS_FIELDS = {
+    "team_id": "T0FAKE",
+    "user_id": "UALICE",
+    "channel_id": "CGROUP",
+    "command": "/practice",
+    "text": "status",
+    "response_url": "http://127.0.0.1:9/unused",
+    "trigger_id": "t",
+}
+STATUS = urlencode(STATUS_FIELDS)
+
+
+def answered_status(fake, name: str) -> str:
+    """A status command whose reply the fake Slack receives, so that it can be awaited."""
+    return urlencode({**STATUS_FIELDS, "response_url": fake.response_url(name), "trigger_id": f"t-{name}"})
 
 
 def test_healthz(bot):
@@ -50,8 +73,16 @@ def test_a_stale_timestamp_is_refused(slack, fake_slack):
     assert fake_slack.calls == []
 
 
-def test_a_correctly_signed_request_is_accepted(slack):
-    assert slack.post(STATUS).status == 200
+def test_a_correctly_signed_request_is_accepted(slack, fake_slack):
+    assert slack.post(answered_status(fake_slack, "signed")).status == 200
+    fake_slack.wait_for("response_url", name="signed")
+
+
+def test_command_is_acked_empty_and_answered_by_response_url(group):
+    http, name = group.slack.command("UALICE", group.channel, "status")
+    assert http.status == 200 and http.body == ""
+    [reply] = group.slack.replies(name)
+    assert reply["response_type"] == "ephemeral"
 
 
 def test_app_home_shows_the_users_own_practice(slack, fake_slack):
@@ -61,7 +92,7 @@ def test_app_home_shows_the_users_own_practice(slack, fake_slack):
     slack.say("UHOME", "CHOME", "objective Listen for the client's theory of change")
     event = {
         "token": "unused",
-        "team_id": "T0FAKE",
+        "team_id": slack.team_id,
         "api_app_id": "AFAKE",
         "type": "event_callback",
         "event_id": "Ev1",
@@ -73,7 +104,7 @@ def test_app_home_shows_the_users_own_practice(slack, fake_slack):
             "tab": "home",
             "event_ts": str(time.time()),
         },
-        "authorizations": [{"team_id": "T0FAKE", "user_id": "UBOT", "is_bot": True}],
+        "authorizations": [{"team_id": slack.team_id, "user_id": "UBOT", "is_bot": True}],
     }
     assert slack.post(json.dumps(event), "application/json").status == 200
     [published] = fake_slack.wait_for("views.publish")
@@ -121,12 +152,14 @@ def test_unsigned_or_badly_timestamped_requests_are_refused_without_a_traceback(
     for body, content_type in MALFORMED_BODIES:
         assert post_raw(bot, body, content_type, now, "v0=" + "0" * 64) == 401, body[:20]
     assert fake_slack.calls == []
-    # The bot fixture checks, when it stops the server, that its log has no traceback.
+    # After the test, its fixture checks that its part of the log has no traceback.
 
 
 def test_signed_but_malformed_requests_are_refused_without_a_traceback(bot, fake_slack):
     now = str(int(time.time()))
-    assert post_raw(bot, STATUS.encode(), FORM, now, signed(STATUS.encode(), now)) == 200  # the check can pass
+    accepted = answered_status(fake_slack, "signed-well-formed").encode()
+    assert post_raw(bot, accepted, FORM, now, signed(accepted, now)) == 200  # the check can pass
+    fake_slack.wait_for("response_url", name="signed-well-formed")
     for body, content_type in MALFORMED_BODIES:
         assert post_raw(bot, body, content_type, now, signed(body, now)) == 400, body[:20]
 
@@ -151,7 +184,7 @@ def test_an_app_home_event_without_a_user_is_ignored(slack, bot, fake_slack):
     assert slack.post(json.dumps(event), "application/json").status == 200
     wait_for_log(bot, "ignored an app_home_opened event without a user")
     assert fake_slack.calls_to("views.publish") == []
-    # The bot fixture checks, when it stops the server, that its log has no traceback.
+    # After the test, its fixture checks that its part of the log has no traceback.
 
 
 def wait_for_log(bot, text: str, timeout: float = 10.0) -> None:

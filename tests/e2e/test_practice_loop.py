@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from tests.e2e.steps import dms_with, weekday_at
-from tests.slack_driver import blocks_text, buttons, date_input, number_input, state, text_input
+from testkit.slack_driver import blocks_text, buttons, date_input, number_input, state, text_input
+from tests.steps import dms_with, weekday_at
 
 COACH, ALICE, CHANNEL = "UCOACH", "UALICE", "CGROUP1"
 

@@ -8,73 +8,22 @@ import threading
 import time
 from collections import Counter
 from datetime import datetime, timedelta, timezone
-from datetime import time as clock_time
 
 from sqlalchemy import select, update
 from sqlmodel import Session
 
-from bot.model import Advice, Delivery, DeliveryKind, DeliveryStatus, Group, Member, Person, Platform
+from bot.model import Delivery, DeliveryKind, DeliveryStatus, Platform
 from bot.scheduling.outbox import claim_due
-from bot.storage import transaction, upgrade
-from tests.conftest import RunningBot, engine_for
-from tests.e2e.test_resilience import follow_ups_posted
+from bot.storage import transaction
+from testkit.database import engine_for
+from testkit.follow_ups import due_follow_ups, follow_ups_posted
+from tests.conftest import RunningBot
 
 DELIVERIES = 2_000
 FAST = {"SLACK_MESSAGES_PER_SECOND": "1000"}
 # The replicas send slowly enough that 2,000 last them about ten seconds, so the tick,
 # which starts a second or so after them, always finds some left to claim.
 UNHURRIED = {"SLACK_MESSAGES_PER_SECOND": "100"}
-
-
-def due_follow_ups(database_url: str, count: int) -> list[int]:
-    """`count` follow-ups due a minute ago, each to its own therapist, in a group that
-    may be messaged at any hour; their delivery ids."""
-    engine = engine_for(database_url)
-    upgrade(engine)
-    now = datetime.now(timezone.utc)
-    with transaction(engine) as session:
-        group = Group(
-            platform=Platform.SLACK,
-            tenant_id="T0FAKE",
-            channel_id="CBIG",
-            coach_id="UCOACH",
-            timezone="UTC",
-            created_at=now,
-            rhythm_from=now + timedelta(days=7),
-            workday_start=clock_time(0),
-            workday_end=clock_time(23, 59),
-            workdays="0123456",
-        )
-        session.add(group)
-        session.flush()
-        users = [f"UR{number:05d}" for number in range(count)]
-        session.add_all(
-            Person(platform=Platform.SLACK, tenant_id="T0FAKE", user_id=user, timezone="UTC", refreshed_at=now)
-            for user in users
-        )
-        session.add_all(Member(group_id=group.id, user_id=user, joined_at=now) for user in users)
-        advice = [
-            Advice(group_id=group.id, therapist_id=user, given_by="UCOACH", text=f"Advice {user}", created_at=now)
-            for user in users
-        ]
-        session.add_all(advice)
-        session.flush()
-        deliveries = [
-            Delivery(
-                key=f"follow_up:{item.id}:1",
-                kind=DeliveryKind.FOLLOW_UP,
-                group_id=group.id,
-                recipient_id=item.therapist_id,
-                subject_id=item.id,
-                due_at=now - timedelta(minutes=1),
-            )
-            for item in advice
-        ]
-        session.add_all(deliveries)
-        session.flush()
-        ids = [delivery.id for delivery in deliveries]
-    engine.dispose()
-    return ids
 
 
 def outstanding(database_url: str) -> int:
@@ -105,7 +54,7 @@ def test_two_replicas_and_a_tick_send_each_of_2000_once(postgres_url, fake_slack
         assert ticked.returncode == 0, ticked.stderr
         deadline = time.monotonic() + 120
         while outstanding(postgres_url) and time.monotonic() < deadline:
-            time.sleep(0.5)
+            time.sleep(0.1)
     finally:
         for replica in replicas:
             replica.stop()

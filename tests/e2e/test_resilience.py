@@ -1,28 +1,21 @@
-"""What happens to due messages when processes die or are stopped: each is sent once."""
+"""What happens to due messages when processes die or are stopped: each is sent once.
+
+The twenty follow-ups are set up in this process (tests/in_process.py), on the same
+database: how they came to be is not what these tests are about, and only the first needs
+a `serve` at all."""
 
 from __future__ import annotations
 
 import signal
 import time
-from collections import Counter
 from datetime import datetime, timedelta
 
-from tests.e2e.steps import weekday_at
-from tests.slack_driver import buttons
+from testkit.follow_ups import follow_ups_posted
+from tests.steps import weekday_at
 
-FAST = {"SLACK_MESSAGES_PER_SECOND": "200"}
+# Each therapist gets two follow-ups: the second need not wait out Slack's second per person.
+FAST = {"SLACK_MESSAGES_PER_SECOND": "200", "SLACK_CHANNEL_INTERVAL_SECONDS": "0.01"}
 THERAPISTS = [f"UTHER{n}" for n in range(10)]
-
-
-def follow_ups_posted(fake) -> Counter:
-    """How often each follow-up (by the delivery id its buttons carry) was posted."""
-    posted = Counter()
-    for call in fake.calls_to("chat.postMessage"):
-        blocks = call.args.get("blocks", [])
-        if "follow_up:applied" in buttons(blocks):
-            value = next(e["value"] for b in blocks if b["type"] == "actions" for e in b["elements"])
-            posted[value] += 1
-    return posted
 
 
 def twenty_follow_ups(slack, fake) -> None:
@@ -46,8 +39,8 @@ def later(instant: str, **delta) -> str:
     return (datetime.fromisoformat(instant) + timedelta(**delta)).isoformat()
 
 
-def test_down_across_the_due_time_sends_once_after_restart(bot, slack, fake_slack):
-    twenty_follow_ups(slack, fake_slack)
+def test_down_across_the_due_time_sends_once_after_restart(bot, setting_up, fake_slack):
+    twenty_follow_ups(setting_up, fake_slack)
     bot.stop()
     after_outage = weekday_at(3, 12)
     assert bot.tick(after_outage, **FAST).returncode == 0
@@ -56,8 +49,9 @@ def test_down_across_the_due_time_sends_once_after_restart(bot, slack, fake_slac
     assert len(posted) == 20 and set(posted.values()) == {1}
 
 
-def test_a_killed_worker_leaves_its_claims_to_another_after_the_lease(bot, slack, fake_slack):
-    twenty_follow_ups(slack, fake_slack)
+def test_a_killed_worker_leaves_its_claims_to_another_after_the_lease(ticks, setting_up, fake_slack):
+    bot = ticks
+    twenty_follow_ups(setting_up, fake_slack)
     due = weekday_at(3, 12)
     fake_slack.hold_posts()
     worker = bot.start_tick(due, **FAST)
@@ -73,8 +67,9 @@ def test_a_killed_worker_leaves_its_claims_to_another_after_the_lease(bot, slack
     assert len(posted) == 20 and set(posted.values()) == {1}
 
 
-def test_sigterm_mid_batch_finishes_or_hands_back_and_exits_0(bot, slack, fake_slack):
-    twenty_follow_ups(slack, fake_slack)
+def test_sigterm_mid_batch_finishes_or_hands_back_and_exits_0(ticks, setting_up, fake_slack):
+    bot = ticks
+    twenty_follow_ups(setting_up, fake_slack)
     due = weekday_at(3, 12)
     fake_slack.hold_posts()
     worker = bot.start_tick(due, **FAST)

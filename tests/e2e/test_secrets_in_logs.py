@@ -10,9 +10,9 @@ from urllib.parse import urlencode
 
 import pytest
 
+from testkit.slack_driver import SIGNING_SECRET, SlackDriver, date_input, state, text_input
 from tests.conftest import RunningBot
-from tests.e2e.steps import dms_with, weekday_at
-from tests.slack_driver import SIGNING_SECRET, SlackDriver, date_input, state, text_input
+from tests.steps import dms_with, weekday_at
 
 COACH, ALICE, CHANNEL = "UCOACH", "UALICE", "CGROUP"
 BOT_TOKEN = "xoxb-1234-5678-SeCrEtBoTtOkEn"

@@ -21,10 +21,10 @@ import pytest
 
 from bot.model import Platform
 from bot.services import Caller
+from testkit.slack_api import TEAM_ID
+from testkit.slack_driver import SlackDriver
 from tests.conftest import BOT_COMMAND, bot_environment, free_port
 from tests.core_harness import CoreHarness
-from tests.fakes.slack_api import TEAM_ID
-from tests.slack_driver import SlackDriver
 
 COACH, ALICE, CHANNEL = "UCOACH", "UALICE", "CGROUP"
 NOBODY = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]

@@ -21,8 +21,8 @@ from handlers.shell.screen import Screen
 from handlers.slack.app import web_client
 from handlers.slack.messenger import SlackMessenger
 from handlers.slack.pacing import Pacer
+from testkit.slack_api import FakeSlack
 from tests.fakes.messenger import RecordingMessenger
-from tests.fakes.slack_api import FakeSlack
 
 KNOWN, UNKNOWN = "UALICE", "UNOBODY"
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc)

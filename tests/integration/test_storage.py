@@ -35,8 +35,8 @@ def count(engine, model) -> int:
         return session.scalar(select(func.count()).select_from(model))
 
 
-def test_migrations_can_run_twice(database_url):
-    engine = make_engine(database_url)
+def test_migrations_can_run_twice(empty_database_url):
+    engine = make_engine(empty_database_url)
     try:
         upgrade(engine)
         upgrade(engine)

@@ -12,7 +12,6 @@ import asyncio
 from contextlib import contextmanager
 from datetime import datetime, timezone
 
-import psycopg
 import pytest
 from sqlalchemy import event, func, select, text
 from sqlmodel import Session
@@ -42,21 +41,18 @@ def read_only(engine, database_url: str):
         def query_only(dbapi_connection, _record):
             dbapi_connection.execute("PRAGMA query_only = ON")
 
-        event.listen(engine, "connect", query_only)
-        engine.dispose()  # the fault reaches every connection, as it would over time
-        try:
-            yield
-        finally:
-            event.remove(engine, "connect", query_only)
-        return
-    name = database_url.rsplit("/", 1)[1]
-    with psycopg.connect(database_url, autocommit=True) as admin:
-        admin.execute(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on')
-        engine.dispose()
-        try:
-            yield
-        finally:
-            admin.execute(f'ALTER DATABASE "{name}" RESET default_transaction_read_only')
+    else:  # as after ALTER DATABASE … SET default_transaction_read_only = on, for this test's connections only
+
+        def query_only(dbapi_connection, _record):
+            dbapi_connection.execute("SET SESSION default_transaction_read_only = on")
+            dbapi_connection.commit()
+
+    event.listen(engine, "connect", query_only)
+    engine.dispose()  # the fault reaches every connection, as it would over time
+    try:
+        yield
+    finally:
+        event.remove(engine, "connect", query_only)
 
 
 def minutes_logged(engine) -> int:

@@ -11,7 +11,8 @@ import pytest
 from sqlmodel import Session, select
 
 from bot.model import Objective
-from tests.conftest import BOT_COMMAND, engine_for
+from testkit.database import engine_for
+from tests.conftest import BOT_COMMAND
 
 
 def shell(tmp_path, *lines: str, demo: bool = False) -> str:

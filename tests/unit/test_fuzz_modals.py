@@ -1,25 +1,40 @@
 """Arbitrary form submissions and button presses against the core, on a real SQLite file:
 whatever arrives, the core answers with field errors, a refusal, a form or a success; it
-never fails inside, and an answer that saved nothing leaves every row as it was."""
+never fails inside, and an answer that saved nothing leaves every row as it was.
+
+Each example starts from the same world, copied afresh from one built once, so that a
+failure reproduces on its own and shrinks."""
 
 from __future__ import annotations
 
 import asyncio
+import shutil
+import sqlite3
+import tempfile
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func
+from sqlalchemy import select as select_columns
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from bot.core import SORRY
+from bot.config import load_settings
+from bot.core import SORRY, Core
 from bot.messages import Message, plain_text
 from bot.model import Advice, CheckIn, Delivery, Holiday, Member, Objective, Platform, PracticeLog, Score
+from bot.ports import Messengers
 from bot.prompts import CHECK_IN_ACTION, FOLLOW_UP_ANSWERS, REVIEW_ANSWERS, follow_up_action, review_action
+from bot.scheduling.simulation import SimulatedClock
 from bot.services import BUTTON_ACTIONS, FORM_KINDS, Caller
 from bot.services.answers import ALREADY_ANSWERED
+from bot.storage import make_engine
 from tests.core_harness import TEAM, CoreHarness
+from tests.fakes.messenger import RecordingMessenger
 
 START = datetime(2026, 3, 2, 15, 0, tzinfo=timezone.utc)  # a Monday, 10:00 in New York
 ZONES = {
@@ -107,10 +122,21 @@ BUTTONS_TRIED = [*REAL_BUTTONS, "", "follow_up:", "follow_up:maybe", "review:", 
 REFUSALS = ("Usage", ALREADY_ANSWERED, "isn't yours", "is not one I know")
 
 
+@dataclass
+class World:
+    core: Core
+    engine: Engine
+    loop: asyncio.Runner  # one event loop, with its threads, for every example
+
+
 @pytest.fixture
-def harness(tmp_path):
-    """Two groups in workspace T1, with Alice's follow-ups, check-ins and review sent."""
-    world = CoreHarness(f"sqlite:///{tmp_path / 'fuzz.sqlite3'}", START, ZONES)
+def fresh_world(tmp_path):
+    """A function that makes the world afresh, for each example: two groups in workspace T1,
+    with Alice's follow-ups, check-ins and review sent. It is built once, kept in memory,
+    and copied into the file the core uses (in memory too where /dev/shm is, as nothing
+    here is about durability: 2,000 copies and their commits need not each reach the disk)."""
+    built = tmp_path / "built.sqlite3"
+    world = CoreHarness(f"sqlite:///{built}", START, ZONES)
     assert "now a supervision group" in world.say("UCOACH", "setup")
     assert "Welcome" in world.say("UALICE", "join")
     assert "Welcome" in world.say("UBOB", "join")
@@ -122,15 +148,44 @@ def harness(tmp_path):
     assert "Advice recorded" in world.say("UCOACHB", "advice <@UCAROL> Slow down client K-7 in 1d", "CGROUPB")
     world.advance_to(START + timedelta(days=30))
     assert world.messenger.to("UALICE") and world.messenger.to("UCAROL")
-    yield world
     world.close()
+    kept = sqlite3.connect(":memory:")
+    with sqlite3.connect(built) as source:
+        source.backup(kept)
+    source.close()
+
+    folder = Path(tempfile.mkdtemp(prefix="sb-fuzz-", dir="/dev/shm")) if Path("/dev/shm").is_dir() else tmp_path
+    url = f"sqlite:///{folder / 'fuzz.sqlite3'}"
+    engine, settings = make_engine(url), load_settings({"DATABASE_URL": url})
+    loop = asyncio.Runner()
+
+    def fresh() -> World:
+        engine.dispose()  # no connection to the file outlives the world it saw
+        target = sqlite3.connect(folder / "fuzz.sqlite3")
+        kept.backup(target)
+        target.close()
+        clock = SimulatedClock(world.clock.now)
+        return World(Core(engine, settings, Messengers([RecordingMessenger(clock, ZONES)]), clock), engine, loop)
+
+    yield fresh
+    loop.close()
+    engine.dispose()
+    kept.close()
+    if folder != tmp_path:
+        shutil.rmtree(folder)
 
 
-def rows(world: CoreHarness) -> tuple:
+COUNTS = select_columns(
+    *(select(func.count()).select_from(model).scalar_subquery() for model in OBSERVED_ROWS),
+    select(func.count()).select_from(Delivery).where(Delivery.answer.is_not(None)).scalar_subquery(),
+)
+
+
+def rows(world: World) -> tuple:
     """Every row count the use cases write to, the answers given, and each advice's and objective's state."""
     with Session(world.engine) as session:
-        counts = tuple(session.exec(select(func.count()).select_from(model)).one() for model in OBSERVED_ROWS)
-        answered = session.exec(select(func.count()).select_from(Delivery).where(Delivery.answer.is_not(None))).one()
+        *counts, answered = session.execute(COUNTS).one()  # in one query: it runs twice for each example
+        counts = tuple(counts)
         advice = tuple(session.exec(select(Advice.id, Advice.status, Advice.learning).order_by(Advice.id)).all())
         objectives = tuple(session.exec(select(Objective.id, Objective.status).order_by(Objective.id)).all())
         return counts, answered, advice, objectives
@@ -142,13 +197,13 @@ def text_of(message: Message | None) -> str:
     return "\n".join(plain_text(spans) for section in message.sections for spans in section.lines)
 
 
-def run(world: CoreHarness, work):
+def run(world: World, work):
     async def settled():
         result = await work
         await world.core.settled()
         return result
 
-    return asyncio.run(settled())
+    return world.loop.run(settled())
 
 
 def id_like():
@@ -241,7 +296,8 @@ def check(result, before: tuple, after: tuple) -> str:
 
 @FUZZ
 @given(submission=submissions)
-def test_arbitrary_form_submissions_are_answered_and_save_nothing_unless_accepted(harness, submission):
+def test_arbitrary_form_submissions_are_answered_and_save_nothing_unless_accepted(fresh_world, submission):
+    harness = fresh_world()
     caller, kind, context, values = submission
     before = rows(harness)
     result = run(harness, harness.core.submit(caller, kind, context, values))
@@ -253,7 +309,8 @@ def test_arbitrary_form_submissions_are_answered_and_save_nothing_unless_accepte
 
 @FUZZ
 @given(press=presses)
-def test_arbitrary_button_presses_are_answered_and_save_nothing_unless_accepted(harness, press):
+def test_arbitrary_button_presses_are_answered_and_save_nothing_unless_accepted(fresh_world, press):
+    harness = fresh_world()
     caller, action, value = press
     before = rows(harness)
     result = run(harness, harness.core.press(caller, action, value))

@@ -53,6 +53,11 @@ def test_a_second_message_to_the_same_channel_waits_a_second(fake):
     assert fake.slept == pytest.approx([1.0, 2.0])
 
 
+def test_the_interval_per_channel_may_be_set(fake):
+    turns(Pacer(100.0, clock=fake.clock, sleep=fake.sleep, per_channel=0.25), "C1", "C1", "C2", "C1")
+    assert fake.slept == pytest.approx([0.25, 0.26, 0.5])
+
+
 def test_a_channel_is_free_again_once_its_second_has_passed(fake):
     pace = pacer(fake)
     turns(pace, "C1")

@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, urlparse
 
 TEAM_ID = "T0FAKE"
 BOT_USER_ID = "UBOT"
+STOP_POLL_SECONDS = 0.01  # how often the server looks for a stop request (http.server's default: 0.5)
 
 
 @dataclass
@@ -49,8 +50,8 @@ class FakeSlack:
         self._drop_held = False
         self.resets: dict[str, int] = {}
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._server.daemon_threads = True  # stopping never waits for a request still being answered
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(STOP_POLL_SECONDS,), daemon=True)
 
     @property
     def url(self) -> str:
@@ -66,8 +67,20 @@ class FakeSlack:
         return self
 
     def stop(self) -> None:
-        self._server.shutdown()
+        self._server.shutdown()  # within STOP_POLL_SECONDS
         self._server.server_close()
+        self._thread.join()
+
+    def reset(self) -> None:
+        """Forget every call, user, failure and hold: as new, for the next test of a bot that keeps running."""
+        with self._lock:
+            self.calls.clear()
+            self.posts_waiting = 0
+        for recorded in (self.timezones, self.failures, self.refused_channels, self.uploads, self.resets):
+            recorded.clear()
+        self.admins.clear()
+        self._drop_held = False
+        self.posts_open.set()
 
     def add_user(self, user_id: str, tz: str) -> str:
         self.timezones[user_id] = tz

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from slack_sdk.signature import SignatureVerifier
 
-from tests.fakes.slack_api import TEAM_ID, FakeSlack
+from testkit.slack_api import TEAM_ID, FakeSlack
 
 SIGNING_SECRET = "test-signing-secret"
 _ids = itertools.count(1)
@@ -135,6 +135,25 @@ class SlackDriver:
             "view": {**view, "id": "VFAKE", "team_id": self.team_id, "state": {"values": values}},
         }
         return self.post(urlencode({"payload": json.dumps(payload)}))
+
+
+def user_change(event_id: str, user: str, tz: str, team_id: str = TEAM_ID) -> str:
+    """The JSON body of Slack's `user_change` event: `user`'s profile now has the zone `tz`."""
+    return json.dumps(
+        {
+            "team_id": team_id,
+            "api_app_id": "AFAKE",
+            "type": "event_callback",
+            "event_id": event_id,
+            "event_time": int(time.time()),
+            "event": {
+                "type": "user_change",
+                "user": {"id": user, "team_id": team_id, "name": user.lower(), "tz": tz},
+                "event_ts": str(time.time()),
+            },
+            "authorizations": [{"team_id": team_id, "user_id": "UBOT", "is_bot": True}],
+        }
+    )
 
 
 def find_button(blocks: list[dict], action_id: str) -> dict:

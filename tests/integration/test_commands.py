@@ -1,10 +1,11 @@
-"""Each `/practice` subcommand over signed HTTP, with the replies a user sees."""
+"""Each `/practice` subcommand through the Slack front-end, with the replies a user sees.
+(How a command is acknowledged over HTTP is in tests/e2e/test_http.py.)"""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-from tests.slack_driver import blocks_text, date_input, number_input, state, text_input, user_input
+from testkit.slack_driver import blocks_text, date_input, number_input, state, text_input, user_input
 
 ALICE, BOB, COACH = "UALICE", "UBOB", "UCOACH"
 
@@ -19,13 +20,6 @@ def test_unknown_subcommand_names_it_and_shows_help(group):
     reply = group.say(ALICE, "frobnicate now")
     assert "I don't know the subcommand “frobnicate”" in reply
     assert "/practice log &lt;minutes&gt; &lt;activity&gt;" in reply
-
-
-def test_command_is_acked_empty_and_answered_by_response_url(group):
-    http, name = group.slack.command(ALICE, group.channel, "status")
-    assert http.status == 200 and http.body == ""
-    [reply] = group.slack.replies(name)
-    assert reply["response_type"] == "ephemeral"
 
 
 def test_setup_with_options_and_update_by_the_coach(group):

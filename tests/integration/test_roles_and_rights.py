@@ -11,10 +11,10 @@ from datetime import timedelta
 from sqlmodel import Session, select
 
 from bot.model import AuditEntry, Delivery, Member, Objective
-from tests.conftest import engine_for
-from tests.e2e.steps import dms_with, next_weekday, weekday_at
-from tests.slack_driver import blocks_text, buttons, number_input, state, text_input
-from tests.slack_driver import select as select_input
+from testkit.database import engine_for
+from testkit.slack_driver import blocks_text, buttons, number_input, state, text_input
+from testkit.slack_driver import select as select_input
+from tests.steps import dms_with, next_weekday, weekday_at
 
 ALICE, BOB, COACH = "UALICE", "UBOB", "UCOACH"
 
@@ -67,8 +67,8 @@ def answer_check_in(group, fake_slack, therapist: str, learned: str) -> None:
 
 def test_learning_notes_reach_the_channel_only_from_therapists_who_share_them(bot, group, fake_slack):
     monday = next_weekday(0, 16)  # Alice's check-in in New York; Bob's waits for Sydney's morning
-    assert bot.tick(monday.isoformat()).returncode == 0
-    assert bot.tick((monday + timedelta(hours=7)).isoformat()).returncode == 0
+    bot.tick(monday.isoformat())
+    bot.tick((monday + timedelta(hours=7)).isoformat())
     answer_check_in(group, fake_slack, ALICE, "Silence invites the client in")
     answer_check_in(group, fake_slack, BOB, "Pacing matters more than content")
     assert "in the group's channel digest" in group.say(ALICE, "notes channel")
@@ -95,7 +95,7 @@ def test_forget_asks_first_then_deletes_everything_including_what_was_still_to_c
     assert "all your data here is deleted" in blocks_text(group.slack.replies(done)[0]["blocks"])
     assert rows(bot, Objective, user_id=ALICE) == [] and rows(bot, Member, user_id=ALICE) == []
     assert rows(bot, Delivery, recipient_id=ALICE) == []
-    assert bot.tick(weekday_at(10, 16)).returncode == 0
+    bot.tick(weekday_at(10, 16))
     assert dms_with(fake_slack, ALICE, "follow_up:applied") == []
     [entry] = rows(bot, AuditEntry, action="own data deleted")
     assert (entry.actor_id, entry.detail) == (ALICE, "")

@@ -1,6 +1,8 @@
 """Reaching into another group's or another workspace's objects: forged button values,
 forged form metadata and commands in the wrong channel. Each attempt is refused with a
 private message, and nothing changes: no rows, no redrawn message, no form for the attacker.
+Each request returns once everything it set going has finished (tests/in_process.py), so
+what an attack caused is there to be seen when the request returns.
 
 Group A: coach UCOACH with UALICE and UBOB in CGROUP (the `group` fixture).
 Group B: coach UCOACHB with UCAROL in CGROUPB. A second workspace, T0OTHER, reuses the ids."""
@@ -18,9 +20,10 @@ from sqlmodel import Session, select
 from bot.config import load_settings
 from bot.model import Advice, CheckIn, Delivery, DeliveryKind, Group, Holiday, Member, Objective, PracticeLog, Score
 from bot.storage import make_engine
-from tests.e2e.steps import dms_with, next_weekday
-from tests.slack_driver import SlackDriver, blocks_text, date_input, number_input, state, text_input, user_input
-from tests.slack_driver import select as choose
+from testkit.slack_driver import SlackDriver, blocks_text, date_input, number_input, state, text_input, user_input
+from testkit.slack_driver import select as choose
+from tests.in_process import InProcessSlack
+from tests.steps import dms_with, next_weekday
 
 COACH, ALICE, BOB, CHANNEL = "UCOACH", "UALICE", "UBOB", "CGROUP"
 COACH_B, CAROL, CHANNEL_B = "UCOACHB", "UCAROL", "CGROUPB"
@@ -38,7 +41,7 @@ def group_b(group, slack, fake_slack):
 
 @pytest.fixture
 def other_team(bot, fake_slack) -> SlackDriver:
-    return SlackDriver(bot.url, fake_slack, team_id=OTHER_TEAM)
+    return InProcessSlack(bot, fake_slack, team_id=OTHER_TEAM)
 
 
 @pytest.fixture
@@ -46,8 +49,7 @@ def alice_dms(bot, group, group_b, fake_slack) -> dict[str, dict]:
     """Alice's follow-up, check-in and objective review, all sent by one tick five weeks on."""
     group.say(ALICE, "objective Hold silences longer")
     group.say(COACH, "advice <@UALICE> Name the rupture client C12 ors 18 in 1d")
-    ticked = bot.tick(next_weekday(0, 16, weeks_ahead=5).isoformat())
-    assert ticked.returncode == 0, ticked.stderr
+    bot.tick(next_weekday(0, 16, weeks_ahead=5).isoformat())
     [follow_up] = dms_with(fake_slack, ALICE, "follow_up:applied")
     [check_in] = dms_with(fake_slack, ALICE, "check_in")
     [review] = dms_with(fake_slack, ALICE, "review:achieved")
@@ -136,10 +138,6 @@ def with_metadata(view: dict, metadata: str) -> dict:
     return {**view, "private_metadata": metadata}
 
 
-def quiet_moment() -> None:
-    time.sleep(0.3)  # time enough for a stray chat.update or views.open, if an attack caused one
-
-
 ACTIONS = {
     "follow_up": ["follow_up:applied", "follow_up:partly", "follow_up:not_yet", "follow_up:no_longer_relevant"],
     "check_in": ["check_in"],
@@ -157,7 +155,6 @@ def test_other_peoples_buttons_are_refused_and_change_nothing(bot, alice_dms, sl
             for driver, attacker in attackers:
                 reply = forged_click(driver, attacker, action, button_value(dm), f"D{attacker[1:]}")
                 assert REFUSALS[kind] in reply and "Usage" in reply, (kind, action, attacker, reply)
-    quiet_moment()
     assert unchanged(before, snapshot(bot))
     assert len(fake_slack.calls_to("views.open")) == views_before
     assert fake_slack.calls_to("chat.update") == []
@@ -175,7 +172,6 @@ def test_a_button_of_one_kind_does_not_accept_another_kinds_id(bot, alice_dms, s
     assert "isn't yours to answer" in forged_click(slack, ALICE, "follow_up:not_yet", check_in_id, "DALICE")
     assert "isn't yours to answer" in forged_click(slack, ALICE, "review:achieved", check_in_id, "DALICE")
     assert "isn't yours" in forged_click(slack, ALICE, "check_in", review_id, "DALICE")
-    quiet_moment()
     assert unchanged(before, snapshot(bot))
     assert fake_slack.calls_to("chat.update") == [] and fake_slack.calls_to("views.open") == []
 
@@ -189,7 +185,6 @@ def test_button_values_that_name_nothing_are_refused(bot, alice_dms, slack, fake
         for action in ("follow_up:applied", "check_in", "review:refine"):
             reply = forged_click(slack, ALICE, action, value, "DALICE")
             assert "isn't yours" in reply and "Usage" in reply, (value, action, reply)
-    quiet_moment()
     assert unchanged(before, snapshot(bot))
     assert fake_slack.calls_to("chat.update") == [] and fake_slack.calls_to("views.open") == []
 
@@ -205,7 +200,6 @@ def test_another_users_follow_up_form_is_refused(bot, alice_dms, slack, other_te
     # Alice herself, with the answer in the metadata forged to one the form never offers.
     forged = with_metadata(form, json.dumps({"delivery_id": button_value(alice_dms["follow_up"]), "answer": "x"}))
     assert "not one I sent" in submitted_notice(slack.submit(ALICE, forged, answer))
-    quiet_moment()
     assert unchanged(before, snapshot(bot))
     assert fake_slack.calls_to("chat.update") == []
 
@@ -221,7 +215,6 @@ def test_another_users_check_in_form_is_refused(bot, alice_dms, slack, other_tea
     before = snapshot(bot)
     for driver, attacker in [(slack, BOB), (slack, CAROL), (slack, COACH_B), (other_team, ALICE)]:
         assert "isn't yours" in submitted_notice(driver.submit(attacker, form, answer)), attacker
-    quiet_moment()
     assert unchanged(before, snapshot(bot))
     assert fake_slack.calls_to("chat.update") == []
 
@@ -239,7 +232,6 @@ def test_an_objective_form_refining_another_users_review_is_refused(bot, alice_d
     before = snapshot(bot)
     http = slack.submit(BOB, forged, state(objective=text_input("Mine now"), review_on=date_input(_in_days(20))))
     assert "isn't yours to answer" in submitted_notice(http)
-    quiet_moment()
     assert unchanged(before, snapshot(bot))
     assert fake_slack.calls_to("chat.update") == []
 
@@ -279,7 +271,6 @@ def test_an_advice_form_forged_for_another_group_is_refused(bot, group, group_b,
     coach_bs = opened_form(fake_slack, 1)
     advice = state(therapist=user_input(ALICE), advice=text_input("Slow down"), days=number_input(7))
     assert "Only the coach" in submitted_notice(slack.submit(COACH_B, with_metadata(coach_bs, to_a), advice))
-    quiet_moment()
     assert unchanged(before, snapshot(bot))
     assert fake_slack.calls_to("chat.postMessage", channel=ALICE) == []
 
@@ -339,7 +330,6 @@ def test_follow_up_and_check_in_metadata_that_names_nothing_is_refused(bot, alic
         assert "isn't yours" in submitted_notice(http), metadata
         http = slack.submit(ALICE, with_metadata(check_in_form, metadata), check_in)
         assert "isn't yours" in submitted_notice(http), metadata
-    quiet_moment()
     assert unchanged(before, snapshot(bot))
     assert fake_slack.calls_to("chat.update") == []
 
@@ -363,7 +353,6 @@ def test_digest_from_another_groups_channel_is_refused(bot, group, group_b, slac
             reply = slack.say(user, channel, request)
             assert "Only this group's coach" in reply and "Usage" in reply, (user, channel, request, reply)
             assert "Hold silences longer" not in reply
-    quiet_moment()
     assert len(fake_slack.calls_to("chat.postMessage")) == posts
     assert unchanged(before, snapshot(bot))
     assert "Hold silences longer" in slack.say(COACH, CHANNEL, "digest preview")  # A's coach sees it
@@ -436,7 +425,6 @@ def test_the_same_ids_in_another_workspace_reach_nothing(bot, group, slack, othe
         assert "isn't a supervision group" in reply or "not in a supervision group" in reply, (user, text, reply)
     status = other_team.say(ALICE, CHANNEL, "status")
     assert "Hold silences longer" not in status
-    quiet_moment()
     assert unchanged(before, snapshot(bot))
     assert fake_slack.calls_to("chat.postMessage", channel=CHANNEL) == []
 

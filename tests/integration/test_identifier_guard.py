@@ -6,8 +6,8 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from bot.model import AuditEntry
-from tests.conftest import engine_for
-from tests.slack_driver import blocks_text, buttons, number_input, state, text_input, user_input
+from testkit.database import engine_for
+from testkit.slack_driver import blocks_text, buttons, number_input, state, text_input, user_input
 
 ALICE, COACH = "UALICE", "UCOACH"
 

@@ -1,11 +1,11 @@
-"""Steps end-to-end tests share: a group, instants to tick at, finding direct messages."""
+"""Steps the Slack-side tests share: a group, instants to tick at, finding direct messages."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
-from tests.slack_driver import SlackDriver, buttons
+from testkit.slack_driver import SlackDriver, buttons
 
 
 @dataclass
@@ -17,6 +17,17 @@ class Group:
 
     def say(self, user: str, text: str) -> str:
         return self.slack.say(user, self.channel, text)
+
+
+def a_group(slack: SlackDriver, fake) -> Group:
+    """A coach in Berlin and two therapists, in New York and Sydney, in channel CGROUP."""
+    coach = fake.add_user("UCOACH", "Europe/Berlin")
+    therapists = [fake.add_user("UALICE", "America/New_York"), fake.add_user("UBOB", "Australia/Sydney")]
+    created = Group(slack, "CGROUP", coach, therapists)
+    assert "now a supervision group" in created.say(coach, "setup")
+    for therapist in therapists:
+        assert "Welcome" in created.say(therapist, "join")
+    return created
 
 
 def weekday_at(days_ahead: int, hour_utc: int, minute: int = 0) -> str:
