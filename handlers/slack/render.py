@@ -12,9 +12,13 @@ COMMAND = "/practice"
 WORDS = {Term.TENANT: "workspace", Term.ADMIN: "workspace admin"}
 # Slack has no escape for its formatting characters, so in user text each becomes a look-alike
 # that does not format; a quote mark at a line's start is kept from it by a soft hyphen.
-LOOK_ALIKES = str.maketrans({"*": "∗", "_": "ˍ", "~": "∼", "`": "ˋ"})
+# Between two letters or digits (snake_case, 2*3) a marker cannot open or close formatting,
+# so there it stays, except inside bold, whose own marker it could end.
+LOOK_ALIKES = {"*": "∗", "_": "ˍ", "~": "∼", "`": "ˋ"}
+ALL_MARKERS = str.maketrans(LOOK_ALIKES)
+MARKER_AT_A_WORD_EDGE = re.compile(r"`|(?<![^\W_])[*_~]|[*_~](?![^\W_])")
 QUOTE_AT_LINE_START = re.compile(r"^(\s*)&gt;", re.MULTILINE)
-EMOJI_CODE = re.compile(r":(?=[a-z][a-z0-9ˍ+'-]*:)")  # :smile:, after `_` became its look-alike
+EMOJI_CODE = re.compile(r":(?=[a-z][a-z0-9_ˍ+'-]*:)")  # :smile:, :thumbs_up:
 MAX_BLOCKS = 50
 MAX_HOME_BLOCKS = 100
 MAX_SECTION_CHARS = 3000
@@ -27,9 +31,13 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def literal(text: str) -> str:
+def literal(text: str, in_bold: bool = False) -> str:
     """Text shown as it is in mrkdwn: escaped, and with nothing in it that formats."""
-    text = escape(text).translate(LOOK_ALIKES)
+    text = escape(text)
+    if in_bold:
+        text = text.translate(ALL_MARKERS)
+    else:
+        text = MARKER_AT_A_WORD_EDGE.sub(lambda marker: LOOK_ALIKES[marker.group()], text)
     return EMOJI_CODE.sub("꞉", QUOTE_AT_LINE_START.sub("\\1\u00ad&gt;", text))
 
 
@@ -64,7 +72,7 @@ def _bold(text: str) -> str:
         return text
     leading = text[: len(text) - len(text.lstrip())]
     trailing = text[len(text.rstrip()) :]
-    return f"{leading}*{literal(core)}*{trailing}"
+    return f"{leading}*{literal(core, in_bold=True)}*{trailing}"
 
 
 def plain(spans: str | Line, code_mark: str = "") -> str:
@@ -128,7 +136,7 @@ def fallback_text(message: Message) -> str:
 
 
 def _section_blocks(section: Section) -> list[dict]:
-    lines = ([f"*{literal(section.heading)}*"] if section.heading else []) + [mrkdwn(spans) for spans in section.lines]
+    lines = ([f"*{literal(section.heading, in_bold=True)}*"] if section.heading else []) + [mrkdwn(spans) for spans in section.lines]
     chunks: list[str] = []
     for text in lines:
         text = text or " "

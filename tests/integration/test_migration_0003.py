@@ -53,8 +53,8 @@ def table_sizes(engine) -> dict[str, int]:
         }
 
 
-def test_upgrading_a_database_of_the_previous_schema_keeps_every_row_and_labels_it(database_url):
-    engine = make_engine(database_url)
+def test_upgrading_a_database_of_the_previous_schema_keeps_every_row_and_labels_it(empty_database_url):
+    engine = make_engine(empty_database_url)
     try:
         upgrade(engine, "0002")
         with engine.begin() as connection:

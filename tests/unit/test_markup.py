@@ -59,8 +59,11 @@ def test_the_notification_text_on_slack_keeps_code_marks_and_escapes():
         ("first\n  > not a quote", "first\n  \u00ad&gt; not a quote"),
         ("3 > 2", "3 &gt; 2"),
         (":smile: at 09:00", "꞉smile: at 09:00"),
+        (":thumbs_up:", "꞉thumbs_up:"),
         ("<!channel> & <@U1>", "&lt;!channel&gt; &amp; &lt;@U1&gt;"),
         ("plain words, 10:30-11:00", "plain words, 10:30-11:00"),
+        ("snake_case, internal_error, 2*3, x~y", "snake_case, internal_error, 2*3, x~y"),
+        ("__init__ and foo_ bar", "ˍˍinitˍˍ and fooˍ bar"),
     ],
 )
 def test_user_text_on_slack_never_formats(typed, shown):
