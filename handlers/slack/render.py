@@ -136,7 +136,8 @@ def fallback_text(message: Message) -> str:
 
 
 def _section_blocks(section: Section) -> list[dict]:
-    lines = ([f"*{literal(section.heading, in_bold=True)}*"] if section.heading else []) + [mrkdwn(spans) for spans in section.lines]
+    heading = [f"*{literal(section.heading, in_bold=True)}*"] if section.heading else []
+    lines = heading + [mrkdwn(spans) for spans in section.lines]
     chunks: list[str] = []
     for text in lines:
         text = text or " "
