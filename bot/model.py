@@ -8,7 +8,7 @@ from enum import StrEnum
 from sqlalchemy import Column, Enum, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
-from bot.outcomes import DEFAULT_THRESHOLDS
+from bot.outcomes import DEFAULT_THRESHOLDS, Thresholds
 from bot.storage import UTCDateTime
 
 
@@ -65,6 +65,10 @@ class Group(SQLModel, table=True):
     created_at: datetime = _utc()
     rhythm_from: datetime = _utc()  # weekly occurrences before this (set-up, or a change of times) are not sent
     last_digest_at: datetime | None = _utc(nullable=True)
+
+    @property
+    def thresholds(self) -> Thresholds:
+        return Thresholds(self.ors_clinical_cutoff, self.ors_reliable_change, self.srs_alliance_concern)
 
 
 class Member(SQLModel, table=True):

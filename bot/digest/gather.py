@@ -119,7 +119,7 @@ def gather(session: Session, group: Group, now: datetime) -> DigestData:
     answered_now = [a for a in advice if a.answered_at and since <= a.answered_at < now]
     still_open = [a for a in advice if a.status in OPEN_ADVICE]
     open_loops, awaiting = _open_loops_and_awaiting(session, group, still_open)
-    limits = Thresholds(group.ors_clinical_cutoff, group.ors_reliable_change, group.srs_alliance_concern)
+    limits = group.thresholds
     return DigestData(
         channel_id=group.channel_id,
         period_start=since.astimezone(where).date(),

@@ -19,7 +19,6 @@ from bot.scheduling.outbox import schedule
 from bot.services.answers import ALREADY_ANSWERED, id_from, own_delivery, redraw, take_answer
 from bot.services.audit import guard
 from bot.services.caller import Context, Result
-from bot.services.group_settings import thresholds
 from bot.services.membership import active_member, my_group
 from bot.values import InvalidValue
 
@@ -244,7 +243,7 @@ def submit_follow_up_form(ctx: Context, context: dict[str, str], submitted: Valu
 
 def _movement_notes(group: Group, advice: Advice, clean: Values) -> list[str]:
     notes = []
-    limits = thresholds(group)
+    limits = group.thresholds
     if clean.get("ors") and advice.baseline_ors is not None:
         notes.append(describe(classify_ors(advice.baseline_ors, int(clean["ors"]), limits)) + ".")
     if clean.get("srs") and alliance_concern(int(clean["srs"]), limits):

@@ -6,7 +6,6 @@ from datetime import date, datetime, timedelta
 
 from bot.availability import zone_of
 from bot.model import Group
-from bot.outcomes import Thresholds
 from bot.services.caller import Context
 
 
@@ -20,7 +19,3 @@ def week_start(ctx: Context, group: Group, user_id: str) -> datetime:
     local = ctx.now.astimezone(where)
     monday = local.date() - timedelta(days=local.weekday())
     return datetime.combine(monday, datetime.min.time(), tzinfo=where)
-
-
-def thresholds(group: Group) -> Thresholds:
-    return Thresholds(group.ors_clinical_cutoff, group.ors_reliable_change, group.srs_alliance_concern)

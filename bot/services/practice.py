@@ -28,7 +28,7 @@ from bot.scheduling import keys
 from bot.services.answers import ALREADY_ANSWERED, own_delivery, redraw, take_answer
 from bot.services.audit import guard
 from bot.services.caller import Context, Result
-from bot.services.group_settings import thresholds, week_start
+from bot.services.group_settings import week_start
 from bot.services.membership import my_group, require_member
 from bot.services.objectives import active_objective
 
@@ -54,7 +54,7 @@ def record_outcome(ctx: Context, command: RecordOutcome) -> Result:
         )
     )
     lines = [f"Recorded {kind.value.upper()} {command.value} for {command.client_code}."]
-    limits = thresholds(group)
+    limits = group.thresholds
     if kind is ScoreKind.ORS:
         advice = _latest_advice_with_baseline(ctx, group, command.client_code)
         if advice is not None:
