@@ -11,7 +11,7 @@ from bot.forms import FieldKind, FormField
 from bot.messages import Bold, ChannelLink, Code, Command, Line, Mention, Message, Term, day_label
 
 COMMAND = "/practice"
-WORDS = {Term.TENANT: "shell", Term.ADMIN: "shell admin"}
+WORDS = {Term.TENANT: "workspace", Term.ADMIN: "workspace admin"}  # as it reads on Slack, which the shell stands in for
 
 
 @dataclass(frozen=True)

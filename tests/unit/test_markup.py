@@ -90,7 +90,7 @@ def test_the_shell_shows_commands_and_code_as_typed():
 
 
 def test_the_shell_has_its_own_words_for_the_tenant_and_its_admins():
-    assert shown_in_shell("in this ", Term.TENANT, ", a ", Term.ADMIN) == "in this shell, a shell admin"
+    assert shown_in_shell("in this ", Term.TENANT, ", a ", Term.ADMIN) == "in this workspace, a workspace admin"
 
 
 def test_the_shell_shows_user_text_as_typed():
