@@ -46,10 +46,11 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         slack_api_url=_slack_api_url(environ),
         checkin_skip_after_hours=_positive_int(environ, "CHECKIN_SKIP_AFTER_HOURS", 24),
         reminder_after_hours=_positive_int(environ, "REMINDER_AFTER_HOURS", 48),
-        slack_messages_per_second=_rate(environ, "SLACK_MESSAGES_PER_SECOND", 5.0),
+        # At least one message every two seconds, so that a batch is sent well within its lease.
+        slack_messages_per_second=_number(environ, "SLACK_MESSAGES_PER_SECOND", 5.0, 0.5, 1000, "messages per second"),
         retention_days=_positive_int(environ, "RETENTION_DAYS", 730),
         database_connect_timeout=_positive_int(environ, "DATABASE_CONNECT_TIMEOUT", 60),
-        slack_channel_interval_seconds=_interval(environ, "SLACK_CHANNEL_INTERVAL_SECONDS", 1.0),
+        slack_channel_interval_seconds=_number(environ, "SLACK_CHANNEL_INTERVAL_SECONDS", 1.0, 0, 60, "seconds"),
     )
 
 
@@ -121,28 +122,14 @@ def _positive_int(environ: dict[str, str], name: str, default: int) -> int:
     return int(raw)
 
 
-def _interval(environ: dict[str, str], name: str, default: float) -> float:
+def _number(environ: dict[str, str], name: str, default: float, low: float, high: float, unit: str) -> float:
     raw = environ.get(name, "").strip()
     if not raw:
         return default
     try:
         value = float(raw)
     except ValueError:
-        value = -1.0
-    if not 0 <= value <= 60:
-        raise ConfigError(f"{name} is malformed: it should be a number of seconds from 0 to 60")
-    return value
-
-
-def _rate(environ: dict[str, str], name: str, default: float) -> float:
-    # At least one message every two seconds, so that a batch is sent well within its lease.
-    raw = environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        value = 0.0
-    if not 0.5 <= value <= 1000:
-        raise ConfigError(f"{name} is malformed: it should be a number of messages per second from 0.5 to 1000")
+        value = low - 1
+    if not low <= value <= high:
+        raise ConfigError(f"{name} is malformed: it should be a number of {unit} from {low:g} to {high:g}")
     return value
