@@ -1,0 +1,64 @@
+"""What may import what.
+
+- The core (bot/) imports no chat platform's SDK and no front-end: each front-end in
+  handlers/ translates between its platform and the core, never the other way round.
+- bot/scheduling is the delivery machinery: it imports no use case from bot/services; the
+  domain's decisions on a delivery reach the dispatcher from bot/deliveries.py, through Core.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+CORE = Path(__file__).resolve().parents[2] / "bot"
+SCHEDULING = CORE / "scheduling"
+FORBIDDEN_IN_THE_CORE = ("slack_bolt", "slack_sdk", "microsoft_teams", "botbuilder", "handlers")
+
+
+def imported(source: str) -> Iterator[tuple[str, str | None]]:
+    """Each absolute import anywhere in the source: (module, name) for `from module import
+    name`, (module, None) for `import module`."""
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            yield from ((alias.name, None) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            yield from ((node.module, alias.name) for alias in node.names)
+
+
+def platform_imports(source: str) -> list[str]:
+    return [module for module, _ in imported(source) if module.split(".")[0] in FORBIDDEN_IN_THE_CORE]
+
+
+def service_imports(source: str) -> list[str]:
+    full_names = (f"{module}.{name}" if name else module for module, name in imported(source))
+    return [name for name in full_names if name.startswith("bot.services")]
+
+
+def test_the_platform_check_sees_every_form_of_import():
+    source = "import slack_sdk\nfrom slack_bolt.async_app import AsyncApp\ndef f():\n    import microsoft_teams.apps\n"
+    source += "from handlers.slack import render\nimport os\nfrom bot import grammar\n"
+    found = sorted(platform_imports(source))
+    assert found == ["handlers.slack", "microsoft_teams.apps", "slack_bolt.async_app", "slack_sdk"]
+
+
+def test_nothing_under_bot_imports_a_platform_sdk_or_a_front_end():
+    modules = sorted(CORE.rglob("*.py"))
+    assert len(modules) > 20  # the walk finds the core
+    offenders = {str(path.relative_to(CORE)): platform_imports(path.read_text()) for path in modules}
+    assert {path: names for path, names in offenders.items() if names} == {}
+
+
+def test_the_use_case_check_sees_every_form_of_import():
+    source = "import bot.services.people\nfrom bot import services\nfrom bot.services.rights import x\n"
+    source += "def f():\n    from bot.services import context\nfrom bot import model\nimport bot.scheduling.keys\n"
+    found = sorted(service_imports(source))
+    assert found == ["bot.services", "bot.services.context", "bot.services.people", "bot.services.rights.x"]
+
+
+def test_nothing_under_bot_scheduling_imports_a_use_case():
+    modules = sorted(SCHEDULING.glob("*.py"))
+    assert len(modules) > 5  # the walk finds the package
+    offenders = {path.name: service_imports(path.read_text()) for path in modules}
+    assert {path: names for path, names in offenders.items() if names} == {}
