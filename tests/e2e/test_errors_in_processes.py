@@ -10,29 +10,14 @@ import time
 from datetime import datetime, timedelta
 
 import pytest
-from sqlmodel import Session, select
 
-from bot.model import Delivery, DeliveryKind, DeliveryStatus
-from testkit.database import engine_for
+from bot.model import DeliveryKind, DeliveryStatus
+from testkit.database import deliveries, follow_up
 from testkit.slack_driver import blocks_text
 from tests.steps import a_group, dms_with
 
 ALICE, COACH, CHANNEL = "UALICE", "UCOACH", "CGROUP"
 ADVICE = "Summarise before challenging"
-
-
-def deliveries(bot, kind: DeliveryKind) -> list[Delivery]:
-    engine = engine_for(bot.environment["DATABASE_URL"])
-    try:
-        with Session(engine) as session:
-            return list(session.exec(select(Delivery).where(Delivery.kind == kind).order_by(Delivery.id)).all())
-    finally:
-        engine.dispose()
-
-
-def follow_up(bot) -> Delivery:
-    [delivery] = [d for d in deliveries(bot, DeliveryKind.FOLLOW_UP) if not d.is_reminder]
-    return delivery
 
 
 def tick(bot, instant: datetime, seconds: float = 0) -> None:

@@ -12,31 +12,15 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from sqlmodel import Session, select
 
-from bot.config import load_settings
-from bot.model import Delivery, DeliveryKind, DeliveryStatus
+from bot.model import DeliveryStatus
 from bot.scheduling.retry import MAX_ATTEMPTS
-from bot.storage import make_engine
+from testkit.database import follow_up
 from testkit.slack_driver import blocks_text
 from tests.steps import dms_with
 
 ALICE, COACH, CHANNEL = "UALICE", "UCOACH", "CGROUP"
 ADVICE = "Summarise before challenging"
-
-
-def deliveries(bot, kind: DeliveryKind) -> list[Delivery]:
-    engine = make_engine(load_settings(bot.environment).database_url)
-    try:
-        with Session(engine) as session:
-            return list(session.exec(select(Delivery).where(Delivery.kind == kind).order_by(Delivery.id)).all())
-    finally:
-        engine.dispose()
-
-
-def follow_up(bot) -> Delivery:
-    [delivery] = [d for d in deliveries(bot, DeliveryKind.FOLLOW_UP) if not d.is_reminder]
-    return delivery
 
 
 def at(instant: datetime, seconds: float = 0) -> str:
