@@ -99,9 +99,17 @@ class SlackDriver:
         self, user: str, message_call_args: dict, action_id: str, channel: str | None = None
     ) -> tuple[HttpReply, str]:
         """Click the button `action_id` on a message the bot posted (the args of its chat.postMessage)."""
-        button = find_button(message_call_args["blocks"], action_id)
-        name = f"click{next(_ids)}"
+        blocks = message_call_args["blocks"]
+        value = find_button(blocks, action_id)["value"]
         channel = channel or message_call_args.get("channel_resolved") or message_call_args["channel"]
+        return self.press(user, action_id, value, channel, blocks)
+
+    def press(
+        self, user: str, action_id: str, value: str, channel: str, blocks: list[dict] | None = None
+    ) -> tuple[HttpReply, str]:
+        """A button press as Slack sends it, with any value (a forged one too), on a message
+        with `blocks` if given; the reply, and the name of its response_url."""
+        name = f"click{next(_ids)}"
         payload = {
             "type": "block_actions",
             "team": {"id": self.team_id, "domain": "fake"},
@@ -111,17 +119,18 @@ class SlackDriver:
             "channel": {"id": channel},
             "trigger_id": f"trigger-{name}",
             "response_url": self.fake.response_url(name),
-            "message": {"type": "message", "ts": "1.0", "blocks": message_call_args["blocks"]},
             "actions": [
                 {
                     "type": "button",
                     "action_id": action_id,
                     "block_id": "b",
-                    "value": button["value"],
+                    "value": value,
                     "action_ts": str(time.time()),
                 }
             ],
         }
+        if blocks is not None:
+            payload["message"] = {"type": "message", "ts": "1.0", "blocks": blocks}
         return self.post(urlencode({"payload": json.dumps(payload)})), name
 
     def submit(self, user: str, view: dict, values: dict[str, dict]) -> HttpReply:

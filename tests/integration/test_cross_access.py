@@ -10,8 +10,6 @@ Group B: coach UCOACHB with UCAROL in CGROUPB. A second workspace, T0OTHER, reus
 from __future__ import annotations
 
 import json
-import time
-from urllib.parse import urlencode
 
 import pytest
 from sqlalchemy import func
@@ -105,19 +103,7 @@ def button_value(message: dict) -> str:
 
 def forged_click(driver: SlackDriver, user: str, action: str, value: str, channel: str) -> str:
     """A block_actions payload for `action` with any value; the private reply's text."""
-    name = f"forged-{user}-{action}-{time.monotonic_ns()}"
-    payload = {
-        "type": "block_actions",
-        "team": {"id": driver.team_id, "domain": "fake"},
-        "user": {"id": user, "team_id": driver.team_id},
-        "api_app_id": "AFAKE",
-        "container": {"type": "message", "channel_id": channel, "message_ts": "1.0"},
-        "channel": {"id": channel},
-        "trigger_id": f"trigger-{name}",
-        "response_url": driver.fake.response_url(name),
-        "actions": [{"type": "button", "action_id": action, "block_id": "b", "value": value, "action_ts": "1.0"}],
-    }
-    http = driver.post(urlencode({"payload": json.dumps(payload)}))
+    http, name = driver.press(user, action, value, channel)
     assert http.status == 200, http
     return driver.reply_text(name)
 
