@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 from sqlmodel import Session
 
 from bot.model import Delivery, DeliveryKind, DeliveryStatus, Platform
+from bot.scheduling.dispatcher import BATCH
 from bot.scheduling.outbox import claim_due
 from bot.storage import transaction
 from testkit.database import engine_for
@@ -21,48 +22,57 @@ from tests.conftest import RunningBot
 
 DELIVERIES = 2_000
 FAST = {"SLACK_MESSAGES_PER_SECOND": "1000"}
-# The replicas send slowly enough that 2,000 last them about ten seconds, so the tick,
-# which starts a second or so after them, always finds some left to claim.
-UNHURRIED = {"SLACK_MESSAGES_PER_SECOND": "100"}
+OUTSTANDING = (DeliveryStatus.PENDING, DeliveryStatus.CLAIMED)
 
 
-def outstanding(database_url: str) -> int:
+def follow_ups_in(database_url: str, statuses) -> int:
     engine = engine_for(database_url)
     with Session(engine) as session:
-        left = len(
+        found = len(
             session.exec(
                 select(Delivery.id).where(
                     Delivery.kind == DeliveryKind.FOLLOW_UP,
                     Delivery.is_reminder.is_(False),  # each sent follow-up plans its reminder, due days later
-                    Delivery.status.in_([DeliveryStatus.PENDING, DeliveryStatus.CLAIMED]),
+                    Delivery.status.in_(statuses),
                 )
             ).all()
         )
     engine.dispose()
-    return left
+    return found
+
+
+def wait_until(condition, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
 
 
 def test_two_replicas_and_a_tick_send_each_of_2000_once(postgres_url, fake_slack, tmp_path):
     ids = due_follow_ups(postgres_url, DELIVERIES)
     replicas = [RunningBot(postgres_url, fake_slack, tmp_path) for _ in range(2)]
     for replica in replicas:
-        replica.environment.update(UNHURRIED)
+        replica.environment.update(FAST)
+    # Posts are held until each of the three has claimed a batch, so all three take part.
+    fake_slack.hold_posts()
+    ticking = replicas[0].start_tick(datetime.now(timezone.utc).isoformat())
     try:
+        wait_until(lambda: fake_slack.posts_waiting > 0)  # the tick claimed first and waits on Slack
         for replica in replicas:
             replica.start()
-        ticked = replicas[0].tick(datetime.now(timezone.utc).isoformat(), **FAST)
-        assert ticked.returncode == 0, ticked.stderr
-        deadline = time.monotonic() + 120
-        while outstanding(postgres_url) and time.monotonic() < deadline:
-            time.sleep(0.1)
+        wait_until(lambda: follow_ups_in(postgres_url, [DeliveryStatus.PENDING]) <= DELIVERIES - 3 * BATCH)
+        fake_slack.release_posts()
+        ticked, errors = ticking.communicate(timeout=120)
+        assert ticking.returncode == 0, errors
+        wait_until(lambda: not follow_ups_in(postgres_url, OUTSTANDING), timeout=120)
     finally:
+        ticking.kill()
         for replica in replicas:
             replica.stop()
     posted = follow_ups_posted(fake_slack)
     duplicates = sum(count - 1 for count in posted.values() if count > 1)
     lost = len(set(map(str, ids)) - set(posted))
     assert (duplicates, lost) == (0, 0)
-    assert "handled 0" not in ticked.stdout  # the tick really took part
 
 
 def naive_claim(session: Session, now: datetime, limit: int) -> list[int]:
