@@ -35,6 +35,9 @@ class MessageRef:
     tenant_id: str
     channel_id: str
     message_id: str
+    # Set when sending found a new way to reach the recipient (Teams: a 1:1 chat it had to
+    # open), so that the core keeps it as the person's address.
+    recipient_address: str | None = None
 
 
 class UnknownUser(Exception):
@@ -71,8 +74,9 @@ class Messenger(Protocol):
     @property
     def platform(self) -> Platform: ...
 
-    async def user_timezone(self, person: Recipient) -> str:
-        """The user's IANA zone; raises UnknownUser."""
+    async def user_timezone(self, person: Recipient) -> str | None:
+        """The user's IANA zone, or None where the platform cannot tell (Teams: the zone comes
+        with each activity instead); raises UnknownUser."""
         ...
 
     async def is_admin(self, person: Recipient) -> bool:
