@@ -15,7 +15,7 @@ from bot.model import Group, Holiday, Person
 def zone_of(session: Session, group: Group, user_id: str | None) -> ZoneInfo:
     """A user's own zone, as the platform last told us; the group's until we know it."""
     person = session.get(Person, (group.platform, group.tenant_id, user_id)) if user_id else None
-    return zone(person.timezone if person else group.timezone)
+    return zone(person.timezone if person and person.timezone else group.timezone)
 
 
 def working_hours(session: Session, group: Group) -> WorkingHours:

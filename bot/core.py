@@ -199,7 +199,7 @@ class Core:
             return
         await self.user_changed(who, timezone_name)
 
-    async def user_changed(self, who: Recipient, timezone_name: str) -> None:
+    async def user_changed(self, who: Recipient, timezone_name: str | None) -> None:
         """The platform says a user's profile changed: keep their zone, and their check-ins, current."""
         now = self.clock()
         window = timedelta(hours=self.settings.checkin_skip_after_hours)

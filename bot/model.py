@@ -102,7 +102,7 @@ class Person(SQLModel, table=True):
     platform: Platform = _choice(Platform, primary_key=True)
     tenant_id: str = Field(primary_key=True)
     user_id: str = Field(primary_key=True)
-    timezone: str
+    timezone: str | None  # None until the platform tells it (Teams: with the user's own activities)
     address: str | None = _long_text()
     refreshed_at: datetime = _utc()
 

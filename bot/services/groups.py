@@ -106,7 +106,7 @@ def hand_over_coach(ctx: Context, command: HandOverCoach) -> Result:
 
 def _coach_zone(ctx: Context) -> str:
     person = ctx.session.get(Person, (ctx.caller.platform, ctx.caller.tenant_id, ctx.caller.user_id))
-    return person.timezone if person else "UTC"
+    return person.timezone if person and person.timezone else "UTC"
 
 
 def join(ctx: Context, _command: Join) -> Result:

@@ -14,22 +14,34 @@ from bot.scheduling.planner import plan_group
 
 
 def remember_timezone(
-    session: Session, who: Recipient, timezone_name: str, now: datetime, check_in_window: timedelta
+    session: Session, who: Recipient, timezone_name: str | None, now: datetime, check_in_window: timedelta
 ) -> None:
-    """Store the user's zone (and their address, when the front-end gave one); when the zone
-    changed, plan their weekly check-ins again in the new one."""
-    try:
-        zone(timezone_name)
-    except ValueError:
-        timezone_name = "UTC"
+    """Store the user's zone, when the platform told it, and their address, when the front-end
+    gave one; when the zone changed, plan their weekly check-ins again in the new one."""
+    if timezone_name is not None:
+        try:
+            zone(timezone_name)
+        except ValueError:
+            timezone_name = "UTC"
     person = session.get(Person, (who.platform, who.tenant_id, who.id))
-    moved = person is not None and person.timezone != timezone_name
-    person = person or Person(platform=who.platform, tenant_id=who.tenant_id, user_id=who.id, timezone=timezone_name)
-    person.timezone, person.refreshed_at = timezone_name, now
+    person = person or Person(platform=who.platform, tenant_id=who.tenant_id, user_id=who.id, timezone=None)
+    moved = timezone_name is not None and person.timezone != timezone_name
+    person.timezone = timezone_name or person.timezone
+    person.refreshed_at = now
     person.address = who.address or person.address
     session.add(person)
     if moved:
         _replan_check_ins(session, who, now, check_in_window)
+
+
+def remember_address(session: Session, who: Recipient, now: datetime) -> None:
+    """Keep how the front-end can reach a person, as it found while sending to them."""
+    person = session.get(Person, (who.platform, who.tenant_id, who.id))
+    person = person or Person(
+        platform=who.platform, tenant_id=who.tenant_id, user_id=who.id, timezone=None, refreshed_at=now
+    )
+    person.address = who.address
+    session.add(person)
 
 
 def recipient(session: Session, group: Group, user_id: str) -> Recipient:
