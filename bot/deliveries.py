@@ -3,6 +3,7 @@ time, or nothing), and what sending it changes (a digest's bookkeeping, a remind
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import update
@@ -26,9 +27,10 @@ from bot.model import (
     ObjectiveStatus,
 )
 from bot.scheduling import keys, planner
+from bot.ports import MessageRef
 from bot.scheduling.outbox import schedule
 from bot.scheduling.steps import Defer, Send, Skip
-from bot.services.people import channel_of, recipient
+from bot.services.people import channel_of, recipient, remember_address
 
 SUPERSEDED = Skip("a newer one of its kind is due the same day", DeliveryStatus.SUPERSEDED)
 
@@ -106,10 +108,13 @@ def _direct_message(session: Session, delivery: Delivery) -> Message | None:
 
 
 def after_sent(
-    session: Session, delivery: Delivery, now: datetime, reported: tuple[int, ...], settings: Settings
+    session: Session, delivery: Delivery, now: datetime, sent: Send, ref: MessageRef, settings: Settings
 ) -> None:
     """A posted digest starts the next period and has told the coach of the failures it
-    listed; a direct message gets its reminder."""
+    listed; a direct message gets its reminder. A new way to reach the recipient is kept."""
+    if ref.recipient_address is not None:
+        remember_address(session, replace(sent.to, address=ref.recipient_address), now)
+    reported = sent.reports_failures
     if delivery.kind is DeliveryKind.DIGEST:
         group = session.get(Group, delivery.group_id)
         group.last_digest_at = now

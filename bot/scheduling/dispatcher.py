@@ -123,17 +123,16 @@ class Dispatcher:
             log.exception("delivery %s failed unexpectedly", delivery.key)
             await self._record(delivery, token, after_failure(delivery.attempts, now, SendFailed("unexpected error")))
             return
-        reported = step.reports_failures
-        await self.in_transaction(lambda session: self._sent(session, delivery, token, ref, now, reported))
+        await self.in_transaction(lambda session: self._sent(session, delivery, token, step, ref, now))
 
     def _sent(
         self,
         session: Session,
         delivery: Delivery,
         token: str,
+        step: Send,
         ref: MessageRef,
         now: datetime,
-        reported: tuple[int, ...],
     ) -> None:
         if not finish(
             session,
@@ -146,7 +145,7 @@ class Dispatcher:
         ):
             log.warning("delivery %s was sent after its lease ran out; another worker may send it again", delivery.key)
             return
-        self.after_sent(session, delivery, now, reported, self.settings)
+        self.after_sent(session, delivery, now, step, ref, self.settings)
 
     async def _defer(self, delivery: Delivery, token: str, step: Defer, now: datetime) -> None:
         values = {"status": DeliveryStatus.PENDING, "due_at": step.until, "attempts": delivery.attempts - 1}

@@ -12,7 +12,7 @@ from sqlmodel import Session
 from bot.config import Settings
 from bot.messages import Message
 from bot.model import Delivery, DeliveryStatus
-from bot.ports import Recipient
+from bot.ports import MessageRef, Recipient
 
 
 @dataclass(frozen=True)
@@ -38,4 +38,4 @@ class Defer:
 
 
 Prepare = Callable[[Session, Delivery, datetime, Settings], Send | Skip | Defer]
-AfterSent = Callable[[Session, Delivery, datetime, tuple[int, ...], Settings], None]
+AfterSent = Callable[[Session, Delivery, datetime, Send, MessageRef, Settings], None]
