@@ -19,7 +19,7 @@ from bot.values import InvalidValue
 DEFAULT_FOLLOW_UP_DAYS = 14
 # Private-use characters, which nobody types by accident, around the user's id.
 USER_START, USER_END = "\ue000", "\ue001"
-USER_REFERENCE = re.compile(f"{USER_START}([A-Za-z0-9._-]+){USER_END}")
+USER_REFERENCE = re.compile(f"{USER_START}([A-Za-z0-9._:-]+){USER_END}")  # Teams ids: 29:1a…
 
 
 def user_token(user_id: str) -> str:
