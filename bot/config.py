@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import json
 import os
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
 from dotenv import find_dotenv, load_dotenv
@@ -13,6 +15,10 @@ from sqlalchemy.exc import ArgumentError
 
 DEFAULT_DATABASE_URL = "sqlite:///supervision-bot.sqlite3"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+TEAMS_CLOUDS = ("Public", "USGov", "USGovDoD", "China")
+TEAMS_CLOUD_FIELDS = ("openid_metadata_url", "login_endpoint", "token_issuer", "token_service_url")
+GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+TENANT = re.compile(r"[A-Za-z0-9][A-Za-z0-9.-]{0,253}")  # a GUID, or a domain such as contoso.onmicrosoft.com
 
 
 class ConfigError(Exception):
@@ -32,6 +38,21 @@ class Settings:
     retention_days: int
     database_connect_timeout: int
     slack_channel_interval_seconds: float = 1.0
+    teams: TeamsSettings | None = None  # Teams is served when TEAMS_CLIENT_ID is set
+
+
+@dataclass(frozen=True)
+class TeamsSettings:
+    """The bot's Entra app registration, and where Microsoft's services are."""
+
+    client_id: str
+    client_secret: str
+    tenant_id: str
+    allowed_tenants: frozenset[str]  # whose activities are served; the SDK checks no tenant
+    cloud: str = "Public"
+    cloud_overrides: dict[str, str] = field(default_factory=dict)
+    service_url: str | None = None  # for a conversation the bot has not heard from yet
+    messages_per_second: float = 5.0
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
@@ -51,7 +72,78 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         retention_days=_positive_int(environ, "RETENTION_DAYS", 730),
         database_connect_timeout=_positive_int(environ, "DATABASE_CONNECT_TIMEOUT", 60),
         slack_channel_interval_seconds=_number(environ, "SLACK_CHANNEL_INTERVAL_SECONDS", 1.0, 0, 60, "seconds"),
+        teams=_teams(environ),
     )
+
+
+def _teams(environ: dict[str, str]) -> TeamsSettings | None:
+    client_id = _optional(environ, "TEAMS_CLIENT_ID")
+    if client_id is None:
+        return None
+    _check(GUID, client_id, "TEAMS_CLIENT_ID", "the app registration's Application (client) ID, a GUID")
+    secret = _needed(environ, "TEAMS_CLIENT_SECRET")
+    tenant_id = _needed(environ, "TEAMS_TENANT_ID")
+    _check(TENANT, tenant_id, "TEAMS_TENANT_ID", "the Directory (tenant) ID, a GUID")
+    allowed = [part.strip() for part in environ.get("TEAMS_ALLOWED_TENANTS", "").split(",") if part.strip()]
+    for tenant in allowed:
+        _check(TENANT, tenant, "TEAMS_ALLOWED_TENANTS", "comma-separated tenant IDs")
+    cloud = environ.get("TEAMS_CLOUD", "").strip() or "Public"
+    if cloud not in TEAMS_CLOUDS:
+        raise ConfigError(f"TEAMS_CLOUD is malformed: it should be one of {', '.join(TEAMS_CLOUDS)}")
+    return TeamsSettings(
+        client_id=client_id,
+        client_secret=secret,
+        tenant_id=tenant_id,
+        allowed_tenants=frozenset(allowed or [tenant_id]),
+        cloud=cloud,
+        cloud_overrides=_cloud_overrides(environ),
+        service_url=_url(environ, "TEAMS_SERVICE_URL"),
+        messages_per_second=_number(environ, "TEAMS_MESSAGES_PER_SECOND", 5.0, 0.5, 1000, "messages per second"),
+    )
+
+
+def _needed(environ: dict[str, str], name: str) -> str:
+    value = _optional(environ, name)
+    if value is None:
+        raise ConfigError(f"{name} is not set, though TEAMS_CLIENT_ID is; put it in the environment or in .env")
+    return value
+
+
+def _check(pattern: re.Pattern[str], value: str, name: str, expected: str) -> None:
+    if not pattern.fullmatch(value):
+        raise ConfigError(f"{name} is malformed: it should be {expected}")
+
+
+def _cloud_overrides(environ: dict[str, str]) -> dict[str, str]:
+    raw = environ.get("TEAMS_CLOUD_OVERRIDES", "").strip()
+    if not raw:
+        return {}
+    malformed = ConfigError(
+        "TEAMS_CLOUD_OVERRIDES is malformed: it should be a JSON object of https URLs for "
+        + ", ".join(TEAMS_CLOUD_FIELDS)
+    )
+    try:
+        overrides = json.loads(raw)
+    except json.JSONDecodeError:
+        raise malformed from None
+    if not isinstance(overrides, dict) or not all(
+        key in TEAMS_CLOUD_FIELDS and isinstance(value, str) and _is_url(value, ("https",))
+        for key, value in overrides.items()
+    ):
+        raise malformed
+    return overrides
+
+
+def _url(environ: dict[str, str], name: str) -> str | None:
+    value = _optional(environ, name)
+    if value is not None and not _is_url(value, ("http", "https")):
+        raise ConfigError(f"{name} is malformed: it should be an http(s) URL")
+    return value
+
+
+def _is_url(value: str, schemes: tuple[str, ...]) -> bool:
+    parsed = urlparse(value)
+    return parsed.scheme in schemes and bool(parsed.netloc)
 
 
 def _load_dotenv(path: str) -> None:
