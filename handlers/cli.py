@@ -112,13 +112,14 @@ def _serve(arguments, settings: Settings) -> int:
     require(settings, "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
     import uvicorn
 
-    from handlers.slack.server import Server
+    from handlers.server import Server
+    from handlers.slack.endpoint import EVENTS_PATH, SlackEndpoint
 
     core = _core(settings, wait_seconds=settings.database_connect_timeout)
     # uvicorn shuts down gracefully on SIGTERM, then raises the signal again: exit 0 then.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     uvicorn.run(
-        Server(build_app(settings, core), core, settings.slack_signing_secret),
+        Server(core, {EVENTS_PATH: SlackEndpoint(build_app(settings, core), settings.slack_signing_secret)}),
         host=arguments.host,
         port=arguments.port,
         log_level="warning",

@@ -1,0 +1,62 @@
+"""POST /slack/events: Slack's signature is checked here, on the raw bytes, before anything
+parses the body: Bolt parses first and verifies after, so a malformed unsigned request
+would reach its parser."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import time
+
+from slack_bolt.adapter.asgi.async_handler import AsyncSlackRequestHandler
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.internals import parse_body
+
+from handlers.server import headers_of, respond_json
+
+EVENTS_PATH = "/slack/events"
+MAX_REQUEST_AGE_SECONDS = 5 * 60
+TIMESTAMP = re.compile(r"[0-9]{1,12}")
+
+
+class SlackEndpoint:
+    def __init__(self, app: AsyncApp, signing_secret: str):
+        self.signing_secret = signing_secret.encode()
+        self.bolt = AsyncSlackRequestHandler(app, path=EVENTS_PATH)
+
+    async def start(self) -> None:
+        return None
+
+    async def __call__(self, scope, body: bytes, send) -> None:
+        headers = headers_of(scope)
+        if not self._signed_by_slack(headers, body):
+            await respond_json(send, 401, {"ok": False, "error": "invalid signature"})
+        elif not _well_formed(body, headers.get("content-type")):
+            await respond_json(send, 400, {"ok": False, "error": "malformed request"})
+        else:
+            await self.bolt(scope, _replay(body), send)
+
+    def _signed_by_slack(self, headers: dict[str, str], body: bytes) -> bool:
+        timestamp = headers.get("x-slack-request-timestamp", "")
+        if not TIMESTAMP.fullmatch(timestamp) or abs(time.time() - int(timestamp)) > MAX_REQUEST_AGE_SECONDS:
+            return False
+        base = b"v0:" + timestamp.encode() + b":" + body
+        expected = "v0=" + hmac.new(self.signing_secret, base, hashlib.sha256).hexdigest()
+        return hmac.compare_digest(expected.encode(), headers.get("x-slack-signature", "").encode())
+
+
+def _well_formed(body: bytes, content_type: str | None) -> bool:
+    """Whether Bolt can parse the body: UTF-8, and JSON or a form whose payload is a JSON object."""
+    try:
+        parsed = parse_body(body.decode("utf-8"), (content_type or "").split(";")[0].strip() or None)
+    except (ValueError, RecursionError):
+        return False
+    return isinstance(parsed, dict)
+
+
+def _replay(body: bytes):
+    async def receive():
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive
