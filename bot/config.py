@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
@@ -13,6 +14,7 @@ from sqlalchemy.exc import ArgumentError
 
 DEFAULT_DATABASE_URL = "sqlite:///supervision-bot.sqlite3"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+GUID = re.compile(r"[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 
 
 class ConfigError(Exception):
@@ -32,6 +34,7 @@ class Settings:
     retention_days: int
     database_connect_timeout: int
     slack_channel_interval_seconds: float = 1.0
+    teams_client_id: str | None = None
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
@@ -51,6 +54,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         retention_days=_positive_int(environ, "RETENTION_DAYS", 730),
         database_connect_timeout=_positive_int(environ, "DATABASE_CONNECT_TIMEOUT", 60),
         slack_channel_interval_seconds=_number(environ, "SLACK_CHANNEL_INTERVAL_SECONDS", 1.0, 0, 60, "seconds"),
+        teams_client_id=_guid(environ, "TEAMS_CLIENT_ID"),
     )
 
 
@@ -86,6 +90,18 @@ def _optional(environ: dict[str, str], name: str, prefix: str = "") -> str | Non
         return None
     if prefix and not value.startswith(prefix):
         raise ConfigError(f"{name} is malformed: it should start with {prefix!r}")
+    return value
+
+
+def is_guid(text: str) -> bool:
+    """Whether `text` is a GUID as Microsoft writes its app ids: 8-4-4-4-12 hexadecimal digits."""
+    return GUID.fullmatch(text) is not None
+
+
+def _guid(environ: dict[str, str], name: str) -> str | None:
+    value = _optional(environ, name)
+    if value is not None and not is_guid(value):
+        raise ConfigError(f"{name} is malformed: it should be a GUID like 00000000-0000-0000-0000-000000000000")
     return value
 
 
