@@ -17,7 +17,7 @@ DEFAULT_DATABASE_URL = "sqlite:///supervision-bot.sqlite3"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 TEAMS_CLOUDS = ("Public", "USGov", "USGovDoD", "China")
 TEAMS_CLOUD_FIELDS = ("openid_metadata_url", "login_endpoint", "token_issuer", "token_service_url")
-GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+GUID = re.compile(r"[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 TENANT = re.compile(r"[A-Za-z0-9][A-Za-z0-9.-]{0,253}")  # a GUID, or a domain such as contoso.onmicrosoft.com
 
 
@@ -38,21 +38,20 @@ class Settings:
     retention_days: int
     database_connect_timeout: int
     slack_channel_interval_seconds: float = 1.0
-    teams: TeamsSettings | None = None  # Teams is served when TEAMS_CLIENT_ID is set
+    # Teams is served when TEAMS_CLIENT_ID is set: the bot's Entra app registration.
+    teams_client_id: str | None = None
+    teams_client_secret: str | None = None
+    teams_tenant_id: str | None = None
+    teams_allowed_tenants: frozenset[str] = frozenset()  # none set: TEAMS_TENANT_ID's alone
+    teams_cloud: str = "Public"
+    teams_cloud_overrides: dict[str, str] = field(default_factory=dict)
+    teams_service_url: str | None = None  # for a conversation the bot has not heard from yet
+    teams_messages_per_second: float = 5.0
 
-
-@dataclass(frozen=True)
-class TeamsSettings:
-    """The bot's Entra app registration, and where Microsoft's services are."""
-
-    client_id: str
-    client_secret: str
-    tenant_id: str
-    allowed_tenants: frozenset[str]  # whose activities are served; the SDK checks no tenant
-    cloud: str = "Public"
-    cloud_overrides: dict[str, str] = field(default_factory=dict)
-    service_url: str | None = None  # for a conversation the bot has not heard from yet
-    messages_per_second: float = 5.0
+    @property
+    def teams_tenants_served(self) -> frozenset[str]:
+        """Whose activities are served: the SDK checks the token, never the tenant."""
+        return self.teams_allowed_tenants or frozenset({self.teams_tenant_id} if self.teams_tenant_id else ())
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
@@ -72,46 +71,34 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         retention_days=_positive_int(environ, "RETENTION_DAYS", 730),
         database_connect_timeout=_positive_int(environ, "DATABASE_CONNECT_TIMEOUT", 60),
         slack_channel_interval_seconds=_number(environ, "SLACK_CHANNEL_INTERVAL_SECONDS", 1.0, 0, 60, "seconds"),
-        teams=_teams(environ),
+        teams_client_id=_guid(environ, "TEAMS_CLIENT_ID"),
+        teams_client_secret=_optional(environ, "TEAMS_CLIENT_SECRET"),
+        teams_tenant_id=_tenant(environ.get("TEAMS_TENANT_ID", ""), "TEAMS_TENANT_ID"),
+        teams_allowed_tenants=_allowed_tenants(environ),
+        teams_cloud=_teams_cloud(environ),
+        teams_cloud_overrides=_cloud_overrides(environ),
+        teams_service_url=_url(environ, "TEAMS_SERVICE_URL"),
+        teams_messages_per_second=_number(environ, "TEAMS_MESSAGES_PER_SECOND", 5.0, 0.5, 1000, "messages per second"),
     )
 
 
-def _teams(environ: dict[str, str]) -> TeamsSettings | None:
-    client_id = _optional(environ, "TEAMS_CLIENT_ID")
-    if client_id is None:
-        return None
-    _check(GUID, client_id, "TEAMS_CLIENT_ID", "the app registration's Application (client) ID, a GUID")
-    secret = _needed(environ, "TEAMS_CLIENT_SECRET")
-    tenant_id = _needed(environ, "TEAMS_TENANT_ID")
-    _check(TENANT, tenant_id, "TEAMS_TENANT_ID", "the Directory (tenant) ID, a GUID")
-    allowed = [part.strip() for part in environ.get("TEAMS_ALLOWED_TENANTS", "").split(",") if part.strip()]
-    for tenant in allowed:
-        _check(TENANT, tenant, "TEAMS_ALLOWED_TENANTS", "comma-separated tenant IDs")
+def _tenant(raw: str, name: str) -> str | None:
+    value = raw.strip()
+    if value and not TENANT.fullmatch(value):
+        raise ConfigError(f"{name} is malformed: it should be a tenant ID (a GUID), or several separated by commas")
+    return value or None
+
+
+def _allowed_tenants(environ: dict[str, str]) -> frozenset[str]:
+    parts = (_tenant(part, "TEAMS_ALLOWED_TENANTS") for part in environ.get("TEAMS_ALLOWED_TENANTS", "").split(","))
+    return frozenset(part for part in parts if part)
+
+
+def _teams_cloud(environ: dict[str, str]) -> str:
     cloud = environ.get("TEAMS_CLOUD", "").strip() or "Public"
     if cloud not in TEAMS_CLOUDS:
         raise ConfigError(f"TEAMS_CLOUD is malformed: it should be one of {', '.join(TEAMS_CLOUDS)}")
-    return TeamsSettings(
-        client_id=client_id,
-        client_secret=secret,
-        tenant_id=tenant_id,
-        allowed_tenants=frozenset(allowed or [tenant_id]),
-        cloud=cloud,
-        cloud_overrides=_cloud_overrides(environ),
-        service_url=_url(environ, "TEAMS_SERVICE_URL"),
-        messages_per_second=_number(environ, "TEAMS_MESSAGES_PER_SECOND", 5.0, 0.5, 1000, "messages per second"),
-    )
-
-
-def _needed(environ: dict[str, str], name: str) -> str:
-    value = _optional(environ, name)
-    if value is None:
-        raise ConfigError(f"{name} is not set, though TEAMS_CLIENT_ID is; put it in the environment or in .env")
-    return value
-
-
-def _check(pattern: re.Pattern[str], value: str, name: str, expected: str) -> None:
-    if not pattern.fullmatch(value):
-        raise ConfigError(f"{name} is malformed: it should be {expected}")
+    return cloud
 
 
 def _cloud_overrides(environ: dict[str, str]) -> dict[str, str]:
@@ -178,6 +165,18 @@ def _optional(environ: dict[str, str], name: str, prefix: str = "") -> str | Non
         return None
     if prefix and not value.startswith(prefix):
         raise ConfigError(f"{name} is malformed: it should start with {prefix!r}")
+    return value
+
+
+def is_guid(text: str) -> bool:
+    """Whether `text` is a GUID as Microsoft writes its app ids: 8-4-4-4-12 hexadecimal digits."""
+    return GUID.fullmatch(text) is not None
+
+
+def _guid(environ: dict[str, str], name: str) -> str | None:
+    value = _optional(environ, name)
+    if value is not None and not is_guid(value):
+        raise ConfigError(f"{name} is malformed: it should be a GUID like 00000000-0000-0000-0000-000000000000")
     return value
 
 

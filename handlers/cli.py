@@ -1,4 +1,4 @@
-"""The `supervision-bot` command: serve, tick and db upgrade.
+"""The `supervision-bot` command: serve, tick, shell, db upgrade and teams package.
 
 This is the composition root: it reads settings and wires the core to a front-end.
 """
@@ -13,6 +13,7 @@ import signal
 import sys
 from dataclasses import replace
 from datetime import datetime, timezone
+from pathlib import Path
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
@@ -64,6 +65,19 @@ def _parser() -> argparse.ArgumentParser:
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True)
     db_commands.add_parser("upgrade", help="apply the database migrations").set_defaults(run=_db_upgrade)
+
+    teams = commands.add_parser("teams", help="Microsoft Teams")
+    teams_commands = teams.add_subparsers(dest="teams_command", required=True)
+    package = teams_commands.add_parser(
+        "package",
+        help="write the Teams app package, to upload to Teams",
+        description="Write the Teams app package for the app TEAMS_CLIENT_ID: a zip with its manifest and icons,"
+        " to upload to Teams. The developer's website, privacy and terms-of-use addresses in"
+        " handlers/teams/app_package/manifest.json are placeholders under https://example.org/:"
+        " set them before listing the app in a store.",
+    )
+    package.add_argument("--out", type=Path, required=True, metavar="FILE.zip", help="where to write the zip")
+    package.set_defaults(run=_teams_package)
     return parser
 
 
@@ -175,6 +189,15 @@ def _shell(arguments, settings: Settings) -> int:
 def _db_upgrade(_arguments, settings: Settings) -> int:
     _ready_engine(settings)
     print("database is up to date")
+    return 0
+
+
+def _teams_package(arguments, settings: Settings) -> int:
+    from handlers.teams.package import write_package
+
+    require(settings, "TEAMS_CLIENT_ID")
+    write_package(arguments.out, settings.teams_client_id)
+    print(f"wrote {arguments.out} for app {settings.teams_client_id}")
     return 0
 
 

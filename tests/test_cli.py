@@ -1,14 +1,16 @@
-"""The `supervision-bot` command: configuration errors, `.env`, and `db upgrade`."""
+"""The `supervision-bot` command: configuration errors, `.env`, `db upgrade` and `teams package`."""
 
 from __future__ import annotations
 
+import json
 import os
+import zipfile
 
 from tests.conftest import run_cli
 
 
 def environment(**values: str) -> dict[str, str]:
-    base = {key: value for key, value in os.environ.items() if not key.startswith(("SLACK_", "DATABASE_URL"))}
+    base = {key: value for key, value in os.environ.items() if not key.startswith(("SLACK_", "DATABASE_URL", "TEAMS_"))}
     return {**base, **values}
 
 
@@ -27,6 +29,7 @@ def test_malformed_values_are_named(tmp_path):
         ("SLACK_BOT_TOKEN", "not-a-token"),
         ("SLACK_API_URL", "slack.com/api"),
         ("CHECKIN_SKIP_AFTER_HOURS", "soon"),
+        ("TEAMS_CLIENT_ID", "my-bot"),
     ):
         result = run_cli(["db", "upgrade"], environment(**{name: value}), tmp_path)
         assert result.returncode == 2, name
@@ -51,6 +54,25 @@ def test_db_upgrade_on_each_database(empty_database_url, tmp_path):
 def test_tick_needs_an_instant_with_an_offset(tmp_path):
     result = run_cli(["tick", "--now", "2026-12-04T15:00"], environment(SLACK_BOT_TOKEN="xoxb-x"), tmp_path)
     assert result.returncode == 2 and "has no offset" in result.stderr
+
+
+def test_teams_package_writes_the_zip_for_the_configured_app(tmp_path):
+    app_id = "0b4f5a3e-7c1d-4e2f-9a8b-6c5d4e3f2a1b"
+    result = run_cli(["teams", "package", "--out", "app.zip"], environment(TEAMS_CLIENT_ID=app_id), tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"wrote app.zip for app {app_id}"
+    with zipfile.ZipFile(tmp_path / "app.zip") as package:
+        manifest = json.loads(package.read("manifest.json"))
+    assert manifest["id"] == manifest["bots"][0]["botId"] == app_id
+
+
+def test_teams_package_without_an_app_id_names_the_variable_and_exits_2(tmp_path):
+    result = run_cli(["teams", "package", "--out", "app.zip"], environment(), tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "supervision-bot: TEAMS_CLIENT_ID is not set; put it in the environment or in .env (see .env.example)"
+    ]
+    assert not (tmp_path / "app.zip").exists()
 
 
 UNREACHABLE = "postgresql://bot:secret@127.0.0.1:1/db"

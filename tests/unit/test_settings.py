@@ -1,4 +1,4 @@
-"""Settings read from the environment: the pacing interval per channel."""
+"""Settings read from the environment: the pacing interval per channel, the Teams app id."""
 
 from __future__ import annotations
 
@@ -17,3 +17,17 @@ def test_the_interval_per_channel_is_slacks_second_unless_set():
 def test_an_interval_per_channel_out_of_range_is_named(raw):
     with pytest.raises(ConfigError, match="SLACK_CHANNEL_INTERVAL_SECONDS is malformed"):
         load_settings({"SLACK_CHANNEL_INTERVAL_SECONDS": raw})
+
+
+def test_the_teams_app_id_is_optional_and_a_guid():
+    app_id = "0b4f5a3e-7c1d-4e2f-9a8b-6c5D4E3F2A1B"
+    assert load_settings({}).teams_client_id is None
+    assert load_settings({"TEAMS_CLIENT_ID": f" {app_id} "}).teams_client_id == app_id
+
+
+@pytest.mark.parametrize(
+    "raw", ["my-bot", "0b4f5a3e7c1d4e2f9a8b6c5d4e3f2a1b", "0b4f5a3e-7c1d-4e2f-9a8b-6c5d4e3f2a1b\nx"]
+)
+def test_a_teams_app_id_that_is_not_a_guid_is_named(raw):
+    with pytest.raises(ConfigError, match="TEAMS_CLIENT_ID is malformed"):
+        load_settings({"TEAMS_CLIENT_ID": raw})
