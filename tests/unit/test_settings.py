@@ -31,3 +31,31 @@ def test_the_teams_app_id_is_optional_and_a_guid():
 def test_a_teams_app_id_that_is_not_a_guid_is_named(raw):
     with pytest.raises(ConfigError, match="TEAMS_CLIENT_ID is malformed"):
         load_settings({"TEAMS_CLIENT_ID": raw})
+
+
+TEAMS = {"TEAMS_CLIENT_ID": "00000000-0000-4000-8000-00000000b07a", "TEAMS_CLIENT_SECRET": "s", "TEAMS_TENANT_ID": "T1"}
+
+
+def test_teams_serves_its_own_tenant_unless_others_are_allowed():
+    assert load_settings(TEAMS).teams_tenants_served == {"T1"}
+    allowed = load_settings({**TEAMS, "TEAMS_ALLOWED_TENANTS": " T2, T3 ,"})
+    assert allowed.teams_tenants_served == {"T2", "T3"}
+
+
+def test_teams_cloud_overrides_are_read_and_checked():
+    overrides = '{"openid_metadata_url": "https://127.0.0.1:1/v1/.well-known/openidconfiguration"}'
+    assert load_settings({**TEAMS, "TEAMS_CLOUD_OVERRIDES": overrides}).teams_cloud_overrides == {
+        "openid_metadata_url": "https://127.0.0.1:1/v1/.well-known/openidconfiguration"
+    }
+    for raw in ("[]", "{", '{"unknown_field": "https://x"}', '{"login_endpoint": "http://plain.example"}'):
+        with pytest.raises(ConfigError, match="TEAMS_CLOUD_OVERRIDES is malformed"):
+            load_settings({**TEAMS, "TEAMS_CLOUD_OVERRIDES": raw})
+
+
+@pytest.mark.parametrize(
+    ("name", "raw"),
+    [("TEAMS_CLOUD", "Azure"), ("TEAMS_SERVICE_URL", "smba.example"), ("TEAMS_TENANT_ID", "not a tenant!")],
+)
+def test_malformed_teams_settings_are_named(name, raw):
+    with pytest.raises(ConfigError, match=f"{name} is malformed"):
+        load_settings({**TEAMS, name: raw})
