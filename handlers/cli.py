@@ -20,8 +20,10 @@ from sqlalchemy.exc import OperationalError
 
 from bot.config import ConfigError, Settings, load_settings, require
 from bot.core import Core
-from bot.ports import Messengers
+from bot.model import Platform
+from bot.ports import Messenger, Messengers
 from bot.storage import StorageFault, make_engine, upgrade, wait_for_database
+from handlers.server import Endpoint, Server
 
 log = logging.getLogger("supervision-bot")
 
@@ -44,7 +46,10 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="supervision-bot", description="Deliberate practice for supervision groups.")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    serve = commands.add_parser("serve", help="run the Slack bot (HTTP, or Socket Mode with --socket)")
+    serve = commands.add_parser(
+        "serve",
+        help="run the bot over HTTP for Slack and Teams, or for Slack alone by Socket Mode with --socket",
+    )
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
     serve.add_argument("--socket", action="store_true", help="connect by Socket Mode instead of serving HTTP")
@@ -104,36 +109,74 @@ def _ready_engine(settings: Settings, wait_seconds: float = 0):
     return engine
 
 
-def _core(settings: Settings, clock=None, wait_seconds: float = 0) -> Core:
-    from handlers.slack.app import slack_messenger
+def served_platforms(settings: Settings) -> list[Platform]:
+    """Each platform is served when its configuration is present; a part of one missing is named."""
+    served = []
+    if settings.slack_bot_token:
+        served.append(Platform.SLACK)
+    if settings.teams_client_id:
+        require(settings, "TEAMS_CLIENT_SECRET", "TEAMS_TENANT_ID")
+        served.append(Platform.TEAMS)
+    if not served:
+        raise ConfigError(
+            "neither Slack nor Teams is configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET for Slack,"
+            " or TEAMS_CLIENT_ID, TEAMS_CLIENT_SECRET and TEAMS_TENANT_ID for Teams (see .env.example)"
+        )
+    return served
 
+
+def _core(settings: Settings, platforms: list[Platform], clock=None, wait_seconds: float = 0) -> Core:
     return Core(
         _ready_engine(settings, wait_seconds),
         settings,
-        Messengers([slack_messenger(settings)]),
+        Messengers(_messenger(settings, platform) for platform in platforms),
         clock or (lambda: datetime.now(timezone.utc)),
     )
 
 
-def _serve(arguments, settings: Settings) -> int:
-    from handlers.slack.app import build_app
+def _messenger(settings: Settings, platform: Platform) -> Messenger:
+    if platform is Platform.TEAMS:
+        from handlers.teams.app import teams_messenger
 
+        return teams_messenger(settings)
+    from handlers.slack.app import slack_messenger
+
+    return slack_messenger(settings)
+
+
+def _endpoints(settings: Settings, core: Core, platforms: list[Platform]) -> dict[str, Endpoint]:
+    endpoints: dict[str, Endpoint] = {}
+    if Platform.SLACK in platforms:
+        from handlers.slack.app import build_app
+        from handlers.slack.endpoint import EVENTS_PATH, SlackEndpoint
+
+        endpoints[EVENTS_PATH] = SlackEndpoint(build_app(settings, core), settings.slack_signing_secret)
+    if Platform.TEAMS in platforms:
+        from handlers.teams.app import build_endpoint
+        from handlers.teams.endpoint import MESSAGES_PATH
+
+        endpoints[MESSAGES_PATH] = build_endpoint(settings, core, core.messengers.of(Platform.TEAMS))
+    return endpoints
+
+
+def _serve(arguments, settings: Settings) -> int:
     if arguments.socket:
+        from handlers.slack.app import build_app
+
         require(settings, "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
-        core = _core(settings, wait_seconds=settings.database_connect_timeout)
+        core = _core(settings, [Platform.SLACK], wait_seconds=settings.database_connect_timeout)
         asyncio.run(_socket_mode(build_app(settings, core), core, settings))
         return 0
-    require(settings, "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+    platforms = served_platforms(settings)
+    if Platform.SLACK in platforms:
+        require(settings, "SLACK_SIGNING_SECRET")
     import uvicorn
 
-    from handlers.server import Server
-    from handlers.slack.endpoint import EVENTS_PATH, SlackEndpoint
-
-    core = _core(settings, wait_seconds=settings.database_connect_timeout)
+    core = _core(settings, platforms, wait_seconds=settings.database_connect_timeout)
     # uvicorn shuts down gracefully on SIGTERM, then raises the signal again: exit 0 then.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     uvicorn.run(
-        Server(core, {EVENTS_PATH: SlackEndpoint(build_app(settings, core), settings.slack_signing_secret)}),
+        Server(core, _endpoints(settings, core, platforms)),
         host=arguments.host,
         port=arguments.port,
         log_level="warning",
@@ -159,9 +202,9 @@ async def _socket_mode(app, core: Core, settings: Settings) -> None:
 
 
 def _tick(arguments, settings: Settings) -> int:
-    require(settings, "SLACK_BOT_TOKEN")
+    platforms = served_platforms(settings)
     now = arguments.now or datetime.now(timezone.utc)
-    core = _core(settings, clock=lambda: now)
+    core = _core(settings, platforms, clock=lambda: now)
     handled = asyncio.run(_one_pass(core))
     print(f"tick at {now.isoformat()}: handled {handled} due deliveries")
     return 0

@@ -14,12 +14,27 @@ def environment(**values: str) -> dict[str, str]:
     return {**base, **values}
 
 
-def test_serve_without_a_token_names_the_variable_and_exits_2(tmp_path):
+def test_serve_with_no_platform_configured_names_the_variables_and_exits_2(tmp_path):
     result = run_cli(["serve"], environment(DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3"), tmp_path)
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
-        "supervision-bot: SLACK_BOT_TOKEN is not set; put it in the environment or in .env (see .env.example)"
+        "supervision-bot: neither Slack nor Teams is configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET"
+        " for Slack, or TEAMS_CLIENT_ID, TEAMS_CLIENT_SECRET and TEAMS_TENANT_ID for Teams (see .env.example)"
     ]
+
+
+def test_serve_with_part_of_a_platform_configured_names_what_is_missing(tmp_path):
+    database = {"DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3"}
+    for configured, missing in (
+        ({"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_SIGNING_SECRET"),
+        ({"TEAMS_CLIENT_ID": "00000000-0000-4000-8000-000000000001"}, "TEAMS_CLIENT_SECRET"),
+        ({"TEAMS_CLIENT_ID": "00000000-0000-4000-8000-000000000001", "TEAMS_CLIENT_SECRET": "s"}, "TEAMS_TENANT_ID"),
+    ):
+        result = run_cli(["serve"], environment(**database, **configured), tmp_path)
+        assert result.returncode == 2
+        assert result.stderr.strip().splitlines() == [
+            f"supervision-bot: {missing} is not set; put it in the environment or in .env (see .env.example)"
+        ]
 
 
 def test_malformed_values_are_named(tmp_path):
