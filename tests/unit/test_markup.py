@@ -12,6 +12,7 @@ from handlers.shell.repl import core_text as shell_text
 from handlers.shell.screen import Screen
 from handlers.slack.commands import core_text as slack_text
 from handlers.slack.render import fallback_text, mrkdwn, plain
+from handlers.teams import render as teams
 
 # Slack: the bot's own markup.
 
@@ -72,6 +73,38 @@ def test_user_text_on_slack_never_formats(typed, shown):
 
 def test_user_text_in_bold_on_slack_cannot_end_the_bold():
     assert mrkdwn(line(Bold("a*b "), "x")) == "*a∗b* x"
+
+
+# Teams: the bot's own markup (user text: tests/unit/test_teams_render.py).
+
+
+def test_a_command_on_teams_is_quoted_with_the_bare_command_name():
+    assert (
+        teams.markdown(line("run ", Command("log <minutes> <activity>"))) == "run “practice log ‹minutes› ‹activity›”"
+    )
+
+
+def test_the_bare_command_name_in_bold_on_teams():
+    assert teams.markdown(line(Bold(Command()), " helps")) == "**practice** helps"
+
+
+def test_code_on_teams_is_quoted_and_cannot_format():
+    assert teams.markdown(line(Code("client C12"), " or ", Code("a_b*"))) == "“client C12” or “a\\_b\\*”"
+
+
+def test_teams_says_organization_for_the_tenant_and_teams_admin_for_its_admins():
+    assert teams.markdown(line("in this ", Term.TENANT, ", a ", Term.ADMIN)) == "in this organization, a Teams admin"
+
+
+def test_plain_text_on_teams_has_the_bare_command_and_no_marks():
+    assert teams.plain(line("You logged 30 min with ", Command("log"), " and ", Code("x"), ".")) == (
+        "You logged 30 min with practice log and x."
+    )
+
+
+def test_the_notification_text_on_teams_escapes_nothing():
+    message = Message.text(line("Run ", Command("join"), " & ", Code("x<y>")))
+    assert teams.fallback_text(message) == "Run practice join & x<y>"
 
 
 # The shell.
