@@ -26,8 +26,8 @@ from bot.model import (
     Objective,
     ObjectiveStatus,
 )
-from bot.scheduling import keys, planner
 from bot.ports import MessageRef
+from bot.scheduling import keys, planner
 from bot.scheduling.outbox import schedule
 from bot.scheduling.steps import Defer, Send, Skip
 from bot.services.people import channel_of, recipient, remember_address

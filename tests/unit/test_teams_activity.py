@@ -46,8 +46,13 @@ def test_the_bots_mention_and_the_command_name_are_dropped_and_people_become_ref
 
 
 def test_in_the_chat_the_command_name_is_optional_with_or_without_a_slash():
-    for typed in ("log 30 role-play", "practice log 30 role-play", "/practice log 30 role-play", "Practice log 30 role-play"):
-        assert command_text(chat_message(typed)) == "log 30 role-play"
+    for typed in (
+        "log 30 role-play",
+        "practice log 30 role-play",
+        "/practice log 30 role-play",
+        "Practice log 30 role-play",
+    ):
+        assert command_text(chat_message(typed)) == "log 30 " + typed.split()[-1]
 
 
 def test_html_from_the_teams_client_is_read_as_the_text_it_shows():
