@@ -63,7 +63,6 @@ UNNAMED = "a group member"  # for a mention whose name is not known: never a raw
 CARD_VERSION: Final = "1.5"
 TASK_FETCH = {"type": "task/fetch"}  # a press arrives as task/fetch, which may answer with a dialog
 BUTTON_STYLES: dict[str, ActionStyle] = {"primary": "positive", "danger": "destructive"}
-OPEN_FORM_LABEL = "Open form"
 REQUIRED = "This is required."
 # Teams' stated size limit for one activity has moved (28 KB, 40 KB, about 100 KB now) and it has
 # refused activities well under the stated one; a part measured as ASCII-escaped JSON (where one
@@ -255,15 +254,6 @@ def _json_bytes(card: AdaptiveCard) -> int:
     return len(json.dumps(card_json(card)))
 
 
-def open_form_card(message_text: str, opener: Mapping[str, object]) -> AdaptiveCard:
-    """A card with one button that opens a form as a dialog; `opener` tells the front-end which."""
-    return AdaptiveCard(
-        version=CARD_VERSION,
-        body=[TextBlock(text=literal(message_text, at_line_start=True), wrap=True)],
-        actions=[SubmitAction(title=OPEN_FORM_LABEL, data={"msteams": TASK_FETCH, **opener})],
-    )
-
-
 InputElement = TextInput | NumberInput | DateInput | ChoiceSetInput | ToggleInput
 
 
@@ -289,7 +279,8 @@ def form_card(
             body.append(_error(errors[field.name]))
         if field.hint:
             body.append(TextBlock(text=markdown(as_line(field.hint)), wrap=True, is_subtle=True))
-    submit = {"form_kind": form.kind, "form_context": form.context, **submit_data}
+    kinds = {field.name: field.kind.value for field in form.fields}  # how submitted_values reads each
+    submit = {"form_kind": form.kind, "form_context": form.context, "form_fields": kinds, **submit_data}
     return AdaptiveCard(version=CARD_VERSION, body=body, actions=[SubmitAction(title=form.submit_label, data=submit)])
 
 
@@ -328,15 +319,19 @@ def _choices(choices: Sequence[tuple[str, str]], value: str | None) -> ChoiceSet
     return ChoiceSetInput(style="compact", choices=options, value=value)
 
 
-def submitted_values(form: Form, data: Mapping[str, object]) -> Values:
-    """A dialog's submitted inputs as the plain values the core checks (None when empty)."""
-    return {field.name: _submitted(field, data.get(field.name)) for field in form.fields}
+def submitted_values(data: Mapping[str, object]) -> Values:
+    """A dialog's submission (its inputs, and the submit action's data from form_card) as the
+    plain values the core checks, None when empty. The core checks every value again."""
+    kinds = data.get("form_fields")
+    if not isinstance(kinds, dict):
+        return {}
+    return {str(name): _submitted(str(kind), data.get(name)) for name, kind in kinds.items()}
 
 
-def _submitted(field: FormField, raw: object) -> str | None:
+def _submitted(kind: str, raw: object) -> str | None:
     if raw is None or raw == "":
         return None  # an untouched input, or a toggle left off (its valueOff is "")
-    return _whole_number_text(raw) if field.kind is FieldKind.NUMBER else str(raw)
+    return _whole_number_text(raw) if kind == FieldKind.NUMBER.value else str(raw)
 
 
 def _whole_number_text(raw: object) -> str:

@@ -279,7 +279,12 @@ def test_a_form_has_its_intro_escaped_its_hints_subtle_and_one_submit_with_its_k
         {
             "type": "Action.Submit",
             "title": "Save",
-            "data": {"form_kind": "log", "form_context": {"group": "G1"}, "opener": "log"},
+            "data": {
+                "form_kind": "log",
+                "form_context": {"group": "G1"},
+                "form_fields": {field.name: field.kind.value for field in every_kind_of_field().fields},
+                "opener": "log",
+            },
         }
     ]
 
@@ -316,8 +321,8 @@ def test_submitted_values_round_trip_each_kind_of_field():
     }
     card = render.card_json(render.form_card(form, values=values, people=PEOPLE))
     submitted = {name: element["value"] for name, element in inputs(card).items()}  # as Teams sends them back
-    submitted |= {"form_kind": "log", "form_context": {"group": "G1"}}
-    assert render.submitted_values(form, submitted) == values
+    submitted |= card["actions"][0]["data"]
+    assert render.submitted_values(submitted) == values
 
 
 @pytest.mark.parametrize(
@@ -326,14 +331,20 @@ def test_submitted_values_round_trip_each_kind_of_field():
 )
 def test_a_submitted_number_is_its_digits(sent, value):
     form = Form("f", "F", "Save", (FormField("minutes", "Minutes", FieldKind.NUMBER),))
-    assert render.submitted_values(form, {"minutes": sent}) == {"minutes": value}
+    submit = render.card_json(render.form_card(form))["actions"][0]["data"]
+    assert render.submitted_values({**submit, "minutes": sent}) == {"minutes": value}
 
 
 def test_an_empty_or_missing_input_and_a_toggle_left_off_are_none():
     form = every_kind_of_field()
-    assert render.submitted_values(form, {"activity": "", "not_identifying": ""}) == {
+    submit = render.card_json(render.form_card(form))["actions"][0]["data"]
+    assert render.submitted_values({**submit, "activity": "", "not_identifying": ""}) == {
         field.name: None for field in form.fields
     }
+
+
+def test_a_submission_without_the_forms_fields_has_no_values():
+    assert render.submitted_values({"activity": "role play"}) == {}
 
 
 # Dialogs.
@@ -354,15 +365,3 @@ def test_a_dialog_is_the_card_as_a_task_module_continue_response():
 
 def test_a_dialog_message_closes_the_dialog_with_a_text():
     assert render.dialog_message("Saved.") == {"task": {"type": "message", "value": "Saved."}}
-
-
-def test_an_open_form_card_says_its_text_and_opens_the_form_on_a_press():
-    card = render.card_json(render.open_form_card("Set your *objective*", {"command": "objective"}))
-    assert card["body"] == [{"type": "TextBlock", "text": r"Set your \*objective\*", "wrap": True}]
-    assert card["actions"] == [
-        {
-            "type": "Action.Submit",
-            "title": "Open form",
-            "data": {"msteams": {"type": "task/fetch"}, "command": "objective"},
-        }
-    ]
