@@ -8,9 +8,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings
 from bot.core import Core
+from handlers.pacing import Pacer
 from handlers.slack import actions, commands, events, views
 from handlers.slack.messenger import SlackMessenger
-from handlers.slack.pacing import Pacer
 
 
 def web_client(settings: Settings) -> AsyncWebClient:

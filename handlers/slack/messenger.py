@@ -13,7 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.messages import Message
 from bot.model import Platform
 from bot.ports import MessageRef, Recipient, SendFailed, UnknownUser
-from handlers.slack.pacing import Pacer
+from handlers.pacing import Pacer
 from handlers.slack.render import fallback_text, message_parts
 
 TOKEN_ERRORS = frozenset({"invalid_auth", "not_authed", "token_revoked", "token_expired"})

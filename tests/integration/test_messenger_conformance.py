@@ -16,11 +16,11 @@ from bot.messages import Message
 from bot.model import Platform
 from bot.ports import MessageRef, Messenger, Recipient, UnknownUser
 from bot.scheduling.simulation import SimulatedClock
+from handlers.pacing import Pacer
 from handlers.shell.messenger import ShellMessenger
 from handlers.shell.screen import Screen
 from handlers.slack.app import web_client
 from handlers.slack.messenger import SlackMessenger
-from handlers.slack.pacing import Pacer
 from testkit.slack_api import FakeSlack
 from tests.fakes.messenger import RecordingMessenger
 

@@ -1,5 +1,5 @@
-"""The Pacer keeps posting under Slack's limits: one message a second per channel, a
-configurable rate across the workspace, and a pause for a Retry-After. Time is a fake
+"""The Pacer keeps posting under a platform's limits: one message a second per channel, a
+configurable rate across the tenant, and a pause for a Retry-After. Time is a fake
 clock, and sleeping only records how long it would have slept."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import asyncio
 
 import pytest
 
-from handlers.slack.pacing import PER_CHANNEL_INTERVAL, Pacer
+from handlers.pacing import PER_CHANNEL_INTERVAL, Pacer
 
 
 class FakeTime:
@@ -94,7 +94,7 @@ def test_the_workspace_rate_does_not_save_up_unused_slots(fake):
     assert fake.slept == pytest.approx([0.5])
 
 
-def test_not_blocked_until_slack_answers_429(fake):
+def test_not_blocked_until_the_platform_answers_429(fake):
     assert pacer(fake).blocked_for() == 0.0
 
 

@@ -1,6 +1,8 @@
-"""Keeping under Slack's posting limits: about one message a second per channel (the
-interval is configurable), and a configurable rate across the workspace. When Slack still answers 429, everything waits
-out its Retry-After, and the deliveries are rescheduled rather than slept on."""
+"""Keeping under a platform's posting limits, one Pacer per tenant (a Slack workspace, a
+Teams organization): about one message a second per channel or chat (the interval is
+configurable), and a configurable rate across the tenant. When the platform still answers 429,
+everything in that tenant waits out its Retry-After, and the deliveries are rescheduled rather
+than slept on."""
 
 from __future__ import annotations
 
@@ -29,7 +31,7 @@ class Pacer:
         self._blocked_until = 0.0
 
     def blocked_for(self) -> float:
-        """Seconds left of a Retry-After that Slack gave us; 0 when posting may go on."""
+        """Seconds left of a Retry-After the platform gave us; 0 when posting may go on."""
         return max(0.0, self._blocked_until - self.clock())
 
     def block(self, seconds: float) -> None:
