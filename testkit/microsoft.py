@@ -6,7 +6,9 @@ One server answers for three Microsoft services, as the Teams SDK meets them:
 - Entra ID's client-credentials token endpoint, as an `adfs` authority (the bot gets its
   outbound token there through MSAL);
 - the Bot Connector REST API subset the bot uses (create a 1:1 conversation, send and update
-  activities, list members).
+  activities, list members);
+- the upload session a file consent hands out (in Teams, a OneDrive URL): the bytes PUT to
+  `upload_url(name)` are kept in `uploads`.
 
 It serves TLS only, since MSAL refuses an `http` authority: its certificate is signed by a CA
 made here, in `ca_bundle` (a PEM file), which the client must be told to trust.
@@ -45,6 +47,8 @@ OPENID_METADATA_PATH = "/v1/.well-known/openidconfiguration"
 KEYS_PATH = "/v1/.well-known/keys"  # where the SDK looks: the metadata URL with /openidconfiguration → /keys
 TOKEN_LIFETIME_SECONDS = 3600
 BEYOND_LEEWAY_SECONDS = 600  # the SDK tolerates 300 s of clock skew
+UPLOAD_PATH = "/upload/"
+FIRST_MESSAGE_ID = 1_700_000_000_000  # Teams' message ids are numbers (the ms since the epoch it took them)
 STOP_POLL_SECONDS = 0.01  # how often the server looks for a stop request (http.server's default: 0.5)
 
 
@@ -76,6 +80,7 @@ ROUTES: list[tuple[str, re.Pattern[str], str]] = [
         "activities.update",
     ),
     ("GET", re.compile(r"/v3/conversations/(?P<conversation_id>[^/]+)/members"), "members.get"),
+    ("PUT", re.compile(UPLOAD_PATH + r"(?P<name>[^/]+)"), "files.upload"),
 ]
 
 
@@ -85,6 +90,8 @@ class FakeMicrosoft:
         self.calls: list[Call] = []
         self.failures: dict[str, list[Failure]] = {}
         self.members: dict[str, list[dict]] = {}
+        self.uploads: dict[str, bytes] = {}
+        self.refusing_credentials = False
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
         self._signing_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -115,6 +122,10 @@ class FakeMicrosoft:
         """The Bot Connector's base URL, as an activity's `serviceUrl` names it."""
         return self.url
 
+    def upload_url(self, name: str) -> str:
+        """Where a consented file's bytes are PUT, as the `uploadUrl` of a file consent's upload info."""
+        return self.url + UPLOAD_PATH + name
+
     def start(self) -> FakeMicrosoft:
         self._thread.start()
         return self
@@ -126,11 +137,18 @@ class FakeMicrosoft:
         shutil.rmtree(self._folder, ignore_errors=True)
 
     def reset(self) -> None:
-        """Forget every call, failure and member: as new, for the next test of a bot that keeps running."""
+        """Forget every call, failure, member and upload, and accept credentials again: as new, for
+        the next test of a bot that keeps running."""
         with self._lock:
             self.calls.clear()
         self.failures.clear()
         self.members.clear()
+        self.uploads.clear()
+        self.refusing_credentials = False
+
+    def refuse_credentials(self) -> None:
+        """From now on the token endpoint refuses the client secret, as Entra ID does a wrong or expired one."""
+        self.refusing_credentials = True
 
     def fail_next(self, method: str, status: int = 500, body: Any = None, headers: dict | None = None) -> None:
         """The next call to `method` (a name from ROUTES) is answered with `status`, `body` and `headers`."""
@@ -200,7 +218,15 @@ class FakeMicrosoft:
         if queued:
             failure = queued.pop(0)
             return failure.status, failure.body, failure.headers
+        if method == "entra.token" and self.refusing_credentials:
+            return 401, {"error": "invalid_client", "error_description": "AADSTS7000215: Invalid client secret."}, {}
+        if method == "files.upload":
+            return 201, self._stored(args["name"], args["content"]), {}
         return 200, self._result(method, args), {}
+
+    def _stored(self, name: str, content: bytes) -> dict:
+        self.uploads[name] = content
+        return {"id": f"fake-drive-item-{next(self._ids)}", "name": name, "size": len(content)}
 
     def _result(self, method: str, args: dict) -> Any:
         if method == "openid.metadata":
@@ -226,7 +252,7 @@ class FakeMicrosoft:
         if method == "conversations.create":
             return {"id": f"a:fake-conversation-{next(self._ids)}"}
         if method == "activities.create":
-            return {"id": f"fake-activity-{next(self._ids)}"}
+            return {"id": str(FIRST_MESSAGE_ID + next(self._ids))}
         if method == "activities.update":
             return {"id": args["activity_id"]}
         if method == "members.get":
@@ -260,14 +286,21 @@ class FakeMicrosoft:
                     self._send(404, {"error": {"code": "NotFound", "message": f"{self.command} {url.path}"}}, {})
                     return
                 method, match = route
-                args = {**match.groupdict(), **self._body()}
+                body = self._upload() if method == "files.upload" else self._body()
+                args = {**match.groupdict(), **body}
                 token = (self.headers.get("Authorization") or "").removeprefix("Bearer ")
-                fake._record(method, args, token)
+                fake._record(method, {k: v for k, v in args.items() if k != "content"}, token)
                 self._send(*fake._answer(method, args))
 
-            def _body(self) -> dict:
+            def _raw(self) -> bytes:
                 length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length).decode() if length else ""
+                return self.rfile.read(length) if length else b""
+
+            def _upload(self) -> dict:
+                return {"content": self._raw(), "content_range": self.headers.get("Content-Range")}
+
+            def _body(self) -> dict:
+                raw = self._raw().decode()
                 if not raw:
                     return {}
                 if "json" in (self.headers.get("Content-Type") or ""):

@@ -1,5 +1,6 @@
-"""A migrated database of each kind for integration tests; and the Slack front-end with
-the core in this process (tests/in_process.py), for the tests that were end-to-end once."""
+"""A migrated database of each kind for integration tests; the Slack front-end with the core
+in this process (tests/in_process.py), for the tests that were end-to-end once; and Microsoft's
+side of Teams (testkit/microsoft.py), trusted through the CA environment while a module uses it."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import logging
 import pytest
 
 from bot.storage import make_engine, upgrade
+from testkit.microsoft import FakeMicrosoft
 from tests.in_process import InProcessBot, InProcessSlack, Tracebacks
 
 
@@ -37,3 +39,13 @@ def bot(database_url, fake_slack):
 @pytest.fixture
 def slack(bot, fake_slack) -> InProcessSlack:
     return InProcessSlack(bot, fake_slack)
+
+
+@pytest.fixture(scope="module")
+def microsoft():
+    fake = FakeMicrosoft().start()
+    with pytest.MonkeyPatch.context() as env:
+        for name, value in fake.ca_environment.items():
+            env.setenv(name, value)
+        yield fake
+    fake.stop()
