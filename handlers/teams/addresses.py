@@ -20,6 +20,10 @@ class Conversation:
             data = json.loads(text or "")
         except json.JSONDecodeError:
             return None
-        if not isinstance(data, dict) or not all(isinstance(data.get(key), str) for key in ("id", "service_url")):
+        if not isinstance(data, dict) or not all(_filled(data.get(key)) for key in ("id", "service_url")):
             return None
         return cls(data["id"], data["service_url"])
+
+
+def _filled(value: object) -> bool:
+    return isinstance(value, str) and value != ""
