@@ -1,6 +1,7 @@
 """Every Messenger keeps the core's contract (bot/ports.py): the Slack one against a fake
-Slack Web API on loopback, the shell's on a screen in memory, and the recording fake the
-core's tests use. A new front-end's messenger joins the list below."""
+Slack Web API on loopback, the Teams one against a fake Bot Connector and Entra ID over TLS,
+the shell's on a screen in memory, and the recording fake the core's tests use. A new
+front-end's messenger joins the lists below."""
 
 from __future__ import annotations
 
@@ -21,34 +22,53 @@ from handlers.shell.messenger import ShellMessenger
 from handlers.shell.screen import Screen
 from handlers.slack.app import web_client
 from handlers.slack.messenger import SlackMessenger
-from testkit.slack_api import FakeSlack
 from tests.fakes.messenger import RecordingMessenger
+from tests.teams import teams_messenger
 
 KNOWN, UNKNOWN = "UALICE", "UNOBODY"
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc)
 
 
-def slack(fake_slack: FakeSlack):
+def slack(request):
     from bot.config import load_settings
 
+    fake_slack = request.getfixturevalue("fake_slack")
     fake_slack.add_user(KNOWN, "Europe/Berlin")
     settings = load_settings({"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_API_URL": fake_slack.api_url})
     return SlackMessenger(web_client(settings), lambda: Pacer(1000)), "T0FAKE"
 
 
-def shell(_fake_slack: FakeSlack):
+def teams(request):
+    return teams_messenger(request.getfixturevalue("microsoft")), "00000000-0000-4000-8000-0000000000c0"
+
+
+def shell(_request):
     clock = SimulatedClock(NOW)
     return ShellMessenger(Screen(io.StringIO(), colour=False), {KNOWN: "Europe/Berlin"}, clock), "shell"
 
 
-def recording(_fake_slack: FakeSlack):
+def recording(_request):
     return RecordingMessenger(SimulatedClock(NOW), {KNOWN: "Europe/Berlin"}), "T1"
 
 
-@pytest.fixture(params=[slack, shell, recording])
-def messenger(request, fake_slack, tmp_path, monkeypatch):
+TELLING_ZONES = [slack, shell, recording]
+NOT_TELLING_ZONES = [teams]  # the zone comes with each activity a user sends instead
+
+
+@pytest.fixture(params=TELLING_ZONES + NOT_TELLING_ZONES)
+def messenger(request, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # the shell writes files it "sends" to the working directory
-    return request.param(fake_slack)
+    return request.param(request)
+
+
+@pytest.fixture(params=TELLING_ZONES)
+def zone_teller(request):
+    return request.param(request)
+
+
+@pytest.fixture(params=NOT_TELLING_ZONES)
+def zone_blind(request):
+    return request.param(request)
 
 
 def test_it_has_every_call_of_the_protocol_with_the_same_parameters(messenger):
@@ -82,8 +102,8 @@ def test_what_it_sends_comes_back_as_a_reference_in_the_same_platform_and_tenant
     assert direct != posted
 
 
-def test_it_knows_a_users_zone_and_says_when_there_is_no_such_user(messenger):
-    made, tenant = messenger
+def test_it_knows_a_users_zone_and_says_when_there_is_no_such_user(zone_teller):
+    made, tenant = zone_teller
 
     async def exercise():
         zone = await made.user_timezone(Recipient(made.platform, tenant, KNOWN))
@@ -92,6 +112,12 @@ def test_it_knows_a_users_zone_and_says_when_there_is_no_such_user(messenger):
         return zone
 
     assert ZoneInfo(asyncio.run(exercise())).key == "Europe/Berlin"
+
+
+def test_where_the_platform_cannot_tell_a_zone_it_says_none(zone_blind):
+    made, tenant = zone_blind
+
+    assert asyncio.run(made.user_timezone(Recipient(made.platform, tenant, KNOWN))) is None
 
 
 def test_it_answers_whether_credentials_work_and_whether_someone_is_an_admin(messenger):
