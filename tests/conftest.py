@@ -3,6 +3,7 @@ set), the fake Slack Web API, and the bot itself as a real server process."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -20,8 +21,11 @@ import pytest
 
 from bot.storage import upgrade
 from testkit.database import engine_for
+from testkit.microsoft import TENANT_ID as MICROSOFT_TENANT_ID
+from testkit.microsoft import FakeMicrosoft
 from testkit.slack_api import FakeSlack
 from testkit.slack_driver import SIGNING_SECRET, SlackDriver
+from testkit.teams_driver import TENANT_ID as TEAMS_TENANT_ID
 from tests.steps import Group, a_group
 
 BACKENDS = ["sqlite", "postgresql"]
@@ -134,6 +138,13 @@ def _fresh_postgres_database(admin_url: str):
 
 
 @pytest.fixture
+def fake_microsoft():
+    fake = FakeMicrosoft().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
 def fake_slack():
     fake = FakeSlack().start()
     yield fake
@@ -147,7 +158,9 @@ def free_port() -> int:
 
 
 def bot_environment(database_url: str, fake: FakeSlack) -> dict[str, str]:
-    environment = {key: value for key, value in os.environ.items() if not key.startswith(("SLACK_", "DATABASE_URL"))}
+    environment = {
+        key: value for key, value in os.environ.items() if not key.startswith(("SLACK_", "TEAMS_", "DATABASE_URL"))
+    }
     environment.update(
         SLACK_BOT_TOKEN="xoxb-test-token",
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
@@ -158,11 +171,28 @@ def bot_environment(database_url: str, fake: FakeSlack) -> dict[str, str]:
     return environment
 
 
-class RunningBot:
-    """`supervision-bot serve` in its own process, and `tick` beside it."""
+def teams_environment(fake: FakeMicrosoft) -> dict[str, str]:
+    """Teams configured as an operator would, with Microsoft's services on the fake's port."""
+    overrides = {"openid_metadata_url": fake.openid_metadata_url, "login_endpoint": fake.url}
+    return {
+        "TEAMS_CLIENT_ID": fake.app_id,
+        "TEAMS_CLIENT_SECRET": "test-client-secret",
+        "TEAMS_TENANT_ID": MICROSOFT_TENANT_ID,
+        "TEAMS_ALLOWED_TENANTS": TEAMS_TENANT_ID,
+        "TEAMS_CLOUD_OVERRIDES": json.dumps(overrides),
+        "TEAMS_SERVICE_URL": fake.service_url,
+        **fake.ca_environment,
+    }
 
-    def __init__(self, database_url: str, fake: FakeSlack, workdir: Path):
+
+class RunningBot:
+    """`supervision-bot serve` in its own process, and `tick` beside it; for Slack, and for
+    Teams too when given the fake Microsoft."""
+
+    def __init__(self, database_url: str, fake: FakeSlack, workdir: Path, microsoft: FakeMicrosoft | None = None):
         self.environment = bot_environment(database_url, fake)
+        if microsoft is not None:
+            self.environment.update(teams_environment(microsoft))
         self.workdir = workdir
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"

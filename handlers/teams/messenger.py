@@ -120,6 +120,13 @@ class TeamsMessenger:
             return False
         return True
 
+    async def people_in(self, channel: Recipient) -> list[tuple[str, str]]:
+        """The (id, display name) of a channel's members, for a form that names one of them."""
+        conversation = Conversation(channel.id, self._service_url_of(channel))
+        api = self.connector.api(conversation.service_url)
+        members = await self._call(channel.tenant_id, lambda: api.conversations.get_members(conversation.id))
+        return [(member.id, member.name or member.id) for member in members if member.id]
+
     def _service_url_of(self, recipient: Recipient) -> str:
         known = Conversation.from_text(recipient.address)
         return known.service_url if known else self.connector.default_service_url

@@ -1,0 +1,92 @@
+"""The Teams front-end: one SDK App with every listener registered on the shared core,
+behind the project's own server (endpoint.py)."""
+
+from __future__ import annotations
+
+import logging
+
+from microsoft_teams.api import InvokeResponse
+from microsoft_teams.api.auth.cloud_environment import CloudEnvironment, from_name, with_overrides
+from microsoft_teams.apps import ActivityContext, App
+
+from bot.config import Settings
+from bot.core import Core
+from handlers.pacing import Pacer
+from handlers.teams import consent, dialogs, installs, messages
+from handlers.teams.activity import caller_from, tenant_of, timezone_of
+from handlers.teams.connector import Connector
+from handlers.teams.context import as_json
+from handlers.teams.endpoint import MESSAGES_PATH, MessagingRoute, TeamsEndpoint
+from handlers.teams.messenger import TeamsMessenger
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SERVICE_URL = "https://smba.trafficmanager.net/teams"  # the SDK's own default
+CHAT_INTERVAL_SECONDS = 1.0  # Microsoft allows a conversation about 7 messages a second in bursts, 1,800 an hour
+
+
+def cloud_of(settings: Settings) -> CloudEnvironment:
+    return with_overrides(from_name(settings.teams_cloud), **settings.teams_cloud_overrides)
+
+
+def teams_messenger(settings: Settings) -> TeamsMessenger:
+    assert settings.teams_client_id and settings.teams_client_secret  # checked by served_platforms
+    connector = Connector(
+        settings.teams_client_id,
+        settings.teams_client_secret,
+        settings.teams_tenant_id,
+        cloud_of(settings),
+        settings.teams_service_url or DEFAULT_SERVICE_URL,
+    )
+    rate = settings.teams_messages_per_second
+    return TeamsMessenger(connector, lambda: Pacer(rate, per_channel=CHAT_INTERVAL_SECONDS))
+
+
+def build_endpoint(settings: Settings, core: Core, messenger: TeamsMessenger) -> TeamsEndpoint:
+    route = MessagingRoute()
+    app = App(
+        client_id=settings.teams_client_id,
+        client_secret=settings.teams_client_secret,
+        tenant_id=settings.teams_tenant_id,
+        cloud=cloud_of(settings),
+        service_url=settings.teams_service_url or DEFAULT_SERVICE_URL,
+        http_server_adapter=route,
+        messaging_endpoint=MESSAGES_PATH,
+    )
+    app.use(only_allowed_tenants(settings.teams_tenants_served))
+    app.use(keep_timezones_current(core))
+    for listeners in (messages, dialogs, installs, consent):
+        listeners.register(app, core, messenger)
+    return TeamsEndpoint(route, app.initialize)
+
+
+def only_allowed_tenants(allowed: frozenset[str]):
+    """The SDK checks the token, not the tenant: an activity from any other tenant is
+    refused before anything reads it further, and nothing is stored or sent."""
+
+    async def refuse_other_tenants(ctx: ActivityContext):
+        if tenant_of(as_json(ctx.activity)) not in allowed:
+            log.warning("refused an activity from a tenant not in TEAMS_ALLOWED_TENANTS")
+            return InvokeResponse(status=403)
+        await ctx.next()
+        return None
+
+    return refuse_other_tenants
+
+
+def keep_timezones_current(core: Core):
+    """Teams has no API for a user's zone; their client reports it with each activity. It is
+    stored when it differs from what this process last heard, as Slack's user_change does."""
+    heard: dict[tuple[str, str], str] = {}
+
+    async def learn_timezone(ctx: ActivityContext):
+        activity = as_json(ctx.activity)
+        timezone_name = timezone_of(activity)
+        caller = caller_from(activity)
+        key = (caller.tenant_id, caller.user_id)
+        if timezone_name and caller.user_id and heard.get(key) != timezone_name:
+            await core.user_changed(caller.person, timezone_name)
+            heard[key] = timezone_name
+        await ctx.next()
+
+    return learn_timezone
