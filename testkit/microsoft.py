@@ -250,7 +250,8 @@ class FakeMicrosoft:
             )
             return {"access_token": access_token, "expires_in": TOKEN_LIFETIME_SECONDS, "token_type": "Bearer"}
         if method == "conversations.create":
-            return {"id": f"a:fake-conversation-{next(self._ids)}"}
+            # As Teams does, the bot's 1:1 chat with a person is one chat, however often it is opened.
+            return {"id": f"a:1on1-{args['members'][0]['id']}"}
         if method == "activities.create":
             return {"id": str(FIRST_MESSAGE_ID + next(self._ids))}
         if method == "activities.update":
