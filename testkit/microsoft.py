@@ -58,6 +58,7 @@ class Call:
     args: dict
     token: str = ""  # the bearer token the call carried
     at: float = field(default_factory=time.monotonic)
+    answer: Any = None  # what the fake answered
 
 
 @dataclass
@@ -161,6 +162,15 @@ class FakeMicrosoft:
                 c for c in self.calls if c.method == method and all(c.args.get(k) == v for k, v in matching.items())
             ]
 
+    def wait_for(self, method: str, count: int = 1, timeout: float = 10.0, **matching) -> list[Call]:
+        """The calls to `method` once there are `count` of them: for what the bot sends after answering."""
+        deadline = time.monotonic() + timeout
+        while len(found := self.calls_to(method, **matching)) < count:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"expected {count} call(s) to {method} {matching}, got {len(found)}")
+            time.sleep(0.02)
+        return found
+
     # ----- tokens as the Bot Framework signs them -----
 
     def mint(
@@ -209,9 +219,11 @@ class FakeMicrosoft:
 
     # ----- answers -----
 
-    def _record(self, method: str, args: dict, token: str) -> None:
+    def _record(self, method: str, args: dict, token: str) -> Call:
+        call = Call(method, args, token)
         with self._lock:
-            self.calls.append(Call(method, args, token))
+            self.calls.append(call)
+        return call
 
     def _answer(self, method: str, args: dict) -> tuple[int, Any, dict]:
         queued = self.failures.get(method)
@@ -290,8 +302,10 @@ class FakeMicrosoft:
                 body = self._upload() if method == "files.upload" else self._body()
                 args = {**match.groupdict(), **body}
                 token = (self.headers.get("Authorization") or "").removeprefix("Bearer ")
-                fake._record(method, {k: v for k, v in args.items() if k != "content"}, token)
-                self._send(*fake._answer(method, args))
+                call = fake._record(method, {k: v for k, v in args.items() if k != "content"}, token)
+                status, answer, headers = fake._answer(method, args)
+                call.answer = answer
+                self._send(status, answer, headers)
 
             def _raw(self) -> bytes:
                 length = int(self.headers.get("Content-Length") or 0)

@@ -171,3 +171,56 @@ def _mention(user_id: str, name: str) -> dict:
 def _client_info(user: Member) -> list[dict]:
     info = {"type": "clientInfo", "locale": "en-GB", "country": "GB", "platform": "Web"}
     return [{**info, "timezone": user.timezone}] if user.timezone else [info]
+
+
+# ----- reading what the bot sent to the fake Bot Connector -----
+
+
+def posted_in(fake: FakeMicrosoft, conversation_id: str) -> list[dict]:
+    """The activities the bot posted in a conversation, its threads included, oldest first."""
+    return [
+        call.args
+        for call in fake.calls_to("activities.create")
+        if call.args["conversation_id"].split(";messageid=")[0] == conversation_id
+    ]
+
+
+def cards_of(activity: dict) -> list[dict]:
+    return [
+        attachment["content"]
+        for attachment in activity.get("attachments") or []
+        if attachment.get("contentType") == "application/vnd.microsoft.card.adaptive"
+    ]
+
+
+def text_of(activity: dict) -> str:
+    """An activity's words: its text and every TextBlock of its cards, a line each."""
+    lines = [activity["text"]] if activity.get("text") else []
+    for card in cards_of(activity):
+        lines += [element["text"] for element in card.get("body", []) if element.get("type") == "TextBlock"]
+    return "\n".join(lines)
+
+
+def buttons_of(activity: dict) -> list[dict]:
+    """The data each button of an activity's cards sends when pressed."""
+    return [
+        action["data"]
+        for card in cards_of(activity)
+        for element in [*card.get("body", []), {"type": "ActionSet", "actions": card.get("actions", [])}]
+        if element.get("type") == "ActionSet"
+        for action in element.get("actions", [])
+    ]
+
+
+def dialog_card(reply: Reply) -> dict:
+    """The card of a dialog the bot answered with (task/fetch or task/submit)."""
+    assert reply.status == 200, reply
+    task = reply.body["task"]
+    assert task["type"] == "continue", task
+    return task["value"]["card"]["content"]
+
+
+def submission(card: dict, **inputs: object) -> dict:
+    """What Teams sends when a dialog's form is submitted: the inputs and the submit action's data."""
+    [submit] = [action for action in card.get("actions", []) if action.get("type") == "Action.Submit"]
+    return {**submit["data"], **inputs}

@@ -1,0 +1,178 @@
+"""Teams over HTTP against the real server: Microsoft's side is the fake on loopback (tokens,
+keys, Entra ID and the Bot Connector), the requests are signed as the Bot Framework signs them."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlmodel import Session, select
+
+from bot.model import Group, Person
+from testkit.database import engine_for
+from testkit.teams_driver import (
+    CHANNEL_ID,
+    Member,
+    TeamsDriver,
+    buttons_of,
+    dialog_card,
+    over_http,
+    posted_in,
+    submission,
+    text_of,
+)
+from tests.conftest import RunningBot
+from tests.steps import weekday_at
+
+COACH = Member("29:coach", "Cora Coach", "Europe/Berlin")
+ALICE = Member("29:alice", "Alice Adams", "America/New_York")
+BOB = Member("29:bob", "Bob Brown", "America/Chicago")
+OUTSIDER_TENANT = "0badbad0-0000-4000-8000-000000000000"
+
+
+@pytest.fixture
+def teams_bot(database_url, fake_slack, fake_microsoft, tmp_path):
+    running = RunningBot(database_url, fake_slack, tmp_path, fake_microsoft).start()
+    yield running
+    running.stop()
+    assert "Traceback" not in running.output(), running.output()
+
+
+@pytest.fixture
+def teams(teams_bot, fake_microsoft) -> TeamsDriver:
+    fake_microsoft.members[CHANNEL_ID] = [{"id": member.id, "name": member.name} for member in (COACH, ALICE, BOB)]
+    return TeamsDriver(over_http(teams_bot.url), fake_microsoft)
+
+
+def rows(database_url: str, table) -> list:
+    engine = engine_for(database_url)
+    with Session(engine) as session:
+        found = list(session.exec(select(table)).all())
+    engine.dispose()
+    return found
+
+
+def bot_calls(fake) -> list:
+    """What the bot asked of the Bot Connector (key and token fetches are not messages)."""
+    return [call for call in fake.calls if call.method.startswith(("activities", "conversations", "members"))]
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "missing",
+        "mint_with_wrong_key",
+        "mint_expired",
+        "mint_for_wrong_audience",
+        "mint_from_wrong_issuer",
+        "mint_for_wrong_service_url",
+    ],
+)
+def test_an_activity_without_a_valid_token_is_refused_with_nothing_stored_or_sent(
+    teams, fake_microsoft, database_url, token
+):
+    assert teams.in_channel(COACH, "practice setup").status == 200  # the check can see a stored group
+    assert len(rows(database_url, Group)) == 1 and bot_calls(fake_microsoft)
+    fake_microsoft.reset()
+    activity = teams.chat_of(ALICE)
+    forged = {**teams_activity(teams, ALICE, "log 30 role-play"), "conversation": activity}
+    reply = teams.send(forged, token="" if token == "missing" else getattr(fake_microsoft, token)())
+    assert reply.status == 401
+    assert bot_calls(fake_microsoft) == []
+    assert [person.user_id for person in rows(database_url, Person)] == [COACH.id]
+
+
+def teams_activity(teams: TeamsDriver, user: Member, text: str) -> dict:
+    activity = teams._activity("message", user, teams.chat_of(user))
+    activity.update(text=text)
+    return activity
+
+
+def test_another_tenants_activity_with_a_valid_token_is_refused_with_nothing_stored_or_sent(
+    teams, teams_bot, fake_microsoft, database_url
+):
+    outsider = TeamsDriver(teams.transport, fake_microsoft, tenant_id=OUTSIDER_TENANT)
+    for reply in (outsider.in_channel(COACH, "practice setup"), outsider.in_chat(ALICE, "log 30 role-play")):
+        assert reply.status == 403
+    assert bot_calls(fake_microsoft) == [] and rows(database_url, Group) == [] and rows(database_url, Person) == []
+    assert "refused an activity from a tenant not in TEAMS_ALLOWED_TENANTS" in teams_bot.output()
+
+
+def test_a_body_that_is_not_a_json_object_is_refused_without_a_traceback(teams_bot):
+    transport = over_http(teams_bot.url)
+    assert transport([], {}).status == 400  # a JSON array, not an activity
+
+
+def test_the_whole_loop_on_teams(teams, teams_bot, fake_microsoft):
+    assert teams.installed_in_team(COACH).status == 200
+    [hello] = posted_in(fake_microsoft, "19:team-general@thread.tacv2")
+    assert "practice setup" in text_of(hello)
+
+    assert teams.in_channel(COACH, "practice setup").status == 200
+    assert "now a supervision group" in text_of(posted_in(fake_microsoft, COACH.chat_id)[-1])
+    assert text_of(posted_in(fake_microsoft, CHANNEL_ID)[-1]) == "I've replied to you privately."
+    teams.in_channel(ALICE, "practice join")
+    teams.in_channel(BOB, "practice join")
+    assert "Welcome to the group" in text_of(posted_in(fake_microsoft, ALICE.chat_id)[-1])
+
+    # The objective through its dialog: typed in the 1:1 chat, opened from the card's button.
+    teams.in_chat(ALICE, "objective")
+    [opener] = buttons_of(posted_in(fake_microsoft, ALICE.chat_id)[-1])
+    form = dialog_card(teams.press(ALICE, opener))
+    review_on = (date.today() + timedelta(days=28)).isoformat()
+    submitted = teams.submit(
+        ALICE,
+        submission(
+            form,
+            objective="Ask every client for alliance feedback at the end of each session",
+            leverage="Early alliance ruptures predict dropout",
+            evidence="SRS collected in 9 of 10 sessions",
+            review_on=review_on,
+        ),
+    )
+    assert submitted.status == 200 and submitted.body["task"]["type"] == "message", submitted.body
+
+    teams.in_channel(COACH, "practice advice @Alice Adams Name the rupture out loud client C12 ors 18 in 14d", [ALICE])
+    assert "Advice recorded for" in text_of(posted_in(fake_microsoft, COACH.chat_id)[-1])
+    teams.in_channel(COACH, "practice advice @Bob Brown Slow down client K7 ors 20 in 14d", [BOB])
+
+    # Not due yet: nothing goes out.
+    assert teams_bot.tick(weekday_at(10, 15)).returncode == 0
+    assert not [a for a in posted_in(fake_microsoft, ALICE.chat_id) if "Did you apply it" in text_of(a)]
+
+    due = weekday_at(17, 15)
+    ticked = teams_bot.tick(due)
+    assert ticked.returncode == 0, ticked.stderr
+    [follow_up] = [a for a in posted_in(fake_microsoft, ALICE.chat_id) if "Did you apply it" in text_of(a)]
+    assert "Name the rupture out loud" in text_of(follow_up) and "C12" in text_of(follow_up)
+    # Bob never wrote to the bot: his 1:1 chat was opened for the follow-up.
+    assert [c.args["members"] for c in fake_microsoft.calls_to("conversations.create")].count([{"id": BOB.id}]) >= 1
+    assert [a for a in posted_in(fake_microsoft, BOB.chat_id) if "Did you apply it" in text_of(a)]
+
+    applied = next(data for data in buttons_of(follow_up) if data["action"] == "follow_up:applied")
+    answer_form = dialog_card(teams.press(ALICE, applied))
+    done = teams.submit(ALICE, submission(answer_form, learning="Naming it lowered the tension", ors=26))
+    assert done.status == 200 and done.body["task"]["type"] == "message", done.body
+
+    [updated] = fake_microsoft.wait_for("activities.update")
+    assert updated.args["activity_id"] == posted_id(fake_microsoft, follow_up)
+    assert buttons_of(updated.args) == []  # no dead buttons left
+    assert "reliable improvement" in text_of(updated.args)
+
+    posted_before = len(fake_microsoft.calls_to("activities.create", conversation_id=CHANNEL_ID))
+    teams.in_channel(COACH, "practice digest post")
+    digest = fake_microsoft.wait_for("activities.create", posted_before + 1, conversation_id=CHANNEL_ID)[-1].args
+    assert "C12: ORS 18 → 26 (+8): reliable improvement" in text_of(digest)
+    assert "Naming it lowered the tension" not in text_of(digest)
+    mentioned = {e["mentioned"]["id"] for c in digest["attachments"] for e in c["content"]["msteams"]["entities"]}
+    assert ALICE.id in mentioned
+
+    sent_before = len(fake_microsoft.calls_to("activities.create"))
+    again = teams_bot.tick(due)
+    assert again.returncode == 0 and "handled 0" in again.stdout
+    assert len(fake_microsoft.calls_to("activities.create")) == sent_before
+
+
+def posted_id(fake, activity: dict) -> str:
+    """The id the fake Bot Connector gave an activity the bot posted."""
+    return next(call.answer["id"] for call in fake.calls_to("activities.create") if call.args is activity)
