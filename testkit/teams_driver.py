@@ -87,8 +87,8 @@ class TeamsDriver:
         return self.send(activity)
 
     def in_chat(self, user: Member, text: str) -> Reply:
-        activity = self._activity("message", user, self._chat_of(user))
-        activity.update(text=text, entities=_client_info(user))
+        activity = self.chat_message(user, text)
+        activity.update(entities=_client_info(user))
         return self.send(activity)
 
     def press(self, user: Member, data: dict, where: dict | None = None) -> Reply:
@@ -124,8 +124,11 @@ class TeamsDriver:
         token = self.microsoft.mint(service_url=activity["serviceUrl"]) if token is None else token
         return self.transport(activity, {"Authorization": f"Bearer {token}"} if token else {})
 
-    def chat_of(self, user: Member) -> dict:
-        return self._chat_of(user)
+    def chat_message(self, user: Member, text: str) -> dict:
+        """A message in the user's 1:1 chat, not yet sent: for tests that sign it themselves."""
+        activity = self._activity("message", user, self._chat_of(user))
+        activity.update(text=text)
+        return activity
 
     def _invoke(self, user: Member, name: str, value: dict, where: dict | None = None) -> Reply:
         activity = self._activity("invoke", user, where or self._chat_of(user))

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from bot.model import Group, Person
 from testkit.database import engine_for
+from testkit.slack_driver import SlackDriver, blocks_text
 from testkit.teams_driver import (
     CHANNEL_ID,
     Member,
@@ -22,7 +23,7 @@ from testkit.teams_driver import (
     text_of,
 )
 from tests.conftest import RunningBot
-from tests.steps import weekday_at
+from tests.steps import dms_with, weekday_at
 
 COACH = Member("29:coach", "Cora Coach", "Europe/Berlin")
 ALICE = Member("29:alice", "Alice Adams", "America/New_York")
@@ -74,18 +75,11 @@ def test_an_activity_without_a_valid_token_is_refused_with_nothing_stored_or_sen
     assert teams.in_channel(COACH, "practice setup").status == 200  # the check can see a stored group
     assert len(rows(database_url, Group)) == 1 and bot_calls(fake_microsoft)
     fake_microsoft.reset()
-    activity = teams.chat_of(ALICE)
-    forged = {**teams_activity(teams, ALICE, "log 30 role-play"), "conversation": activity}
-    reply = teams.send(forged, token="" if token == "missing" else getattr(fake_microsoft, token)())
+    activity = teams.chat_message(ALICE, "log 30 role-play")
+    reply = teams.send(activity, token="" if token == "missing" else getattr(fake_microsoft, token)())
     assert reply.status == 401
     assert bot_calls(fake_microsoft) == []
     assert [person.user_id for person in rows(database_url, Person)] == [COACH.id]
-
-
-def teams_activity(teams: TeamsDriver, user: Member, text: str) -> dict:
-    activity = teams._activity("message", user, teams.chat_of(user))
-    activity.update(text=text)
-    return activity
 
 
 def test_another_tenants_activity_with_a_valid_token_is_refused_with_nothing_stored_or_sent(
@@ -171,6 +165,25 @@ def test_the_whole_loop_on_teams(teams, teams_bot, fake_microsoft):
     again = teams_bot.tick(due)
     assert again.returncode == 0 and "handled 0" in again.stdout
     assert len(fake_microsoft.calls_to("activities.create")) == sent_before
+
+
+def test_a_slack_group_and_a_teams_group_in_one_process_and_one_tick(teams, teams_bot, fake_slack, fake_microsoft):
+    slack = SlackDriver(teams_bot.url, fake_slack)
+    fake_slack.add_user("UCOACH", "Europe/Berlin")
+    fake_slack.add_user("UALICE", "America/New_York")
+    assert "now a supervision group" in slack.say("UCOACH", "CGROUP", "setup")
+    slack.say("UALICE", "CGROUP", "join")
+    assert "Advice recorded" in slack.say("UCOACH", "CGROUP", "advice <@UALICE|alice> Breathe client S1 ors 15 in 7d")
+    teams.in_channel(COACH, "practice setup")
+    teams.in_channel(ALICE, "practice join")
+    teams.in_channel(COACH, "practice advice @Alice Adams Pause client T1 ors 16 in 7d", [ALICE])
+
+    ticked = teams_bot.tick(weekday_at(10, 17))
+    assert ticked.returncode == 0, ticked.stderr
+    [on_slack] = dms_with(fake_slack, "UALICE", "follow_up:applied")
+    assert "Breathe" in blocks_text(on_slack["blocks"])
+    [on_teams] = [a for a in posted_in(fake_microsoft, ALICE.chat_id) if "Did you apply it" in text_of(a)]
+    assert "Pause" in text_of(on_teams) and "Breathe" not in text_of(on_teams)
 
 
 def posted_id(fake, activity: dict) -> str:
