@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from bot import deliveries, grammar, services
 from bot.config import Settings
@@ -34,7 +35,7 @@ from bot.requests import remember_request
 from bot.scheduling.dispatcher import Clock, Dispatcher
 from bot.services import Caller, Context, Result
 from bot.services.membership import groups_of
-from bot.services.people import remember_timezone
+from bot.services.people import named, remember_timezone
 from bot.services.practice import status_message
 from bot.storage import StorageFault, in_transaction
 
@@ -84,6 +85,20 @@ def stale_save_anyway() -> UsageError:
         "That “save anyway” button is out of date or not yours, so nothing was saved."
         f" Run your command again: its button works for {PENDING_FOR.seconds // 60} minutes.",
         USAGE["help"],
+    )
+
+
+def with_names_in(session: Session, caller: Caller, result: Result) -> Result:
+    """The result's messages with each mention carrying the person's display name, if known."""
+
+    def name(message: Message) -> Message:
+        return named(session, caller.platform, caller.tenant_id, message)
+
+    return replace(
+        result,
+        reply=result.reply and name(result.reply),
+        notice=result.notice and name(result.notice),
+        updates=[(ref, name(message)) for ref, message in result.updates],
     )
 
 
@@ -199,13 +214,14 @@ class Core:
             return
         await self.user_changed(who, timezone_name)
 
-    async def user_changed(self, who: Recipient, timezone_name: str | None) -> None:
-        """The platform says a user's profile changed: keep their zone, and their check-ins, current."""
+    async def user_changed(self, who: Recipient, timezone_name: str | None, display_name: str | None = None) -> None:
+        """The platform says a user's profile changed: keep their zone (and their check-ins) and
+        their display name current."""
         now = self.clock()
         window = timedelta(hours=self.settings.checkin_skip_after_hours)
         await in_transaction(
             self.engine,
-            lambda session: remember_timezone(session, who, timezone_name, now, window),
+            lambda session: remember_timezone(session, who, timezone_name, now, window, display_name),
             snapshot=True,
         )
 
@@ -221,12 +237,12 @@ class Core:
             return True
 
     async def _run(self, caller: Caller, use_case: Callable[[Context], Result], override: bool = False) -> Result:
+        def named_result(session: Session) -> Result:
+            result = use_case(Context(session, caller, self.clock(), self.settings, override))
+            return with_names_in(session, caller, result)
+
         try:
-            result = await in_transaction(
-                self.engine,
-                lambda session: use_case(Context(session, caller, self.clock(), self.settings, override)),
-                snapshot=True,
-            )
+            result = await in_transaction(self.engine, named_result, snapshot=True)
         except UsageError as error:
             return Result(reply=usage_message(error))
         except LooksIdentifying as looks:

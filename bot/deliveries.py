@@ -30,7 +30,7 @@ from bot.ports import MessageRef
 from bot.scheduling import keys, planner
 from bot.scheduling.outbox import schedule
 from bot.scheduling.steps import Defer, Send, Skip
-from bot.services.people import channel_of, recipient, remember_address
+from bot.services.people import channel_of, named, recipient, remember_address
 
 SUPERSEDED = Skip("a newer one of its kind is due the same day", DeliveryStatus.SUPERSEDED)
 
@@ -46,7 +46,8 @@ def prepare(session: Session, delivery: Delivery, now: datetime, settings: Setti
             return SUPERSEDED
         data = gather(session, group, now)
         reported = tuple(item.delivery_id for item in data.undelivered)
-        return Send(render(data), channel_of(group), direct=False, reports_failures=reported)
+        digest = named(session, group.platform, group.tenant_id, render(data))
+        return Send(digest, channel_of(group), direct=False, reports_failures=reported)
     if delivery.is_reminder and _original_answered(session, delivery):
         return Skip("answered before the reminder")
     member = session.exec(
@@ -70,6 +71,7 @@ def prepare(session: Session, delivery: Delivery, now: datetime, settings: Setti
         return Defer(allowed)
     if planner.superseded(session, delivery, now):
         return SUPERSEDED
+    message = named(session, group.platform, group.tenant_id, message)
     return Send(message, recipient(session, group, member.user_id), direct=True)
 
 

@@ -7,7 +7,8 @@ says its own way (its command prefix, its word for a tenant) is a span the front
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import Enum
 
@@ -15,6 +16,7 @@ from enum import Enum
 @dataclass(frozen=True)
 class Mention:
     user_id: str
+    name: str | None = None  # the person's display name, where their platform told it (Teams shows names)
 
 
 COMMAND_NAME = "practice"
@@ -98,6 +100,26 @@ class Message:
     @property
     def summary_line(self) -> Line:
         return as_line(self.summary)
+
+
+def mentioned(message: Message) -> set[str]:
+    """The ids of everyone a message mentions."""
+    lines = [message.summary_line, *(spans for section in message.sections for spans in section.lines)]
+    return {span.user_id for spans in lines for span in spans if isinstance(span, Mention)}
+
+
+def with_names(message: Message, names: Mapping[str, str]) -> Message:
+    """The message with each mention of someone in `names` carrying their display name."""
+
+    def named(spans: Line) -> Line:
+        return tuple(
+            replace(span, name=names[span.user_id]) if isinstance(span, Mention) and span.user_id in names else span
+            for span in spans
+        )
+
+    sections = tuple(replace(s, lines=tuple(named(spans) for spans in s.lines)) for s in message.sections)
+    summary = message.summary if isinstance(message.summary, str) else named(message.summary)
+    return replace(message, summary=summary, sections=sections)
 
 
 def plain_text(spans: str | Line) -> str:

@@ -103,6 +103,7 @@ class Person(SQLModel, table=True):
     tenant_id: str = Field(primary_key=True)
     user_id: str = Field(primary_key=True)
     timezone: str | None  # None until the platform tells it (Teams: with the user's own activities)
+    display_name: str | None = None  # where the platform's mentions show a name (Teams)
     address: str | None = _long_text()
     refreshed_at: datetime = _utc()
 

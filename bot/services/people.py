@@ -8,16 +8,22 @@ from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from bot.calendar import zone
-from bot.model import Delivery, DeliveryKind, DeliveryStatus, Group, Member, Person, in_tenant
+from bot.messages import Message, mentioned, with_names
+from bot.model import Delivery, DeliveryKind, DeliveryStatus, Group, Member, Person, Platform, in_tenant
 from bot.ports import Recipient
 from bot.scheduling.planner import plan_group
 
 
 def remember_timezone(
-    session: Session, who: Recipient, timezone_name: str | None, now: datetime, check_in_window: timedelta
+    session: Session,
+    who: Recipient,
+    timezone_name: str | None,
+    now: datetime,
+    check_in_window: timedelta,
+    display_name: str | None = None,
 ) -> None:
-    """Store the user's zone, when the platform told it, and their address, when the front-end
-    gave one; when the zone changed, plan their weekly check-ins again in the new one."""
+    """Store the user's zone and display name, when the platform told them, and their address,
+    when the front-end gave one; when the zone changed, plan their weekly check-ins again in it."""
     if timezone_name is not None:
         try:
             zone(timezone_name)
@@ -27,6 +33,7 @@ def remember_timezone(
     person = person or Person(platform=who.platform, tenant_id=who.tenant_id, user_id=who.id, timezone=None)
     moved = timezone_name is not None and person.timezone != timezone_name
     person.timezone = timezone_name or person.timezone
+    person.display_name = display_name or person.display_name
     person.refreshed_at = now
     person.address = who.address or person.address
     session.add(person)
@@ -42,6 +49,17 @@ def remember_address(session: Session, who: Recipient, now: datetime) -> None:
     )
     person.address = who.address
     session.add(person)
+
+
+def named(session: Session, platform: Platform, tenant_id: str, message: Message) -> Message:
+    """The message with each mention carrying the display name the platform told us, if any."""
+    ids = mentioned(message)
+    if not ids:
+        return message
+    people = session.exec(
+        select(Person).where(in_tenant(Person, platform, tenant_id), Person.user_id.in_(ids))
+    ).all()
+    return with_names(message, {person.user_id: person.display_name for person in people if person.display_name})
 
 
 def recipient(session: Session, group: Group, user_id: str) -> Recipient:

@@ -5,12 +5,17 @@ needs to reach someone is handed back as it was given."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlmodel import Session, select
 
+from bot.grammar import user_token
+from bot.messages import Mention
 from bot.model import Delivery, DeliveryStatus, Group, Platform, SendingHold
+from bot.ports import Recipient
+from bot.services import Caller
 from tests.core_harness import CoreHarness
 
 COACH, ALICE = "UCOACH", "UALICE"
@@ -113,3 +118,19 @@ def test_the_address_a_front_end_gave_is_handed_back_untouched(harness):
     handed = harness.messengers[Platform.SHELL].recipients
     assert {r.address for r in handed if r.id == ALICE} == {opaque}
     assert {r.address for r in handed if r.id == "CGROUP"} == {"channel-address-7"}
+
+
+def test_the_display_name_a_platform_told_names_each_mention_in_replies_and_deliveries(database_url):
+    h = CoreHarness(database_url, START, {COACH: "UTC", ALICE: "UTC"}, platforms=(Platform.TEAMS,))
+    teams = {"platform": Platform.TEAMS}
+    try:
+        asyncio.run(h.core.user_changed(Recipient(Platform.TEAMS, "T1", COACH), None, "Cora Coach"))
+        start_group(h, **teams)
+        asyncio.run(h.core.user_changed(Recipient(Platform.TEAMS, "T1", ALICE), None, "Alice Adams"))
+        h.advance_to(START + timedelta(days=2))
+        [follow_up] = h.messenger.to(ALICE, FOLLOW_UP)
+        assert Mention(COACH, "Cora Coach") in follow_up.message.sections[0].lines[0]
+        reply = asyncio.run(h.core.command(Caller(Platform.TEAMS, "T1", COACH, "CGROUP"), f"coach {user_token(ALICE)}"))
+        assert reply.reply is not None and Mention(ALICE, "Alice Adams") in reply.reply.sections[0].lines[0]
+    finally:
+        h.close()
