@@ -79,6 +79,12 @@ def timezone_of(activity: Activity) -> str | None:
     return None
 
 
+def display_name_of(activity: Activity) -> str | None:
+    """How Teams names the user who sent the activity."""
+    name = (activity.get("from") or {}).get("name")
+    return name.strip() or None if isinstance(name, str) else None
+
+
 def _unescape(text: str) -> str:
     # Teams sends what users type as HTML: entities for <, > and &, and &nbsp; for spaces.
     return text.replace("&nbsp;", " ").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")

@@ -13,7 +13,7 @@ from bot.config import Settings
 from bot.core import Core
 from handlers.pacing import Pacer
 from handlers.teams import consent, dialogs, installs, messages
-from handlers.teams.activity import caller_from, tenant_of, timezone_of
+from handlers.teams.activity import caller_from, display_name_of, tenant_of, timezone_of
 from handlers.teams.connector import Connector
 from handlers.teams.context import as_json
 from handlers.teams.endpoint import MESSAGES_PATH, MessagingRoute, TeamsEndpoint
@@ -54,7 +54,7 @@ def build_endpoint(settings: Settings, core: Core, messenger: TeamsMessenger) ->
         messaging_endpoint=MESSAGES_PATH,
     )
     app.use(only_allowed_tenants(settings.teams_tenants_served))
-    app.use(keep_timezones_current(core))
+    app.use(keep_people_current(core))
     for listeners in (messages, dialogs, installs, consent):
         listeners.register(app, core, messenger)
     return TeamsEndpoint(route, app.initialize)
@@ -74,19 +74,20 @@ def only_allowed_tenants(allowed: frozenset[str]):
     return refuse_other_tenants
 
 
-def keep_timezones_current(core: Core):
-    """Teams has no API for a user's zone; their client reports it with each activity. It is
-    stored when it differs from what this process last heard, as Slack's user_change does."""
-    heard: dict[tuple[str, str], str] = {}
+def keep_people_current(core: Core):
+    """Teams has no API for a user's zone; their client reports it with each activity, which
+    also names the user. Both are stored when they differ from what this process last heard,
+    as Slack's user_change does."""
+    heard: dict[tuple[str, str], tuple[str | None, str | None]] = {}
 
-    async def learn_timezone(ctx: ActivityContext):
+    async def learn_who_they_are(ctx: ActivityContext):
         activity = as_json(ctx.activity)
-        timezone_name = timezone_of(activity)
         caller = caller_from(activity)
+        told = (timezone_of(activity), display_name_of(activity))
         key = (caller.tenant_id, caller.user_id)
-        if timezone_name and caller.user_id and heard.get(key) != timezone_name:
-            await core.user_changed(caller.person, timezone_name)
-            heard[key] = timezone_name
+        if caller.user_id and any(told) and heard.get(key) != told:
+            await core.user_changed(caller.person, *told)
+            heard[key] = told
         await ctx.next()
 
-    return learn_timezone
+    return learn_who_they_are

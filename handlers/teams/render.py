@@ -156,7 +156,7 @@ def plain(spans: str | Line) -> str:
 
 def _plain_span(span: Span) -> str:
     if isinstance(span, Mention):
-        return UNNAMED
+        return span.name or UNNAMED
     if isinstance(span, ChannelLink):
         return CHANNEL
     if isinstance(span, Bold):
@@ -188,12 +188,18 @@ class _Piece:
 
 def message_cards(message: Message, names: Mapping[str, str] | None = None) -> list[AdaptiveCard]:
     """The message as one card, or as several parts in order when it is too large for one;
-    its buttons come at the end of the last part, after all of the content."""
-    names = names or {}
+    its buttons come at the end of the last part, after all of the content. A mention is
+    named by `names` (such as a channel's roster), else by the name the core gave it."""
+    names = {**_names_given(message), **(names or {})}
     pieces = [piece for section in _sections(message) for piece in _section_pieces(section, names)]
     if message.buttons:
         pieces.append(_Piece(ActionSet(actions=[_button(button) for button in message.buttons])))
     return [_card(part, names) for part in _parts(pieces, names)]
+
+
+def _names_given(message: Message) -> dict[str, str]:
+    lines = [message.summary_line, *(spans for section in message.sections for spans in section.lines)]
+    return {span.user_id: span.name for spans in lines for span in spans if isinstance(span, Mention) and span.name}
 
 
 def _sections(message: Message) -> tuple[Section, ...]:

@@ -365,3 +365,11 @@ def test_a_dialog_is_the_card_as_a_task_module_continue_response():
 
 def test_a_dialog_message_closes_the_dialog_with_a_text():
     assert render.dialog_message("Saved.") == {"task": {"type": "message", "value": "Saved."}}
+
+
+def test_a_mention_the_core_named_is_a_real_mention_and_a_roster_name_wins():
+    message = Message.text(line("Advice from ", Mention("29:cora", "Cora"), " and ", Mention("29:dan", "Dan")))
+    card = render.card_json(render.message_cards(message, {"29:dan": "Dan Dunn"})[0])
+    assert card["body"][0]["text"] == "Advice from <at>Cora</at> and <at>Dan Dunn</at>"
+    assert {e["mentioned"]["name"] for e in card["msteams"]["entities"]} == {"Cora", "Dan Dunn"}
+    assert render.plain(line(Mention("29:cora", "Cora"), " · ", Mention("29:eve"))) == "Cora · a group member"
