@@ -139,6 +139,7 @@ def test_the_whole_loop_on_teams(teams, teams_bot, fake_microsoft):
     assert ticked.returncode == 0, ticked.stderr
     [follow_up] = [a for a in posted_in(fake_microsoft, ALICE.chat_id) if "Did you apply it" in text_of(a)]
     assert "Name the rupture out loud" in text_of(follow_up) and "C12" in text_of(follow_up)
+    assert "from <at>Cora Coach</at>" in text_of(follow_up)  # named as Teams named the coach to the bot
     # Bob never wrote to the bot: his 1:1 chat was opened for the follow-up.
     assert [c.args["members"] for c in fake_microsoft.calls_to("conversations.create")].count([{"id": BOB.id}]) >= 1
     assert [a for a in posted_in(fake_microsoft, BOB.chat_id) if "Did you apply it" in text_of(a)]
