@@ -69,7 +69,7 @@ SUMMARIES: dict[str, str | Line] = {
     "resume": "end your pause now",
     "holiday": "coach only: days off for the group; what falls due then waits for the next working day",
     "notes": "who reads your learning notes: the whole channel's digest, or only your coach (the default)",
-    "coach": line("the coach or a ", Term.ADMIN, ": hand the coach role to someone else"),
+    "coach": line(Term.COACH_HANDOVER, ": hand the coach role to someone else"),
     "export": "all your data, sent to you as JSON and CSV files",
     "forget": "delete all your data, after you confirm",
     "help": "show this help",

@@ -55,7 +55,9 @@ class Term(Enum):
     """A thing each platform names its own way."""
 
     TENANT = "tenant"  # on Slack, "workspace"
-    ADMIN = "admin"  # on Slack, "workspace admin"
+    # Who may hand a group's coach role over: on Slack "the coach or a workspace admin"; only the
+    # coach where the platform does not tell the bot who administers it (Teams).
+    COACH_HANDOVER = "the coach or an admin"
 
 
 Span = str | Mention | Bold | Code | Command | ChannelLink | Term

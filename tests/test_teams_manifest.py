@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from bot.grammar import SUMMARIES, USAGE
-from bot.messages import plain_text
 from handlers.teams.package import APP_PACKAGE, write_package
+from handlers.teams.render import plain
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMAS = ROOT.parent / "shared" / "teams-manifest-schema"
@@ -58,7 +58,7 @@ def test_each_scope_has_a_menu_and_together_they_offer_every_subcommand(manifest
     assert set(offered) == set(USAGE)
     assert all(offered.count(name) == 1 for name in USAGE if name != "help")
     for command in (command for commands in menus.values() for command in commands):
-        assert command["description"] == plain_text(SUMMARIES[command["title"]])
+        assert command["description"] == plain(SUMMARIES[command["title"]])
 
 
 def test_the_package_holds_the_manifest_and_icons_at_its_root(package):

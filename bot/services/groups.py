@@ -95,7 +95,7 @@ def settings_lines(group: Group) -> list:
 def hand_over_coach(ctx: Context, command: HandOverCoach) -> Result:
     group = group_in_this_channel(ctx, "coach")
     if ctx.caller.user_id != group.coach_id and not ctx.caller.is_admin:
-        raise refuse(line("Only this group's coach or a ", Term.ADMIN, " can hand the coach role over."), "coach")
+        raise refuse(line("Only ", Term.COACH_HANDOVER, " can hand the coach role over."), "coach")
     if command.new_coach_id == group.coach_id:
         raise refuse(line(mention(command.new_coach_id), " is already this group's coach."), "coach")
     audit(ctx, "coach role handed over", group, detail=f"from {group.coach_id} to {command.new_coach_id}")

@@ -56,9 +56,7 @@ def named(session: Session, platform: Platform, tenant_id: str, message: Message
     ids = mentioned(message)
     if not ids:
         return message
-    people = session.exec(
-        select(Person).where(in_tenant(Person, platform, tenant_id), Person.user_id.in_(ids))
-    ).all()
+    people = session.exec(select(Person).where(in_tenant(Person, platform, tenant_id), Person.user_id.in_(ids))).all()
     return with_names(message, {person.user_id: person.display_name for person in people if person.display_name})
 
 

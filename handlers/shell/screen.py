@@ -11,7 +11,10 @@ from bot.forms import FieldKind, FormField
 from bot.messages import Bold, ChannelLink, Code, Command, Line, Mention, Message, Term, day_label
 
 COMMAND = "/practice"
-WORDS = {Term.TENANT: "workspace", Term.ADMIN: "workspace admin"}  # as it reads on Slack, which the shell stands in for
+WORDS = {
+    Term.TENANT: "workspace",
+    Term.COACH_HANDOVER: "the coach or a workspace admin",
+}  # as it reads on Slack, which the shell stands in for
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from bot.forms import FieldKind, Form, FormField, Values
 from bot.messages import Bold, ChannelLink, Code, Command, Line, Mention, Message, Section, Term, as_line
 
 COMMAND = "/practice"
-WORDS = {Term.TENANT: "workspace", Term.ADMIN: "workspace admin"}
+WORDS = {Term.TENANT: "workspace", Term.COACH_HANDOVER: "the coach or a workspace admin"}
 # Slack has no escape for its formatting characters, so in user text each becomes a look-alike
 # that does not format; a quote mark at a line's start is kept from it by a soft hyphen.
 # Between two letters or digits (snake_case, 2*3) a marker cannot open or close formatting,

@@ -15,7 +15,7 @@ from typing import Any
 
 from bot.config import is_guid
 from bot.grammar import SUMMARIES, USAGE
-from bot.messages import plain_text
+from handlers.teams.render import plain
 
 APP_PACKAGE = Path(__file__).with_name("app_package")
 ICONS = ("color.png", "outline.png")
@@ -47,5 +47,5 @@ def app_manifest(app_id: str) -> dict[str, Any]:
 
 
 def _command_list(scope: str, names: tuple[str, ...] | list[str]) -> dict[str, Any]:
-    commands = [{"title": name, "description": plain_text(SUMMARIES[name])} for name in ("help", *names)]
+    commands = [{"title": name, "description": plain(SUMMARIES[name])} for name in ("help", *names)]
     return {"scopes": [scope], "commands": commands}

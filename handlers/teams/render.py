@@ -57,7 +57,7 @@ from bot.messages import (
 )
 
 COMMAND = COMMAND_NAME  # a Teams bot has no slash commands: it is called by the bare name
-WORDS = {Term.TENANT: "organization", Term.ADMIN: "Teams admin"}
+WORDS = {Term.TENANT: "organization", Term.COACH_HANDOVER: "the coach"}  # the roster names no admins
 CHANNEL = "the channel"  # Teams gives no channel's name with its id, and the bot cannot link one by id alone
 UNNAMED = "a group member"  # for a mention whose name is not known: never a raw id (29:…)
 CARD_VERSION: Final = "1.5"

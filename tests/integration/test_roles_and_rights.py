@@ -39,7 +39,7 @@ def test_the_coach_hands_the_role_over_and_it_is_audited(bot, group):
 
 
 def test_a_workspace_admin_may_hand_the_role_over_and_nobody_else(bot, group, fake_slack):
-    assert "Only this group's coach or a workspace admin" in group.say(ALICE, "coach <@UALICE>")
+    assert "Only the coach or a workspace admin can hand" in group.say(ALICE, "coach <@UALICE>")
     fake_slack.admins.add("UADMIN")
     fake_slack.add_user("UADMIN", "Europe/London")
     assert "<@UALICE> is now this group's coach." in group.say("UADMIN", "coach <@UALICE>")

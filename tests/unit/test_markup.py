@@ -33,7 +33,10 @@ def test_code_on_slack_cannot_be_ended_early_by_a_backtick_in_it():
 
 
 def test_slack_says_workspace_for_the_tenant_and_its_admins():
-    assert mrkdwn(line("in this ", Term.TENANT, ", a ", Term.ADMIN)) == "in this workspace, a workspace admin"
+    assert (
+        mrkdwn(line("in this ", Term.TENANT, ", ", Term.COACH_HANDOVER))
+        == "in this workspace, the coach or a workspace admin"
+    )
 
 
 def test_a_form_hint_on_slack_is_plain_text_with_the_slash_command():
@@ -93,7 +96,7 @@ def test_code_on_teams_is_quoted_and_cannot_format():
 
 
 def test_teams_says_organization_for_the_tenant_and_teams_admin_for_its_admins():
-    assert teams.markdown(line("in this ", Term.TENANT, ", a ", Term.ADMIN)) == "in this organization, a Teams admin"
+    assert teams.markdown(line("in this ", Term.TENANT, ", ", Term.COACH_HANDOVER)) == "in this organization, the coach"
 
 
 def test_plain_text_on_teams_has_the_bare_command_and_no_marks():
@@ -123,7 +126,9 @@ def test_the_shell_shows_commands_and_code_as_typed():
 
 
 def test_the_shell_has_its_own_words_for_the_tenant_and_its_admins():
-    assert shown_in_shell("in this ", Term.TENANT, ", a ", Term.ADMIN) == "in this workspace, a workspace admin"
+    assert shown_in_shell("in this ", Term.TENANT, ", ", Term.COACH_HANDOVER) == (
+        "in this workspace, the coach or a workspace admin"
+    )
 
 
 def test_the_shell_shows_user_text_as_typed():
