@@ -80,7 +80,7 @@ class InProcessBot:
         listener's work after its ack, and the core's after its reply."""
         started = time.monotonic()
         request = AsyncBoltRequest(body=body, headers={"content-type": content_type})
-        response = asyncio.run(_settled(self.app.async_dispatch(request)))
+        response = asyncio.run(settled(self.app.async_dispatch(request)))
         return HttpReply(response.status, response.body, time.monotonic() - started)
 
     def tick(self, now: str, **environment: str) -> int:
@@ -93,7 +93,8 @@ class InProcessBot:
         self.harness.close()
 
 
-async def _settled(work):
+async def settled(work):
+    """`work`'s result, once every other task on the loop (what it set going) has finished too."""
     result = await work
     current = asyncio.current_task()
     while pending := [task for task in asyncio.all_tasks() if task is not current]:

@@ -29,17 +29,20 @@ def cloud_of(settings: Settings) -> CloudEnvironment:
     return with_overrides(from_name(settings.teams_cloud), **settings.teams_cloud_overrides)
 
 
-def teams_messenger(settings: Settings) -> TeamsMessenger:
+def teams_connector(settings: Settings) -> Connector:
     assert settings.teams_client_id and settings.teams_client_secret  # checked by served_platforms
-    connector = Connector(
+    return Connector(
         settings.teams_client_id,
         settings.teams_client_secret,
         settings.teams_tenant_id,
         cloud_of(settings),
         settings.teams_service_url or DEFAULT_SERVICE_URL,
     )
+
+
+def teams_messenger(settings: Settings) -> TeamsMessenger:
     rate = settings.teams_messages_per_second
-    return TeamsMessenger(connector, lambda: Pacer(rate, per_channel=CHAT_INTERVAL_SECONDS))
+    return TeamsMessenger(teams_connector(settings), lambda: Pacer(rate, per_channel=CHAT_INTERVAL_SECONDS))
 
 
 def build_endpoint(settings: Settings, core: Core, messenger: TeamsMessenger) -> TeamsEndpoint:

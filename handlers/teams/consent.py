@@ -22,5 +22,5 @@ def register(app: App, core: Core, messenger: TeamsMessenger) -> None:
         if value.get("action") == "accept":
             await messenger.upload_accepted(token, value.get("uploadInfo") or {}, person)
         else:
-            await messenger.upload_declined(token, person)
+            messenger.upload_declined(token, person)
         return InvokeResponse(status=200)

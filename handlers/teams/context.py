@@ -28,7 +28,7 @@ def as_json(activity: Any) -> dict[str, Any]:
 def form_opener(caller: Caller, command_text: str) -> str:
     """What opens a typed command's form again from a button in the 1:1 chat: the command
     and the channel it was typed in (the core checks the caller's rights there again)."""
-    return json.dumps({"command": command_text, "channel": caller.channel_id, "address": caller.channel_address})
+    return json.dumps({"command": command_text, "channel": caller.channel_id})
 
 
 def with_form_button(result: Result, opener: str) -> Message:

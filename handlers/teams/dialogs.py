@@ -19,6 +19,7 @@ from bot.ports import Recipient
 from bot.services import Caller, Result
 from handlers.teams import render
 from handlers.teams.activity import caller_from
+from handlers.teams.addresses import Conversation
 from handlers.teams.context import OPEN_FORM, as_json, send_privately
 from handlers.teams.messenger import TeamsMessenger
 
@@ -32,14 +33,19 @@ def register(app: App, core: Core, messenger: TeamsMessenger) -> None:
     async def on_press(ctx: ActivityContext[TaskFetchInvokeActivity]):
         activity = as_json(ctx.activity)
         opener = _opener(_data(activity))
-        caller = _acting(caller_from(activity), opener)
+        caller = await _acting(messenger, activity, opener)
+        if caller is None:
+            return render.dialog_message(NOT_OPENED)
         return await _answer(messenger, caller, await _open(core, caller, opener), opener)
 
     @app.on_dialog_submit
     async def on_submit(ctx: ActivityContext[TaskSubmitInvokeActivity]):
-        data = _data(as_json(ctx.activity))
+        activity = as_json(ctx.activity)
+        data = _data(activity)
         opener = _opener(data.get("opener"))
-        caller = _acting(caller_from(as_json(ctx.activity)), opener)
+        caller = await _acting(messenger, activity, opener)
+        if caller is None:
+            return render.dialog_message(NOT_OPENED)
         context = data.get("form_context") if isinstance(data.get("form_context"), dict) else {}
         values = render.submitted_values(data)
         result = await core.submit(caller, str(data.get("form_kind") or ""), _strings(context), values)
@@ -59,15 +65,20 @@ def _opener(data: Any) -> dict[str, str]:
     return {"action": str(data.get("action") or ""), "value": str(data.get("value") or "")}
 
 
-def _acting(caller: Caller, opener: dict[str, str]) -> Caller:
-    """A form opened from a command typed in a channel acts in that channel, as the command
-    did; the core checks the caller's rights there again."""
+async def _acting(messenger: TeamsMessenger, activity: dict[str, Any], opener: dict[str, str]) -> Caller | None:
+    """Who is asking, where. A form opened from a command typed in a channel acts in that
+    channel, as the command did, and the core checks the caller's rights there again. Card
+    data is the client's to forge, so that channel is taken only from someone in its roster,
+    and reached at the service URL Teams sent this activity from; None for anyone else."""
+    caller = caller_from(activity)
     typed = _json_object(opener["value"]) if opener["action"] == OPEN_FORM else {}
     channel = typed.get("channel")
     if not isinstance(channel, str) or not channel or channel == caller.channel_id:
         return caller
-    address = typed.get("address") if isinstance(typed.get("address"), str) else None
-    return replace(caller, channel_id=channel, channel_address=address, in_direct_message=False)
+    address = Conversation(channel, str(activity.get("serviceUrl") or "")).to_text()
+    acting = replace(caller, channel_id=channel, channel_address=address, in_direct_message=False)
+    in_roster = {user_id for user_id, _name in await _people(messenger, acting)}
+    return acting if caller.user_id in in_roster else None
 
 
 async def _open(core: Core, caller: Caller, opener: dict[str, str]) -> Result:

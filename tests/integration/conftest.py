@@ -1,6 +1,7 @@
 """A migrated database of each kind for integration tests; the Slack front-end with the core
-in this process (tests/in_process.py), for the tests that were end-to-end once; and Microsoft's
-side of Teams (testkit/microsoft.py), trusted through the CA environment while a module uses it."""
+in this process (tests/in_process.py), for the tests that were end-to-end once; Microsoft's
+side of Teams (testkit/microsoft.py), trusted through the CA environment while a module uses
+it; and the Teams front-end with the core in this process (tests/in_process_teams.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,10 @@ import pytest
 
 from bot.storage import make_engine, upgrade
 from testkit.microsoft import FakeMicrosoft
+from testkit.teams_driver import TeamsDriver
 from tests.in_process import InProcessBot, InProcessSlack, Tracebacks
+from tests.in_process_teams import InProcessTeams
+from tests.teams_steps import TeamsGroup, a_teams_group
 
 
 @pytest.fixture
@@ -49,3 +53,29 @@ def microsoft():
             env.setenv(name, value)
         yield fake
     fake.stop()
+
+
+@pytest.fixture
+def teams_bot(database_url, microsoft):
+    """The Teams front-end, in this process; a traceback in what it logs fails the test."""
+    microsoft.reset()
+    errors = Tracebacks()
+    logging.getLogger().addHandler(errors)
+    running = InProcessTeams(database_url, microsoft)
+    try:
+        yield running
+    finally:
+        running.close()
+        logging.getLogger().removeHandler(errors)
+    assert not errors.records, errors.text()
+
+
+@pytest.fixture
+def teams(teams_bot, microsoft) -> TeamsDriver:
+    return TeamsDriver(teams_bot.transport, microsoft)
+
+
+@pytest.fixture
+def teams_group(teams) -> TeamsGroup:
+    """A coach in Berlin and two therapists, in New York and Sydney, in the team's channel."""
+    return a_teams_group(teams)
