@@ -101,6 +101,10 @@ def test_the_whole_loop_on_teams(teams, teams_bot, fake_microsoft):
     assert teams.installed_in_team(COACH).status == 200
     [hello] = posted_in(fake_microsoft, "19:team-general@thread.tacv2")
     assert "practice setup" in text_of(hello)
+    assert teams.installed_in_team(COACH).status == 200  # told again: no second hello
+    assert len(posted_in(fake_microsoft, "19:team-general@thread.tacv2")) == 1
+    teams.installed_for(ALICE)
+    assert "I'll send you follow-ups and check-ins in this chat" in text_of(posted_in(fake_microsoft, ALICE.chat_id)[0])
 
     assert teams.in_channel(COACH, "practice setup").status == 200
     assert "now a supervision group" in text_of(posted_in(fake_microsoft, COACH.chat_id)[-1])

@@ -118,7 +118,7 @@ def test_what_only_the_coach_may_do_is_refused_to_a_therapist(teams_group: Teams
         told = teams_group.say(ALICE, text)
         assert "Only this group's coach" in told and "**Usage:**" in told, text
     told = teams_group.say(ALICE, "coach @Bob Example", [BOB])
-    assert "Only this group's coach or a Teams admin can hand the coach role over." in told
+    assert "Only the coach can hand the coach role over." in told
     told = teams_group.say(ALICE, "setup digest mon 10:00")
     assert "only its coach" in told and "**Usage:** “practice setup" in told
     told = teams_group.say(ALICE, "advice @Bob Example Try this", [BOB])

@@ -68,8 +68,9 @@ def stored(teams_bot, without: tuple[type[SQLModel], ...] = ()) -> dict[str, lis
 
 
 def what_people_did(teams_bot) -> dict[str, list[str]]:
-    """The rows an attack must leave as they were; a request seen is recorded even when refused."""
-    return stored(teams_bot, without=(SeenRequest,))
+    """The rows an attack must leave as they were: a request seen is recorded even when refused,
+    and what Teams says of its sender (their zone, name and chat) is kept from each activity."""
+    return stored(teams_bot, without=(SeenRequest, Person))
 
 
 # ----- an organization the bot does not serve -----
