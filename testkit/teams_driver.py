@@ -13,12 +13,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from testkit.microsoft import FakeMicrosoft
+from testkit.microsoft import Call, FakeMicrosoft
 
 TENANT_ID = "6d1f0e3a-2b4c-4d5e-8f90-0a1b2c3d4e5f"  # the organisation whose team uses the bot
 TEAM_ID = "19:team-general@thread.tacv2"
 CHANNEL_ID = "19:supervision@thread.tacv2"
 BOT_NAME = "Supervision bot"
+ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 _ids = itertools.count(1)
 
 
@@ -179,51 +180,84 @@ def _client_info(user: Member) -> list[dict]:
 # ----- reading what the bot sent to the fake Bot Connector -----
 
 
-def posted_in(fake: FakeMicrosoft, conversation_id: str) -> list[dict]:
-    """The activities the bot posted in a conversation, its threads included, oldest first."""
+def posts_to(fake: FakeMicrosoft, conversation_id: str) -> list[Call]:
+    """What the bot posted to a conversation: a channel's posts include those in its threads."""
     return [
-        call.args
+        call
         for call in fake.calls_to("activities.create")
         if call.args["conversation_id"].split(";messageid=")[0] == conversation_id
     ]
 
 
-def cards_of(activity: dict) -> list[dict]:
+def cards_to(fake: FakeMicrosoft, member: Member) -> list[dict]:
+    """The Adaptive Cards the bot sent to the member's 1:1 chat, oldest first."""
     return [
         attachment["content"]
-        for attachment in activity.get("attachments") or []
-        if attachment.get("contentType") == "application/vnd.microsoft.card.adaptive"
+        for call in posts_to(fake, member.chat_id)
+        for attachment in call.args.get("attachments", [])
+        if attachment["contentType"] == ADAPTIVE_CARD
     ]
 
 
-def text_of(activity: dict) -> str:
-    """An activity's words: its text and every TextBlock of its cards, a line each."""
-    lines = [activity["text"]] if activity.get("text") else []
-    for card in cards_of(activity):
-        lines += [element["text"] for element in card.get("body", []) if element.get("type") == "TextBlock"]
-    return "\n".join(lines)
+def card_of(activity: dict) -> dict:
+    """The one Adaptive Card an activity the bot posted carries; none for a text."""
+    cards = [a["content"] for a in activity.get("attachments", []) if a["contentType"] == ADAPTIVE_CARD]
+    assert len(cards) <= 1, activity
+    return cards[0] if cards else {}
 
 
-def buttons_of(activity: dict) -> list[dict]:
-    """The data each button of an activity's cards sends when pressed."""
-    return [
-        action["data"]
-        for card in cards_of(activity)
-        for element in [*card.get("body", []), {"type": "ActionSet", "actions": card.get("actions", [])}]
+def card_text(card: dict) -> str:
+    """A card's text blocks and button titles, a line each."""
+    return "\n".join(_texts(card.get("body", [])) + _texts(card.get("actions", [])))
+
+
+def _texts(elements: list[dict]) -> list[str]:
+    texts = []
+    for element in elements:
+        if element.get("type") == "TextBlock":
+            texts.append(element["text"])
+        elif element.get("type") == "ActionSet":
+            texts += _texts(element["actions"])
+        elif "title" in element:
+            texts.append(element["title"])
+    return texts
+
+
+def buttons(card: dict) -> dict[str, dict]:
+    """A card's buttons, by title: the data each sends when pressed."""
+    actions = [
+        action
+        for element in card.get("body", [])
         if element.get("type") == "ActionSet"
-        for action in element.get("actions", [])
+        for action in element["actions"]
     ]
+    return {action["title"]: action["data"] for action in actions}
 
 
 def dialog_card(reply: Reply) -> dict:
-    """The card of a dialog the bot answered with (task/fetch or task/submit)."""
-    assert reply.status == 200, reply
-    task = reply.body["task"]
-    assert task["type"] == "continue", task
-    return task["value"]["card"]["content"]
+    """The card of the dialog an invoke answered with; fails if it answered otherwise."""
+    assert reply.status == 200 and reply.body["task"]["type"] == "continue", reply
+    return reply.body["task"]["value"]["card"]["content"]
 
 
-def submission(card: dict, **inputs: object) -> dict:
-    """What Teams sends when a dialog's form is submitted: the inputs and the submit action's data."""
-    [submit] = [action for action in card.get("actions", []) if action.get("type") == "Action.Submit"]
+def dialog_message(reply: Reply) -> str:
+    """What a dialog closed with; fails if the invoke answered otherwise."""
+    assert reply.status == 200 and reply.body["task"]["type"] == "message", reply
+    return reply.body["task"]["value"]
+
+
+def field_ids(card: dict) -> list[str]:
+    return [element["id"] for element in card["body"] if element["type"].startswith("Input.")]
+
+
+def shown_after(card: dict, field_id: str) -> str:
+    """The text shown right after a form's field: where its error goes."""
+    body = card["body"]
+    [index] = [index for index, element in enumerate(body) if element.get("id") == field_id]
+    return body[index + 1].get("text", "")
+
+
+def submission(card: dict, **inputs: Any) -> dict:
+    """What a dialog's form sends: its submit button's data with the inputs' values."""
+    [submit] = card["actions"]
     return {**submit["data"], **inputs}

@@ -6,10 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from testkit.microsoft import Call, FakeMicrosoft
-from testkit.teams_driver import Member, Reply, TeamsDriver
+from testkit.microsoft import FakeMicrosoft
+from testkit.teams_driver import Member, Reply, TeamsDriver, card_text, cards_to, posts_to
 from tests.steps import next_weekday
 
 COACH = Member("29:coach", "Cora Coach", "Europe/Berlin")
@@ -20,82 +19,6 @@ REPLIED_PRIVATELY = "I've replied to you privately."  # as a person reads it in 
 
 def roster_entry(member: Member) -> dict[str, str]:
     return {"id": member.id, "name": member.name, "aadObjectId": f"aad-{member.id}"}
-
-
-def posts_to(fake: FakeMicrosoft, conversation_id: str) -> list[Call]:
-    """What the bot posted to a conversation: a channel's posts include those in its threads."""
-    return [
-        call
-        for call in fake.calls_to("activities.create")
-        if call.args["conversation_id"].split(";messageid=")[0] == conversation_id
-    ]
-
-
-def cards_to(fake: FakeMicrosoft, member: Member) -> list[dict]:
-    """The Adaptive Cards the bot sent to the member's 1:1 chat, oldest first."""
-    return [
-        attachment["content"]
-        for call in posts_to(fake, member.chat_id)
-        for attachment in call.args.get("attachments", [])
-        if attachment["contentType"] == "application/vnd.microsoft.card.adaptive"
-    ]
-
-
-def card_text(card: dict) -> str:
-    """A card's text blocks and button titles, a line each."""
-    return "\n".join(_texts(card.get("body", [])) + _texts(card.get("actions", [])))
-
-
-def _texts(elements: list[dict]) -> list[str]:
-    texts = []
-    for element in elements:
-        if element.get("type") == "TextBlock":
-            texts.append(element["text"])
-        elif element.get("type") == "ActionSet":
-            texts += _texts(element["actions"])
-        elif "title" in element:
-            texts.append(element["title"])
-    return texts
-
-
-def buttons(card: dict) -> dict[str, dict]:
-    """A card's buttons, by title: the data each sends when pressed."""
-    actions = [
-        action
-        for element in card.get("body", [])
-        if element.get("type") == "ActionSet"
-        for action in element["actions"]
-    ]
-    return {action["title"]: action["data"] for action in actions}
-
-
-def dialog_card(reply: Reply) -> dict:
-    """The card of the dialog an invoke answered with; fails if it answered otherwise."""
-    assert reply.status == 200 and reply.body["task"]["type"] == "continue", reply
-    return reply.body["task"]["value"]["card"]["content"]
-
-
-def dialog_message(reply: Reply) -> str:
-    """What a dialog closed with; fails if the invoke answered otherwise."""
-    assert reply.status == 200 and reply.body["task"]["type"] == "message", reply
-    return reply.body["task"]["value"]
-
-
-def field_ids(card: dict) -> list[str]:
-    return [element["id"] for element in card["body"] if element["type"].startswith("Input.")]
-
-
-def shown_after(card: dict, field_id: str) -> str:
-    """The text shown right after a form's field: where its error goes."""
-    body = card["body"]
-    [index] = [index for index, element in enumerate(body) if element.get("id") == field_id]
-    return body[index + 1].get("text", "")
-
-
-def submission(card: dict, **inputs: Any) -> dict:
-    """What a dialog's form sends: its submit button's data with the inputs' values."""
-    [submit] = card["actions"]
-    return {**submit["data"], **inputs}
 
 
 @dataclass

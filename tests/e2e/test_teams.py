@@ -8,19 +8,22 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import Session, select
 
-from bot.model import Group, Person
-from testkit.database import engine_for
+from bot.model import DeliveryStatus, Group, Person
+from testkit.database import engine_for, follow_up
 from testkit.slack_driver import SlackDriver, blocks_text
 from testkit.teams_driver import (
     CHANNEL_ID,
+    TEAM_ID,
     Member,
     TeamsDriver,
-    buttons_of,
+    buttons,
+    card_of,
+    card_text,
+    cards_to,
     dialog_card,
     over_http,
-    posted_in,
+    posts_to,
     submission,
-    text_of,
 )
 from tests.conftest import RunningBot
 from tests.steps import dms_with, weekday_at
@@ -58,26 +61,24 @@ def bot_calls(fake) -> list:
     return [call for call in fake.calls if call.method.startswith(("activities", "conversations", "members"))]
 
 
-@pytest.mark.parametrize(
-    "token",
-    [
-        "missing",
-        "mint_with_wrong_key",
-        "mint_expired",
-        "mint_for_wrong_audience",
-        "mint_from_wrong_issuer",
-        "mint_for_wrong_service_url",
-    ],
+BAD_TOKENS = (
+    "mint_with_wrong_key",
+    "mint_expired",
+    "mint_for_wrong_audience",
+    "mint_from_wrong_issuer",
+    "mint_for_wrong_service_url",
 )
-def test_an_activity_without_a_valid_token_is_refused_with_nothing_stored_or_sent(
-    teams, fake_microsoft, database_url, token
-):
-    assert teams.in_channel(COACH, "practice setup").status == 200  # the check can see a stored group
+
+
+def test_an_activity_without_a_valid_token_is_refused_with_nothing_stored_or_sent(teams, fake_microsoft, database_url):
+    assert teams.in_channel(COACH, "practice setup").status == 200  # the checks below can see a stored group
     assert len(rows(database_url, Group)) == 1 and bot_calls(fake_microsoft)
     fake_microsoft.reset()
     activity = teams.chat_message(ALICE, "log 30 role-play")
-    reply = teams.send(activity, token="" if token == "missing" else getattr(fake_microsoft, token)())
-    assert reply.status == 401
+    tokens = {"missing": "", **{name: getattr(fake_microsoft, name)() for name in BAD_TOKENS}}
+    assert {name: teams.send(activity, token=token).status for name, token in tokens.items()} == dict.fromkeys(
+        tokens, 401
+    )
     assert bot_calls(fake_microsoft) == []
     assert [person.user_id for person in rows(database_url, Person)] == [COACH.id]
 
@@ -99,24 +100,24 @@ def test_a_body_that_is_not_a_json_object_is_refused_without_a_traceback(teams_b
 
 def test_the_whole_loop_on_teams(teams, teams_bot, fake_microsoft):
     assert teams.installed_in_team(COACH).status == 200
-    [hello] = posted_in(fake_microsoft, "19:team-general@thread.tacv2")
-    assert "practice setup" in text_of(hello)
+    [hello] = posts_to(fake_microsoft, TEAM_ID)
+    assert "practice setup" in hello.args["text"]
     assert teams.installed_in_team(COACH).status == 200  # told again: no second hello
-    assert len(posted_in(fake_microsoft, "19:team-general@thread.tacv2")) == 1
+    assert len(posts_to(fake_microsoft, TEAM_ID)) == 1
     teams.installed_for(ALICE)
-    assert "I'll send you follow-ups and check-ins in this chat" in text_of(posted_in(fake_microsoft, ALICE.chat_id)[0])
+    [greeting] = posts_to(fake_microsoft, ALICE.chat_id)
+    assert "I'll send you follow-ups and check-ins in this chat" in greeting.args["text"]
 
     assert teams.in_channel(COACH, "practice setup").status == 200
-    assert "now a supervision group" in text_of(posted_in(fake_microsoft, COACH.chat_id)[-1])
-    assert text_of(posted_in(fake_microsoft, CHANNEL_ID)[-1]) == "I've replied to you privately."
+    assert "now a supervision group" in card_text(cards_to(fake_microsoft, COACH)[-1])
+    assert posts_to(fake_microsoft, CHANNEL_ID)[-1].args["text"] == "I've replied to you privately."
     teams.in_channel(ALICE, "practice join")
     teams.in_channel(BOB, "practice join")
-    assert "Welcome to the group" in text_of(posted_in(fake_microsoft, ALICE.chat_id)[-1])
+    assert "Welcome to the group" in card_text(cards_to(fake_microsoft, ALICE)[-1])
 
     # The objective through its dialog: typed in the 1:1 chat, opened from the card's button.
     teams.in_chat(ALICE, "objective")
-    [opener] = buttons_of(posted_in(fake_microsoft, ALICE.chat_id)[-1])
-    form = dialog_card(teams.press(ALICE, opener))
+    form = dialog_card(teams.press(ALICE, buttons(cards_to(fake_microsoft, ALICE)[-1])["Open form"]))
     review_on = (date.today() + timedelta(days=28)).isoformat()
     submitted = teams.submit(
         ALICE,
@@ -131,38 +132,38 @@ def test_the_whole_loop_on_teams(teams, teams_bot, fake_microsoft):
     assert submitted.status == 200 and submitted.body["task"]["type"] == "message", submitted.body
 
     teams.in_channel(COACH, "practice advice @Alice Adams Name the rupture out loud client C12 ors 18 in 14d", [ALICE])
-    assert "Advice recorded for" in text_of(posted_in(fake_microsoft, COACH.chat_id)[-1])
+    assert "Advice recorded for" in card_text(cards_to(fake_microsoft, COACH)[-1])
     teams.in_channel(COACH, "practice advice @Bob Brown Slow down client K7 ors 20 in 14d", [BOB])
 
     # Not due yet: nothing goes out.
     assert teams_bot.tick(weekday_at(10, 15)).returncode == 0
-    assert not [a for a in posted_in(fake_microsoft, ALICE.chat_id) if "Did you apply it" in text_of(a)]
+    assert follow_ups_to(fake_microsoft, ALICE) == []
 
     due = weekday_at(17, 15)
     ticked = teams_bot.tick(due)
     assert ticked.returncode == 0, ticked.stderr
-    [follow_up] = [a for a in posted_in(fake_microsoft, ALICE.chat_id) if "Did you apply it" in text_of(a)]
-    assert "Name the rupture out loud" in text_of(follow_up) and "C12" in text_of(follow_up)
-    assert "from <at>Cora Coach</at>" in text_of(follow_up)  # named as Teams named the coach to the bot
+    [follow_up] = follow_ups_to(fake_microsoft, ALICE)
+    card = card_of(follow_up.args)
+    assert "Name the rupture out loud" in card_text(card) and "C12" in card_text(card)
+    assert "from <at>Cora Coach</at>" in card_text(card)  # named as Teams named the coach to the bot
     # Bob never wrote to the bot: his 1:1 chat was opened for the follow-up.
     assert [c.args["members"] for c in fake_microsoft.calls_to("conversations.create")].count([{"id": BOB.id}]) >= 1
-    assert [a for a in posted_in(fake_microsoft, BOB.chat_id) if "Did you apply it" in text_of(a)]
+    assert follow_ups_to(fake_microsoft, BOB)
 
-    applied = next(data for data in buttons_of(follow_up) if data["action"] == "follow_up:applied")
-    answer_form = dialog_card(teams.press(ALICE, applied))
+    answer_form = dialog_card(teams.press(ALICE, buttons(card)["Applied"]))
     done = teams.submit(ALICE, submission(answer_form, learning="Naming it lowered the tension", ors=26))
     assert done.status == 200 and done.body["task"]["type"] == "message", done.body
 
     [updated] = fake_microsoft.wait_for("activities.update")
-    assert updated.args["activity_id"] == posted_id(fake_microsoft, follow_up)
-    assert buttons_of(updated.args) == []  # no dead buttons left
-    assert "reliable improvement" in text_of(updated.args)
+    assert updated.args["activity_id"] == follow_up.answer["id"]
+    assert buttons(card_of(updated.args)) == {}  # no dead buttons left
+    assert "reliable improvement" in card_text(card_of(updated.args))
 
     posted_before = len(fake_microsoft.calls_to("activities.create", conversation_id=CHANNEL_ID))
     teams.in_channel(COACH, "practice digest post")
     digest = fake_microsoft.wait_for("activities.create", posted_before + 1, conversation_id=CHANNEL_ID)[-1].args
-    assert "C12: ORS 18 → 26 (+8): reliable improvement" in text_of(digest)
-    assert "Naming it lowered the tension" not in text_of(digest)
+    assert "C12: ORS 18 → 26 (+8): reliable improvement" in card_text(card_of(digest))
+    assert "Naming it lowered the tension" not in card_text(card_of(digest))
     mentioned = {e["mentioned"]["id"] for c in digest["attachments"] for e in c["content"]["msteams"]["entities"]}
     assert ALICE.id in mentioned
 
@@ -187,10 +188,24 @@ def test_a_slack_group_and_a_teams_group_in_one_process_and_one_tick(teams, team
     assert ticked.returncode == 0, ticked.stderr
     [on_slack] = dms_with(fake_slack, "UALICE", "follow_up:applied")
     assert "Breathe" in blocks_text(on_slack["blocks"])
-    [on_teams] = [a for a in posted_in(fake_microsoft, ALICE.chat_id) if "Did you apply it" in text_of(a)]
-    assert "Pause" in text_of(on_teams) and "Breathe" not in text_of(on_teams)
+    [on_teams] = follow_ups_to(fake_microsoft, ALICE)
+    assert "Pause" in card_text(card_of(on_teams.args)) and "Breathe" not in card_text(card_of(on_teams.args))
 
 
-def posted_id(fake, activity: dict) -> str:
-    """The id the fake Bot Connector gave an activity the bot posted."""
-    return next(call.answer["id"] for call in fake.calls_to("activities.create") if call.args is activity)
+def test_a_tick_process_waits_out_a_429_by_rescheduling_without_sleeping(teams, teams_bot, fake_microsoft):
+    teams.in_channel(COACH, "practice setup digest sun 12:00 checkin sat 03:00")
+    teams.in_channel(ALICE, "practice join")
+    teams.in_channel(COACH, "practice advice @Alice Adams Summarise before challenging in 1d", [ALICE])
+    due = follow_up(teams_bot).due_at
+    fake_microsoft.fail_next("activities.create", 429, headers={"Retry-After": "120"})
+    ticked = teams_bot.tick(due.isoformat())
+    assert ticked.returncode == 0 and "handled 1 due deliveries" in ticked.stdout, ticked.stdout
+    assert follow_up(teams_bot).due_at >= due + timedelta(seconds=120)
+    assert teams_bot.tick((due + timedelta(seconds=121)).isoformat()).returncode == 0
+    assert len(follow_ups_to(fake_microsoft, ALICE)) == 2  # refused once, then sent
+    assert follow_up(teams_bot).status is DeliveryStatus.SENT
+
+
+def follow_ups_to(fake, member: Member) -> list:
+    """The follow-ups the bot posted to a member's 1:1 chat (the fake's calls, with their ids)."""
+    return [call for call in posts_to(fake, member.chat_id) if "Did you apply it" in card_text(card_of(call.args))]

@@ -16,13 +16,9 @@ from sqlmodel import Session, select
 
 from bot.grammar import USAGE
 from bot.model import Advice, AdviceStatus, Objective, PracticeLog
-from testkit.teams_driver import CHANNEL_ID, Member
-from tests.teams_steps import (
-    ALICE,
-    BOB,
-    COACH,
-    TeamsGroup,
-    a_follow_up,
+from testkit.teams_driver import (
+    CHANNEL_ID,
+    Member,
     buttons,
     card_text,
     cards_to,
@@ -33,6 +29,7 @@ from tests.teams_steps import (
     shown_after,
     submission,
 )
+from tests.teams_steps import ALICE, BOB, COACH, TeamsGroup, a_follow_up
 
 CAROL = Member("29:carol", "Carol Example", "Europe/Paris")  # not in the group
 USAGE_OF_LOG = "“practice log ‹minutes› ‹activity›”"

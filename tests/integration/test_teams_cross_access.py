@@ -19,23 +19,19 @@ from sqlmodel import Session, SQLModel, select
 
 from bot.model import Advice, Group, Person, SeenRequest
 from handlers.teams.addresses import Conversation
-from testkit.teams_driver import CHANNEL_ID, Member, TeamsDriver
-from tests.conftest import free_port
-from tests.teams_steps import (
-    ALICE,
-    BOB,
-    COACH,
-    TeamsGroup,
-    a_follow_up,
-    a_teams_group,
+from testkit.teams_driver import (
+    CHANNEL_ID,
+    Member,
+    TeamsDriver,
     buttons,
     cards_to,
     dialog_card,
     dialog_message,
     field_ids,
-    roster_entry,
     submission,
 )
+from tests.conftest import free_port
+from tests.teams_steps import ALICE, BOB, COACH, TeamsGroup, a_follow_up, a_teams_group, roster_entry
 
 COACH_B = Member("29:coach-b", "Corin Coach", "Europe/London")
 CAROL = Member("29:carol", "Carol Example", "Europe/Paris")
