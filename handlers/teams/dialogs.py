@@ -15,7 +15,7 @@ from microsoft_teams.apps import ActivityContext, App
 from bot.core import Core
 from bot.messages import Message
 from bot.model import Platform
-from bot.ports import Recipient
+from bot.ports import Recipient, SendFailed
 from bot.services import Caller, Result
 from handlers.teams import render
 from handlers.teams.activity import caller_from
@@ -102,11 +102,16 @@ async def _answer(messenger: TeamsMessenger, caller: Caller, result: Result, ope
 
 
 async def _people(messenger: TeamsMessenger, caller: Caller) -> list[tuple[str, str]]:
-    """Who a form's person field may name: the members of the channel the form is for."""
+    """Who a form's person field may name: the members of the channel the form is for (none
+    while Microsoft cannot say, so that a forged channel is refused then too)."""
     if caller.in_direct_message or not caller.channel_id:
         return []
     channel = Recipient(Platform.TEAMS, caller.tenant_id, caller.channel_id, caller.channel_address)
-    return await messenger.people_in(channel)
+    try:
+        return await messenger.people_in(channel)
+    except SendFailed as failure:
+        log.warning("could not read a channel's members for a form: %s", failure.reason)
+        return []
 
 
 def _plain(message: Message) -> str:

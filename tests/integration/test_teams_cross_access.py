@@ -231,3 +231,17 @@ def test_a_coach_has_no_say_in_another_groups_channel(teams_group, group_b, team
         told = group_b.say(COACH_B, f"advice @{therapist.name} Slow down", [therapist])
         assert "isn't a therapist in this group" in told
     assert what_people_did(teams_bot) == before
+
+
+def test_a_form_opener_for_another_channel_is_refused_while_its_roster_cannot_be_read(
+    teams_group, teams_bot, microsoft
+):
+    microsoft.members[ELSEWHERE] = [roster_entry(ALICE)]
+    teams_group.say(ALICE, "objective")
+    button = buttons(cards_to(teams_group.fake, ALICE)[-1])["Open form"]
+    microsoft.fail_next("members.get", 503)
+    before = what_people_did(teams_bot)
+    assert OUT_OF_DATE in dialog_message(
+        teams_group.teams.press(ALICE, opener(button, command="setup", channel=ELSEWHERE))
+    )
+    assert what_people_did(teams_bot) == before
