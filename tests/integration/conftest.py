@@ -25,19 +25,24 @@ def engine(database_url):
     engine.dispose()
 
 
-@pytest.fixture
-def bot(database_url, fake_slack):
-    """The bot, in this process; a traceback in what it logs fails the test, as one in
-    `serve`'s log fails the end-to-end tests."""
+def running_without_tracebacks(start):
+    """The front-end `start()` makes, running for a test; a traceback in what it logs fails
+    the test, as one in `serve`'s log fails the end-to-end tests."""
     errors = Tracebacks()
     logging.getLogger().addHandler(errors)
-    running = InProcessBot(database_url, fake_slack)
+    running = start()
     try:
         yield running
     finally:
         running.close()
         logging.getLogger().removeHandler(errors)
     assert not errors.records, errors.text()
+
+
+@pytest.fixture
+def bot(database_url, fake_slack):
+    """The Slack front-end, in this process."""
+    yield from running_without_tracebacks(lambda: InProcessBot(database_url, fake_slack))
 
 
 @pytest.fixture
@@ -57,17 +62,9 @@ def microsoft():
 
 @pytest.fixture
 def teams_bot(database_url, microsoft):
-    """The Teams front-end, in this process; a traceback in what it logs fails the test."""
+    """The Teams front-end, in this process."""
     microsoft.reset()
-    errors = Tracebacks()
-    logging.getLogger().addHandler(errors)
-    running = InProcessTeams(database_url, microsoft)
-    try:
-        yield running
-    finally:
-        running.close()
-        logging.getLogger().removeHandler(errors)
-    assert not errors.records, errors.text()
+    yield from running_without_tracebacks(lambda: InProcessTeams(database_url, microsoft))
 
 
 @pytest.fixture
