@@ -49,6 +49,9 @@ class TeamsMessenger:
         self.uploads = uploads or PendingUploads()
         self._new_pacer = new_pacer
         self._pacers: dict[str, Pacer] = {}
+        # The chats this process opened, for replies to someone who wrote in a channel (whose
+        # activity does not say where their chat is); the core keeps those a delivery opened.
+        self._opened: dict[tuple[str, str], Conversation] = {}
 
     async def user_timezone(self, person: Recipient) -> str | None:
         """None: the Bot Connector cannot tell (each activity a user sends carries their zone instead)."""
@@ -134,7 +137,7 @@ class TeamsMessenger:
     async def _chat_with(self, person: Recipient) -> tuple[Conversation, bool]:
         """The person's 1:1 chat with the bot, and whether it had to be opened (Teams answers
         an existing chat's id when there is one)."""
-        known = Conversation.from_text(person.address)
+        known = Conversation.from_text(person.address) or self._opened.get((person.tenant_id, person.id))
         if known:
             return known, False
         service_url = self.connector.default_service_url
@@ -145,7 +148,9 @@ class TeamsMessenger:
         )
         api = self.connector.api(service_url)
         opened = await self._call(person.tenant_id, lambda: api.conversations.create(params))
-        return Conversation(opened.id, opened.service_url or service_url), True
+        chat = Conversation(opened.id, opened.service_url or service_url)
+        self._opened[(person.tenant_id, person.id)] = chat
+        return chat, True
 
     async def _names(self, tenant_id: str, conversation: Conversation, message: Message) -> dict[str, str] | None:
         """Display names by user id (both the Teams id and the Entra object id) for a message's

@@ -84,6 +84,16 @@ def test_a_direct_message_to_someone_without_an_address_opens_the_chat_and_retur
     assert ref.message_id.isdigit()
 
 
+def test_a_chat_this_process_opened_is_opened_once_however_often_its_person_is_written_to(microsoft, messenger):
+    async def three_replies():
+        return [await messenger.send_direct(alice(), Message.text(f"Reply {n}")) for n in range(3)]
+
+    first, *later = asyncio.run(three_replies())
+    assert len(microsoft.calls_to("conversations.create")) == 1
+    assert first.recipient_address is not None and [ref.recipient_address for ref in later] == [None, None]
+    assert {ref.channel_id for ref in [first, *later]} == {first.channel_id}
+
+
 def test_a_direct_message_to_someone_with_an_address_goes_to_that_chat_at_its_service_url(microsoft):
     messenger = teams_messenger(microsoft, default_service_url=closed_port_url())  # only the address reaches the fake
     chat = Conversation("a:known-chat", microsoft.service_url)
