@@ -209,3 +209,20 @@ def test_a_tick_process_waits_out_a_429_by_rescheduling_without_sleeping(teams, 
 def follow_ups_to(fake, member: Member) -> list:
     """The follow-ups the bot posted to a member's 1:1 chat (the fake's calls, with their ids)."""
     return [call for call in posts_to(fake, member.chat_id) if "Did you apply it" in card_text(card_of(call.args))]
+
+
+def test_a_deployment_may_serve_teams_alone(database_url, fake_slack, fake_microsoft, tmp_path):
+    alone = RunningBot(database_url, fake_slack, tmp_path, fake_microsoft)
+    for name in [name for name in alone.environment if name.startswith("SLACK_")]:
+        del alone.environment[name]
+    alone.start()
+    try:
+        teams = TeamsDriver(over_http(alone.url), fake_microsoft)
+        assert teams.in_channel(COACH, "practice setup").status == 200
+        assert "now a supervision group" in card_text(cards_to(fake_microsoft, COACH)[-1])
+        assert SlackDriver(alone.url, fake_slack).post("command=%2Fpractice").status == 404  # no Slack here
+        ticked = alone.tick(weekday_at(1, 12))
+        assert ticked.returncode == 0, ticked.stderr
+    finally:
+        alone.stop()
+    assert "Traceback" not in alone.output(), alone.output()
