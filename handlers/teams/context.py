@@ -9,6 +9,7 @@ from typing import Any
 
 from microsoft_teams.apps import ActivityContext
 
+from bot.forms import Form
 from bot.messages import Button, Message, Section
 from bot.ports import Messenger, SendFailed
 from bot.services import Caller, Result
@@ -31,11 +32,11 @@ def form_opener(caller: Caller, command_text: str) -> str:
     return json.dumps({"command": command_text, "channel": caller.channel_id})
 
 
-def with_form_button(result: Result, opener: str) -> Message:
-    intro = result.form.intro if result.form and result.form.intro else "Fill in the form to go on."
+def with_form_button(form: Form, opener: str) -> Message:
+    """A form a typed command opened, as a message whose button opens it in a dialog."""
     return Message(
-        summary=result.form.title if result.form else "A form",
-        sections=(Section(((intro,),), heading=result.form.title if result.form else None),),
+        summary=form.title,
+        sections=(Section(((form.intro or "Fill in the form to go on.",),), heading=form.title),),
         buttons=(Button("Open form", OPEN_FORM, opener, "primary"),),
     )
 
@@ -46,7 +47,7 @@ async def present(
     """Show a typed command's result to the person who typed it, in their 1:1 chat."""
     messages = []
     if result.form is not None:
-        messages.append(with_form_button(result, form_opener(caller, command_text)))
+        messages.append(with_form_button(result.form, form_opener(caller, command_text)))
     if result.reply is not None:
         messages.append(result.reply)
     if not messages:
