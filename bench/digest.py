@@ -1,0 +1,118 @@
+"""How long the weekly digest takes to build for a large group, against `status` for one therapist.
+
+Seeds a year of history for groups of 100 and 300 therapists (direct inserts), then times
+`gather` + `render` for each, interleaved with the baseline, a therapist's `/practice status`
+on the same database; prints the median and spread in ms, the SQL statements each runs, and
+the ratio of each digest's median to the baseline's. Goal: at most 10 statements whatever the
+size, at most 200 ms at 100 therapists and 400 ms at 300.
+
+    .venv/bin/python bench/digest.py [--therapists 100 300] [--rounds 15] [--database-url URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import event  # noqa: E402
+from sqlmodel import Session  # noqa: E402
+
+from bot.config import load_settings  # noqa: E402
+from bot.digest.gather import gather  # noqa: E402
+from bot.digest.render import render  # noqa: E402
+from bot.grammar import Status  # noqa: E402
+from bot.model import Group, Platform  # noqa: E402
+from bot.services.caller import Caller, Context  # noqa: E402
+from bot.services.practice import status  # noqa: E402
+from bot.storage import make_engine, upgrade  # noqa: E402
+from testkit.history import seeded_group  # noqa: E402
+
+NOW = datetime(2026, 12, 4, 15, tzinfo=timezone.utc)
+WEEKS = 52
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--therapists", type=int, nargs="+", default=[100, 300])
+    parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument(
+        "--database-url", help="default: a new SQLite file (an empty database: the bench adds its groups)"
+    )
+    arguments = parser.parse_args()
+
+    database_url = (
+        arguments.database_url or f"sqlite:///{Path(tempfile.mkdtemp(prefix='bench-digest-')) / 'bench.sqlite3'}"
+    )
+    settings = load_settings({"DATABASE_URL": database_url})
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    seeding = time.perf_counter()
+    groups = _seed(engine, arguments.therapists)
+    sizes = " + ".join(map(str, arguments.therapists))
+    print(f"seeded {WEEKS} weeks for {sizes} therapists in {time.perf_counter() - seeding:.1f} s")
+
+    def digest_of(group: Group) -> Callable[[Session], object]:
+        return lambda session: render(gather(session, group, NOW))
+
+    first = groups[0]
+    therapist = Caller(Platform.SLACK, first.tenant_id, f"{first.channel_id}-U0001", channel_id=first.channel_id)
+    subjects: dict[str, Callable[[Session], object]] = {
+        "status, one therapist (baseline)": lambda session: status(Context(session, therapist, NOW, settings), Status())
+    }
+    subjects |= {f"digest, {size} therapists": digest_of(group) for size, group in zip(arguments.therapists, groups)}
+    timings, statements = _measure(engine, subjects, arguments.rounds)
+
+    baseline = statistics.median(next(iter(timings.values())))
+    print(f"{'':36} {'median ms':>10} {'min-max ms':>16} {'statements':>11} {'ratio':>8}")
+    for name, times in timings.items():
+        median = statistics.median(times)
+        spread = f"{min(times):.1f}-{max(times):.1f}"
+        print(f"{name:36} {median:10.1f} {spread:>16} {statements[name]:11d} {median / baseline:7.1f}x")
+    engine.dispose()
+
+
+def _seed(engine, sizes: list[int]) -> list[Group]:
+    stamp = int(time.time())
+    with Session(engine, expire_on_commit=False) as session:
+        groups = [seeded_group(session, f"CBENCH{stamp}-{size}", size, WEEKS, NOW) for size in sizes]
+        session.commit()
+    return groups
+
+
+def _measure(engine, subjects: dict[str, Callable[[Session], object]], rounds: int):
+    """Each subject once per round, in turn, each in a session of its own; the statements
+    counted on the first round."""
+    timings: dict[str, list[float]] = {name: [] for name in subjects}
+    statements: dict[str, int] = {}
+    counted = [0]
+
+    def count(*_args) -> None:
+        counted[0] += 1
+
+    for _ in range(rounds + 1):  # the first round warms caches and is not timed
+        for name, subject in subjects.items():
+            with Session(engine) as session:
+                counted[0] = 0
+                event.listen(engine, "before_cursor_execute", count)
+                started = time.perf_counter()
+                subject(session)
+                elapsed = time.perf_counter() - started
+                event.remove(engine, "before_cursor_execute", count)
+            if name in statements:
+                timings[name].append(elapsed * 1000)
+            else:
+                statements[name] = counted[0]
+    return timings, statements
+
+
+if __name__ == "__main__":
+    main()
