@@ -155,6 +155,8 @@ CLOSED_ADVICE = tuple(status for status in AdviceStatus if status not in OPEN_AD
 class Advice(SQLModel, table=True):
     """Advice from consultation, and the loop that closes it: applied? did the outcome move?"""
 
+    __table_args__ = (Index("open_advice", "group_id", "status"), Index("answered_advice", "group_id", "answered_at"))
+
     id: int | None = Field(default=None, primary_key=True)
     group_id: int = Field(foreign_key="practice_group.id", index=True)
     therapist_id: str
@@ -176,6 +178,11 @@ class ScoreKind(StrEnum):
 class Score(SQLModel, table=True):
     """An ORS or SRS total (0-40) the therapist typed in for one of their client codes."""
 
+    __table_args__ = (
+        Index("latest_scores", "group_id", "user_id", "client_code", "kind", "recorded_at", "id"),
+        Index("scores_in_period", "group_id", "kind", "recorded_at"),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
     group_id: int = Field(foreign_key="practice_group.id", index=True)
     user_id: str
@@ -186,6 +193,8 @@ class Score(SQLModel, table=True):
 
 
 class PracticeLog(SQLModel, table=True):
+    __table_args__ = (Index("logs_in_period", "group_id", "logged_at"),)
+
     id: int | None = Field(default=None, primary_key=True)
     group_id: int = Field(foreign_key="practice_group.id", index=True)
     user_id: str
@@ -197,7 +206,10 @@ class PracticeLog(SQLModel, table=True):
 class CheckIn(SQLModel, table=True):
     """A therapist's answer to one weekly check-in."""
 
-    __table_args__ = (UniqueConstraint("group_id", "user_id", "week"),)
+    __table_args__ = (
+        UniqueConstraint("group_id", "user_id", "week"),
+        Index("check_ins_in_period", "group_id", "answered_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     group_id: int = Field(foreign_key="practice_group.id", index=True)
@@ -228,7 +240,10 @@ class DeliveryStatus(StrEnum):
 class Delivery(SQLModel, table=True):
     """One scheduled message: due in UTC, unique per occurrence, claimed under a lease."""
 
-    __table_args__ = (Index("due_deliveries", "status", "due_at"),)
+    __table_args__ = (
+        Index("due_deliveries", "status", "due_at"),
+        Index("deliveries_of_subject", "group_id", "kind", "subject_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(unique=True)

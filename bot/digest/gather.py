@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import func
+from sqlalchemy import and_, func, or_
 from sqlmodel import Session, select
 
 from bot.calendar import zone
@@ -113,9 +113,9 @@ def gather(session: Session, group: Group, now: datetime) -> DigestData:
         .where(CheckIn.group_id == group.id, CheckIn.answered_at >= since, CheckIn.answered_at < now)
         .order_by(CheckIn.answered_at, CheckIn.id)
     ).all()
-    advice = session.exec(
-        select(Advice).where(Advice.group_id == group.id).order_by(Advice.created_at, Advice.id)
-    ).all()
+    in_view = _advice_in_view(session, group, since, now)
+    advice = [a for a, _ in in_view]
+    latest_ors = {a.id: latest for a, latest in in_view}
     answered_now = [a for a in advice if a.answered_at and since <= a.answered_at < now]
     still_open = [a for a in advice if a.status in OPEN_ADVICE]
     open_loops, awaiting = _open_loops_and_awaiting(session, group, still_open)
@@ -132,7 +132,7 @@ def gather(session: Session, group: Group, now: datetime) -> DigestData:
         open_loops=open_loops,
         awaiting=awaiting,
         not_due=len(still_open) - len(open_loops) - awaiting,
-        movements=_movements(session, group, answered_now + still_open, limits),
+        movements=_movements(answered_now + still_open, latest_ors, limits),
         alliance_concerns=_alliance_concerns(session, group, since, now, limits),
         learning=_learning_notes(session, group, answered_now, check_ins),
         undelivered=_undelivered(session, group),
@@ -197,6 +197,7 @@ def _open_loops_and_awaiting(session: Session, group: Group, still_open: list[Ad
         select(Delivery.subject_id, Delivery.is_reminder, Delivery.status).where(
             Delivery.group_id == group.id,
             Delivery.kind == DeliveryKind.FOLLOW_UP,
+            Delivery.subject_id.in_([advice.id for advice in still_open]),
             Delivery.status.in_([DeliveryStatus.SENT, DeliveryStatus.DEAD]),
         )
     ):
@@ -239,26 +240,43 @@ def _period_start(group: Group, now: datetime) -> datetime:
     return max(group.created_at, now - timedelta(days=7))
 
 
-def _movements(session: Session, group: Group, advice: list[Advice], limits: Thresholds) -> list[ClientMovement]:
+def _advice_in_view(session: Session, group: Group, since: datetime, now: datetime) -> list[tuple[Advice, int | None]]:
+    """The advice the digest shows, answered in its period or still open, oldest first, each
+    with its client's latest ORS since the advice was given (None if there is none)."""
+    latest_ors = (
+        select(Score.value)
+        .where(
+            Score.group_id == Advice.group_id,
+            Score.user_id == Advice.therapist_id,
+            Score.client_code == Advice.client_code,
+            Score.kind == ScoreKind.ORS,
+            Score.recorded_at > Advice.created_at,
+        )
+        .order_by(Score.recorded_at.desc(), Score.id.desc())
+        .limit(1)
+        .correlate(Advice)
+        .scalar_subquery()
+    )
+    # The group in each alternative, so that each can use an index of its own.
+    in_view = or_(
+        and_(Advice.group_id == group.id, Advice.status.in_(OPEN_ADVICE)),
+        and_(Advice.group_id == group.id, Advice.answered_at >= since, Advice.answered_at < now),
+    )
+    rows = session.exec(select(Advice, latest_ors).where(in_view).order_by(Advice.created_at, Advice.id))
+    return [(advice, latest) for advice, latest in rows]
+
+
+def _movements(
+    advice: list[Advice], latest_ors: dict[int | None, int | None], limits: Thresholds
+) -> list[ClientMovement]:
     movements = []
     for item in advice:
-        if item.client_code is None or item.baseline_ors is None:
+        latest = latest_ors[item.id]
+        if item.client_code is None or item.baseline_ors is None or latest is None:
             continue
-        latest = session.exec(
-            select(Score.value)
-            .where(
-                Score.group_id == group.id,
-                Score.user_id == item.therapist_id,
-                Score.client_code == item.client_code,
-                Score.kind == ScoreKind.ORS,
-                Score.recorded_at > item.created_at,
-            )
-            .order_by(Score.recorded_at.desc(), Score.id.desc())
-        ).first()
-        if latest is not None:
-            movements.append(
-                ClientMovement(item.therapist_id, item.client_code, classify_ors(item.baseline_ors, latest, limits))
-            )
+        movements.append(
+            ClientMovement(item.therapist_id, item.client_code, classify_ors(item.baseline_ors, latest, limits))
+        )
     return movements
 
 
