@@ -53,8 +53,17 @@ def plan_group(session: Session, group: Group, now: datetime, check_in_window: t
     """The latest occurrence (if it came after the rhythm was set) and the next one, of the
     digest and of each member's check-in. The plan stands until the earliest next one is due:
     until then, planning again would find the same occurrences."""
-    digest = weekly_around(now, group.digest_weekday, group.digest_time, zone(group.timezone))
-    occurrences = [
+    digests, next_digest = _digests(group, now)
+    check_ins, next_check_ins = _check_ins(session, group, now, check_in_window)
+    schedule(session, *digests, *check_ins)
+    group.planned_until = min([next_digest, *next_check_ins])
+    session.add(group)
+
+
+def _digests(group: Group, now: datetime) -> tuple[list[Delivery], datetime]:
+    """The digests to plan, and when the next one is due."""
+    around = weekly_around(now, group.digest_weekday, group.digest_time, zone(group.timezone))
+    digests = [
         Delivery(
             key=keys.weekly_digest(group.id, day),
             kind=DeliveryKind.DIGEST,
@@ -62,21 +71,28 @@ def plan_group(session: Session, group: Group, now: datetime, check_in_window: t
             subject_id=group.id,
             due_at=due,
         )
-        for day, due in digest
+        for day, due in around
         if due > group.rhythm_from
     ]
-    next_ones = [digest[-1][1]]
+    return digests, around[-1][1]
+
+
+def _check_ins(
+    session: Session, group: Group, now: datetime, check_in_window: timedelta
+) -> tuple[list[Delivery], list[datetime]]:
+    """The members' check-ins to plan, and when each member's next one is due in their zone."""
     members = session.exec(select(Member).where(Member.group_id == group.id, Member.left_at.is_(None))).all()
     zones = zones_of(session, group, [member.user_id for member in members])
     hours = working_hours(session, group)
+    check_ins, next_ones = [], []
     for member in members:
         where = zones[member.user_id]
-        check_ins = weekly_around(now, group.checkin_weekday, group.checkin_time, where)
-        next_ones.append(check_ins[-1][1])
-        for day, due in check_ins:
+        around = weekly_around(now, group.checkin_weekday, group.checkin_time, where)
+        next_ones.append(around[-1][1])
+        for day, due in around:
             if due > max(group.rhythm_from, member.joined_at):
                 send_at = next_allowed(due, where, hours)
-                occurrences.append(
+                check_ins.append(
                     Delivery(
                         key=keys.weekly_check_in(group.id, member.user_id, day),
                         kind=DeliveryKind.CHECK_IN,
@@ -87,9 +103,7 @@ def plan_group(session: Session, group: Group, now: datetime, check_in_window: t
                         expires_at=send_at + check_in_window,
                     )
                 )
-    schedule(session, *occurrences)
-    group.planned_until = min(next_ones)
-    session.add(group)
+    return check_ins, next_ones
 
 
 def superseded(session: Session, delivery: Delivery, now: datetime) -> bool:
