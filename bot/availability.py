@@ -9,12 +9,25 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from bot.calendar import WorkingHours, at_local, next_allowed, zone
-from bot.model import Group, Holiday, Person
+from bot.model import Group, Holiday, Person, in_tenant
 
 
 def zone_of(session: Session, group: Group, user_id: str | None) -> ZoneInfo:
     """A user's own zone, as the platform last told us; the group's until we know it."""
     person = session.get(Person, (group.platform, group.tenant_id, user_id)) if user_id else None
+    return _zone_of(person, group)
+
+
+def zones_of(session: Session, group: Group, user_ids: list[str]) -> dict[str, ZoneInfo]:
+    """`zone_of` for many users of the group, in one query."""
+    people = session.exec(
+        select(Person).where(in_tenant(Person, group.platform, group.tenant_id), Person.user_id.in_(user_ids))
+    )
+    known = {person.user_id: person for person in people}
+    return {user_id: _zone_of(known.get(user_id), group) for user_id in user_ids}
+
+
+def _zone_of(person: Person | None, group: Group) -> ZoneInfo:
     return zone(person.timezone if person and person.timezone else group.timezone)
 
 

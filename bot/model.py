@@ -65,6 +65,7 @@ class Group(SQLModel, table=True):
     created_at: datetime = _utc()
     rhythm_from: datetime = _utc()  # weekly occurrences before this (set-up, or a change of times) are not sent
     last_digest_at: datetime | None = _utc(nullable=True)
+    planned_until: datetime | None = _utc(nullable=True)  # the plan pass skips the group until then; None: plan it
 
     @property
     def thresholds(self) -> Thresholds:

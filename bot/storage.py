@@ -163,10 +163,21 @@ def _begin_immediate(connection) -> None:
 
 def insert_or_ignore(session: Session, table, unique_column: str, /, **values) -> bool:
     """Insert a row unless one with the same value in `unique_column` exists; True if inserted."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table).values(**values).on_conflict_do_nothing(index_elements=[unique_column])
+    statement = _insert_or_ignore(session, table, unique_column).values(**values)
     # RETURNING, not rowcount: drivers differ in what rowcount says for an insert.
     return session.execute(statement.returning(table.__table__.c[unique_column])).first() is not None
+
+
+def insert_all_or_ignore(session: Session, table, unique_column: str, rows: list[dict]) -> None:
+    """`insert_or_ignore` for many rows (all with the same columns), sent to the database at once."""
+    if rows:
+        # Core's executemany on the table: the ORM's bulk insert would build each row's parameters again.
+        session.execute(_insert_or_ignore(session, table.__table__, unique_column), rows)
+
+
+def _insert_or_ignore(session: Session, table, unique_column: str):
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(table).on_conflict_do_nothing(index_elements=[unique_column])
 
 
 @contextmanager

@@ -52,9 +52,13 @@ class Dispatcher:
         self.stopping = True
 
     async def plan(self) -> None:
+        """Plan the groups whose plan ran out or changed, each in a transaction of its own."""
         now = self.clock()
         window = timedelta(hours=self.settings.checkin_skip_after_hours)
-        await self.in_transaction(lambda session: planner.plan(session, now, window))
+        for group_id in await self.in_transaction(lambda session: planner.groups_to_plan(session, now)):
+            await self.in_transaction(
+                lambda session, group_id=group_id: planner.plan_if_due(session, group_id, now, window)
+            )
 
     async def tidy(self) -> None:
         await housekeeping.tidy(self.engine, self.clock(), timedelta(days=self.settings.retention_days))

@@ -11,12 +11,12 @@ from sqlmodel import Session
 
 from bot.model import Delivery, DeliveryStatus, Group, Platform, SendingHold
 from bot.scheduling import keys
-from bot.storage import insert_or_ignore
+from bot.storage import insert_all_or_ignore
 
 
-def schedule(session: Session, delivery: Delivery) -> None:
-    """Add an occurrence unless one with the same key exists: planning twice is harmless."""
-    insert_or_ignore(session, Delivery, "key", **delivery.model_dump(exclude={"id"}))
+def schedule(session: Session, *deliveries: Delivery) -> None:
+    """Add occurrences, in one statement, except those whose key exists: planning twice is harmless."""
+    insert_all_or_ignore(session, Delivery, "key", [delivery.model_dump(exclude={"id"}) for delivery in deliveries])
 
 
 def claim_due(

@@ -2,7 +2,9 @@
 
 Follow-ups and objective reviews are scheduled when they are created, in the same
 transaction, so only the weekly rhythm needs planning. Each occurrence has one key, so
-planning again, from any process, adds nothing.
+planning again, from any process, adds nothing. A group records until when its plan stands;
+each pass plans only the groups whose plan ran out or that a change marked, each in a short
+transaction of its own, so a pass costs what changed, not the number of members.
 
 An occurrence held back (by holidays, working hours or an outage) to the day the next one
 of its kind is due is superseded by it: only the newest is sent.
@@ -15,49 +17,93 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete
 from sqlmodel import Session, select
 
-from bot.availability import next_send_time, zone_of
-from bot.calendar import end_of_local_day, weekly_around, zone
+from bot.availability import working_hours, zone_of, zones_of
+from bot.calendar import end_of_local_day, next_allowed, weekly_around, zone
 from bot.model import Delivery, DeliveryKind, DeliveryStatus, Group, Member
 from bot.scheduling import keys
 from bot.scheduling.outbox import schedule
 
 
-def plan(session: Session, now: datetime, check_in_window: timedelta) -> None:
-    for group in session.exec(select(Group)).all():
+def due_for_planning(now: datetime):
+    """The SQL condition that a group's plan has run out, or that something it rests on changed."""
+    return Group.planned_until.is_(None) | (Group.planned_until <= now)
+
+
+def groups_to_plan(session: Session, now: datetime) -> list[int]:
+    return list(session.exec(select(Group.id).where(due_for_planning(now)).order_by(Group.id)))
+
+
+def plan_if_due(session: Session, group_id: int, now: datetime, check_in_window: timedelta) -> None:
+    """Plan the group unless another process is planning it (its row is locked) or has just
+    done so. The lock also makes a change that marks the group for planning wait for this
+    pass, so the mark is never overwritten by a plan that missed the change."""
+    group = session.exec(
+        select(Group).where(Group.id == group_id, due_for_planning(now)).with_for_update(skip_locked=True)
+    ).first()
+    if group is not None:
         plan_group(session, group, now, check_in_window)
 
 
+def mark_for_planning(group: Group) -> None:
+    """After a change the group's plan does not show yet (a member joined): the next pass plans it."""
+    group.planned_until = None
+
+
 def plan_group(session: Session, group: Group, now: datetime, check_in_window: timedelta) -> None:
-    """The latest occurrence (if it came after the rhythm was set) and the next one."""
-    for day, due in weekly_around(now, group.digest_weekday, group.digest_time, zone(group.timezone)):
-        if due > group.rhythm_from:
-            schedule(
-                session,
-                Delivery(
-                    key=keys.weekly_digest(group.id, day),
-                    kind=DeliveryKind.DIGEST,
-                    group_id=group.id,
-                    subject_id=group.id,
-                    due_at=due,
-                ),
-            )
+    """The latest occurrence (if it came after the rhythm was set) and the next one, of the
+    digest and of each member's check-in. The plan stands until the earliest next one is due:
+    until then, planning again would find the same occurrences."""
+    digests, next_digest = _digests(group, now)
+    check_ins, next_check_ins = _check_ins(session, group, now, check_in_window)
+    schedule(session, *digests, *check_ins)
+    group.planned_until = min([next_digest, *next_check_ins])
+    session.add(group)
+
+
+def _digests(group: Group, now: datetime) -> tuple[list[Delivery], datetime]:
+    """The digests to plan, and when the next one is due."""
+    around = weekly_around(now, group.digest_weekday, group.digest_time, zone(group.timezone))
+    digests = [
+        Delivery(
+            key=keys.weekly_digest(group.id, day),
+            kind=DeliveryKind.DIGEST,
+            group_id=group.id,
+            subject_id=group.id,
+            due_at=due,
+        )
+        for day, due in around
+        if due > group.rhythm_from
+    ]
+    return digests, around[-1][1]
+
+
+def _check_ins(
+    session: Session, group: Group, now: datetime, check_in_window: timedelta
+) -> tuple[list[Delivery], list[datetime]]:
+    """The members' check-ins to plan, and when each member's next one is due in their zone."""
     members = session.exec(select(Member).where(Member.group_id == group.id, Member.left_at.is_(None))).all()
+    zones = zones_of(session, group, [member.user_id for member in members])
+    hours = working_hours(session, group)
+    check_ins, next_ones = [], []
     for member in members:
-        where = zone_of(session, group, member.user_id)
-        for day, due in weekly_around(now, group.checkin_weekday, group.checkin_time, where):
+        where = zones[member.user_id]
+        around = weekly_around(now, group.checkin_weekday, group.checkin_time, where)
+        next_ones.append(around[-1][1])
+        for day, due in around:
             if due > max(group.rhythm_from, member.joined_at):
-                schedule(
-                    session,
+                send_at = next_allowed(due, where, hours)
+                check_ins.append(
                     Delivery(
                         key=keys.weekly_check_in(group.id, member.user_id, day),
                         kind=DeliveryKind.CHECK_IN,
                         group_id=group.id,
                         recipient_id=member.user_id,
                         subject_id=member.id,
-                        due_at=(send_at := next_send_time(session, group, member.user_id, due)),
+                        due_at=send_at,
                         expires_at=send_at + check_in_window,
-                    ),
+                    )
                 )
+    return check_ins, next_ones
 
 
 def superseded(session: Session, delivery: Delivery, now: datetime) -> bool:

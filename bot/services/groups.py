@@ -9,7 +9,7 @@ from sqlmodel import select
 from bot.grammar import HandOverCoach, Join, Leave, Setup, refuse
 from bot.messages import Bold, Command, Message, Term, line
 from bot.model import Group, Member, Person
-from bot.scheduling.planner import replan
+from bot.scheduling.planner import mark_for_planning, replan
 from bot.services.audit import audit
 from bot.services.caller import Context, Result
 from bot.services.membership import active_member, group_channel, group_here, group_in_this_channel, mention
@@ -120,6 +120,8 @@ def join(ctx: Context, _command: Join) -> Result:
     ).first() or Member(group_id=group.id, user_id=ctx.caller.user_id)
     member.joined_at, member.left_at = ctx.now, None
     ctx.session.add(member)
+    mark_for_planning(group)
+    ctx.session.add(group)
     return Result(
         reply=Message.text(
             line("Welcome to the group in ", group_channel(group), ". Your coach is ", mention(group.coach_id), "."),

@@ -97,6 +97,7 @@ def test_a_full_sqlite_database_is_a_storage_fault(tmp_path):
 
 def test_the_timers_meet_a_storage_fault_with_one_line_each(harness, database_url, caplog):
     assert harness.say(COACH, "setup").startswith("This channel is now a supervision group")
+    assert harness.say(ALICE, "join").startswith("Welcome")  # so the plan pass has something to write
     dispatcher = harness.core.dispatcher
     with read_only(harness.engine, database_url):
         with pytest.raises(StorageFault):  # what the timers meet, unguarded
