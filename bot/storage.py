@@ -33,8 +33,9 @@ SERIALIZATION_FAILURES = {"40001", "40P01"}  # PostgreSQL: serialization failure
 # Units of work run on threads of their own, never queued behind other blocking calls (the
 # event loop's default threads also resolve host names). Work an ack waits for (a form's
 # submission) has threads apart, so that it never queues behind the work other requests set
-# going after their acks. Together they stay within the connection pool's 15.
-BACKGROUND_WORK = ThreadPoolExecutor(max_workers=8, thread_name_prefix="database")
+# going after their acks. Few, since each holds the GIL between queries and the event loop
+# must keep answering (bench/ack.py); together they stay within the connection pool's 15.
+BACKGROUND_WORK = ThreadPoolExecutor(max_workers=4, thread_name_prefix="database")
 WORK_BEFORE_ACK = ThreadPoolExecutor(max_workers=4, thread_name_prefix="database-before-ack")
 
 
