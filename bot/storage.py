@@ -35,7 +35,7 @@ SERIALIZATION_FAILURES = {"40001", "40P01"}  # PostgreSQL: serialization failure
 # submission) has threads apart, so that it never queues behind the work other requests set
 # going after their acks. Few, since each holds the GIL between queries and the event loop
 # must keep answering (bench/ack.py); together they stay within the connection pool's 15.
-BACKGROUND_WORK = ThreadPoolExecutor(max_workers=4, thread_name_prefix="database")
+BACKGROUND_WORK = ThreadPoolExecutor(max_workers=2, thread_name_prefix="database")
 WORK_BEFORE_ACK = ThreadPoolExecutor(max_workers=4, thread_name_prefix="database-before-ack")
 
 
