@@ -168,7 +168,10 @@ class Core:
 
     async def submit(self, caller: Caller, form_kind: str, context: dict[str, str], values: Values) -> Result:
         result = await self._run(
-            caller, lambda ctx: services.submit(ctx, form_kind, context, values), override=not_identifying(values)
+            caller,
+            lambda ctx: services.submit(ctx, form_kind, context, values),
+            override=not_identifying(values),
+            before_ack=True,
         )
         for flag in result.identifying:
             result.errors[flag.field] = (
@@ -225,24 +228,30 @@ class Core:
             snapshot=True,
         )
 
-    async def first_time(self, key: str) -> bool:
+    async def first_time(self, key: str, before_ack: bool = False) -> bool:
         """Whether a platform request with this key is new; a retry of one already handled is not.
         A request that cannot be recorded is handled anyway: while nothing can be written, a
         retry cannot change anything twice."""
         now = self.clock()
+
+        def remember(session: Session) -> bool:
+            return remember_request(session, key, now)
+
         try:
-            return await in_transaction(self.engine, lambda session: remember_request(session, key, now))
+            return await in_transaction(self.engine, remember, before_ack=before_ack)
         except StorageFault as fault:
             log.warning("could not record a request for de-duplication: %s", fault)
             return True
 
-    async def _run(self, caller: Caller, use_case: Callable[[Context], Result], override: bool = False) -> Result:
+    async def _run(
+        self, caller: Caller, use_case: Callable[[Context], Result], override: bool = False, before_ack: bool = False
+    ) -> Result:
         def named_result(session: Session) -> Result:
             result = use_case(Context(session, caller, self.clock(), self.settings, override))
             return with_names_in(session, caller, result)
 
         try:
-            result = await in_transaction(self.engine, named_result, snapshot=True)
+            result = await in_transaction(self.engine, named_result, snapshot=True, before_ack=before_ack)
         except UsageError as error:
             return Result(reply=usage_message(error))
         except LooksIdentifying as looks:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import functools
 import logging
 import random
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import TypeVar
@@ -26,6 +29,14 @@ log = logging.getLogger(__name__)
 ATTEMPTS = 10  # of one unit of work that keeps losing races; then its error stands
 RETRY_PAUSE = 0.005  # seconds, doubled after each lost race, with jitter so rivals spread out
 SERIALIZATION_FAILURES = {"40001", "40P01"}  # PostgreSQL: serialization failure, deadlock detected
+
+# Units of work run on threads of their own, never queued behind other blocking calls (the
+# event loop's default threads also resolve host names). Work an ack waits for (a form's
+# submission) has threads apart, so that it never queues behind the work other requests set
+# going after their acks. Few, since each holds the GIL between queries and the event loop
+# must keep answering (bench/ack.py); together they stay within the connection pool's 15.
+BACKGROUND_WORK = ThreadPoolExecutor(max_workers=2, thread_name_prefix="database")
+WORK_BEFORE_ACK = ThreadPoolExecutor(max_workers=4, thread_name_prefix="database-before-ack")
 
 
 class UTCDateTime(TypeDecorator):
@@ -194,14 +205,19 @@ def transaction(engine: Engine, snapshot: bool = False) -> Iterator[Session]:
             yield session
 
 
-async def in_transaction(engine: Engine, work: Callable[[Session], T], snapshot: bool = False) -> T:
-    """`work(session)` in its own transaction, on a worker thread so the event loop stays free.
+async def in_transaction(
+    engine: Engine, work: Callable[[Session], T], snapshot: bool = False, before_ack: bool = False
+) -> T:
+    """`work(session)` in its own transaction, on a worker thread so the event loop stays free;
+    `before_ack` if a platform's acknowledgement of a request waits for it.
 
     A unit of work reads, then writes what it read implies. If a concurrent one wrote first
     (a unique key now taken, a serialization failure), everything is rolled back and `work`
     runs again on what the winner wrote, so that each caller gets a true answer. Use cases
     run with `snapshot`; the outbox's single-statement claims do not need it."""
-    return await asyncio.to_thread(_run_until_not_raced, engine, work, snapshot)
+    threads = WORK_BEFORE_ACK if before_ack else BACKGROUND_WORK
+    run = functools.partial(contextvars.copy_context().run, _run_until_not_raced, engine, work, snapshot)
+    return await asyncio.get_running_loop().run_in_executor(threads, run)
 
 
 def _run_until_not_raced(engine: Engine, work, snapshot: bool):

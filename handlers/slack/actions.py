@@ -8,7 +8,7 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.core import Core
 from bot.services import BUTTON_ACTIONS
-from handlers.slack.context import caller_from, present
+from handlers.slack.context import caller_from, first_time, present
 
 ACTION_IDS = re.compile("^(" + "|".join(re.escape(action) for action in sorted(BUTTON_ACTIONS)) + ")$")
 
@@ -17,6 +17,8 @@ def register(app: AsyncApp, core: Core) -> None:
     @app.action(ACTION_IDS)
     async def on_button(ack, body, context, client, respond):
         await ack()
+        if not await first_time(core, body):
+            return
         action = body["actions"][0]
         result = await core.press(caller_from(context), action["action_id"], action.get("value", ""))
         await present(result, client, respond, body.get("trigger_id"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from slack_bolt import BoltResponse
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -25,27 +24,6 @@ def slack_messenger(settings: Settings) -> SlackMessenger:
 def build_app(settings: Settings, core: Core) -> AsyncApp:
     # The ASGI server checks Slack's signature before anything parses the body (server.py).
     app = AsyncApp(client=web_client(settings), request_verification_enabled=False)
-    app.middleware(once_only(core))
     for listeners in (commands, actions, views, events):
         listeners.register(app, core)
     return app
-
-
-def once_only(core: Core):
-    """Slack retries a request it thinks went unanswered: a retry changes nothing twice."""
-
-    async def skip_repeats(body: dict, next):
-        key = _request_key(body)
-        if key is None or await core.first_time(key):
-            return await next()
-        return BoltResponse(status=200, body="")
-
-    return skip_repeats
-
-
-def _request_key(body: dict) -> str | None:
-    if body.get("event_id"):
-        return f"slack:event:{body['event_id']}"
-    if body.get("trigger_id"):  # slash commands, button clicks and form submissions each have their own
-        return f"slack:trigger:{body['trigger_id']}"
-    return None

@@ -8,7 +8,7 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.core import Core
 from bot.grammar import user_token
-from handlers.slack.context import caller_from, present
+from handlers.slack.context import caller_from, first_time, present
 from handlers.slack.render import COMMAND
 
 MENTION = re.compile(r"<@([A-Za-z0-9._-]+)(?:\|[^>]*)?>")  # <@U123>, or <@U123|name> from a slash command
@@ -18,6 +18,8 @@ def register(app: AsyncApp, core: Core) -> None:
     @app.command(COMMAND)
     async def practice(ack, body, context, client, respond):
         await ack()
+        if not await first_time(core, body):
+            return
         result = await core.command(caller_from(context), core_text(body.get("text", "")))
         await present(result, client, respond, body.get("trigger_id"))
 

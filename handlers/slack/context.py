@@ -10,6 +10,7 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.core import Core
 from bot.messages import Message
 from bot.model import Platform
 from bot.services import Caller, Result
@@ -23,6 +24,22 @@ FORM_NOT_OPENED = "I couldn't open the form, so nothing changed. Please run the 
 def tenant_of(context: AsyncBoltContext) -> str:
     """The Slack workspace (or, for an org-wide app, the Enterprise Grid org) of a request."""
     return context.team_id or context.enterprise_id or ""
+
+
+async def first_time(core: Core, body: dict, before_ack: bool = False) -> bool:
+    """Whether this request is new: Slack retries one it thinks went unanswered, and a retry
+    changes nothing twice. Listeners ask after their ack, so that the database never delays
+    it; only a form's submission asks before, as its ack carries the answer."""
+    key = _request_key(body)
+    return key is None or await core.first_time(key, before_ack)
+
+
+def _request_key(body: dict) -> str | None:
+    if body.get("event_id"):
+        return f"slack:event:{body['event_id']}"
+    if body.get("trigger_id"):  # slash commands, button clicks and form submissions each have their own
+        return f"slack:trigger:{body['trigger_id']}"
+    return None
 
 
 def caller_from(context: AsyncBoltContext) -> Caller:

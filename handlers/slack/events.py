@@ -10,15 +10,15 @@ from bot.core import Core
 from bot.model import Platform
 from bot.ports import Recipient
 from handlers.slack import render
-from handlers.slack.context import caller_from, tenant_of
+from handlers.slack.context import caller_from, first_time, tenant_of
 
 log = logging.getLogger(__name__)
 
 
 def register(app: AsyncApp, core: Core) -> None:
     @app.event("app_home_opened")
-    async def on_home_opened(event, context, client):
-        if event.get("tab", "home") != "home":
+    async def on_home_opened(body, event, context, client):
+        if event.get("tab", "home") != "home" or not await first_time(core, body):
             return
         user = event.get("user")
         if not isinstance(user, str) or not user:
@@ -28,8 +28,8 @@ def register(app: AsyncApp, core: Core) -> None:
         await client.views_publish(user_id=user, view=render.home_view(message))
 
     @app.event("user_change")
-    async def on_user_change(event, context):
+    async def on_user_change(body, event, context):
         user = event.get("user", {})
-        if user.get("id") and user.get("tz"):
+        if user.get("id") and user.get("tz") and await first_time(core, body):
             tenant = tenant_of(context) or user.get("team_id", "")
             await core.user_changed(Recipient(Platform.SLACK, tenant, user["id"]), user["tz"])

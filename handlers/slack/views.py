@@ -11,7 +11,7 @@ from slack_bolt.async_app import AsyncApp
 from bot.core import Core
 from bot.services import FORM_KINDS
 from handlers.slack import render
-from handlers.slack.context import caller_from
+from handlers.slack.context import caller_from, first_time
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +20,10 @@ NESTED = re.compile(r"[\[{]")
 
 
 def register(app: AsyncApp, core: Core) -> None:
-    async def on_submit(ack, view, context):
+    async def on_submit(ack, body, view, context):
+        if not await first_time(core, body, before_ack=True):
+            await ack()
+            return
         result = await core.submit(
             caller_from(context), view["callback_id"], _context(view), render.submitted_values(view)
         )
