@@ -19,6 +19,6 @@ def register(app: AsyncApp, core: Core) -> None:
         await ack()
         if not await first_time(core, body):
             return
-        action = body["actions"][0]
-        result = await core.press(caller_from(context), action["action_id"], action.get("value", ""))
-        await present(result, client, respond, body.get("trigger_id"))
+        action, caller = body["actions"][0], caller_from(context)
+        result = await core.press(caller, action["action_id"], action.get("value", ""))
+        await present(core, caller, result, client, respond, body.get("trigger_id"))

@@ -20,8 +20,9 @@ def register(app: AsyncApp, core: Core) -> None:
         await ack()
         if not await first_time(core, body):
             return
-        result = await core.command(caller_from(context), core_text(body.get("text", "")))
-        await present(result, client, respond, body.get("trigger_id"))
+        caller = caller_from(context)
+        result = await core.command(caller, core_text(body.get("text", "")))
+        await present(core, caller, result, client, respond, body.get("trigger_id"))
 
 
 def core_text(text: str) -> str:

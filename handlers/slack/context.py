@@ -13,12 +13,16 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.core import Core
 from bot.messages import Message
 from bot.model import Platform
+from bot.ports import SendFailed
 from bot.services import Caller, Result
 from handlers.slack import render
 
 log = logging.getLogger(__name__)
 
 FORM_NOT_OPENED = "I couldn't open the form, so nothing changed. Please run the command again."
+MAX_REPLIES = 5  # Slack takes at most five replies on one response_url
+SENT_AS_DM = "That is too long to show here, so I've sent it to you as a direct message."
+NOT_SENT_AS_DM = "That is too long to show here, and I couldn't send it to you as a direct message. Please try again."
 
 
 def tenant_of(context: AsyncBoltContext) -> str:
@@ -53,7 +57,9 @@ def caller_from(context: AsyncBoltContext) -> Caller:
     )
 
 
-async def present(result: Result, client: AsyncWebClient, respond, trigger_id: str | None) -> None:
+async def present(
+    core: Core, caller: Caller, result: Result, client: AsyncWebClient, respond, trigger_id: str | None
+) -> None:
     """Show a result to the person who asked: open its form, or reply only to them. Every
     failure to show it ends in a reply that says so."""
     if result.form is not None and trigger_id:
@@ -65,7 +71,20 @@ async def present(result: Result, client: AsyncWebClient, respond, trigger_id: s
             log.warning("could not open a form: %s", reason)
             await _reply(respond, Message.text(FORM_NOT_OPENED))
     if result.reply is not None:
-        await _reply(respond, result.reply)
+        await _reply(respond, await _within_replies(core, caller, result.reply))
+
+
+async def _within_replies(core: Core, caller: Caller, message: Message) -> Message:
+    """The message, if it fits in the replies Slack allows; else it goes to the person's
+    direct messages (continued in its thread) and the reply says so."""
+    if len(render.message_parts(message)) <= MAX_REPLIES:
+        return message
+    try:
+        await core.messengers.of(Platform.SLACK).send_direct(caller.person, message)
+    except SendFailed as failure:
+        log.warning("could not send a long reply as a direct message: %s", failure.reason)
+        return Message.text(NOT_SENT_AS_DM)
+    return Message.text(SENT_AS_DM)
 
 
 async def _reply(respond, message: Message) -> None:

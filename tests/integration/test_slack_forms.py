@@ -1,5 +1,6 @@
-"""Opening a form on Slack (handlers.slack.context.present) against the fake Slack Web API:
-a form Slack will not open is answered with a private reply saying so, and one warning."""
+"""Showing a result on Slack (handlers.slack.context.present) against the fake Slack Web API:
+a form Slack will not open is answered with a private reply saying so, and one warning; a reply
+too long for the five replies a response_url takes goes to the person's direct messages."""
 
 from __future__ import annotations
 
@@ -10,18 +11,24 @@ import pytest
 
 from bot.config import load_settings
 from bot.forms import Form, FormField
-from bot.services import Result
+from bot.messages import Message
+from bot.model import Platform
+from bot.services import Caller, Result
 from handlers.slack.app import web_client
-from handlers.slack.context import FORM_NOT_OPENED, present
+from handlers.slack.context import FORM_NOT_OPENED, MAX_REPLIES, SENT_AS_DM, present
+from handlers.slack.render import message_parts
+from testkit.slack_api import TEAM_ID
+from testkit.slack_driver import blocks_text
 
 FORM = Form("objective", "Learning objective", "Save", (FormField("objective", "Your objective"),))
+CALLER = Caller(Platform.SLACK, TEAM_ID, "UCOACH", "CGROUP")
 
 
 @pytest.mark.parametrize(
     ("status", "error"),
     [(200, "expired_trigger_id"), (500, "internal_error")],  # opened more than 3 s after the click; Slack down
 )
-def test_a_form_that_cannot_be_opened_is_answered_with_a_private_reply(fake_slack, caplog, status, error):
+def test_a_form_that_cannot_be_opened_is_answered_with_a_private_reply(bot, fake_slack, caplog, status, error):
     fake_slack.fail_next("views.open", status, error)
     settings = load_settings({"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_API_URL": fake_slack.api_url})
     replies = []
@@ -30,9 +37,33 @@ def test_a_form_that_cannot_be_opened_is_answered_with_a_private_reply(fake_slac
         replies.append(reply)
 
     with caplog.at_level(logging.WARNING):
-        asyncio.run(present(Result(form=FORM), web_client(settings), respond, "trigger-1"))
+        asyncio.run(present(bot.core, CALLER, Result(form=FORM), web_client(settings), respond, "trigger-1"))
 
     assert [(r["text"], r["response_type"]) for r in replies] == [(FORM_NOT_OPENED, "ephemeral")]
     warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     assert warnings == [f"could not open a form: {error}"]
     assert not any(record.exc_info for record in caplog.records)
+
+
+@pytest.mark.parametrize("lines", [40, 400])
+def test_a_reply_longer_than_five_replies_goes_to_direct_messages_and_a_short_one_stays(bot, fake_slack, lines):
+    message = Message.text(*(f"Line {n}: " + "a therapist's week in words " * 6 for n in range(lines)))
+    settings = load_settings({"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_API_URL": fake_slack.api_url})
+    replies = []
+
+    async def respond(**reply) -> None:
+        replies.append(reply)
+
+    asyncio.run(present(bot.core, CALLER, Result(reply=message), web_client(settings), respond, None))
+
+    too_long = len(message_parts(message)) > MAX_REPLIES
+    assert too_long is (lines == 400)  # the check can see a reply of each kind
+    assert len(replies) <= MAX_REPLIES
+    direct = fake_slack.calls_to("chat.postMessage")
+    if too_long:
+        assert [r["text"] for r in replies] == [SENT_AS_DM]
+        shown = "\n".join(blocks_text(call.args["blocks"]) for call in direct)
+        assert direct[0].args["channel"] == "UCOACH" and "Line 0:" in shown and "Line 399:" in shown
+        assert all(call.args.get("thread_ts") for call in direct[1:])  # continued in its thread
+    else:
+        assert direct == [] and len(replies) == len(message_parts(message))
