@@ -40,6 +40,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
+from testkit.recorded import RecordedCalls
+
 APP_ID = "00000000-0000-4000-8000-00000000b07a"
 TENANT_ID = "adfs"  # MSAL asks no Microsoft host for instance discovery for an `adfs` authority
 BOT_FRAMEWORK_ISSUER = "https://api.botframework.com"
@@ -85,15 +87,14 @@ ROUTES: list[tuple[str, re.Pattern[str], str]] = [
 ]
 
 
-class FakeMicrosoft:
+class FakeMicrosoft(RecordedCalls):
     def __init__(self, app_id: str = APP_ID):
+        super().__init__()
         self.app_id = app_id
-        self.calls: list[Call] = []
         self.failures: dict[str, list[Failure]] = {}
         self.members: dict[str, list[dict]] = {}
         self.uploads: dict[str, bytes] = {}
         self.refusing_credentials = False
-        self._lock = threading.Lock()
         self._ids = itertools.count(1)
         self._signing_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self.key_id = "fake-bot-framework-key"
@@ -155,21 +156,6 @@ class FakeMicrosoft:
         """The next call to `method` (a name from ROUTES) is answered with `status`, `body` and `headers`."""
         answer = body if body is not None else {"error": {"code": "ServiceError", "message": "fake failure"}}
         self.failures.setdefault(method, []).append(Failure(status, answer, headers or {}))
-
-    def calls_to(self, method: str, **matching) -> list[Call]:
-        with self._lock:
-            return [
-                c for c in self.calls if c.method == method and all(c.args.get(k) == v for k, v in matching.items())
-            ]
-
-    def wait_for(self, method: str, count: int = 1, timeout: float = 10.0, **matching) -> list[Call]:
-        """The calls to `method` once there are `count` of them: for what the bot sends after answering."""
-        deadline = time.monotonic() + timeout
-        while len(found := self.calls_to(method, **matching)) < count:
-            if time.monotonic() > deadline:
-                raise AssertionError(f"expected {count} call(s) to {method} {matching}, got {len(found)}")
-            time.sleep(0.02)
-        return found
 
     # ----- tokens as the Bot Framework signs them -----
 

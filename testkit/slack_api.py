@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
+from testkit.recorded import RecordedCalls
+
 TEAM_ID = "T0FAKE"
 BOT_USER_ID = "UBOT"
 STOP_POLL_SECONDS = 0.01  # how often the server looks for a stop request (http.server's default: 0.5)
@@ -34,15 +36,14 @@ class Failure:
     headers: dict[str, str]
 
 
-class FakeSlack:
+class FakeSlack(RecordedCalls):
     def __init__(self):
-        self.calls: list[Call] = []
+        super().__init__()
         self.timezones: dict[str, str] = {}
         self.failures: dict[str, list[Failure]] = {}
         self.refused_channels: dict[str, str] = {}
         self.admins: set[str] = set()
         self.uploads: dict[str, bytes] = {}
-        self._lock = threading.Lock()
         self._ts = itertools.count(1)
         self.posts_open = threading.Event()
         self.posts_open.set()
@@ -107,23 +108,6 @@ class FakeSlack:
     def reset_after_accepting(self, method: str, times: int = 1) -> None:
         """Record the next call(s) to `method` as accepted, then drop the connection unanswered."""
         self.resets[method] = self.resets.get(method, 0) + times
-
-    def calls_to(self, method: str, **matching) -> list[Call]:
-        with self._lock:
-            return [
-                c for c in self.calls if c.method == method and all(c.args.get(k) == v for k, v in matching.items())
-            ]
-
-    def wait_for(self, method: str, count: int = 1, timeout: float = 10.0, **matching) -> list[Call]:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            found = self.calls_to(method, **matching)
-            if len(found) >= count:
-                return found
-            time.sleep(0.02)
-        raise AssertionError(
-            f"expected {count} call(s) to {method} {matching}, got {len(self.calls_to(method, **matching))}"
-        )
 
     def response_url(self, name: str) -> str:
         return f"{self.url}/response/{name}"

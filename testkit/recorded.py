@@ -1,0 +1,30 @@
+"""What every fake platform API keeps: the calls the bot made, to look up and to wait for."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+
+class RecordedCalls:
+    """A fake's record of calls, each with a `method` and its `args`, appended under `_lock`."""
+
+    def __init__(self) -> None:
+        self.calls: list[Any] = []
+        self._lock = threading.Lock()
+
+    def calls_to(self, method: str, **matching) -> list[Any]:
+        with self._lock:
+            return [
+                c for c in self.calls if c.method == method and all(c.args.get(k) == v for k, v in matching.items())
+            ]
+
+    def wait_for(self, method: str, count: int = 1, timeout: float = 10.0, **matching) -> list[Any]:
+        """The calls to `method` once there are `count` of them: for what the bot sends after answering."""
+        deadline = time.monotonic() + timeout
+        while len(found := self.calls_to(method, **matching)) < count:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"expected {count} call(s) to {method} {matching}, got {len(found)}")
+            time.sleep(0.02)
+        return found
