@@ -11,8 +11,9 @@ import logging
 import os
 import signal
 import sys
+import time
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -204,18 +205,25 @@ async def _socket_mode(app, core: Core, settings: Settings) -> None:
 def _tick(arguments, settings: Settings) -> int:
     platforms = served_platforms(settings)
     now = arguments.now or datetime.now(timezone.utc)
-    core = _core(settings, platforms, clock=lambda: now)
+    core = _core(settings, platforms, clock=_running_from(now))
     handled = asyncio.run(_one_pass(core))
     print(f"tick at {now.isoformat()}: handled {handled} due deliveries")
     return 0
 
 
+def _running_from(start: datetime):
+    """A clock that starts at `start` and moves on in real time, so that what a tick puts off
+    for a moment (a 429's Retry-After) comes due while it runs."""
+    began = time.monotonic()
+    return lambda: start + timedelta(seconds=time.monotonic() - began)
+
+
 async def _one_pass(core: Core) -> int:
-    # On SIGTERM, the sends under way finish and the rest of the batch is handed back.
+    # On SIGTERM, the sends under way finish and the rest of what was claimed is handed back.
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, core.dispatcher.stop)
     await core.dispatcher.tidy()
     await core.dispatcher.plan()
-    return await core.dispatcher.drain()
+    return await core.dispatcher.drain_while_due_soon()
 
 
 def _shell(arguments, settings: Settings) -> int:

@@ -40,9 +40,9 @@ class PacedTime:
         self.now += seconds
 
 
-def slack_messenger(settings: Settings) -> SlackMessenger:
+def slack_messenger(settings: Settings, paced: PacedTime | None = None) -> SlackMessenger:
     """The messenger `serve` and `tick` build (handlers/slack/app.py), on simulated pacing time."""
-    paced = PacedTime()
+    paced = paced or PacedTime()
 
     def pacer() -> Pacer:
         per_channel = settings.slack_channel_interval_seconds
