@@ -15,6 +15,7 @@ import time
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
@@ -24,7 +25,9 @@ from bot.core import Core
 from bot.model import Platform
 from bot.ports import Messenger, Messengers
 from bot.storage import StorageFault, make_engine, upgrade, wait_for_database
-from handlers.server import Endpoint, Server
+
+if TYPE_CHECKING:
+    from handlers.server import Endpoint
 
 log = logging.getLogger("supervision-bot")
 
@@ -140,7 +143,7 @@ def _messenger(settings: Settings, platform: Platform) -> Messenger:
         from handlers.teams.app import teams_messenger
 
         return teams_messenger(settings)
-    from handlers.slack.app import slack_messenger
+    from handlers.slack.messenger import slack_messenger
 
     return slack_messenger(settings)
 
@@ -172,6 +175,8 @@ def _serve(arguments, settings: Settings) -> int:
     if Platform.SLACK in platforms:
         require(settings, "SLACK_SIGNING_SECRET")
     import uvicorn
+
+    from handlers.server import Server
 
     core = _core(settings, platforms, wait_seconds=settings.database_connect_timeout)
     # uvicorn shuts down gracefully on SIGTERM, then raises the signal again: exit 0 then.

@@ -18,8 +18,8 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 
 from bot.config import Settings, load_settings
 from handlers.pacing import Pacer
-from handlers.slack.app import build_app, web_client
-from handlers.slack.messenger import SlackMessenger
+from handlers.slack.app import build_app
+from handlers.slack.messenger import SlackMessenger, web_client
 from testkit.slack_api import FakeSlack
 from testkit.slack_driver import SIGNING_SECRET, HttpReply, SlackDriver
 from tests.core_harness import CoreHarness
