@@ -81,7 +81,8 @@ class Pacer:
 
     def _went(self, channel: str, sent_at: float, slot: float) -> None:
         self._sent.append(sent_at)
-        self._next_slot = slot + self.interval
+        # Catching up on steady slots after a late wake-up, posts are still half a slot apart at least.
+        self._next_slot = max(slot + self.interval, sent_at + self.interval / 2)
         self._last_in[channel] = sent_at
         if len(self._last_in) > FORGET_CHANNELS_OVER:
             self._last_in = {key: at for key, at in self._last_in.items() if at + self.per_channel > sent_at}

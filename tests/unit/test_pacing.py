@@ -148,6 +148,7 @@ def test_senders_that_wake_late_never_put_more_than_the_rate_in_one_second():
     late = FakeTime(late_every=7, lateness=0.3)
     went = concurrent_turns(pacer(late, 10.0), late, [f"C{n}" for n in range(50)])
     assert most_in_any_second(went) <= 10
+    assert min(later - earlier for earlier, later in zip(went, went[1:])) >= 0.05 - 1e-9  # catching up, half a slot
     late_wake_ups = len(late.slept) // 7
     assert late_wake_ups >= 2
     assert went[-1] <= 4.9 + late_wake_ups * 0.3 + 1e-9  # lateness delays the rest, and no more than that
