@@ -7,6 +7,8 @@ the tick's peak RSS and its CPU time per 1,000 messages sent. Goal: ratio <= 1.1
 0 duplicates, 0 losses, peak RSS <= 200 MB.
 
     .venv/bin/python bench/dispatch.py [--messages 10000] [--rate 100] [--database-url URL]
+
+On PostgreSQL the run has a schema of its own, dropped after it.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -67,7 +71,29 @@ def main() -> None:
     arguments = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-dispatch-"))
-    database_url = arguments.database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"
+    if arguments.database_url:
+        with schema_of_its_own(arguments.database_url) as database_url:
+            run(arguments, workdir, database_url)
+    else:
+        run(arguments, workdir, f"sqlite:///{workdir / 'bench.sqlite3'}")
+
+
+@contextmanager
+def schema_of_its_own(admin_url: str):
+    """On PostgreSQL, a new schema for the run (its connections' search path), dropped after it."""
+    import psycopg
+
+    name = f"bench_dispatch_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f'CREATE SCHEMA "{name}"')
+    try:
+        yield f"{admin_url}{'&' if '?' in admin_url else '?'}options=-csearch_path%3D{name}"
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as admin:
+            admin.execute(f'DROP SCHEMA "{name}" CASCADE')
+
+
+def run(arguments: argparse.Namespace, workdir: Path, database_url: str) -> None:
     ids = due_follow_ups(database_url, arguments.messages)
     fake = RateLimitedSlack(arguments.rate).start()
     environment = {

@@ -11,9 +11,11 @@ import logging
 import os
 import signal
 import sys
+import time
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
@@ -23,7 +25,9 @@ from bot.core import Core
 from bot.model import Platform
 from bot.ports import Messenger, Messengers
 from bot.storage import StorageFault, make_engine, upgrade, wait_for_database
-from handlers.server import Endpoint, Server
+
+if TYPE_CHECKING:
+    from handlers.server import Endpoint
 
 log = logging.getLogger("supervision-bot")
 
@@ -139,7 +143,7 @@ def _messenger(settings: Settings, platform: Platform) -> Messenger:
         from handlers.teams.app import teams_messenger
 
         return teams_messenger(settings)
-    from handlers.slack.app import slack_messenger
+    from handlers.slack.messenger import slack_messenger
 
     return slack_messenger(settings)
 
@@ -171,6 +175,8 @@ def _serve(arguments, settings: Settings) -> int:
     if Platform.SLACK in platforms:
         require(settings, "SLACK_SIGNING_SECRET")
     import uvicorn
+
+    from handlers.server import Server
 
     core = _core(settings, platforms, wait_seconds=settings.database_connect_timeout)
     # uvicorn shuts down gracefully on SIGTERM, then raises the signal again: exit 0 then.
@@ -204,18 +210,25 @@ async def _socket_mode(app, core: Core, settings: Settings) -> None:
 def _tick(arguments, settings: Settings) -> int:
     platforms = served_platforms(settings)
     now = arguments.now or datetime.now(timezone.utc)
-    core = _core(settings, platforms, clock=lambda: now)
+    core = _core(settings, platforms, clock=_running_from(now))
     handled = asyncio.run(_one_pass(core))
     print(f"tick at {now.isoformat()}: handled {handled} due deliveries")
     return 0
 
 
+def _running_from(start: datetime):
+    """A clock that starts at `start` and moves on in real time, so that what a tick puts off
+    for a moment (a 429's Retry-After) comes due while it runs."""
+    began = time.monotonic()
+    return lambda: start + timedelta(seconds=time.monotonic() - began)
+
+
 async def _one_pass(core: Core) -> int:
-    # On SIGTERM, the sends under way finish and the rest of the batch is handed back.
+    # On SIGTERM, the sends under way finish and the rest of what was claimed is handed back.
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, core.dispatcher.stop)
     await core.dispatcher.tidy()
     await core.dispatcher.plan()
-    return await core.dispatcher.drain()
+    return await core.dispatcher.drain_while_due_soon()
 
 
 def _shell(arguments, settings: Settings) -> int:

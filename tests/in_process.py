@@ -18,8 +18,8 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 
 from bot.config import Settings, load_settings
 from handlers.pacing import Pacer
-from handlers.slack.app import build_app, web_client
-from handlers.slack.messenger import SlackMessenger
+from handlers.slack.app import build_app
+from handlers.slack.messenger import SlackMessenger, web_client
 from testkit.slack_api import FakeSlack
 from testkit.slack_driver import SIGNING_SECRET, HttpReply, SlackDriver
 from tests.core_harness import CoreHarness
@@ -40,9 +40,9 @@ class PacedTime:
         self.now += seconds
 
 
-def slack_messenger(settings: Settings) -> SlackMessenger:
+def slack_messenger(settings: Settings, paced: PacedTime | None = None) -> SlackMessenger:
     """The messenger `serve` and `tick` build (handlers/slack/app.py), on simulated pacing time."""
-    paced = PacedTime()
+    paced = paced or PacedTime()
 
     def pacer() -> Pacer:
         per_channel = settings.slack_channel_interval_seconds

@@ -1,4 +1,6 @@
 """APScheduler's part: in-memory interval timers that fill and drain the delivery table.
+A drain waits on for what falls due within seconds (a 429's Retry-After), rather than for
+the next round of its timer.
 
 Nothing about what is due lives in APScheduler; a restarted process simply starts its
 timers again and finds its work in the table.
@@ -37,7 +39,7 @@ class Timers:
         first_run = datetime.now(timezone.utc)
         for job, seconds in (
             (self.dispatcher.plan, PLAN_EVERY_SECONDS),
-            (self.dispatcher.drain, DISPATCH_EVERY_SECONDS),
+            (self.dispatcher.drain_while_due_soon, DISPATCH_EVERY_SECONDS),
             (self.dispatcher.tidy, TIDY_EVERY_SECONDS),
         ):
             self.scheduler.add_job(

@@ -10,6 +10,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.config import Settings
 from bot.messages import Message
 from bot.model import Platform
 from bot.ports import MessageRef, Recipient, SendFailed, UnknownUser
@@ -31,6 +32,16 @@ PERMANENT_ERRORS = frozenset(
     }
 )
 DEFAULT_RETRY_AFTER_SECONDS = 30
+
+
+def web_client(settings: Settings) -> AsyncWebClient:
+    return AsyncWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
+
+
+def slack_messenger(settings: Settings) -> SlackMessenger:
+    """The messenger `serve` and `tick` post with; `tick` needs nothing else of Slack's (Bolt's app is `serve`'s)."""
+    pacing = settings.slack_messages_per_second, settings.slack_channel_interval_seconds
+    return SlackMessenger(web_client(settings), lambda: Pacer(pacing[0], per_channel=pacing[1]))
 
 
 class SlackMessenger:

@@ -62,6 +62,15 @@ def test_rate_limited_follow_up_waits_out_retry_after_without_using_an_attempt(t
     assert sent.attempts == 1  # the rate-limited try did not count
 
 
+def test_a_tick_waits_out_a_short_retry_after_and_sends_before_it_exits(ticks, due, fake_slack):
+    fake_slack.fail_next("chat.postMessage", 429, "ratelimited", {"Retry-After": "1"})
+    tick(ticks, due)
+    assert len(asked(fake_slack)) == 2  # refused with 429, then sent by the same tick
+    sent = follow_up(ticks)
+    assert sent.status is DeliveryStatus.SENT
+    assert sent.attempts == 1
+
+
 def test_a_digest_to_a_missing_channel_dies_at_once_and_shows_in_the_preview(bot, group, fake_slack):
     fake_slack.fail_next("chat.postMessage", 200, "channel_not_found")
     assert "Posting the digest" in group.say(COACH, "digest post")

@@ -20,8 +20,7 @@ from bot.scheduling.simulation import SimulatedClock
 from handlers.pacing import Pacer
 from handlers.shell.messenger import ShellMessenger
 from handlers.shell.screen import Screen
-from handlers.slack.app import web_client
-from handlers.slack.messenger import SlackMessenger
+from handlers.slack.messenger import SlackMessenger, web_client
 from tests.fakes.messenger import RecordingMessenger
 from tests.teams import teams_messenger
 

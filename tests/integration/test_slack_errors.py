@@ -9,14 +9,20 @@ a messenger of its own, as a `tick` process has (tests/in_process.py). How the `
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 
 import pytest
 
+from bot import deliveries
 from bot.model import DeliveryStatus
+from bot.ports import Messengers
+from bot.scheduling.dispatcher import SOON, Dispatcher
 from bot.scheduling.retry import MAX_ATTEMPTS
+from bot.scheduling.simulation import SimulatedClock
 from testkit.database import follow_up
 from testkit.slack_driver import blocks_text
+from tests.in_process import PacedTime, slack_messenger
 from tests.steps import dms_with
 
 ALICE, COACH, CHANNEL = "UALICE", "UCOACH", "CGROUP"
@@ -59,6 +65,41 @@ def not_delivered_in_next_digest(bot, fake, after: datetime) -> str:
     digest = "\n".join(channel_posts(fake)[posted:])
     assert "Not delivered" in digest, digest
     return digest.split("Not delivered", 1)[1]
+
+
+def drain_while_due_soon(bot, instant: datetime) -> list[float]:
+    """A pass as `tick` and `serve` drain, on a clock from `instant` that its waits (and the
+    messenger's pacing) move on; how long it waited, each time."""
+    clock, paced, waited = SimulatedClock(instant), PacedTime(), []
+
+    async def sleep(seconds: float) -> None:
+        waited.append(seconds)
+        clock.now += timedelta(seconds=seconds)
+        paced.now += seconds
+
+    messengers = Messengers([slack_messenger(bot.settings, paced)])
+    dispatcher = Dispatcher(
+        bot.core.engine, messengers, bot.settings, clock, deliveries.prepare, deliveries.after_sent, sleep
+    )
+    asyncio.run(dispatcher.drain_while_due_soon())
+    return waited
+
+
+def test_a_short_retry_after_is_waited_out_and_the_same_pass_sends_again(bot, due, fake_slack):
+    fake_slack.fail_next("chat.postMessage", 429, "ratelimited", {"Retry-After": "3"})
+    assert drain_while_due_soon(bot, due) == pytest.approx([3.0], abs=0.01)
+    assert len(asked(fake_slack)) == 2
+    sent = follow_up(bot)
+    assert sent.status is DeliveryStatus.SENT
+    assert sent.attempts == 1
+
+
+def test_a_long_retry_after_is_left_to_a_later_pass(bot, due, fake_slack):
+    retry_after = SOON.total_seconds() + 1
+    fake_slack.fail_next("chat.postMessage", 429, "ratelimited", {"Retry-After": str(retry_after)})
+    assert drain_while_due_soon(bot, due) == []
+    assert len(asked(fake_slack)) == 1
+    assert follow_up(bot).due_at >= due + timedelta(seconds=retry_after)
 
 
 def test_rate_limited_without_retry_after_still_backs_off(bot, due, fake_slack):

@@ -14,8 +14,8 @@ from bot.forms import Form, FormField
 from bot.messages import Message
 from bot.model import Platform
 from bot.services import Caller, Result
-from handlers.slack.app import web_client
 from handlers.slack.context import FORM_NOT_OPENED, MAX_REPLIES, SENT_AS_DM, present
+from handlers.slack.messenger import web_client
 from handlers.slack.render import message_parts
 from testkit.slack_api import TEAM_ID
 from testkit.slack_driver import blocks_text
