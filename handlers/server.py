@@ -24,6 +24,10 @@ class Endpoint(Protocol):
         """Called once as the server starts, before any request."""
         ...
 
+    async def settled(self) -> None:
+        """Once the work the endpoint set going after answering its requests is done."""
+        ...
+
     async def __call__(self, scope, body: bytes, send) -> None: ...
 
 
@@ -62,6 +66,8 @@ class Server:
             elif message["type"] == "lifespan.shutdown":
                 if self.timers is not None:
                     await self.timers.stop()
+                for endpoint in self.endpoints.values():
+                    await endpoint.settled()
                 await self.core.settled()
                 await send({"type": "lifespan.shutdown.complete"})
                 return

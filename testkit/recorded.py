@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
+
+Condition = Callable[[dict], bool]  # on a call's args
 
 
 class RecordedCalls:
@@ -14,16 +17,23 @@ class RecordedCalls:
         self.calls: list[Any] = []
         self._lock = threading.Lock()
 
-    def calls_to(self, method: str, **matching) -> list[Any]:
+    def calls_to(self, method: str, where: Condition | None = None, **matching) -> list[Any]:
+        """The calls to `method` whose args hold `matching` and, if given, satisfy `where`."""
         with self._lock:
             return [
-                c for c in self.calls if c.method == method and all(c.args.get(k) == v for k, v in matching.items())
+                c
+                for c in self.calls
+                if c.method == method
+                and all(c.args.get(k) == v for k, v in matching.items())
+                and (where is None or where(c.args))
             ]
 
-    def wait_for(self, method: str, count: int = 1, timeout: float = 10.0, **matching) -> list[Any]:
+    def wait_for(
+        self, method: str, count: int = 1, timeout: float = 10.0, where: Condition | None = None, **matching
+    ) -> list[Any]:
         """The calls to `method` once there are `count` of them: for what the bot sends after answering."""
         deadline = time.monotonic() + timeout
-        while len(found := self.calls_to(method, **matching)) < count:
+        while len(found := self.calls_to(method, where, **matching)) < count:
             if time.monotonic() > deadline:
                 raise AssertionError(f"expected {count} call(s) to {method} {matching}, got {len(found)}")
             time.sleep(0.02)

@@ -180,13 +180,22 @@ def _client_info(user: Member) -> list[dict]:
 # ----- reading what the bot sent to the fake Bot Connector -----
 
 
-def posts_to(fake: FakeMicrosoft, conversation_id: str) -> list[Call]:
-    """What the bot posted to a conversation: a channel's posts include those in its threads."""
-    return [
-        call
-        for call in fake.calls_to("activities.create")
-        if call.args["conversation_id"].split(";messageid=")[0] == conversation_id
-    ]
+def posts_to(fake: FakeMicrosoft, conversation_id: str, at_least: int = 0) -> list[Call]:
+    """What the bot posted to a conversation: a channel's posts include those in its threads.
+    With `at_least`, once there are that many: the bot answers an activity first and posts after."""
+
+    def in_conversation(args: dict) -> bool:
+        return args["conversation_id"].split(";messageid=")[0] == conversation_id
+
+    return fake.wait_for("activities.create", at_least, where=in_conversation)
+
+
+def posted_for(fake: FakeMicrosoft, conversation_id: str, act: Callable[[], Reply], posts: int = 1) -> list[Call]:
+    """The bot's `posts` posts to a conversation after `act`, whose activity it answered with 200."""
+    before = len(posts_to(fake, conversation_id))
+    reply = act()
+    assert reply.status == 200, reply
+    return posts_to(fake, conversation_id, at_least=before + posts)[before:]
 
 
 def cards_to(fake: FakeMicrosoft, member: Member) -> list[dict]:

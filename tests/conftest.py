@@ -12,15 +12,14 @@ import sys
 import tempfile
 import time
 import urllib.request
-import uuid
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import parse_qs, urlencode, urlparse
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 
 from bot.storage import upgrade
-from testkit.database import engine_for
+from testkit.database import engine_for, fresh_postgres_schema
 from testkit.microsoft import TENANT_ID as MICROSOFT_TENANT_ID
 from testkit.microsoft import FakeMicrosoft
 from testkit.slack_api import FakeSlack
@@ -51,7 +50,7 @@ def empty_database_url(request, tmp_path):
         with _sqlite_folder(tmp_path) as folder:
             yield f"sqlite:///{folder / 'bot.sqlite3'}"
         return
-    yield from _fresh_postgres_database(_admin_url())
+    yield from fresh_postgres_schema(_admin_url())
 
 
 @pytest.fixture
@@ -86,7 +85,7 @@ def _sqlite_folder(fallback: Path):
 def _migrated_postgres():
     """The URL of this test process's own PostgreSQL schema, migrated once: migrating a new
     schema takes most of a second, emptying one a few milliseconds."""
-    schemas = _fresh_postgres_database(_admin_url())
+    schemas = fresh_postgres_schema(_admin_url())
     url = next(schemas)
     engine = engine_for(url)
     upgrade(engine)
@@ -112,29 +111,6 @@ def _emptied(url: str):
     finally:
         with psycopg.connect(_admin_url(), autocommit=True) as admin:
             admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s", [name])
-
-
-def _fresh_postgres_database(admin_url: str):
-    """A URL whose connections see only a new, empty schema of their own in the test
-    database, as if it were a database of its own: its search path is that schema, and its
-    connections carry its name, so that any a killed process left can be ended before the
-    schema is dropped. (A schema is made and dropped in milliseconds; a database, with its
-    catalog to copy and its checkpoint, takes most of a second.) Commits do not wait for the
-    disk (synchronous_commit=off): no test is about surviving a crash of PostgreSQL itself,
-    and what each transaction sees, and when it may commit, is as before."""
-    import psycopg
-
-    name = f"sb_{uuid.uuid4().hex[:12]}"
-    plain = admin_url.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(plain, autocommit=True) as admin:
-        admin.execute(f'CREATE SCHEMA "{name}"')
-    try:
-        options = urlencode({"options": f"-csearch_path={name} -csynchronous_commit=off", "application_name": name})
-        yield f"{plain}{'&' if '?' in plain else '?'}{options}"
-    finally:
-        with psycopg.connect(plain, autocommit=True) as admin:
-            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s", [name])
-            admin.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
 
 
 @pytest.fixture

@@ -8,21 +8,19 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.core import Core
 from bot.grammar import user_token
-from handlers.slack.context import caller_from, first_time, present
+from handlers.slack.context import acked_once, caller_from, present
 from handlers.slack.render import COMMAND
 
 MENTION = re.compile(r"<@([A-Za-z0-9._-]+)(?:\|[^>]*)?>")  # <@U123>, or <@U123|name> from a slash command
 
 
 def register(app: AsyncApp, core: Core) -> None:
-    @app.command(COMMAND)
-    async def practice(ack, body, context, client, respond):
-        await ack()
-        if not await first_time(core, body):
-            return
+    async def practice(body, command, context, client, respond):
         caller = caller_from(context)
-        result = await core.command(caller, core_text(body.get("text", "")))
+        result = await core.command(caller, core_text(command.get("text", "")))
         await present(core, caller, result, client, respond, body.get("trigger_id"))
+
+    app.command(COMMAND)(acked_once(core, practice))
 
 
 def core_text(text: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 
 import aiohttp
 from slack_bolt.context.async_context import AsyncBoltContext
@@ -30,10 +31,39 @@ def tenant_of(context: AsyncBoltContext) -> str:
     return context.team_id or context.enterprise_id or ""
 
 
+Work = Callable[..., Awaitable[None]]  # (body, payload, context, client, respond)
+Answer = Callable[..., Awaitable[dict]]  # (body, payload, context): what the ack carries
+HANDLED_ONCE = "_handled_once"  # marks a listener built here: tests/unit/test_slack_listeners.py
+
+
+def acked_once(core: Core, work: Work):
+    """A listener that acks at once, then does `work` unless the request is a retry of one
+    already handled: Slack retries a request it thinks went unanswered, and a retry changes
+    nothing twice. It asks after the ack, so that the database never delays it. Every
+    listener is built here or by `answered_once`, so none can forget to ask."""
+
+    async def listener(ack, body, payload, context, client, respond):
+        await ack()
+        if await first_time(core, body):
+            await work(body, payload, context, client, respond)
+
+    setattr(listener, HANDLED_ONCE, True)
+    return listener
+
+
+def answered_once(core: Core, answer: Answer):
+    """A listener whose ack carries `answer` (a form's submission), asked before the ack; a
+    retry of a request already handled is acked with nothing."""
+
+    async def listener(ack, body, payload, context):
+        await ack(**(await answer(body, payload, context) if await first_time(core, body, before_ack=True) else {}))
+
+    setattr(listener, HANDLED_ONCE, True)
+    return listener
+
+
 async def first_time(core: Core, body: dict, before_ack: bool = False) -> bool:
-    """Whether this request is new: Slack retries one it thinks went unanswered, and a retry
-    changes nothing twice. Listeners ask after their ack, so that the database never delays
-    it; only a form's submission asks before, as its ack carries the answer."""
+    """Whether this request is new, not a retry of one already handled."""
     key = _request_key(body)
     return key is None or await core.first_time(key, before_ack)
 

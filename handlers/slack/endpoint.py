@@ -28,6 +28,9 @@ class SlackEndpoint:
     async def start(self) -> None:
         return None
 
+    async def settled(self) -> None:
+        return None  # Bolt runs each listener's work after the ack as a task of its own
+
     async def __call__(self, scope, body: bytes, send) -> None:
         headers = headers_of(scope)
         if not self._signed_by_slack(headers, body):

@@ -10,15 +10,14 @@ from bot.core import Core
 from bot.model import Platform
 from bot.ports import Recipient
 from handlers.slack import render
-from handlers.slack.context import caller_from, first_time, tenant_of
+from handlers.slack.context import acked_once, caller_from, tenant_of
 
 log = logging.getLogger(__name__)
 
 
 def register(app: AsyncApp, core: Core) -> None:
-    @app.event("app_home_opened")
-    async def on_home_opened(body, event, context, client):
-        if event.get("tab", "home") != "home" or not await first_time(core, body):
+    async def on_home_opened(body, event, context, client, respond):
+        if event.get("tab", "home") != "home":
             return
         user = event.get("user")
         if not isinstance(user, str) or not user:
@@ -27,9 +26,11 @@ def register(app: AsyncApp, core: Core) -> None:
         message = await core.home(caller_from(context))
         await client.views_publish(user_id=user, view=render.home_view(message))
 
-    @app.event("user_change")
-    async def on_user_change(body, event, context):
+    async def on_user_change(body, event, context, client, respond):
         user = event.get("user", {})
-        if user.get("id") and user.get("tz") and await first_time(core, body):
+        if user.get("id") and user.get("tz"):
             tenant = tenant_of(context) or user.get("team_id", "")
             await core.user_changed(Recipient(Platform.SLACK, tenant, user["id"]), user["tz"])
+
+    app.event("app_home_opened")(acked_once(core, on_home_opened))
+    app.event("user_change")(acked_once(core, on_user_change))

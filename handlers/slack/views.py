@@ -11,7 +11,7 @@ from slack_bolt.async_app import AsyncApp
 from bot.core import Core
 from bot.services import FORM_KINDS
 from handlers.slack import render
-from handlers.slack.context import caller_from, first_time
+from handlers.slack.context import answered_once, caller_from
 
 log = logging.getLogger(__name__)
 
@@ -20,22 +20,18 @@ NESTED = re.compile(r"[\[{]")
 
 
 def register(app: AsyncApp, core: Core) -> None:
-    async def on_submit(ack, body, view, context):
-        if not await first_time(core, body, before_ack=True):
-            await ack()
-            return
+    async def on_submit(body, view, context) -> dict:
         result = await core.submit(
             caller_from(context), view["callback_id"], _context(view), render.submitted_values(view)
         )
         if result.errors:
-            await ack(response_action="errors", errors=result.errors)
-        elif result.reply is not None:
-            await ack(response_action="update", view=render.notice_modal(result.reply))
-        else:
-            await ack()
+            return {"response_action": "errors", "errors": result.errors}
+        if result.reply is not None:
+            return {"response_action": "update", "view": render.notice_modal(result.reply)}
+        return {}
 
     for kind in sorted(FORM_KINDS):
-        app.view(kind)(on_submit)
+        app.view(kind)(answered_once(core, on_submit))
 
 
 def _context(view: dict) -> dict[str, str]:

@@ -16,11 +16,12 @@ from handlers.teams import consent, dialogs, installs, messages
 from handlers.teams.activity import caller_from, display_name_of, tenant_of, timezone_of
 from handlers.teams.connector import Connector
 from handlers.teams.context import as_json
-from handlers.teams.endpoint import MESSAGES_PATH, MessagingRoute, TeamsEndpoint
+from handlers.teams.endpoint import MESSAGES_PATH, Background, MessagingRoute, TeamsEndpoint
 from handlers.teams.messenger import TeamsMessenger
 
 log = logging.getLogger(__name__)
 
+INVOKE = "invoke"  # the one kind of activity whose HTTP answer Teams reads (a dialog, a file consent)
 DEFAULT_SERVICE_URL = "https://smba.trafficmanager.net/teams"  # the SDK's own default
 CHAT_INTERVAL_SECONDS = 1.0  # Microsoft allows a conversation about 7 messages a second in bursts, 1,800 an hour
 
@@ -56,11 +57,13 @@ def build_endpoint(settings: Settings, core: Core, messenger: TeamsMessenger) ->
         http_server_adapter=route,
         messaging_endpoint=MESSAGES_PATH,
     )
+    background = Background()
     app.use(only_allowed_tenants(settings.teams_tenants_served))
+    app.use(answered_first(background))
     app.use(keep_people_current(core))
     for listeners in (messages, dialogs, installs, consent):
         listeners.register(app, core, messenger)
-    return TeamsEndpoint(route, app.initialize)
+    return TeamsEndpoint(route, app.initialize, background)
 
 
 def only_allowed_tenants(allowed: frozenset[str]):
@@ -75,6 +78,22 @@ def only_allowed_tenants(allowed: frozenset[str]):
         return None
 
     return refuse_other_tenants
+
+
+def answered_first(background: Background):
+    """An activity that is not an invoke (a typed command, an install) is answered with a bare
+    200 at once and handled after, so that Teams never waits on the database or on another
+    activity's work; an invoke (a dialog, a file consent) answers with its body, so it is
+    handled first. A retried activity is still handled once: its handler asks the core."""
+
+    async def handle_after_answering(ctx: ActivityContext):
+        if ctx.activity.type == INVOKE:
+            await ctx.next()
+        else:
+            background.start(ctx.next())
+        return None
+
+    return handle_after_answering
 
 
 def keep_people_current(core: Core):

@@ -1,17 +1,49 @@
 """POST /api/messages: the Teams SDK's route, mounted in the project's own server.
 
 The SDK registers its one route (with its check of the Bot Framework token) on an HTTP
-server adapter; `MessagingRoute` is that adapter, so the SDK never starts a server of its own."""
+server adapter; `MessagingRoute` is that adapter, so the SDK never starts a server of its own.
+Work an activity sets going after its answer is kept by `Background` until it is done."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
+from collections.abc import Coroutine
+from typing import Any
 
 from microsoft_teams.apps.http.adapter import HttpMethod, HttpRequest, HttpRouteHandler
 
 from handlers.server import headers_of, respond_json
 
+log = logging.getLogger(__name__)
+
 MESSAGES_PATH = "/api/messages"
+
+
+class Background:
+    """Activities' work that runs after Teams has its answer, kept until it is done, so that
+    shutting down waits for it; what fails is logged, as the SDK logs a failed handler."""
+
+    def __init__(self) -> None:
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def start(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(self._logged(work))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def settled(self) -> None:
+        """Once every piece of work started so far, and any it started meanwhile, is done."""
+        while self._tasks:
+            await asyncio.gather(*self._tasks)
+
+    @staticmethod
+    async def _logged(work: Coroutine[Any, Any, None]) -> None:
+        try:
+            await work
+        except Exception:
+            log.exception("an activity failed after it was answered")
 
 
 class MessagingRoute:
@@ -36,12 +68,16 @@ class MessagingRoute:
 
 
 class TeamsEndpoint:
-    def __init__(self, route: MessagingRoute, initialize):
+    def __init__(self, route: MessagingRoute, initialize, background: Background):
         self.route = route
         self._initialize = initialize
+        self.background = background
 
     async def start(self) -> None:
         await self._initialize()
+
+    async def settled(self) -> None:
+        await self.background.settled()
 
     async def __call__(self, scope, body: bytes, send) -> None:
         activity = _json_object(body)

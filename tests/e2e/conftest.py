@@ -16,9 +16,10 @@ from contextlib import ExitStack, contextmanager
 
 import pytest
 
+from testkit.database import fresh_postgres_schema
 from testkit.slack_api import FakeSlack
 from testkit.slack_driver import SlackDriver
-from tests.conftest import BACKENDS, RunningBot, _admin_url, _fresh_postgres_database, _sqlite_folder
+from tests.conftest import BACKENDS, RunningBot, _admin_url, _sqlite_folder
 from tests.in_process import InProcessBot, InProcessSlack
 
 _workspaces = itertools.count(1)
@@ -46,7 +47,7 @@ def one_serve_running(request, tmp_path_factory):
         if request.param == "sqlite":
             database_url = f"sqlite:///{cleanup.enter_context(_sqlite_folder(workdir)) / 'bot.sqlite3'}"
         else:
-            database_url = cleanup.enter_context(contextmanager(_fresh_postgres_database)(_admin_url()))
+            database_url = cleanup.enter_context(contextmanager(fresh_postgres_schema)(_admin_url()))
         fake = FakeSlack().start()
         cleanup.callback(fake.stop)
         running = RunningBot(database_url, fake, workdir).start()

@@ -22,6 +22,7 @@ from testkit.teams_driver import (
     cards_to,
     dialog_card,
     over_http,
+    posted_for,
     posts_to,
     submission,
 )
@@ -48,6 +49,26 @@ def teams(teams_bot, fake_microsoft) -> TeamsDriver:
     return TeamsDriver(over_http(teams_bot.url), fake_microsoft)
 
 
+def said(teams: TeamsDriver, member: Member, text: str, mentions: list[Member] | None = None) -> str:
+    """`text` typed in the channel; what the member was told in their chat, once the channel was
+    shown that they were answered privately: the last the bot does for a command typed there."""
+    fake = teams.microsoft
+    cards_before, notices_before = len(cards_to(fake, member)), len(fake.calls_to("activities.create", is_notice))
+    assert teams.in_channel(member, text, mentions or []).status == 200
+    fake.wait_for("activities.create", notices_before + 1, where=is_notice)
+    return "\n\n".join(card_text(card) for card in cards_to(fake, member)[cards_before:])
+
+
+def is_notice(args: dict) -> bool:
+    return args["conversation_id"].startswith(CHANNEL_ID) and args.get("text") == "I've replied to you privately."
+
+
+def told_in_chat(teams: TeamsDriver, member: Member, text: str) -> dict:
+    """The card the bot answers `text` typed in the member's 1:1 chat with."""
+    [reply] = posted_for(teams.microsoft, member.chat_id, lambda: teams.in_chat(member, text))
+    return card_of(reply.args)
+
+
 def rows(database_url: str, table) -> list:
     engine = engine_for(database_url)
     with Session(engine) as session:
@@ -71,7 +92,7 @@ BAD_TOKENS = (
 
 
 def test_an_activity_without_a_valid_token_is_refused_with_nothing_stored_or_sent(teams, fake_microsoft, database_url):
-    assert teams.in_channel(COACH, "practice setup").status == 200  # the checks below can see a stored group
+    assert "now a supervision group" in said(teams, COACH, "practice setup")  # the checks below can see it
     assert len(rows(database_url, Group)) == 1 and bot_calls(fake_microsoft)
     fake_microsoft.reset()
     activity = teams.chat_message(ALICE, "log 30 role-play")
@@ -99,25 +120,17 @@ def test_a_body_that_is_not_a_json_object_is_refused_without_a_traceback(teams_b
 
 
 def test_the_whole_loop_on_teams(teams, teams_bot, fake_microsoft):
-    assert teams.installed_in_team(COACH).status == 200
-    [hello] = posts_to(fake_microsoft, TEAM_ID)
-    assert "practice setup" in hello.args["text"]
-    assert teams.installed_in_team(COACH).status == 200  # told again: no second hello
-    assert len(posts_to(fake_microsoft, TEAM_ID)) == 1
-    teams.installed_for(ALICE)
-    [greeting] = posts_to(fake_microsoft, ALICE.chat_id)
+    [hello] = posted_for(fake_microsoft, TEAM_ID, lambda: teams.installed_in_team(COACH))
+    assert "practice setup" in hello.args["text"]  # said once however often Teams tells: test_teams_commands.py
+    [greeting] = posted_for(fake_microsoft, ALICE.chat_id, lambda: teams.installed_for(ALICE))
     assert "I'll send you follow-ups and check-ins in this chat" in greeting.args["text"]
 
-    assert teams.in_channel(COACH, "practice setup").status == 200
-    assert "now a supervision group" in card_text(cards_to(fake_microsoft, COACH)[-1])
-    assert posts_to(fake_microsoft, CHANNEL_ID)[-1].args["text"] == "I've replied to you privately."
-    teams.in_channel(ALICE, "practice join")
-    teams.in_channel(BOB, "practice join")
-    assert "Welcome to the group" in card_text(cards_to(fake_microsoft, ALICE)[-1])
+    assert "now a supervision group" in said(teams, COACH, "practice setup")
+    assert "Welcome to the group" in said(teams, ALICE, "practice join")
+    said(teams, BOB, "practice join")
 
     # The objective through its dialog: typed in the 1:1 chat, opened from the card's button.
-    teams.in_chat(ALICE, "objective")
-    form = dialog_card(teams.press(ALICE, buttons(cards_to(fake_microsoft, ALICE)[-1])["Open form"]))
+    form = dialog_card(teams.press(ALICE, buttons(told_in_chat(teams, ALICE, "objective"))["Open form"]))
     review_on = (date.today() + timedelta(days=28)).isoformat()
     submitted = teams.submit(
         ALICE,
@@ -131,9 +144,9 @@ def test_the_whole_loop_on_teams(teams, teams_bot, fake_microsoft):
     )
     assert submitted.status == 200 and submitted.body["task"]["type"] == "message", submitted.body
 
-    teams.in_channel(COACH, "practice advice @Alice Adams Name the rupture out loud client C12 ors 18 in 14d", [ALICE])
-    assert "Advice recorded for" in card_text(cards_to(fake_microsoft, COACH)[-1])
-    teams.in_channel(COACH, "practice advice @Bob Brown Slow down client K7 ors 20 in 14d", [BOB])
+    advice = "practice advice @Alice Adams Name the rupture out loud client C12 ors 18 in 14d"
+    assert "Advice recorded for" in said(teams, COACH, advice, [ALICE])
+    said(teams, COACH, "practice advice @Bob Brown Slow down client K7 ors 20 in 14d", [BOB])
 
     # Not due yet: nothing goes out.
     assert teams_bot.tick(weekday_at(10, 15)).returncode == 0
@@ -160,7 +173,7 @@ def test_the_whole_loop_on_teams(teams, teams_bot, fake_microsoft):
     assert "reliable improvement" in card_text(card_of(updated.args))
 
     posted_before = len(fake_microsoft.calls_to("activities.create", conversation_id=CHANNEL_ID))
-    teams.in_channel(COACH, "practice digest post")
+    said(teams, COACH, "practice digest post")
     digest = fake_microsoft.wait_for("activities.create", posted_before + 1, conversation_id=CHANNEL_ID)[-1].args
     assert "C12: ORS 18 → 26 (+8): reliable improvement" in card_text(card_of(digest))
     assert "Naming it lowered the tension" not in card_text(card_of(digest))
@@ -180,9 +193,9 @@ def test_a_slack_group_and_a_teams_group_in_one_process_and_one_tick(teams, team
     assert "now a supervision group" in slack.say("UCOACH", "CGROUP", "setup")
     slack.say("UALICE", "CGROUP", "join")
     assert "Advice recorded" in slack.say("UCOACH", "CGROUP", "advice <@UALICE|alice> Breathe client S1 ors 15 in 7d")
-    teams.in_channel(COACH, "practice setup")
-    teams.in_channel(ALICE, "practice join")
-    teams.in_channel(COACH, "practice advice @Alice Adams Pause client T1 ors 16 in 7d", [ALICE])
+    said(teams, COACH, "practice setup")
+    said(teams, ALICE, "practice join")
+    assert "Advice recorded" in said(teams, COACH, "practice advice @Alice Adams Pause client T1 ors 16 in 7d", [ALICE])
 
     ticked = teams_bot.tick(weekday_at(10, 17))
     assert ticked.returncode == 0, ticked.stderr
@@ -193,9 +206,11 @@ def test_a_slack_group_and_a_teams_group_in_one_process_and_one_tick(teams, team
 
 
 def test_a_tick_process_waits_out_a_429_by_rescheduling_without_sleeping(teams, teams_bot, fake_microsoft):
-    teams.in_channel(COACH, "practice setup digest sun 12:00 checkin sat 03:00")
-    teams.in_channel(ALICE, "practice join")
-    teams.in_channel(COACH, "practice advice @Alice Adams Summarise before challenging in 1d", [ALICE])
+    said(teams, COACH, "practice setup digest sun 12:00 checkin sat 03:00")
+    said(teams, ALICE, "practice join")
+    assert "Advice recorded" in said(
+        teams, COACH, "practice advice @Alice Adams Summarise before challenging in 1d", [ALICE]
+    )
     due = follow_up(teams_bot).due_at
     fake_microsoft.fail_next("activities.create", 429, headers={"Retry-After": "120"})
     ticked = teams_bot.tick(due.isoformat())
@@ -218,8 +233,7 @@ def test_a_deployment_may_serve_teams_alone(database_url, fake_slack, fake_micro
     alone.start()
     try:
         teams = TeamsDriver(over_http(alone.url), fake_microsoft)
-        assert teams.in_channel(COACH, "practice setup").status == 200
-        assert "now a supervision group" in card_text(cards_to(fake_microsoft, COACH)[-1])
+        assert "now a supervision group" in said(teams, COACH, "practice setup")
         assert SlackDriver(alone.url, fake_slack).post("command=%2Fpractice").status == 404  # no Slack here
         ticked = alone.tick(weekday_at(1, 12))
         assert ticked.returncode == 0, ticked.stderr

@@ -18,7 +18,9 @@ from bot.grammar import USAGE
 from bot.model import Advice, AdviceStatus, Objective, PracticeLog
 from testkit.teams_driver import (
     CHANNEL_ID,
+    TEAM_ID,
     Member,
+    TeamsDriver,
     buttons,
     card_text,
     cards_to,
@@ -268,3 +270,19 @@ def test_an_export_declined_uploads_nothing(teams_group: TeamsGroup):
         assert teams_group.teams.consent(ALICE, card["content"]["declineContext"]).status == 200
     assert teams_group.fake.uploads == {}
     assert teams_group.fake.calls_to("files.upload") == []
+
+
+def test_a_message_teams_sends_again_is_answered_and_handled_once(teams_group: TeamsGroup, database_url):
+    teams = teams_group.teams
+    activity = teams.chat_message(ALICE, "log 30 role-play")
+    told = teams_group.told(ALICE, lambda: teams.send(activity))  # each send returns once its work is done
+    assert "Logged 30 min" in told
+    assert teams_group.told(ALICE, lambda: teams.send(activity)) == ""
+    assert "Practice this week:** 30 min" in teams_group.chat(ALICE, "status")
+
+
+def test_the_bot_says_hello_once_however_often_teams_tells_of_its_install(teams: TeamsDriver, microsoft):
+    assert teams.installed_in_team(COACH).status == 200
+    assert teams.installed_in_team(COACH).status == 200
+    [hello] = posts_to(microsoft, TEAM_ID)
+    assert "practice setup" in hello.args["text"]
