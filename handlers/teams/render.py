@@ -72,7 +72,7 @@ MAX_PART_BYTES = 28_000
 # few lines to a TextBlock, since each TextBlock costs its own JSON; this many bytes of text each.
 # People are named there in bold, not mentioned: a mention's entity costs more than its line, and
 # the replies in a digest's thread need notify no one.
-DETAIL_BLOCK_BYTES = 4_000
+DETAIL_BLOCK_BYTES = 2_000
 
 # User text is escaped the CommonMark way, with a backslash (a client that does not honour one
 # shows it, and formats nothing either); angle brackets become look-alikes instead, since
