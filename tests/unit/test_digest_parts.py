@@ -1,15 +1,18 @@
 """How Slack and Teams pack a 300-therapist digest: its summary is the message in the channel,
 and its detail follows in parts of its own, each within the platform's limits and each filled
-close to them, so that the detail is a handful of thread replies."""
+close to them, so that the detail is a handful of thread replies. The shell prints the detail
+after the summary."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 
 import pytest
 
 from bot.digest.render import render
+from handlers.shell.screen import Screen
 from handlers.slack import render as slack
 from handlers.teams import render as teams
 from testkit.digests import digest_data, therapist
@@ -56,3 +59,13 @@ def test_on_teams_the_summary_mentions_people_and_the_detail_names_them(digest):
 
     assert "<at>Therapist Number 0</at>" in card_text(first) and first["msteams"]["entities"]
     assert all("<at>" not in card_text(card) and "msteams" not in card for card in rest)
+
+
+def test_the_shell_prints_the_detail_after_the_summary(digest):
+    out = io.StringIO()
+
+    Screen(out, colour=False).show("#CGROUP", digest)
+
+    printed = out.getvalue()
+    assert printed.index(SUMMARY) < printed.index("── in its thread") < printed.index(DETAIL)
+    assert all(f"  • @{therapist(n)}: " in printed for n in range(THERAPISTS))
