@@ -46,7 +46,7 @@ def _participation(data: DigestData) -> Section:
         return Section((line("No therapists have joined yet: they join with ", Command("join"), "."),), "Participation")
     done = [m for m in data.members if m.checked_in]
     away = [m for m in data.members if m.away_until and not m.checked_in]
-    missing = [m for m in data.members if not m.checked_in and not m.away_until]
+    missing = [m for m in data.members if _missing(m)]
     lines = [line(f"{len(done)} of {len(data.members) - len(away)} checked in.")]
     if done:
         lines.append(line(Bold("Checked in: "), *_people(done)))
