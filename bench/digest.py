@@ -6,12 +6,18 @@ on the same database; prints the median and spread in ms, the SQL statements eac
 the ratio of each digest's median to the baseline's. Goal: at most 10 statements whatever the
 size, at most 200 ms at 100 therapists and 400 ms at 300.
 
-    .venv/bin/python bench/digest.py [--therapists 100 300] [--rounds 15] [--database-url URL]
+Then posts each digest as `serve` does, through the real SlackMessenger and its Pacer (one
+message a second per channel), to a fake Slack on loopback, against posting a one-message digest
+(a group of 5) as its baseline; prints the messages each took and the seconds to post them.
+Goal: within a few seconds at 300 therapists.
+
+    .venv/bin/python bench/digest.py [--therapists 100 300] [--rounds 15] [--database-url URL] [--no-posting]
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import statistics
 import sys
 import tempfile
@@ -31,13 +37,17 @@ from bot.digest.gather import gather  # noqa: E402
 from bot.digest.render import render  # noqa: E402
 from bot.grammar import Status  # noqa: E402
 from bot.model import Group, Platform  # noqa: E402
+from bot.ports import Recipient  # noqa: E402
 from bot.services.caller import Caller, Context  # noqa: E402
 from bot.services.practice import status  # noqa: E402
 from bot.storage import make_engine, upgrade  # noqa: E402
+from handlers.slack.app import slack_messenger  # noqa: E402
 from testkit.history import seeded_group  # noqa: E402
+from testkit.slack_api import FakeSlack  # noqa: E402
 
 NOW = datetime(2026, 12, 4, 15, tzinfo=timezone.utc)
 WEEKS = 52
+ONE_MESSAGE_GROUP = 5  # the posting's baseline: a small group's digest is one message
 
 
 def main() -> None:
@@ -47,6 +57,7 @@ def main() -> None:
     parser.add_argument(
         "--database-url", help="default: a new SQLite file (an empty database: the bench adds its groups)"
     )
+    parser.add_argument("--no-posting", action="store_true", help="time gather + render only")
     arguments = parser.parse_args()
 
     database_url = (
@@ -56,8 +67,9 @@ def main() -> None:
     engine = make_engine(settings.database_url)
     upgrade(engine)
     seeding = time.perf_counter()
-    groups = _seed(engine, arguments.therapists)
-    sizes = " + ".join(map(str, arguments.therapists))
+    groups = _seed(engine, [ONE_MESSAGE_GROUP, *arguments.therapists])
+    small, groups = groups[0], groups[1:]
+    sizes = " + ".join(map(str, [ONE_MESSAGE_GROUP, *arguments.therapists]))
     print(f"seeded {WEEKS} weeks for {sizes} therapists in {time.perf_counter() - seeding:.1f} s")
 
     def digest_of(group: Group) -> Callable[[Session], object]:
@@ -77,13 +89,37 @@ def main() -> None:
         median = statistics.median(times)
         spread = f"{min(times):.1f}-{max(times):.1f}"
         print(f"{name:36} {median:10.1f} {spread:>16} {statements[name]:11d} {median / baseline:7.1f}x")
+    if not arguments.no_posting:
+        posted = {f"{ONE_MESSAGE_GROUP} therapists (baseline)": small}
+        _post(engine, posted | {f"{size} therapists": group for size, group in zip(arguments.therapists, groups)})
     engine.dispose()
 
 
+def _post(engine, groups: dict[str, Group]) -> None:
+    """Each group's digest posted to its channel by the real messenger, paced as `serve` paces it."""
+    fake = FakeSlack().start()
+    try:
+        settings = load_settings({"SLACK_BOT_TOKEN": "xoxb-bench", "SLACK_API_URL": fake.api_url})
+        pace = settings.slack_channel_interval_seconds
+        print(f"\nposting through SlackMessenger to a fake Slack, one message per {pace:g} s in a channel")
+        print(f"{'':36} {'messages':>10} {'seconds':>10}")
+        for name, group in groups.items():
+            with Session(engine) as session:
+                digest = render(gather(session, group, NOW))
+            channel = Recipient(Platform.SLACK, group.tenant_id, group.channel_id)
+            started = time.perf_counter()
+            asyncio.run(slack_messenger(settings).post_to_channel(channel, digest))
+            elapsed = time.perf_counter() - started
+            posted = len(fake.calls_to("chat.postMessage", channel=group.channel_id))
+            print(f"{name:36} {posted:10d} {elapsed:10.2f}")
+    finally:
+        fake.stop()
+
+
 def _seed(engine, sizes: list[int]) -> list[Group]:
-    stamp = int(time.time())
+    stamp = int(time.time()) % 10**6  # ids about as long as Slack's (C0123ABCD), unique on a reused database
     with Session(engine, expire_on_commit=False) as session:
-        groups = [seeded_group(session, f"CBENCH{stamp}-{size}", size, WEEKS, NOW) for size in sizes]
+        groups = [seeded_group(session, f"C{stamp}{size}", size, WEEKS, NOW) for size in sizes]
         session.commit()
     return groups
 

@@ -88,11 +88,13 @@ class Button:
 
 @dataclass(frozen=True)
 class Message:
-    """What the bot says: a summary line for notifications, sections, and buttons."""
+    """What the bot says: a summary line for notifications, sections, and buttons; and its
+    detail, which each front-end shows after it (Slack and Teams in the message's thread)."""
 
     summary: str | Line
     sections: tuple[Section, ...] = ()
     buttons: tuple[Button, ...] = ()
+    detail: tuple[Section, ...] = ()
 
     @classmethod
     def text(cls, *lines: Line | str, heading: str | None = None) -> Message:
@@ -103,10 +105,15 @@ class Message:
     def summary_line(self) -> Line:
         return as_line(self.summary)
 
+    @property
+    def every_section(self) -> tuple[Section, ...]:
+        """The message's sections, then its detail's."""
+        return self.sections + self.detail
+
 
 def mentioned(message: Message) -> set[str]:
-    """The ids of everyone a message mentions."""
-    lines = [message.summary_line, *(spans for section in message.sections for spans in section.lines)]
+    """The ids of everyone a message mentions, in its detail too."""
+    lines = [message.summary_line, *(spans for section in message.every_section for spans in section.lines)]
     return {span.user_id for spans in lines for span in spans if isinstance(span, Mention)}
 
 
@@ -119,9 +126,13 @@ def with_names(message: Message, names: Mapping[str, str]) -> Message:
             for span in spans
         )
 
-    sections = tuple(replace(s, lines=tuple(named(spans) for spans in s.lines)) for s in message.sections)
+    def named_sections(sections: tuple[Section, ...]) -> tuple[Section, ...]:
+        return tuple(replace(s, lines=tuple(named(spans) for spans in s.lines)) for s in sections)
+
     summary = message.summary if isinstance(message.summary, str) else named(message.summary)
-    return replace(message, summary=summary, sections=sections)
+    return replace(
+        message, summary=summary, sections=named_sections(message.sections), detail=named_sections(message.detail)
+    )
 
 
 def plain_text(spans: str | Line) -> str:

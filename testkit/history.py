@@ -29,15 +29,23 @@ CLIENTS_PER_THERAPIST = 5
 CLOSED_ADVICE = (AdviceStatus.APPLIED, AdviceStatus.PARTLY, AdviceStatus.NO_LONGER_RELEVANT)
 
 
-def seeded_group(session: Session, channel_id: str, therapists: int, weeks: int, now: datetime) -> Group:
+def seeded_group(
+    session: Session,
+    channel_id: str,
+    therapists: int,
+    weeks: int,
+    now: datetime,
+    platform: Platform = Platform.SLACK,
+    tenant_id: str = "TBENCH",
+) -> Group:
     """A group whose therapists each have `weeks` weeks of history up to `now`: weekly ORS and
     SRS for their clients, advice (the last two weeks' still open, one answered "Not yet") with
     follow-ups and reminders, practice logs, check-ins, and objectives (earlier ones achieved).
-    Its last digest went out a week before `now`."""
+    Its coach is `<channel_id>-COACH`, and its last digest went out a week before `now`."""
     start = now - timedelta(weeks=weeks)
     group = Group(
-        platform=Platform.SLACK,
-        tenant_id="TBENCH",
+        platform=platform,
+        tenant_id=tenant_id,
         channel_id=channel_id,
         coach_id=f"{channel_id}-COACH",
         timezone="Europe/London",

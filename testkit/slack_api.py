@@ -27,6 +27,7 @@ class Call:
     method: str
     args: dict
     at: float = field(default_factory=time.monotonic)
+    answer: dict | None = None  # what the fake answered
 
 
 @dataclass
@@ -112,9 +113,11 @@ class FakeSlack(RecordedCalls):
     def response_url(self, name: str) -> str:
         return f"{self.url}/response/{name}"
 
-    def _record(self, method: str, args: dict) -> None:
+    def _record(self, method: str, args: dict) -> Call:
+        call = Call(method, args)
         with self._lock:
-            self.calls.append(Call(method, args))
+            self.calls.append(call)
+        return call
 
     def _answer(self, method: str, args: dict) -> tuple[int, dict, dict]:
         if method == "chat.postMessage" and args.get("channel") in self.refused_channels:
@@ -204,13 +207,14 @@ class FakeSlack(RecordedCalls):
                     if fake._drop_held:
                         self.close_connection = True
                         return
-                fake._record(method, args)
+                call = fake._record(method, args)
                 if fake.resets.get(method):
                     fake.resets[method] -= 1
                     self.close_connection = True
                     self.connection.shutdown(socket.SHUT_RDWR)
                     return
-                self._send(*fake._answer(method, args))
+                status, call.answer, headers = fake._answer(method, args)
+                self._send(status, call.answer, headers)
 
             def _send(self, status: int, body: dict, headers: dict):
                 payload = json.dumps(body).encode()

@@ -90,8 +90,8 @@ def plain_reply(result) -> str:
 
 
 def plain(message) -> str:
-    """A message as plain text, a line each, headings included."""
-    return "\n".join(_plain(section) for section in message.sections)
+    """A message as plain text, a line each, headings included; its detail after it."""
+    return "\n".join(_plain(section) for section in message.every_section)
 
 
 def _plain(section) -> str:

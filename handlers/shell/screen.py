@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from bot.forms import FieldKind, FormField
-from bot.messages import Bold, ChannelLink, Code, Command, Line, Mention, Message, Term, day_label
+from bot.messages import Bold, ChannelLink, Code, Command, Line, Mention, Message, Section, Term, day_label
 
 COMMAND = "/practice"
 WORDS = {
@@ -43,13 +43,19 @@ class Screen:
             return
         heading = f"── {label}" + (f" · {when}" if when else "") + " "
         self.say(self._style(heading.ljust(60, "─"), "36"))
-        for section in message.sections:
+        self._sections(message.sections)
+        if numbered:
+            self.say("  " + "   ".join(f"[{number}] {button.label}" for number, button in numbered))
+        if message.detail:
+            self.say(self._style("  ── in its thread ".ljust(60, "─"), "36"))
+            self._sections(message.detail)
+
+    def _sections(self, sections: tuple[Section, ...]) -> None:
+        for section in sections:
             if section.heading:
                 self.say("  " + self._style(section.heading, "1"))
             for spans in section.lines:
                 self.say("  " + self.text(spans))
-        if numbered:
-            self.say("  " + "   ".join(f"[{number}] {button.label}" for number, button in numbered))
 
     def note(self, text: str) -> None:
         self.say(self._style(text, "2"))

@@ -22,7 +22,9 @@ EMOJI_CODE = re.compile(r":(?=[a-z][a-z0-9_ˍ+'-]*:)")  # :smile:, :thumbs_up:
 MAX_BLOCKS = 50
 MAX_HOME_BLOCKS = 100
 MAX_SECTION_CHARS = 3000
-MAX_PART_CHARS = 8_000  # a long digest reads better continued in its thread
+# Slack refuses a message whose blocks hold more than about 12,000 characters in all
+# (msg_blocks_too_long; undocumented, slackapi/bolt-js#2509), so a part keeps well below that.
+MAX_PART_CHARS = 10_000
 MAX_TITLE_CHARS = 24
 
 
@@ -97,9 +99,16 @@ def _plain_span(span, code_mark: str) -> str:
 
 
 def message_parts(message: Message) -> list[list[dict]]:
-    """The blocks of a message, split into parts of at most 50 blocks and a readable
-    length: the first part is the message itself, the rest go in its thread."""
-    blocks = _blocks(message)
+    """The blocks of a message, split into parts of at most 50 blocks and MAX_PART_CHARS: the
+    first part is the message itself, the rest go in its thread. Its detail follows in parts of
+    its own, packed line by line, so that the message in the channel holds none of it."""
+    parts = _packed(_blocks(message))
+    if message.detail:
+        parts += _packed_lines([text for section in message.detail for text in _section_texts(section)])
+    return parts
+
+
+def _packed(blocks: list[dict]) -> list[list[dict]]:
     parts: list[list[dict]] = [[]]
     size = 0
     for block in blocks:
@@ -110,6 +119,26 @@ def message_parts(message: Message) -> list[list[dict]]:
         parts[-1].append(block)
         size += length
     return parts
+
+
+def _packed_lines(texts: list[str]) -> list[list[dict]]:
+    """Lines as few parts as fit: each section block filled to MAX_SECTION_CHARS, each part to MAX_PART_CHARS."""
+    parts: list[list[str]] = [[]]
+    size = 0
+    for text in texts:
+        if parts[-1] and size + 1 + len(text) > MAX_PART_CHARS:
+            parts.append([])
+            size = 0
+        blocks = parts[-1]
+        if blocks and len(blocks[-1]) + 1 + len(text) <= MAX_SECTION_CHARS:
+            blocks[-1] += "\n" + text
+        elif len(blocks) < MAX_BLOCKS:
+            blocks.append(text)
+        else:
+            parts.append([text])
+            size = 0
+        size += 1 + len(text)
+    return [[_text_block(text) for text in part] for part in parts]
 
 
 def home_view(message: Message) -> dict:
@@ -136,17 +165,20 @@ def fallback_text(message: Message) -> str:
 
 
 def _section_blocks(section: Section) -> list[dict]:
-    heading = [f"*{literal(section.heading, in_bold=True)}*"] if section.heading else []
-    lines = heading + [mrkdwn(spans) for spans in section.lines]
     chunks: list[str] = []
-    for text in lines:
-        text = text or " "
-        text = text if len(text) <= MAX_SECTION_CHARS else text[: MAX_SECTION_CHARS - 1] + "…"
+    for text in _section_texts(section):
         if chunks and len(chunks[-1]) + 1 + len(text) <= MAX_SECTION_CHARS:
             chunks[-1] += "\n" + text
         else:
             chunks.append(text)
     return [_text_block(chunk) for chunk in chunks]
+
+
+def _section_texts(section: Section) -> list[str]:
+    """A section's heading and lines as mrkdwn, each within a section block's MAX_SECTION_CHARS."""
+    heading = [f"*{literal(section.heading, in_bold=True)}*"] if section.heading else []
+    texts = [text or " " for text in heading + [mrkdwn(spans) for spans in section.lines]]
+    return [text if len(text) <= MAX_SECTION_CHARS else text[: MAX_SECTION_CHARS - 1] + "…" for text in texts]
 
 
 def _button(button) -> dict:

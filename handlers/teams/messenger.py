@@ -252,7 +252,7 @@ def _error_code(response: httpx.Response) -> str | None:
 
 def _spans(message: Message) -> Iterator[Span]:
     yield from message.summary_line
-    for section in message.sections:
+    for section in message.every_section:
         for line in section.lines:
             yield from line
 

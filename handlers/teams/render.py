@@ -68,6 +68,11 @@ REQUIRED = "This is required."
 # refused activities well under the stated one; a part measured as ASCII-escaped JSON (where one
 # non-ASCII character counts 6 bytes) and kept to 28 KB stays under every limit it has had.
 MAX_PART_BYTES = 28_000
+# A message's detail (such as each therapist's line in a large group's digest) is packed as a
+# few lines to a TextBlock, since each TextBlock costs its own JSON; this many bytes of text each.
+# People are named there in bold, not mentioned: a mention's entity costs more than its line, and
+# the replies in a digest's thread need notify no one.
+DETAIL_BLOCK_BYTES = 2_000
 
 # User text is escaped the CommonMark way, with a backslash (a client that does not honour one
 # shows it, and formats nothing either); angle brackets become look-alikes instead, since
@@ -103,19 +108,22 @@ def _literal_line_start(text: str) -> str:
     return indent + body
 
 
-def markdown(spans: Line, names: Mapping[str, str] | None = None) -> str:
+def markdown(spans: Line, names: Mapping[str, str] | None = None, as_mentions: bool = True) -> str:
     """A line as a TextBlock's text. A mention shows as `<at>name</at>` when `names` has the
-    person, and then needs its entity in the card (message_cards adds it)."""
+    person, and then needs its entity in the card (message_cards adds it); or, not `as_mentions`,
+    as their name in bold, which needs none."""
     known = names or {}
     text = ""
     for span in spans:
-        text += _markdown(span, known, at_line_start=not text.strip())
+        text += _markdown(span, known, as_mentions, at_line_start=not text.strip())
     return text
 
 
-def _markdown(span: Span, names: Mapping[str, str], at_line_start: bool) -> str:
+def _markdown(span: Span, names: Mapping[str, str], as_mentions: bool, at_line_start: bool) -> str:
     if isinstance(span, Mention):
-        return _at(names[span.user_id]) if span.user_id in names else UNNAMED
+        if span.user_id not in names:
+            return UNNAMED
+        return _at(names[span.user_id]) if as_mentions else _bold(names[span.user_id])
     if isinstance(span, ChannelLink):
         return CHANNEL
     if isinstance(span, Bold):
@@ -188,17 +196,21 @@ class _Piece:
 
 def message_cards(message: Message, names: Mapping[str, str] | None = None) -> list[AdaptiveCard]:
     """The message as one card, or as several parts in order when it is too large for one;
-    its buttons come at the end of the last part, after all of the content. A mention is
-    named by `names` (such as a channel's roster), else by the name the core gave it."""
+    its buttons come at the end of its content, and its detail after them, starting a part of
+    its own (in a channel, the parts after the first go in its thread). A mention is named by
+    `names` (such as a channel's roster), else by the name the core gave it."""
     names = {**_names_given(message), **(names or {})}
     pieces = [piece for section in _sections(message) for piece in _section_pieces(section, names)]
     if message.buttons:
         pieces.append(_Piece(ActionSet(actions=[_button(button) for button in message.buttons])))
-    return [_card(part, names) for part in _parts(pieces, names)]
+    parts = _parts(pieces, names)
+    if message.detail:
+        parts += _parts([piece for section in message.detail for piece in _dense_pieces(section, names)], names)
+    return [_card(part, names) for part in parts]
 
 
 def _names_given(message: Message) -> dict[str, str]:
-    lines = [message.summary_line, *(spans for section in message.sections for spans in section.lines)]
+    lines = [message.summary_line, *(spans for section in message.every_section for spans in section.lines)]
     return {span.user_id: span.name for spans in lines for span in spans if isinstance(span, Mention) and span.name}
 
 
@@ -208,14 +220,33 @@ def _sections(message: Message) -> tuple[Section, ...]:
 
 
 def _section_pieces(section: Section, names: Mapping[str, str]) -> list[_Piece]:
-    pieces = (
-        [_Piece(TextBlock(text=literal(section.heading, at_line_start=True), weight="Bolder", wrap=True))]
-        if section.heading
-        else []
-    )
-    for spans in section.lines:
-        pieces.append(_Piece(TextBlock(text=markdown(spans, names) or " ", wrap=True), _named(spans, names)))
-    return pieces
+    return _heading(section) + [_line_piece(spans, names) for spans in section.lines]
+
+
+def _dense_pieces(section: Section, names: Mapping[str, str]) -> list[_Piece]:
+    """A section as its heading and TextBlocks of several lines each, up to DETAIL_BLOCK_BYTES,
+    naming people rather than mentioning them."""
+    chunks: list[list[str]] = [[]]
+    size = 0
+    for text in (markdown(spans, names, as_mentions=False) or " " for spans in section.lines):
+        length = len(json.dumps(text))
+        if chunks[-1] and size + length > DETAIL_BLOCK_BYTES:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(text)
+        size += length
+    # A blank line between lines: one newline alone is only a space.
+    return _heading(section) + [_Piece(TextBlock(text="\n\n".join(chunk), wrap=True)) for chunk in chunks if chunk]
+
+
+def _heading(section: Section) -> list[_Piece]:
+    if not section.heading:
+        return []
+    return [_Piece(TextBlock(text=literal(section.heading, at_line_start=True), weight="Bolder", wrap=True))]
+
+
+def _line_piece(spans: Line, names: Mapping[str, str]) -> _Piece:
+    return _Piece(TextBlock(text=markdown(spans, names) or " ", wrap=True), _named(spans, names))
 
 
 def _named(spans: Line, names: Mapping[str, str]) -> tuple[str, ...]:
