@@ -15,6 +15,9 @@ from collections.abc import Awaitable, Callable
 PER_CHANNEL_INTERVAL = 1.0
 FORGET_CHANNELS_OVER = 10_000
 WINDOW = 1.0  # seconds: the platform counts posts in any window this long
+# A post reaches the platform a few milliseconds after it leaves, more or less: a window's
+# posts are spread over a little more than the window, so that none arrives inside it.
+ARRIVAL_SPREAD = 0.03
 
 
 class Pacer:
@@ -62,7 +65,7 @@ class Pacer:
                     continue  # another post to it took the turn meanwhile
                 at = max(now, self._next_slot)
                 if len(self._sent) == self._sent.maxlen:
-                    at = max(at, self._sent[0] + WINDOW)
+                    at = max(at, self._sent[0] + WINDOW + ARRIVAL_SPREAD)
                 if at > now:
                     await self.sleep(at - now)
                 self._went(channel, max(self.clock(), at), at)

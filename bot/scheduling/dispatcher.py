@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.config import Settings
-from bot.model import Delivery, DeliveryStatus
+from bot.model import Delivery, DeliveryStatus, Platform
 from bot.ports import MessageRef, Messengers, SendFailed
 from bot.scheduling import housekeeping, planner
 from bot.scheduling.holds import due_for_a_check, hold_sending, settle_hold
@@ -52,6 +52,8 @@ class Dispatcher:
         self.sleep = sleep
         self.stopping = False
         self._waiting: asyncio.Future | None = None
+        # Within a drain, each platform tenant that answered 429, and when it may be posted to again.
+        self._rate_limited_until: dict[tuple[Platform, str], datetime] = {}
 
     def stop(self) -> None:
         """Finish the sends under way, hand back the rest of what was claimed, and claim no more."""
@@ -76,9 +78,13 @@ class Dispatcher:
         queue: asyncio.Queue[Claimed | None] = asyncio.Queue(maxsize=BATCH)
         results = GroupCommit(self.engine)
         senders = [asyncio.create_task(self._sender(queue, results)) for _ in range(CONCURRENCY)]
+        self._rate_limited_until = {}
         handled = 0
         try:
-            while not (self.stopping or results.failed or results.rate_limited) and (claimed := await self._claim()):
+            # After a 429, claim no more this time round; the drain goes on once its Retry-After has passed.
+            while not (self.stopping or results.failed or self._rate_limited_until) and (
+                claimed := await self._claim()
+            ):
                 for item in claimed:
                     await queue.put(item)
                 handled += len(claimed)
@@ -146,6 +152,10 @@ class Dispatcher:
             await self._send(results, delivery, token, step, now)
 
     async def _send(self, results: GroupCommit, delivery: Delivery, token: str, step: Send, now: datetime) -> None:
+        tenant = (step.to.platform, step.to.tenant_id)
+        if (limited_until := self._rate_limited_until.get(tenant)) is not None:
+            self._hand_back(results, delivery, token, max(delivery.due_at, limited_until))
+            return
         messenger = self.messengers.of(step.to.platform)
         try:
             if step.direct:
@@ -159,9 +169,11 @@ class Dispatcher:
                 await self.in_transaction(lambda session: hold_sending(session, step.to, reason, now))
                 self._hand_back(results, delivery, token, delivery.due_at)
             else:
-                # After a 429, claim no more this time round: what is claimed waits out the Retry-After.
-                results.rate_limited = results.rate_limited or failure.retry_after is not None
-                self._record(results, delivery, token, after_failure(delivery.attempts, now, failure))
+                retry = after_failure(delivery.attempts, now, failure)
+                if failure.retry_after is not None:
+                    # What else is claimed for this tenant waits with it, rather than being refused one by one.
+                    self._rate_limited_until[tenant] = max(retry["due_at"], self._rate_limited_until.get(tenant, now))
+                self._record(results, delivery, token, retry)
             return
         except Exception:
             log.exception("delivery %s failed unexpectedly", delivery.key)
@@ -228,7 +240,6 @@ class GroupCommit:
 
     def __init__(self, engine: Engine):
         self.engine = engine
-        self.rate_limited = False
         self.failed: Exception | None = None
         self._pending: list[Callable[[Session], object]] = []
         self._writing: asyncio.Task[None] | None = None

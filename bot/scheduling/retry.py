@@ -9,6 +9,8 @@ from bot.ports import SendFailed
 
 MAX_ATTEMPTS = 6
 BACKOFF_BASE = timedelta(seconds=30)
+# Our clock and the platform's differ a little: try again just after its Retry-After, not on its edge.
+PAST_RETRY_AFTER = timedelta(milliseconds=50)
 
 
 def after_failure(attempts: int, now: datetime, failure: SendFailed) -> dict:
@@ -17,7 +19,7 @@ def after_failure(attempts: int, now: datetime, failure: SendFailed) -> dict:
         # Being rate limited is not the delivery's fault: it does not use up an attempt.
         return {
             "status": DeliveryStatus.PENDING,
-            "due_at": now + timedelta(seconds=failure.retry_after),
+            "due_at": now + timedelta(seconds=failure.retry_after) + PAST_RETRY_AFTER,
             "attempts": attempts - 1,
             "last_error": failure.reason,
         }

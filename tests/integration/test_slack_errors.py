@@ -14,13 +14,13 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from bot import deliveries
-from bot.model import DeliveryStatus
+from bot import deliveries as delivery_steps
+from bot.model import DeliveryKind, DeliveryStatus
 from bot.ports import Messengers
 from bot.scheduling.dispatcher import SOON, Dispatcher
-from bot.scheduling.retry import MAX_ATTEMPTS
+from bot.scheduling.retry import MAX_ATTEMPTS, PAST_RETRY_AFTER
 from bot.scheduling.simulation import SimulatedClock
-from testkit.database import follow_up
+from testkit.database import deliveries, follow_up
 from testkit.slack_driver import blocks_text
 from tests.in_process import PacedTime, slack_messenger
 from tests.steps import dms_with
@@ -79,7 +79,7 @@ def drain_while_due_soon(bot, instant: datetime) -> list[float]:
 
     messengers = Messengers([slack_messenger(bot.settings, paced)])
     dispatcher = Dispatcher(
-        bot.core.engine, messengers, bot.settings, clock, deliveries.prepare, deliveries.after_sent, sleep
+        bot.core.engine, messengers, bot.settings, clock, delivery_steps.prepare, delivery_steps.after_sent, sleep
     )
     asyncio.run(dispatcher.drain_while_due_soon())
     return waited
@@ -87,11 +87,24 @@ def drain_while_due_soon(bot, instant: datetime) -> list[float]:
 
 def test_a_short_retry_after_is_waited_out_and_the_same_pass_sends_again(bot, due, fake_slack):
     fake_slack.fail_next("chat.postMessage", 429, "ratelimited", {"Retry-After": "3"})
-    assert drain_while_due_soon(bot, due) == pytest.approx([3.0], abs=0.01)
+    assert drain_while_due_soon(bot, due) == pytest.approx([3.0 + PAST_RETRY_AFTER.total_seconds()], abs=0.01)
     assert len(asked(fake_slack)) == 2
     sent = follow_up(bot)
     assert sent.status is DeliveryStatus.SENT
     assert sent.attempts == 1
+
+
+def test_after_a_429_what_else_is_claimed_for_the_workspace_waits_with_it_untried(bot, group, due, fake_slack):
+    for other in ("Name the feeling first", "Slow the pace"):
+        assert "Advice recorded" in group.say(COACH, f"advice <@UALICE> {other} in 1d")
+    all_due = max(d.due_at for d in deliveries(bot, DeliveryKind.FOLLOW_UP))
+    fake_slack.fail_next("chat.postMessage", 429, "ratelimited", {"Retry-After": "3"})
+
+    assert drain_while_due_soon(bot, all_due) == pytest.approx([3.0 + PAST_RETRY_AFTER.total_seconds()], abs=0.01)
+    assert len(asked(fake_slack)) == 4  # the one refused, then each of the three once
+    sent = [d for d in deliveries(bot, DeliveryKind.FOLLOW_UP) if not d.is_reminder]
+    assert [d.status for d in sent] == [DeliveryStatus.SENT] * 3
+    assert sorted(d.last_error or "" for d in sent) == ["", "", "ratelimited"]
 
 
 def test_a_long_retry_after_is_left_to_a_later_pass(bot, due, fake_slack):

@@ -8,7 +8,7 @@ import pytest
 
 from bot.model import DeliveryStatus
 from bot.ports import SendFailed
-from bot.scheduling.retry import MAX_ATTEMPTS, after_failure
+from bot.scheduling.retry import MAX_ATTEMPTS, PAST_RETRY_AFTER, after_failure
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 TRANSIENT = SendFailed("internal_error")
@@ -43,7 +43,7 @@ def test_a_rate_limit_waits_as_asked_and_gives_the_attempt_back(attempts):
 
     assert after_failure(attempts, NOW, limited) == {
         "status": DeliveryStatus.PENDING,
-        "due_at": NOW + timedelta(seconds=7),
+        "due_at": NOW + timedelta(seconds=7) + PAST_RETRY_AFTER,
         "attempts": attempts - 1,
         "last_error": "ratelimited",
     }
