@@ -202,12 +202,24 @@ def _ors_flags(intake: Rating, latest: Rating, change: OrsChange, limits: Thresh
         if weeks < limits.on_track_weeks:
             return []
         by = f"{scores} {weeks} weeks after intake on {day(intake.on)}"
-        return [Flag(FlagKind.NOT_ON_TRACK, f"{by}: no reliable improvement within {limits.on_track_weeks} weeks")]
+        return [
+            Flag(
+                FlagKind.NOT_ON_TRACK,
+                f"{by}: no reliable improvement within {limits.on_track_weeks} weeks, not on track",
+            )
+        ]
     by = f"{scores} by session {latest.session} ({since})"
     if latest.session >= limits.on_track_session:
-        return [Flag(FlagKind.NOT_ON_TRACK, f"{by}: no reliable improvement by session {limits.on_track_session}")]
+        return [
+            Flag(
+                FlagKind.NOT_ON_TRACK,
+                f"{by}: no reliable improvement by session {limits.on_track_session}, not on track",
+            )
+        ]
     if latest.session >= limits.watch_session and change.delta <= 0:
-        return [Flag(FlagKind.EARLY_WATCH, f"{by}: no improvement at all by session {limits.watch_session}")]
+        return [
+            Flag(FlagKind.EARLY_WATCH, f"{by}: no improvement at all by session {limits.watch_session}, early watch")
+        ]
     return []
 
 

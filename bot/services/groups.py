@@ -15,6 +15,7 @@ from bot.services.caller import Context, Result
 from bot.services.membership import active_member, group_channel, group_here, group_in_this_channel, mention
 from bot.values import WEEKDAYS
 
+
 def setup(ctx: Context, command: Setup) -> Result:
     if ctx.caller.channel_id is None or ctx.caller.in_direct_message:
         raise refuse(
