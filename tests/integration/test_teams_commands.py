@@ -52,7 +52,9 @@ SUBCOMMANDS = {
     "leave": Case(ALICE, "leave", "You've left this group", chat_too=False),
     "objective": Case(ALICE, "objective Hold silences longer", "Your learning objective:** Hold silences longer"),
     "advice": Case(COACH, "advice @Alice Example Slow down client C12 in 2w", "Advice recorded for", chat_too=False),
-    "outcome": Case(ALICE, "outcome c12 ors 22", "Recorded ORS 22 for C12."),
+    "outcome": Case(ALICE, "outcome c12 ors 22.5 session 2", "Recorded ORS 22.5 for C12 (session 2)."),
+    "client": Case(ALICE, "client C7 band child", "C7 is now in the child band: clinical cutoff 32."),
+    "caseload": Case(ALICE, "caseload", "Active clients:** 0"),
     "log": Case(ALICE, "log 30 reviewed a session recording", "Logged 30 min: reviewed a session recording"),
     "status": Case(ALICE, "status", "Practice this week:**"),
     "digest": Case(COACH, "digest preview", "Practice digest"),
@@ -187,7 +189,7 @@ def test_a_follow_up_applied_opens_its_form_and_not_yet_redraws_the_card(teams_g
     assert list(buttons(card)) == ["Applied", "Partly", "Not yet (remind me in 7 days)", "No longer relevant"]
 
     form = dialog_card(teams.press(ALICE, buttons(card)["Applied"]))
-    assert field_ids(form) == ["learning", "ors", "srs", "not_identifying"]
+    assert field_ids(form) == ["learning", "ors", "srs", "session", "intake", "not_identifying"]
     assert teams_group.fake.calls_to("activities.update") == []
 
     assert dialog_message(teams.press(ALICE, buttons(card)["Not yet (remind me in 7 days)"]))
