@@ -62,7 +62,8 @@ def test_the_client_view_shows_the_trajectory_classification_advice_and_flags(gr
     # From intake, +1; from the advice's low baseline, +17, which is never called clinically significant.
     assert re.search(rf"ORS 30 → 31 \(\+1\): no reliable change \(intake {A_DAY}\)", view), view
     assert re.search(
-        rf"Name the rupture out loud — awaiting its follow-up; ORS 14 → 31 \(\+17\) since the advice of {DAY}: reliable improvement",
+        rf"Name the rupture out loud — awaiting its follow-up; ORS 14 → 31 \(\+17\) since the advice of {DAY}:"
+        " reliable improvement",
         view,
     ), view
     assert "clinically significant" not in view
