@@ -270,3 +270,27 @@ def test_an_export_declined_uploads_nothing(teams_group: TeamsGroup):
         assert teams_group.teams.consent(ALICE, card["content"]["declineContext"]).status == 200
     assert teams_group.fake.uploads == {}
     assert teams_group.fake.calls_to("files.upload") == []
+
+
+# ----- clients -----
+
+
+def test_a_flag_the_views_and_who_may_see_whose_clients(teams_group: TeamsGroup):
+    teams_group.chat(ALICE, "outcome C12 ors 30 session 1")
+    told = teams_group.chat(ALICE, "outcome C12 ors 24.5 session 2")
+    assert "ORS 30 → 24.5 since intake on" in told and ": reliable deterioration" in told
+    assert "**Trajectory:** ORS 30 (intake, " in told
+
+    own = teams_group.chat(ALICE, "client C12")
+    assert "ORS 30 → 24.5 (-5.5): reliable deterioration" in own and "**Age band:** adult (clinical cutoff 25)" in own
+    assert "You have no client C12 in this group" in teams_group.chat(BOB, "client C12")
+    refused = teams_group.say(BOB, "caseload @Alice Example", [ALICE])
+    assert (
+        "can see another therapist's clients" in refused
+        and "**Usage:** “practice caseload \\[@therapist\\]”" in refused
+    )
+
+    coach_view = teams_group.say(COACH, "client C12 @Alice Example", [ALICE])
+    assert "ORS 30 → 24.5 (-5.5): reliable deterioration" in coach_view
+    caseload = teams_group.say(COACH, "caseload @Alice Example", [ALICE])
+    assert "**Active clients:** 1 (closed: 0)" in caseload and "• C12: ORS 30 → 24.5 (-5.5)" in caseload
