@@ -82,7 +82,7 @@ class Tenths(TypeDecorator):
         return int(tenths)
 
     def process_result_value(self, value: int | None, dialect) -> Decimal | None:
-        return None if value is None else Decimal(value).scaleb(-1)
+        return None if value is None else Decimal(value) / 10  # 19 for 190, 18.5 for 185
 
 
 log = logging.getLogger(__name__)
