@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from enum import StrEnum
 
 from bot.messages import Line
@@ -37,6 +38,7 @@ class FormField:
     max_length: int | None = None
     low: int | None = None
     high: int | None = None
+    decimal: bool = False  # a NUMBER with one decimal place allowed, like a score of 23.5
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,8 @@ class Form:
     intro: str | None = None
 
 
+WHOLE = r"\d{1,6}"
+DECIMAL = r"\d{1,6}(\.\d)?"
 Values = dict[str, str | None]
 Errors = dict[str, str]
 
@@ -75,9 +79,9 @@ def _field_problem(spec: FormField, raw: str) -> str | None:
     if spec.max_length is not None and len(raw) > spec.max_length:
         return f"Keep it to {spec.max_length} characters (this is {len(raw)})."
     if spec.kind is FieldKind.NUMBER:
-        if not re.fullmatch(r"\d{1,6}", raw):
-            return "Enter a whole number."
-        if spec.low is not None and spec.high is not None and not spec.low <= int(raw) <= spec.high:
+        if not re.fullmatch(DECIMAL if spec.decimal else WHOLE, raw):
+            return "Enter a number with at most one decimal place." if spec.decimal else "Enter a whole number."
+        if spec.low is not None and spec.high is not None and not spec.low <= Decimal(raw) <= spec.high:
             return f"Enter a number from {spec.low} to {spec.high}."
     if spec.kind is FieldKind.DATE:
         try:

@@ -10,10 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, time
+from decimal import Decimal
 from typing import Any
 
 from bot import values
 from bot.messages import Code, Line, Term, line, plain_text
+from bot.outcomes import Band
 from bot.values import InvalidValue
 
 DEFAULT_FOLLOW_UP_DAYS = 14
@@ -35,12 +37,16 @@ def readable(text: str) -> str:
 USAGE = {
     "help": "help",
     "setup": "setup [digest <weekday> <HH:MM>] [checkin <weekday> <HH:MM>] [tz <Area/City>]"
-    " [hours <HH:MM>-<HH:MM>] [days <mon-fri>] [ors-cutoff <0-40>] [reliable-change <1-40>] [srs-concern <0-40>]",
+    " [hours <HH:MM>-<HH:MM>] [days <mon-fri>] [ors-cutoff <0-40>] [child-cutoff <0-40>] [adolescent-cutoff <0-40>]"
+    " [reliable-change <1-40>] [on-track-session <1-99>] [on-track-weeks <1-52>] [watch-session <1-99>]"
+    " [srs-concern <0-40>] [srs-drop <1-40>]",
     "join": "join",
     "leave": "leave",
     "objective": "objective [text]",
     "advice": "advice @therapist <text> [client <CODE>] [ors <0-40>] [in <N>d|<N>w|<N> days|<N> weeks]",
-    "outcome": "outcome <CODE> ors|srs <0-40>",
+    "outcome": "outcome <CODE> ors|srs <0-40> [session <N>] [intake]",
+    "client": "client <CODE> [band child|adolescent|adult|close|reopen|@therapist]",
+    "caseload": "caseload [@therapist]",
     "log": "log <minutes> <activity>",
     "status": "status",
     "digest": "digest preview|post",
@@ -59,7 +65,9 @@ SUMMARIES: dict[str, str | Line] = {
     "leave": "leave this channel's group",
     "objective": "set your learning objective; with no text, opens a form",
     "advice": "record advice from consultation and schedule its follow-up; with no text, opens a form",
-    "outcome": "record an ORS or SRS score for a client code",
+    "outcome": "record a client's ORS or SRS total (like 23.5), its session, and whether it is the intake",
+    "client": "a client's scores from intake, classification, advice and flags; set its age band, close or reopen",
+    "caseload": "your active clients: how many improved, unchanged, deteriorated, not on track, alliance concerns",
     "log": line("log deliberate-practice time, e.g. ", Code("log 30 reviewed a session recording")),
     "status": "your objective, open follow-ups and this week's practice minutes",
     "digest": "coach only: preview the weekly digest, or post it to the channel now",
@@ -113,6 +121,12 @@ class Setup:
     ors_clinical_cutoff: int | None = None
     ors_reliable_change: int | None = None
     srs_alliance_concern: int | None = None
+    child_cutoff: int | None = None
+    adolescent_cutoff: int | None = None
+    on_track_session: int | None = None
+    on_track_weeks: int | None = None
+    watch_session: int | None = None
+    srs_drop: int | None = None
 
 
 @dataclass(frozen=True)
@@ -171,7 +185,7 @@ class GiveAdvice:
     therapist_id: str
     text: str
     client_code: str | None = None
-    baseline_ors: int | None = None
+    baseline_ors: Decimal | None = None
     follow_up_days: int = DEFAULT_FOLLOW_UP_DAYS
 
 
@@ -184,7 +198,36 @@ class OpenAdviceForm:
 class RecordOutcome:
     client_code: str
     kind: str
-    value: int
+    value: Decimal
+    session: int | None = None
+    intake: bool = False
+
+
+@dataclass(frozen=True)
+class ShowClient:
+    client_code: str
+    therapist_id: str | None = None  # None: the caller's own client
+
+
+@dataclass(frozen=True)
+class SetClientBand:
+    client_code: str
+    band: Band
+
+
+@dataclass(frozen=True)
+class CloseClient:
+    client_code: str
+
+
+@dataclass(frozen=True)
+class ReopenClient:
+    client_code: str
+
+
+@dataclass(frozen=True)
+class ShowCaseload:
+    therapist_id: str | None = None  # None: the caller's own caseload
 
 
 @dataclass(frozen=True)
@@ -212,6 +255,11 @@ Command = (
     | GiveAdvice
     | OpenAdviceForm
     | RecordOutcome
+    | ShowClient
+    | SetClientBand
+    | CloseClient
+    | ReopenClient
+    | ShowCaseload
     | LogPractice
     | Status
     | DigestRequest
@@ -275,8 +323,8 @@ def _weekly(raw_day: str, raw_time: str) -> WeeklyTime:
     return WeeklyTime(values.weekday(raw_day), values.clock_time(raw_time))
 
 
-def _threshold(name: str, low: int):
-    return lambda raw: values.whole_number(raw, name, low, values.MAX_SCORE)
+def _threshold(name: str, low: int, high: int = values.MAX_SCORE):
+    return lambda raw: values.whole_number(raw, name, low, high)
 
 
 SETUP_OPTIONS = {  # word: (Setup field, how many words follow, their parser)
@@ -288,6 +336,16 @@ SETUP_OPTIONS = {  # word: (Setup field, how many words follow, their parser)
     "ors-cutoff": ("ors_clinical_cutoff", 1, _threshold("ORS clinical cutoff (ors-cutoff)", 0)),
     "reliable-change": ("ors_reliable_change", 1, _threshold("ORS reliable change (reliable-change)", 1)),
     "srs-concern": ("srs_alliance_concern", 1, _threshold("SRS alliance concern (srs-concern)", 0)),
+    "child-cutoff": ("child_cutoff", 1, _threshold("ORS clinical cutoff for children (child-cutoff)", 0)),
+    "adolescent-cutoff": (
+        "adolescent_cutoff",
+        1,
+        _threshold("ORS clinical cutoff for adolescents (adolescent-cutoff)", 0),
+    ),
+    "on-track-session": ("on_track_session", 1, _threshold("session for the on-track check (on-track-session)", 1, 99)),
+    "on-track-weeks": ("on_track_weeks", 1, _threshold("weeks for the on-track check (on-track-weeks)", 1, 52)),
+    "watch-session": ("watch_session", 1, _threshold("session for the early watch (watch-session)", 1, 99)),
+    "srs-drop": ("srs_drop", 1, _threshold("SRS drop that flags the alliance (srs-drop)", 1)),
 }
 
 
@@ -402,9 +460,9 @@ def _could_be_the_value(keyword: str, word: str) -> bool:
 
 
 def _outcome(command: _Words) -> RecordOutcome:
-    if len(command.words) != 3:
+    if len(command.words) < 3:
         raise command.fail(line(Code("outcome"), " takes a client code, ors or srs, and a score."))
-    code, kind, raw_score = command.words
+    code, kind, raw_score, *extra = command.words
     kind = kind.lower()
     if kind not in ("ors", "srs"):
         raise command.fail(f"The measure must be ors or srs, not “{kind}”.")
@@ -412,7 +470,82 @@ def _outcome(command: _Words) -> RecordOutcome:
         client_code=command.checked(values.client_code, code),
         kind=kind,
         value=command.checked(lambda raw: values.score(raw, f"{kind.upper()} score"), raw_score),
+        **_outcome_options(command, kind, extra),
     )
+
+
+def _outcome_options(command: _Words, kind: str, words: list[str]) -> dict[str, Any]:
+    """`session <N>` and `intake`, in either order, each at most once."""
+    options: dict[str, Any] = {}
+    while words:
+        word = words[0].lower()
+        if word in ("session", "intake") and word in options:
+            raise command.fail(line(Code(word), " is given twice; give it once."))
+        if word == "session":
+            if len(words) < 2:
+                raise command.fail(line("“session” needs the session's number, like ", Code("session 3"), "."))
+            options["session"] = command.checked(_session_number, words[1], typed=f"session {words[1]}")
+            words = words[2:]
+        elif word == "intake":
+            if kind != "ors":
+                raise command.fail("Only an ORS marks the intake; the SRS rates a session's alliance.")
+            options["intake"] = True
+            words = words[1:]
+        else:
+            raise command.fail(
+                line(
+                    f"I don't understand “{' '.join(words)}” after the score: say ",
+                    Code("session 3"),
+                    " or ",
+                    Code("intake"),
+                    ".",
+                )
+            )
+    return options
+
+
+def _session_number(raw: str) -> int:
+    return values.whole_number(raw, "session number", 1, values.MAX_SESSION)
+
+
+CLIENT_CHANGES: dict[str, type[CloseClient] | type[ReopenClient]] = {"close": CloseClient, "reopen": ReopenClient}
+
+
+def _client(command: _Words) -> ShowClient | SetClientBand | CloseClient | ReopenClient:
+    if not command.words:
+        raise command.fail(line(Code("client"), " takes a client code, like ", Code("client C12"), "."))
+    code = command.checked(values.client_code, command.words[0])
+    rest = command.words[1:]
+    if not rest:
+        return ShowClient(code)
+    first = rest[0].lower()
+    if first == "band" and len(rest) == 2:
+        return SetClientBand(code, command.checked(values.band, rest[1], typed=" ".join(rest)))
+    if first in CLIENT_CHANGES and len(rest) == 1:
+        return CLIENT_CHANGES[first](code)
+    mention = USER_REFERENCE.fullmatch(rest[0]) if len(rest) == 1 else None
+    if mention is not None:
+        return ShowClient(code, mention.group(1))
+    raise command.fail(
+        line(
+            f"I don't understand “{command.text(rest)}” after the client code: say ",
+            Code("band adult"),
+            ", ",
+            Code("close"),
+            ", ",
+            Code("reopen"),
+            ", or nothing to see the client.",
+        )
+    )
+
+
+def _caseload(command: _Words) -> ShowCaseload:
+    if not command.words:
+        return ShowCaseload()
+    mention = USER_REFERENCE.fullmatch(command.words[0]) if len(command.words) == 1 else None
+    if mention is None:
+        raise command.fail("Name the therapist whose caseload you mean as an @mention, or nothing for your own.")
+    return ShowCaseload(mention.group(1))
 
 
 def _log(command: _Words) -> LogPractice:
@@ -479,6 +612,8 @@ _PARSERS = {
     "objective": _objective,
     "advice": _advice,
     "outcome": _outcome,
+    "client": _client,
+    "caseload": _caseload,
     "log": _log,
     "status": _no_arguments(Status()),
     "digest": _digest,

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import date, datetime, time
+from decimal import Decimal
 from enum import StrEnum
 
 from sqlalchemy import Column, Enum, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
-from bot.outcomes import DEFAULT_THRESHOLDS, Thresholds
-from bot.storage import UTCDateTime
+from bot.outcomes import DEFAULT_THRESHOLDS, Band, Thresholds
+from bot.storage import Tenths, UTCDateTime
 
 
 def _utc(nullable: bool = False, index: bool = False):
@@ -20,6 +22,11 @@ def _choice(enum: type[StrEnum], default=..., primary_key: bool = False):  # ...
     # Stored as the value in a plain string column: no database enum type to migrate.
     column_type = Enum(enum, native_enum=False, length=24, values_callable=lambda members: [m.value for m in members])
     return Field(default=default, sa_column=Column(column_type, nullable=False, primary_key=primary_key))
+
+
+def _tenths(name: str, nullable: bool = False):
+    # `name` says the column holds tenths (185 for 18.5); the attribute is the score itself.
+    return Field(default=None, sa_column=Column(name, Tenths(), nullable=nullable))
 
 
 def _long_text(nullable: bool = True):
@@ -37,6 +44,9 @@ class Platform(StrEnum):
 def in_tenant(table, platform: Platform, tenant_id: str):
     """The SQL condition that a row of `table` belongs to one tenant of one platform."""
     return (table.platform == platform) & (table.tenant_id == tenant_id)
+
+
+THRESHOLD_FIELDS = tuple(threshold.name for threshold in fields(Thresholds))  # a column of the group each
 
 
 class Group(SQLModel, table=True):
@@ -59,6 +69,12 @@ class Group(SQLModel, table=True):
     ors_clinical_cutoff: int = DEFAULT_THRESHOLDS.ors_clinical_cutoff
     ors_reliable_change: int = DEFAULT_THRESHOLDS.ors_reliable_change
     srs_alliance_concern: int = DEFAULT_THRESHOLDS.srs_alliance_concern
+    child_cutoff: int = DEFAULT_THRESHOLDS.child_cutoff
+    adolescent_cutoff: int = DEFAULT_THRESHOLDS.adolescent_cutoff
+    on_track_session: int = DEFAULT_THRESHOLDS.on_track_session
+    on_track_weeks: int = DEFAULT_THRESHOLDS.on_track_weeks
+    watch_session: int = DEFAULT_THRESHOLDS.watch_session
+    srs_drop: int = DEFAULT_THRESHOLDS.srs_drop
     workday_start: time = time(9, 0)
     workday_end: time = time(17, 0)
     workdays: str = "01234"  # the weekdays direct messages may go out on, Monday as 0
@@ -69,7 +85,7 @@ class Group(SQLModel, table=True):
 
     @property
     def thresholds(self) -> Thresholds:
-        return Thresholds(self.ors_clinical_cutoff, self.ors_reliable_change, self.srs_alliance_concern)
+        return Thresholds(**{name: getattr(self, name) for name in THRESHOLD_FIELDS})
 
 
 class Member(SQLModel, table=True):
@@ -164,7 +180,7 @@ class Advice(SQLModel, table=True):
     given_by: str
     text: str = _long_text(nullable=False)
     client_code: str | None = None
-    baseline_ors: int | None = None
+    baseline_ors: Decimal | None = _tenths("baseline_ors_tenths", nullable=True)
     created_at: datetime = _utc()
     status: AdviceStatus = _choice(AdviceStatus, AdviceStatus.OPEN)
     answered_at: datetime | None = _utc(nullable=True)
@@ -176,8 +192,23 @@ class ScoreKind(StrEnum):
     SRS = "srs"
 
 
+class Client(SQLModel, table=True):
+    """A client code in one therapist's caseload in one group; closing it keeps the record."""
+
+    __table_args__ = (UniqueConstraint("group_id", "therapist_id", "code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    group_id: int = Field(foreign_key="practice_group.id", index=True)
+    therapist_id: str
+    code: str
+    band: Band = _choice(Band, Band.ADULT)
+    created_at: datetime = _utc()
+    closed_at: datetime | None = _utc(nullable=True)  # treatment ended; reopening clears it
+
+
 class Score(SQLModel, table=True):
-    """An ORS or SRS total (0-40) the therapist typed in for one of their client codes."""
+    """An ORS or SRS total (0-40, one decimal place) the therapist typed in for one of their
+    client codes; the latest ORS marked `intake` is the client's intake, or else the first."""
 
     __table_args__ = (
         Index("latest_scores", "group_id", "user_id", "client_code", "kind", "recorded_at", "id"),
@@ -189,7 +220,9 @@ class Score(SQLModel, table=True):
     user_id: str
     client_code: str
     kind: ScoreKind = _choice(ScoreKind)
-    value: int
+    value: Decimal = _tenths("value_tenths")
+    session: int | None = None
+    intake: bool = False
     recorded_at: datetime = _utc()
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from bot.messages import Bold, Button, Command, Line, Mention, Message, Section, as_line, day_label, line
 from bot.model import Advice, Objective
+from bot.outcomes import shown
 
 FOLLOW_UP_ANSWERS = {
     "applied": "Applied",
@@ -40,7 +41,7 @@ def _advice_lines(advice: Advice) -> tuple[Line, ...]:
         line(advice.text),
     ]
     if advice.client_code:
-        baseline = f" · baseline ORS {advice.baseline_ors}" if advice.baseline_ors is not None else ""
+        baseline = f" · baseline ORS {shown(advice.baseline_ors)}" if advice.baseline_ors is not None else ""
         lines.append(line(Bold("Client: "), advice.client_code, baseline))
     return tuple(lines)
 

@@ -14,6 +14,7 @@ from bot.model import (
     Advice,
     AuditEntry,
     CheckIn,
+    Client,
     Delivery,
     DeliveryKind,
     DeliveryStatus,
@@ -34,6 +35,7 @@ def delete_from_groups(session: Session, group_ids, user_id: str) -> None:
         (Advice, Advice.therapist_id),
         (Objective, Objective.user_id),
         (Score, Score.user_id),
+        (Client, Client.therapist_id),
         (PracticeLog, PracticeLog.user_id),
         (CheckIn, CheckIn.user_id),
         (Member, Member.user_id),
@@ -66,7 +68,7 @@ def purge_older_than(session: Session, cutoff: datetime) -> None:
         DeliveryKind.REVIEW,
         (Objective.status != ObjectiveStatus.ACTIVE) & (Objective.closed_at < cutoff),
     )
-    for when in (Score.recorded_at, PracticeLog.logged_at, CheckIn.answered_at, AuditEntry.at):
+    for when in (Score.recorded_at, PracticeLog.logged_at, CheckIn.answered_at, AuditEntry.at, Client.closed_at):
         session.execute(delete(when.class_).where(when < cutoff))
     session.execute(delete(Delivery).where(Delivery.status.in_(FINISHED_DELIVERIES), Delivery.due_at < cutoff))
     session.execute(delete(Person).where(Person.refreshed_at < cutoff, ~_in_a_group(Person)))

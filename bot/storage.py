@@ -13,9 +13,10 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from decimal import Decimal
 from typing import TypeVar
 
-from sqlalchemy import DateTime, bindparam, event, text
+from sqlalchemy import DateTime, Integer, bindparam, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine, ExceptionContext
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
@@ -63,6 +64,25 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=timezone.utc)
         return value.astimezone(timezone.utc)
+
+
+class Tenths(TypeDecorator):
+    """A score exact to one decimal place (18.5), stored as a whole number of tenths (185),
+    which both databases hold exactly; read back as a Decimal."""
+
+    impl = Integer
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | int | None, dialect) -> int | None:
+        if value is None:
+            return None
+        tenths = Decimal(value) * 10
+        if tenths != tenths.to_integral_value():
+            raise ValueError(f"{value!r} has more than one decimal place")
+        return int(tenths)
+
+    def process_result_value(self, value: int | None, dialect) -> Decimal | None:
+        return None if value is None else Decimal(value) / 10  # 19 for 190, 18.5 for 185
 
 
 log = logging.getLogger(__name__)

@@ -5,12 +5,16 @@ from __future__ import annotations
 import re
 from calendar import month_name, monthrange
 from datetime import date, time, timedelta
+from decimal import Decimal
 from functools import cache
 from zoneinfo import available_timezones
 
 from bot.identifiers import is_listed_name
+from bot.outcomes import Band, points
 
 MAX_SCORE = 40
+SCORE = re.compile(r"\d{1,2}([.,]\d)?", re.ASCII)  # 18, 18.5, or 18,5 as many write it
+MAX_SESSION = 999
 CLIENT_CODE = re.compile(r"[A-Za-z0-9-]{1,12}")
 GOOD_CODES = "like C12 or K-7"
 LETTER_RUN = re.compile(r"[A-Za-z]+")
@@ -58,14 +62,27 @@ def _is_a_name(letters: str) -> bool:
     return len(letters) >= MIN_NAME_LETTERS and (is_listed_name(letters) or bool(NAME_LIKE.fullmatch(letters)))
 
 
-def score(raw: str, what: str) -> int:
-    """A score from 0 to 40; `what` says which, for the message: "ORS score", "baseline ORS"."""
-    if not re.fullmatch(r"\d{1,2}", raw.strip(), re.ASCII):
-        raise InvalidValue(f"The {what} must be a whole number from 0 to {MAX_SCORE}, not “{raw}”.")
-    value = int(raw)
+def score(raw: str, what: str) -> Decimal:
+    """A total from 0 to 40 with at most one decimal place; `what` says which, for the
+    message: "ORS score", "baseline ORS"."""
+    typed = raw.strip()
+    if not SCORE.fullmatch(typed):
+        raise InvalidValue(
+            f"The {what} must be a number from 0 to {MAX_SCORE} with at most one decimal place,"
+            f" like 18 or 23.5, not “{raw}”."
+        )
+    value = points(typed.replace(",", "."))
     if value > MAX_SCORE:
-        raise InvalidValue(f"The {what} must be from 0 to {MAX_SCORE}; {value} is out of range.")
+        raise InvalidValue(f"The {what} must be from 0 to {MAX_SCORE}; {typed} is out of range.")
     return value
+
+
+def band(raw: str) -> Band:
+    try:
+        return Band(raw.strip().lower())
+    except ValueError:
+        choices = ", ".join(member.value for member in Band)
+        raise InvalidValue(f"“{raw}” is not an age band: use {choices}.") from None
 
 
 DURATION_RULES = {"follow-up": "days away", "pause": "days long"}

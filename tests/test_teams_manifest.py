@@ -18,6 +18,7 @@ SCHEMAS = ROOT.parent / "shared" / "teams-manifest-schema"
 APP_ID = "0b4f5a3e-7c1d-4e2f-9a8b-6c5d4e3f2a1b"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 RGBA = 6
+MENU_LIMIT = 12  # commands a Teams menu shows (the manifest schema's maxItems)
 
 
 @pytest.fixture
@@ -59,6 +60,13 @@ def test_each_scope_has_a_menu_and_together_they_offer_every_subcommand(manifest
     assert all(offered.count(name) == 1 for name in USAGE if name != "help")
     for command in (command for commands in menus.values() for command in commands):
         assert command["description"] == plain(SUMMARIES[command["title"]])
+
+
+def test_no_menu_holds_more_commands_than_teams_shows(manifest):
+    [bot] = manifest["bots"]
+    sizes = [len(menu["commands"]) for menu in bot["commandLists"]]
+    assert sum(sizes) == len(USAGE) + 1  # help is in both
+    assert max(sizes) <= MENU_LIMIT
 
 
 def test_the_package_holds_the_manifest_and_icons_at_its_root(package):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from enum import StrEnum
 
 from sqlalchemy import and_, func, or_
@@ -65,7 +66,7 @@ class ClientMovement:
 class AllianceConcern:
     therapist_id: str
     client_code: str
-    srs: int
+    srs: Decimal
 
 
 @dataclass(frozen=True)
@@ -240,7 +241,9 @@ def _period_start(group: Group, now: datetime) -> datetime:
     return max(group.created_at, now - timedelta(days=7))
 
 
-def _advice_in_view(session: Session, group: Group, since: datetime, now: datetime) -> list[tuple[Advice, int | None]]:
+def _advice_in_view(
+    session: Session, group: Group, since: datetime, now: datetime
+) -> list[tuple[Advice, Decimal | None]]:
     """The advice the digest shows, answered in its period or still open, oldest first, each
     with its client's latest ORS since the advice was given (None if there is none)."""
     latest_ors = (
@@ -267,7 +270,7 @@ def _advice_in_view(session: Session, group: Group, since: datetime, now: dateti
 
 
 def _movements(
-    advice: list[Advice], latest_ors: dict[int | None, int | None], limits: Thresholds
+    advice: list[Advice], latest_ors: dict[int | None, Decimal | None], limits: Thresholds
 ) -> list[ClientMovement]:
     movements = []
     for item in advice:
@@ -283,7 +286,7 @@ def _movements(
 def _alliance_concerns(
     session: Session, group: Group, since: datetime, now: datetime, limits: Thresholds
 ) -> list[AllianceConcern]:
-    latest: dict[tuple[str, str], int] = {}
+    latest: dict[tuple[str, str], Decimal] = {}
     for score in session.exec(
         select(Score)
         .where(

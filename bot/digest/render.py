@@ -11,7 +11,7 @@ from datetime import timedelta
 from bot.digest.gather import ClientMovement, DigestData, MemberWeek, Undelivered
 from bot.messages import Bold, ChannelLink, Command, Line, Mention, Message, Section, Span, day_label, line
 from bot.model import DeliveryKind
-from bot.outcomes import Movement, describe
+from bot.outcomes import Movement, describe, shown
 
 OBJECTIVE_LINE_LIMIT = 140
 DETAIL_OBJECTIVE_LIMIT = 80  # each therapist's line in a large group's thread stays one line
@@ -102,7 +102,7 @@ def _movement(data: DigestData) -> Section:
         line(
             "• ",
             Mention(c.therapist_id),
-            f" · {c.client_code}: SRS {c.srs}, alliance concern (below {data.thresholds.srs_alliance_concern})",
+            f" · {c.client_code}: SRS {shown(c.srs)}, alliance concern (below {data.thresholds.srs_alliance_concern})",
         )
         for c in data.alliance_concerns
     ]
@@ -122,7 +122,7 @@ def _agenda(data: DigestData) -> Section:
                 line("• Deterioration: ", Mention(m.therapist_id), f" · {m.client_code}: {describe(m.change)}")
             )
     for c in data.alliance_concerns:
-        items.append(line("• Alliance concern: ", Mention(c.therapist_id), f" · {c.client_code}: SRS {c.srs}"))
+        items.append(line("• Alliance concern: ", Mention(c.therapist_id), f" · {c.client_code}: SRS {shown(c.srs)}"))
     for member in data.members:
         if _review_due(data, member):
             items.append(

@@ -9,7 +9,7 @@ from bot.forms import Values
 from bot.grammar import UsageError
 from bot.privacy import SAVE_ANYWAY
 from bot.prompts import CHECK_IN_ACTION, FOLLOW_UP_ANSWERS, REVIEW_ANSWERS, follow_up_action, review_action
-from bot.services import advice, away, digests, groups, objectives, practice, rights
+from bot.services import advice, away, clients, digests, groups, objectives, practice, rights
 from bot.services.caller import Caller, Context, Result
 
 __all__ = [
@@ -31,7 +31,12 @@ _COMMANDS: dict[type, Callable[[Context, object], Result]] = {
     grammar.SetObjective: objectives.set_objective,
     grammar.GiveAdvice: advice.give_advice,
     grammar.OpenAdviceForm: advice.open_advice_form,
-    grammar.RecordOutcome: practice.record_outcome,
+    grammar.RecordOutcome: clients.record_outcome,
+    grammar.ShowClient: clients.show_client,
+    grammar.SetClientBand: clients.set_band,
+    grammar.CloseClient: clients.close_client,
+    grammar.ReopenClient: clients.reopen_client,
+    grammar.ShowCaseload: clients.show_caseload,
     grammar.LogPractice: practice.log_practice,
     grammar.Status: practice.status,
     grammar.DigestRequest: digests.digest_command,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 from sqlmodel import select
 
@@ -13,15 +14,23 @@ from bot.forms import NOT_IDENTIFYING, FieldKind, Form, FormField, Values, check
 from bot.grammar import DEFAULT_FOLLOW_UP_DAYS, GiveAdvice, OpenAdviceForm, refuse
 from bot.messages import Code, Command, Mention, Message, day_label, line
 from bot.model import CLOSED_ADVICE, Advice, AdviceStatus, Delivery, DeliveryKind, Group, Score, ScoreKind
-from bot.outcomes import alliance_concern, classify_ors, describe
+from bot.outcomes import alliance_concern, describe_since_advice, points, shown
 from bot.scheduling import keys
 from bot.scheduling.outbox import schedule
 from bot.services.answers import ALREADY_ANSWERED, id_from, own_delivery, redraw, take_answer
 from bot.services.audit import guard
 from bot.services.caller import Context, Result
+from bot.services.clients import client_record, flags_raised, open_client, record_score
 from bot.services.membership import active_member, my_group
 from bot.values import InvalidValue
 
+INTAKE = FormField(
+    "intake",
+    "Intake",
+    FieldKind.TICK,
+    required=False,
+    choices=(("yes", "This ORS is the client's intake, the score change is measured from"),),
+)
 NOT_YET_DELAY_DAYS = 7
 FORM_KIND = "advice"
 ANSWER_FORM_KIND = "follow_up"
@@ -53,8 +62,9 @@ def _record(ctx: Context, group: Group, command: GiveAdvice) -> Result:
     guard(ctx, group, advice=command.text)
     baseline = command.baseline_ors
     if command.client_code and baseline is not None:
-        _record_score(ctx, group, therapist, command.client_code, ScoreKind.ORS, baseline)
+        record_score(ctx, open_client(ctx, group, therapist, command.client_code, "advice"), ScoreKind.ORS, baseline)
     elif command.client_code:
+        client_record(ctx, group, therapist, command.client_code)
         baseline = _latest_ors(ctx, group, therapist, command.client_code)
     advice = Advice(
         group_id=group.id,
@@ -72,7 +82,7 @@ def _record(ctx: Context, group: Group, command: GiveAdvice) -> Result:
     due = _schedule_follow_up(ctx, advice, next_send_time(ctx.session, group, therapist, later))
     whom = "you" if therapist == ctx.caller.user_id else "them"
     about = f" about client {advice.client_code}" if advice.client_code else ""
-    baseline_note = f" (baseline ORS {baseline})" if baseline is not None else ""
+    baseline_note = f" (baseline ORS {shown(baseline)})" if baseline is not None else ""
     return Result(
         reply=Message.text(
             line("Advice recorded for ", Mention(therapist), about, baseline_note, "."),
@@ -98,7 +108,15 @@ def _advice_form(ctx: Context, group: Group) -> Form:
             max_length=12,
             hint="A code you choose, with a digit, like C12 or K-7. Never a name, initials or a year.",
         ),
-        FormField("ors", "Baseline ORS (optional)", FieldKind.NUMBER, required=False, low=0, high=values.MAX_SCORE),
+        FormField(
+            "ors",
+            "Baseline ORS (optional)",
+            FieldKind.NUMBER,
+            required=False,
+            low=0,
+            high=values.MAX_SCORE,
+            decimal=True,
+        ),
         FormField(
             "days",
             "Follow up in how many days",
@@ -129,7 +147,7 @@ def submit_advice_form(ctx: Context, context: dict[str, str], submitted: Values)
         therapist_id=clean["therapist"],
         text=values.bounded_text(clean["advice"], "advice"),
         client_code=code,
-        baseline_ors=int(clean["ors"]) if clean.get("ors") else None,
+        baseline_ors=points(clean["ors"]) if clean.get("ors") else None,
         follow_up_days=int(clean["days"]),
     )
     result = _record(ctx, group, command)
@@ -151,7 +169,7 @@ def _schedule_follow_up(ctx: Context, advice: Advice, due):
     return due
 
 
-def _latest_ors(ctx: Context, group: Group, therapist: str, code: str) -> int | None:
+def _latest_ors(ctx: Context, group: Group, therapist: str, code: str) -> Decimal | None:
     latest = ctx.session.exec(
         select(Score)
         .where(
@@ -163,12 +181,6 @@ def _latest_ors(ctx: Context, group: Group, therapist: str, code: str) -> int | 
         .order_by(Score.recorded_at.desc(), Score.id.desc())
     ).first()
     return latest.value if latest else None
-
-
-def _record_score(ctx: Context, group: Group, therapist: str, code: str, kind: ScoreKind, value: int) -> None:
-    ctx.session.add(
-        Score(group_id=group.id, user_id=therapist, client_code=code, kind=kind, value=value, recorded_at=ctx.now)
-    )
 
 
 def press_follow_up(ctx: Context, delivery_id: str, answer: str) -> Result:
@@ -200,17 +212,29 @@ def _answer_form(advice: Advice, delivery: Delivery, answer: str) -> Form:
         )
     ]
     if advice.client_code:
-        for kind in ("ors", "srs"):
-            fields.append(
-                FormField(
-                    kind,
-                    f"Latest {kind.upper()} for {advice.client_code} (optional)",
-                    FieldKind.NUMBER,
-                    required=False,
-                    low=0,
-                    high=values.MAX_SCORE,
-                )
+        fields += [
+            FormField(
+                kind,
+                f"Latest {kind.upper()} for {advice.client_code} (optional)",
+                FieldKind.NUMBER,
+                required=False,
+                low=0,
+                high=values.MAX_SCORE,
+                decimal=True,
             )
+            for kind in ("ors", "srs")
+        ]
+        fields += [
+            FormField(
+                "session",
+                "Session number of these scores (optional)",
+                FieldKind.NUMBER,
+                required=False,
+                low=1,
+                high=values.MAX_SESSION,
+            ),
+            INTAKE,
+        ]
     title = "Applied" if answer == "applied" else "Partly applied"
     fields.append(NOT_IDENTIFYING)
     return Form(ANSWER_FORM_KIND, title, "Save", tuple(fields), {"delivery_id": str(delivery.id), "answer": answer})
@@ -233,25 +257,36 @@ def submit_follow_up_form(ctx: Context, context: dict[str, str], submitted: Valu
     advice.learning = clean["learning"]
     ctx.session.add(advice)
     outcome: list = ["✅ Applied." if answer == "applied" else "✅ Partly applied."]
-    for kind in (ScoreKind.ORS, ScoreKind.SRS):
-        if clean.get(kind.value):
-            _record_score(ctx, group, advice.therapist_id, advice.client_code, kind, int(clean[kind.value]))
-    outcome.extend(_movement_notes(group, advice, clean))
+    if advice.client_code:
+        client = client_record(ctx, group, advice.therapist_id, advice.client_code)
+        session = int(clean["session"]) if clean.get("session") else None
+        for kind in (ScoreKind.ORS, ScoreKind.SRS):
+            if clean.get(kind.value):
+                intake = kind is ScoreKind.ORS and clean.get(INTAKE.name) == "yes"
+                record_score(ctx, client, kind, points(clean[kind.value]), session, intake)
+    outcome.extend(_movement_notes(ctx, group, advice, clean))
+    if advice.client_code:
+        outcome.extend(flag.why + "." for flag in flags_raised(ctx, group, client, _recorded_kinds(clean)))
     redrawn = prompts.follow_up_answered(advice, line(" ".join(outcome)))
     return Result(updates=redraw(ctx, delivery, redrawn))
 
 
-def _movement_notes(group: Group, advice: Advice, clean: Values) -> list[str]:
+def _movement_notes(ctx: Context, group: Group, advice: Advice, clean: Values) -> list[str]:
     notes = []
     limits = group.thresholds
     if clean.get("ors") and advice.baseline_ors is not None:
-        notes.append(describe(classify_ors(advice.baseline_ors, int(clean["ors"]), limits)) + ".")
-    if clean.get("srs") and alliance_concern(int(clean["srs"]), limits):
+        given = advice.created_at.astimezone(zone_of(ctx.session, group, advice.therapist_id)).date()
+        notes.append(describe_since_advice(advice.baseline_ors, points(clean["ors"]), limits, given) + ".")
+    if clean.get("srs") and alliance_concern(points(clean["srs"]), limits):
         notes.append(
             f"SRS {clean['srs']} is below {limits.srs_alliance_concern}:"
             " worth talking over the alliance in supervision."
         )
     return notes
+
+
+def _recorded_kinds(clean: Values) -> list[ScoreKind]:
+    return [kind for kind in (ScoreKind.ORS, ScoreKind.SRS) if clean.get(kind.value)]
 
 
 def _own_follow_up(ctx: Context, raw_id: str | None) -> tuple[Delivery, Advice]:

@@ -8,14 +8,12 @@ from sqlmodel import select
 
 from bot.grammar import HandOverCoach, Join, Leave, Setup, refuse
 from bot.messages import Bold, Command, Message, Term, line
-from bot.model import Group, Member, Person
+from bot.model import THRESHOLD_FIELDS, Group, Member, Person
 from bot.scheduling.planner import mark_for_planning, replan
 from bot.services.audit import audit
 from bot.services.caller import Context, Result
 from bot.services.membership import active_member, group_channel, group_here, group_in_this_channel, mention
 from bot.values import WEEKDAYS
-
-THRESHOLD_FIELDS = ("ors_clinical_cutoff", "ors_reliable_change", "srs_alliance_concern")
 
 
 def setup(ctx: Context, command: Setup) -> Result:
@@ -86,8 +84,15 @@ def settings_lines(group: Group) -> list:
         ),
         line(
             Bold("Thresholds: "),
-            f"ORS clinical cutoff {group.ors_clinical_cutoff}, reliable change ±{group.ors_reliable_change},"
-            f" SRS alliance concern below {group.srs_alliance_concern}",
+            f"ORS clinical cutoff {group.ors_clinical_cutoff} for adults, {group.adolescent_cutoff} for adolescents,"
+            f" {group.child_cutoff} for children; reliable change ±{group.ors_reliable_change};"
+            f" SRS alliance concern below {group.srs_alliance_concern} or a drop of {group.srs_drop}",
+        ),
+        line(
+            Bold("On track: "),
+            f"a reliable improvement by session {group.on_track_session}, or within {group.on_track_weeks} weeks"
+            f" of intake where sessions aren't recorded; early watch at session {group.watch_session}"
+            " with no improvement at all",
         ),
     ]
 

@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from bot import prompts, values
 from bot.forms import NOT_IDENTIFYING, FieldKind, Form, FormField, Values, check_fields
-from bot.grammar import LogPractice, RecordOutcome, Status
+from bot.grammar import LogPractice, Status
 from bot.messages import Bold, Command, Message, day_label, line
 from bot.model import (
     OPEN_ADVICE,
@@ -20,10 +20,7 @@ from bot.model import (
     Group,
     Member,
     PracticeLog,
-    Score,
-    ScoreKind,
 )
-from bot.outcomes import alliance_concern, classify_ors, describe
 from bot.scheduling import keys
 from bot.services.answers import ALREADY_ANSWERED, own_delivery, redraw, take_answer
 from bot.services.audit import guard
@@ -37,45 +34,6 @@ PROGRESS_CHOICES = tuple(
     (str(n), f"{n} – {label}") for n, label in enumerate(("no progress", "a little", "some", "good", "a lot"), start=1)
 )
 REPORTED_AT_CHECK_IN = "reported at the weekly check-in"
-
-
-def record_outcome(ctx: Context, command: RecordOutcome) -> Result:
-    group = my_group(ctx, "outcome")
-    require_member(ctx, group, "outcome")
-    kind = ScoreKind(command.kind)
-    ctx.session.add(
-        Score(
-            group_id=group.id,
-            user_id=ctx.caller.user_id,
-            client_code=command.client_code,
-            kind=kind,
-            value=command.value,
-            recorded_at=ctx.now,
-        )
-    )
-    lines = [f"Recorded {kind.value.upper()} {command.value} for {command.client_code}."]
-    limits = group.thresholds
-    if kind is ScoreKind.ORS:
-        advice = _latest_advice_with_baseline(ctx, group, command.client_code)
-        if advice is not None:
-            change = classify_ors(advice.baseline_ors, command.value, limits)
-            lines.append(f"Since the advice of {day_label(advice.created_at)}: {describe(change)}.")
-    elif alliance_concern(command.value, limits):
-        lines.append(f"That's below {limits.srs_alliance_concern}: worth talking over the alliance in supervision.")
-    return Result(reply=Message.text(*lines))
-
-
-def _latest_advice_with_baseline(ctx: Context, group: Group, code: str) -> Advice | None:
-    return ctx.session.exec(
-        select(Advice)
-        .where(
-            Advice.group_id == group.id,
-            Advice.therapist_id == ctx.caller.user_id,
-            Advice.client_code == code,
-            Advice.baseline_ors.is_not(None),
-        )
-        .order_by(Advice.created_at.desc(), Advice.id.desc())
-    ).first()
 
 
 def log_practice(ctx: Context, command: LogPractice) -> Result:

@@ -17,6 +17,7 @@ from bot.model import (
     Advice,
     AuditEntry,
     CheckIn,
+    Client,
     Delivery,
     Group,
     Holiday,
@@ -57,8 +58,8 @@ def forget(ctx: Context, _command: Forget) -> Result:
             sections=(
                 Section(
                     (
-                        line("This deletes your objectives, advice follow-ups, scores, practice logs, check-ins"),
-                        line("and memberships in every group here, and cancels messages still to come."),
+                        line("This deletes your objectives, advice follow-ups, client records, scores, practice logs,"),
+                        line("check-ins and memberships in every group here, and cancels messages still to come."),
                         line("It cannot be undone. Only a record that you asked for it is kept, with no content."),
                     ),
                     heading="Delete all your data?",
@@ -129,6 +130,7 @@ def exported_tables(who: Recipient) -> dict[type[SQLModel], tuple[str, Select]]:
             "advice",
             select(Advice).where(Advice.group_id.in_(groups), or_(Advice.therapist_id == me, Advice.given_by == me)),
         ),
+        Client: ("client", select(Client).where(Client.group_id.in_(groups), Client.therapist_id == me)),
         Score: ("score", select(Score).where(Score.group_id.in_(groups), Score.user_id == me)),
         PracticeLog: (
             "practice",

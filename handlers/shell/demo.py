@@ -28,9 +28,9 @@ PRACTICE = {
     "ravi": "rehearsed responses to strong affect with a colleague",
     "mia": "role-played a withdrawal rupture",
 }
-FOLLOW_UPS = {  # who answers how: the button, then the form's answers
-    "alice": ("follow_up:applied", ["The client named one thing; we repaired it on the spot", "27", "38", ""]),
-    "mia": ("follow_up:partly", ["Slowing down helped, checking in felt intrusive", "23", "33", ""]),
+FOLLOW_UPS = {  # who answers how: the button, then the form's answers (learning, ORS, SRS, session, intake)
+    "alice": ("follow_up:applied", ["The client named one thing; we repaired it on the spot", "27", "38", "3", "", ""]),
+    "mia": ("follow_up:partly", ["Slowing down helped, checking in felt intrusive", "23.5", "33", "3", "", ""]),
     "ravi": ("follow_up:not_yet", []),
 }
 

@@ -244,7 +244,7 @@ def _element(field: FormField) -> dict:
         if field.initial:
             element["initial_value"] = field.initial
     elif field.kind is FieldKind.NUMBER:
-        element.update(type="number_input", is_decimal_allowed=False)
+        element.update(type="number_input", is_decimal_allowed=field.decimal)
         if field.low is not None:
             element.update(min_value=str(field.low), max_value=str(field.high))
         if field.initial:

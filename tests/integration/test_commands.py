@@ -201,10 +201,8 @@ def test_outcome(group):
 
 def test_outcome_shows_movement_since_the_advice(group):
     group.say(COACH, "advice <@UALICE> Name the pattern client C9 ors 16")
-    assert (
-        "Since the advice of" in (reply := group.say(ALICE, "outcome C9 ors 23"))
-        and "ORS 16 → 23 (+7): reliable improvement" in reply
-    )
+    reply = group.say(ALICE, "outcome C9 ors 23")
+    assert "ORS 16 → 23 (+7) since the advice of" in reply and ": reliable improvement" in reply
 
 
 def test_log_and_weekly_total(group):
@@ -236,10 +234,12 @@ def test_user_text_cannot_ping_or_link(group):
 
 
 def test_thresholds_are_configurable_per_group(group):
-    reply = group.say(COACH, "setup reliable-change 6 srs-concern 38 ors-cutoff 28")
-    assert "ORS clinical cutoff 28, reliable change ±6, SRS alliance concern below 38" in reply
+    reply = group.say(COACH, "setup reliable-change 6 srs-concern 38 ors-cutoff 28 child-cutoff 30 srs-drop 2")
+    assert "ORS clinical cutoff 28 for adults, 28 for adolescents, 30 for children; reliable change ±6" in reply
+    assert "SRS alliance concern below 38 or a drop of 2" in reply
     group.say(COACH, "advice <@UALICE> Name the pattern client C9 ors 16")
-    assert "ORS 16 → 21 (+5): no reliable change" in group.say(ALICE, "outcome C9 ors 21")
+    reply = group.say(ALICE, "outcome C9 ors 21")
+    assert "ORS 16 → 21 (+5) since the advice of" in reply and ": no reliable change" in reply
     assert "below 38" in group.say(ALICE, "outcome C9 srs 37")
     assert "whole number from 1 to 40" in group.say(COACH, "setup reliable-change 0")
 

@@ -98,3 +98,30 @@ def test_an_audit_entry_naming_the_caller_as_its_subject_is_exported(database_ur
         assert (handed_over["actor_id"], handed_over["detail"]) == (COACH, "from UCOACH to UALICE")
     finally:
         harness.close()
+
+
+def test_the_export_holds_every_client_record_and_score_with_decimals_sessions_and_intake(database_url):
+    harness = CoreHarness(database_url, START, ZONES)
+    try:
+        harness.say(COACH, "setup")
+        for therapist in (ALICE, BOB):
+            harness.say(therapist, "join")
+        harness.say(ALICE, "outcome C12 ors 18.5 session 1 intake")
+        harness.say(ALICE, "outcome C12 srs 35.9 session 1")
+        harness.say(ALICE, "client C7 band child")
+        harness.say(ALICE, "client C7 close")
+        harness.say(BOB, "outcome C99 ors 30")
+
+        records, rows = _export(harness, ALICE)
+
+        clients = sorted((r["code"], r["band"], r["closed_at"] is not None) for r in records if r["record"] == "client")
+        assert clients == [("C12", "adult", False), ("C7", "child", True)]
+        scores = [
+            (r["client_code"], r["kind"], r["value"], r["session"], r["intake"])
+            for r in records
+            if r["record"] == "score"
+        ]
+        assert scores == [("C12", "ors", "18.5", 1, True), ("C12", "srs", "35.9", 1, False)]
+        assert sorted(row["value"] for row in rows if row["record"] == "score") == ["18.5", "35.9"]
+    finally:
+        harness.close()

@@ -44,6 +44,9 @@ ROWS_BEFORE_0003 = [  # one row or more in every table of revision 0002
 ]
 
 
+TABLES_ADDED_LATER = {"client"}  # by 0007
+
+
 def table_sizes(engine) -> dict[str, int]:
     with engine.connect() as connection:
         return {
@@ -61,12 +64,12 @@ def test_upgrading_a_database_of_the_previous_schema_keeps_every_row_and_labels_
             for statement in ROWS_BEFORE_0003:
                 connection.execute(text(statement), {"at": AT})
         before = table_sizes(engine)
-        assert set(before) == set(SQLModel.metadata.tables), "every table has a row to keep"
+        assert set(before) == set(SQLModel.metadata.tables) - TABLES_ADDED_LATER, "every table has a row to keep"
         assert all(before.values())
 
         upgrade(engine)
 
-        assert table_sizes(engine) == before
+        assert {table: size for table, size in table_sizes(engine).items() if table in before} == before
         with Session(engine) as session:
             groups = {(g.platform, g.tenant_id, g.channel_id) for g in session.exec(select(Group))}
             assert groups == {(Platform.SLACK, "T1", "CGROUP"), (Platform.SHELL, "shell", "supervision")}

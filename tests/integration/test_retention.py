@@ -15,6 +15,7 @@ from bot.model import (
     AdviceStatus,
     AuditEntry,
     CheckIn,
+    Client,
     Delivery,
     DeliveryKind,
     DeliveryStatus,
@@ -127,6 +128,7 @@ def _ended_membership(session: Session, group: Group, at: datetime) -> list[SQLM
     session.flush()
     return [
         Member(group_id=group.id, user_id=user, joined_at=LONG_AGO, left_at=at),
+        Client(group_id=group.id, therapist_id=user, code="C1", created_at=LONG_AGO),
         objective,
         advice,
         _delivery(group, INSIDE, DeliveryStatus.PENDING, kind=DeliveryKind.FOLLOW_UP, subject_id=advice.id),
@@ -140,6 +142,9 @@ HISTORY: dict[str, Callable[[Session, Group, datetime], list[SQLModel]]] = {
     "practice log": lambda s, g, at: [PracticeLog(group_id=g.id, user_id=ALICE, minutes=5, activity="x", logged_at=at)],
     "score": lambda s, g, at: [
         Score(group_id=g.id, user_id=ALICE, client_code="C1", kind=ScoreKind.ORS, value=20, recorded_at=at)
+    ],
+    "closed client": lambda s, g, at: [
+        Client(group_id=g.id, therapist_id=ALICE, code=f"C{at.second}", created_at=LONG_AGO, closed_at=at)
     ],
     "check-in": lambda s, g, at: [
         CheckIn(group_id=g.id, user_id=ALICE, week=at.isoformat(), progress=3, minutes=5, learned="x", answered_at=at)
@@ -219,6 +224,7 @@ def test_current_state_stays_however_old(engine):
             not_yet,
             _delivery(group, LONG_AGO, DeliveryStatus.PENDING, kind=DeliveryKind.FOLLOW_UP, subject_id=open_advice.id),
             Holiday(group_id=group.id, day=LONG_AGO.date()),
+            Client(group_id=group.id, therapist_id=ALICE, code="C1", created_at=LONG_AGO),  # active
             SendingHold(
                 platform=Platform.SLACK, tenant_id=TEAM, reason="token_revoked", since=LONG_AGO, check_after=LONG_AGO
             ),

@@ -54,7 +54,9 @@ SUBCOMMANDS = {
     "leave": Case(ALICE, "leave", "You've left this group", chat_too=False),
     "objective": Case(ALICE, "objective Hold silences longer", "Your learning objective:** Hold silences longer"),
     "advice": Case(COACH, "advice @Alice Example Slow down client C12 in 2w", "Advice recorded for", chat_too=False),
-    "outcome": Case(ALICE, "outcome c12 ors 22", "Recorded ORS 22 for C12."),
+    "outcome": Case(ALICE, "outcome c12 ors 22.5 session 2", "Recorded ORS 22.5 for C12 (session 2)."),
+    "client": Case(ALICE, "client C7 band child", "C7 is now in the child band: clinical cutoff 32."),
+    "caseload": Case(ALICE, "caseload", "Active clients:** 0"),
     "log": Case(ALICE, "log 30 reviewed a session recording", "Logged 30 min: reviewed a session recording"),
     "status": Case(ALICE, "status", "Practice this week:**"),
     "digest": Case(COACH, "digest preview", "Practice digest"),
@@ -189,7 +191,7 @@ def test_a_follow_up_applied_opens_its_form_and_not_yet_redraws_the_card(teams_g
     assert list(buttons(card)) == ["Applied", "Partly", "Not yet (remind me in 7 days)", "No longer relevant"]
 
     form = dialog_card(teams.press(ALICE, buttons(card)["Applied"]))
-    assert field_ids(form) == ["learning", "ors", "srs", "not_identifying"]
+    assert field_ids(form) == ["learning", "ors", "srs", "session", "intake", "not_identifying"]
     assert teams_group.fake.calls_to("activities.update") == []
 
     assert dialog_message(teams.press(ALICE, buttons(card)["Not yet (remind me in 7 days)"]))
@@ -286,3 +288,27 @@ def test_the_bot_says_hello_once_however_often_teams_tells_of_its_install(teams:
     assert teams.installed_in_team(COACH).status == 200
     [hello] = posts_to(microsoft, TEAM_ID)
     assert "practice setup" in hello.args["text"]
+
+
+# ----- clients -----
+
+
+def test_a_flag_the_views_and_who_may_see_whose_clients(teams_group: TeamsGroup):
+    teams_group.chat(ALICE, "outcome C12 ors 30 session 1")
+    told = teams_group.chat(ALICE, "outcome C12 ors 24.5 session 2")
+    assert "ORS 30 → 24.5 since intake on" in told and ": reliable deterioration" in told
+    assert "**Trajectory:** ORS 30 (intake, " in told
+
+    own = teams_group.chat(ALICE, "client C12")
+    assert "ORS 30 → 24.5 (-5.5): reliable deterioration" in own and "**Age band:** adult (clinical cutoff 25)" in own
+    assert "You have no client C12 in this group" in teams_group.chat(BOB, "client C12")
+    refused = teams_group.say(BOB, "caseload @Alice Example", [ALICE])
+    assert (
+        "can see another therapist's clients" in refused
+        and "**Usage:** “practice caseload \\[@therapist\\]”" in refused
+    )
+
+    coach_view = teams_group.say(COACH, "client C12 @Alice Example", [ALICE])
+    assert "ORS 30 → 24.5 (-5.5): reliable deterioration" in coach_view
+    caseload = teams_group.say(COACH, "caseload @Alice Example", [ALICE])
+    assert "**Active clients:** 1 (closed: 0)" in caseload and "• C12: ORS 30 → 24.5 (-5.5)" in caseload

@@ -58,14 +58,20 @@ def test_the_whole_loop_in_the_terminal(tmp_path):
         applied,
         "Naming it lowered the tension",
         "55",
+        "36.5",
+        "4",
         "",
-        "",  # what happened, ORS, SRS, and "not identifying" left unticked
+        "",  # what happened, ORS, SRS, session, and "intake" and "not identifying" left unticked
         "26",  # the ORS again, after the error
         "/clock +7d",
     )
     assert "Latest ORS for C12 (optional): Enter a number from 0 to 40." in second
     updated = shown(second, "DM to alice, updated", "Name the rupture out loud")
-    assert "ORS 18 → 26 (+8): reliable improvement" in updated
+    assert "ORS 18 → 26 (+8) since the advice of" in updated and ": reliable improvement" in updated
+    client = shell(tmp_path, "/as alice", "/practice client C12")
+    assert "ORS 18 (intake, " in client and "26 (" in client and ", session 4)" in client
+    assert "SRS 36.5 (" in client
+    assert "ORS 18 → 26 (+8): reliable improvement, clinically significant" in client
     digest = shown(second, "#supervision", "Practice digest")
     assert "@alice · C12: ORS 18 → 26 (+8): reliable improvement" in digest
     assert "Applied: 1" in digest

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, time
+from decimal import Decimal
 
 import pytest
 from hypothesis import given, settings
@@ -12,6 +13,7 @@ from bot.grammar import (
     DEFAULT_FOLLOW_UP_DAYS,
     USAGE,
     AddHoliday,
+    CloseClient,
     DigestRequest,
     GiveAdvice,
     Help,
@@ -21,14 +23,19 @@ from bot.grammar import (
     OpenAdviceForm,
     Pause,
     RecordOutcome,
+    ReopenClient,
+    SetClientBand,
     SetObjective,
     Setup,
+    ShowCaseload,
+    ShowClient,
     Status,
     UsageError,
     WeeklyTime,
     parse,
     user_token,
 )
+from bot.outcomes import Band
 
 # Users as front-ends hand them over: each mention translated to a user reference.
 U1, U9, U123 = user_token("U1"), user_token("U9"), user_token("U123")
@@ -122,6 +129,12 @@ def test_setup_with_missing_or_unknown_parts_is_refused(text):
         ("setup hours 17:00-09:00", "the start must come before the end"),
         ("setup days mon-xyz", "is not a weekday"),
         ("setup ors-cutoff 99", "The ORS clinical cutoff (ors-cutoff) must be a whole number from 0 to 40"),
+        ("setup child-cutoff 41", "clinical cutoff for children (child-cutoff) must be a whole number from 0 to 40"),
+        ("setup adolescent-cutoff x", "(adolescent-cutoff) must be a whole number from 0 to 40"),
+        ("setup on-track-session 0", "(on-track-session) must be a whole number from 1 to 99"),
+        ("setup on-track-weeks 53", "(on-track-weeks) must be a whole number from 1 to 52"),
+        ("setup watch-session 100", "(watch-session) must be a whole number from 1 to 99"),
+        ("setup srs-drop 0", "(srs-drop) must be a whole number from 1 to 40"),
     ],
 )
 def test_setup_with_a_bad_value_says_why_and_for_which_option(text, complaint):
@@ -129,6 +142,24 @@ def test_setup_with_a_bad_value_says_why_and_for_which_option(text, complaint):
     assert str(error).startswith(f"“{text.removeprefix('setup ')}”: ")
     assert complaint in str(error)
     assert error.usage == USAGE["setup"]
+
+
+def test_setup_sets_each_outcome_threshold():
+    text = (
+        "setup ors-cutoff 24 child-cutoff 30 adolescent-cutoff 27 reliable-change 6 on-track-session 8"
+        " on-track-weeks 10 watch-session 4 srs-concern 35 srs-drop 2"
+    )
+    assert parse(text) == Setup(
+        ors_clinical_cutoff=24,
+        child_cutoff=30,
+        adolescent_cutoff=27,
+        ors_reliable_change=6,
+        on_track_session=8,
+        on_track_weeks=10,
+        watch_session=4,
+        srs_alliance_concern=35,
+        srs_drop=2,
+    )
 
 
 # join, leave, status
@@ -271,9 +302,9 @@ def test_advice_prose_with_option_like_words_stays_advice_text(text):
     [
         ("ors 50", "ors 50", "The baseline ORS must be from 0 to 40; 50 is out of range."),
         ("ors 41", "ors 41", "The baseline ORS must be from 0 to 40"),
-        ("ors -1", "ors -1", "The baseline ORS must be a whole number from 0 to 40"),
-        ("ors 4.5", "ors 4.5", "The baseline ORS must be a whole number"),
-        ("ors: x", "ors: x", "The baseline ORS must be a whole number"),
+        ("ors -1", "ors -1", "The baseline ORS must be a number from 0 to 40 with at most one decimal place"),
+        ("ors 4.55", "ors 4.55", "The baseline ORS must be a number from 0 to 40"),
+        ("ors: x", "ors: x", "The baseline ORS must be a number"),
         ("in 3 dayz", "in 3 dayz", "is not a number of days or weeks"),
         ("in 3 sessions", "in 3 sessions", "is not a number of days or weeks"),
         ("in 2m", "in 2m", "is not a number of days or weeks"),
@@ -357,20 +388,26 @@ def test_advice_over_500_characters_is_refused_naming_the_limit():
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("outcome C12 ors 25", RecordOutcome("C12", "ors", 25)),
-        ("outcome c12 SRS 40", RecordOutcome("C12", "srs", 40)),
-        ("OUTCOME k-7 Ors 0", RecordOutcome("K-7", "ors", 0)),
+        ("outcome C12 ors 25", RecordOutcome("C12", "ors", Decimal(25))),
+        ("outcome c12 SRS 40", RecordOutcome("C12", "srs", Decimal(40))),
+        ("OUTCOME k-7 Ors 0", RecordOutcome("K-7", "ors", Decimal(0))),
+        ("outcome C12 ors 18.5", RecordOutcome("C12", "ors", Decimal("18.5"))),
+        ("outcome C12 ors 18.5 session 1", RecordOutcome("C12", "ors", Decimal("18.5"), session=1)),
+        ("outcome C12 ors 17 intake", RecordOutcome("C12", "ors", Decimal(17), intake=True)),
+        ("outcome C12 ors 17 Session 2 INTAKE", RecordOutcome("C12", "ors", Decimal(17), session=2, intake=True)),
+        ("outcome C12 ors 17 intake session 2", RecordOutcome("C12", "ors", Decimal(17), session=2, intake=True)),
+        ("outcome C12 srs 35.9 session 4", RecordOutcome("C12", "srs", Decimal("35.9"), session=4)),
     ],
 )
 def test_outcome_records_a_score_for_a_normalised_code(text, expected):
     assert parse(text) == expected
 
 
-@pytest.mark.parametrize("text", ["outcome", "outcome C12", "outcome C12 ors", "outcome C12 ors 20 extra"])
-def test_outcome_with_the_wrong_number_of_words_is_refused(text):
+@pytest.mark.parametrize("text", ["outcome", "outcome C12", "outcome C12 ors"])
+def test_outcome_with_too_few_words_is_refused(text):
     error = refused(text)
     assert "takes a client code, ors or srs, and a score" in str(error)
-    assert error.usage == USAGE["outcome"] == "outcome <CODE> ors|srs <0-40>"
+    assert error.usage == USAGE["outcome"] == "outcome <CODE> ors|srs <0-40> [session <N>] [intake]"
 
 
 @pytest.mark.parametrize(
@@ -380,17 +417,71 @@ def test_outcome_with_the_wrong_number_of_words_is_refused(text):
         ("outcome John ors 20", "looks like a name"),
         ("outcome C.12 ors 20", "is not a client code"),
         ("outcome C12 srs 41", "SRS score must be from 0 to 40"),
-        ("outcome C12 ors 3.5", "ORS score must be a whole number"),
-        ("outcome C12 ors x", "ORS score must be a whole number"),
+        ("outcome C12 ors 3.55", "ORS score must be a number from 0 to 40 with at most one decimal place"),
+        ("outcome C12 ors x", "ORS score must be a number"),
         ("outcome JS ors 20", "must contain at least one digit"),
         ("outcome JD-1980 ors 20", "contains a year"),
         ("outcome Anna1 ors 20", "looks like a name"),
+        ("outcome C12 ors 20 extra", "I don't understand “extra” after the score"),
+        ("outcome C12 ors 20 session", "“session” needs the session's number"),
+        ("outcome C12 ors 20 session one", "“session one”: The session number must be a whole number from 1 to 999"),
+        ("outcome C12 ors 20 session 0", "session number must be a whole number from 1 to 999"),
+        ("outcome C12 ors 20 session 2 session 3", "`session` is given twice"),
+        ("outcome C12 ors 20 intake intake", "`intake` is given twice"),
+        ("outcome C12 srs 38 intake", "Only an ORS marks the intake"),
     ],
 )
 def test_outcome_with_a_bad_part_says_why(text, complaint):
     error = refused(text)
     assert complaint in str(error)
     assert error.usage == USAGE["outcome"]
+
+
+# client, caseload
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("client c12", ShowClient("C12")),
+        (f"client C12 {U9}", ShowClient("C12", "U9")),
+        ("client C12 band child", SetClientBand("C12", Band.CHILD)),
+        ("client C12 BAND Adolescent", SetClientBand("C12", Band.ADOLESCENT)),
+        ("client k-7 band adult", SetClientBand("K-7", Band.ADULT)),
+        ("client C12 close", CloseClient("C12")),
+        ("client C12 Reopen", ReopenClient("C12")),
+        ("caseload", ShowCaseload()),
+        (f"caseload {U9}", ShowCaseload("U9")),
+    ],
+)
+def test_client_and_caseload(text, expected):
+    assert parse(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "complaint"),
+    [
+        ("client", "`client` takes a client code"),
+        ("client Peter", "looks like a name"),
+        ("client JD-1980 close", "contains a year"),
+        ("client C12 band teen", "“band teen”: “teen” is not an age band: use child, adolescent, adult"),
+        ("client C12 band", "I don't understand “band” after the client code"),
+        ("client C12 close now", "I don't understand “close now” after the client code"),
+        (f"client C12 {U9} {U1}", "I don't understand “@U9 @U1” after the client code"),
+        ("client C12 age 14", "I don't understand “age 14”"),
+    ],
+)
+def test_client_with_a_bad_part_says_why(text, complaint):
+    error = refused(text)
+    assert complaint in str(error)
+    assert error.usage == USAGE["client"] == "client <CODE> [band child|adolescent|adult|close|reopen|@therapist]"
+
+
+@pytest.mark.parametrize("text", ["caseload bob", f"caseload {U9} {U1}", "caseload all"])
+def test_caseload_of_someone_needs_one_mention(text):
+    error = refused(text)
+    assert "Name the therapist whose caseload you mean as an @mention" in str(error)
+    assert error.usage == USAGE["caseload"] == "caseload [@therapist]"
 
 
 # log

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import time
+from decimal import Decimal
 
 import pytest
 
 from bot import values
+from bot.outcomes import Band, shown
 from bot.values import InvalidValue
 
 # Client codes: privacy first, so names are refused.
@@ -74,15 +76,39 @@ def test_score_accepts_whole_numbers_from_0_to_40(raw, expected):
     assert values.score(raw, "ORS score") == expected
 
 
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("23.5", "23.5"), ("0.1", "0.1"), ("39.9", "39.9"), ("40.0", "40"), ("18,5", "18.5"), (" 7.0 ", "7")],
+)
+def test_score_accepts_one_decimal_place_exactly(raw, expected):
+    value = values.score(raw, "ORS score")
+    assert value == Decimal(expected) and shown(value) == expected
+
+
 def test_score_above_40_is_out_of_range():
     with pytest.raises(InvalidValue, match=r"from 0 to 40; 41 is out of range"):
         values.score("41", "ORS score")
+    with pytest.raises(InvalidValue, match=r"from 0 to 40; 40.1 is out of range"):
+        values.score("40.1", "ORS score")
 
 
-@pytest.mark.parametrize("raw", ["-1", "3.5", "x", "", "100", "4O", "٣"])
-def test_score_that_is_not_a_whole_number_is_refused(raw):
-    with pytest.raises(InvalidValue, match="must be a whole number from 0 to 40"):
+@pytest.mark.parametrize("raw", ["-1", "3.55", "3.", ".5", "x", "", "100", "4O", "٣", "1e1", "18.5.1"])
+def test_score_that_is_not_a_number_with_one_decimal_place_is_refused(raw):
+    with pytest.raises(InvalidValue, match="must be a number from 0 to 40 with at most one decimal place"):
         values.score(raw, "SRS score")
+
+
+@pytest.mark.parametrize(
+    ("raw", "band"), [("child", Band.CHILD), ("Adolescent", Band.ADOLESCENT), ("ADULT", Band.ADULT)]
+)
+def test_band_is_one_of_three_in_any_case(raw, band):
+    assert values.band(raw) is band
+
+
+@pytest.mark.parametrize("raw", ["teen", "12", "", "adults"])
+def test_anything_else_is_not_a_band(raw):
+    with pytest.raises(InvalidValue, match="is not an age band: use child, adolescent, adult"):
+        values.band(raw)
 
 
 @pytest.mark.parametrize("what", ["SRS score", "baseline ORS"])
