@@ -286,7 +286,8 @@ def _outcomes(data: DigestData) -> list[Section]:
     }
     deteriorations, concerns, significant, improvements, unchanged = kinds.values()
     for m in data.movements:
-        item = line("• ", Mention(m.therapist_id), f" · {m.client_code}: {shown(m.change.baseline)} → {shown(m.change.latest)}")
+        scores = f"{shown(m.change.baseline)} → {shown(m.change.latest)}"
+        item = line("• ", Mention(m.therapist_id), f" · {m.client_code}: {scores}")
         if m.change.movement is Movement.RELIABLE_DETERIORATION:
             deteriorations.append(item)
         elif m.change.clinically_significant:
