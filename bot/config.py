@@ -47,6 +47,7 @@ class Settings:
     teams_cloud_overrides: dict[str, str] = field(default_factory=dict)
     teams_service_url: str | None = None  # for a conversation the bot has not heard from yet
     teams_messages_per_second: float = 5.0
+    resurface_days: tuple[int, ...] = (2, 7, 21, 60)  # days after writing that a learning note comes back
 
     @property
     def teams_tenants_served(self) -> frozenset[str]:
@@ -70,6 +71,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         slack_messages_per_second=_number(environ, "SLACK_MESSAGES_PER_SECOND", 5.0, 0.5, 1000, "messages per second"),
         retention_days=_positive_int(environ, "RETENTION_DAYS", 730),
         database_connect_timeout=_positive_int(environ, "DATABASE_CONNECT_TIMEOUT", 60),
+        resurface_days=_resurface_days(environ),
         slack_channel_interval_seconds=_number(environ, "SLACK_CHANNEL_INTERVAL_SECONDS", 1.0, 0, 60, "seconds"),
         teams_client_id=_guid(environ, "TEAMS_CLIENT_ID"),
         teams_client_secret=_optional(environ, "TEAMS_CLIENT_SECRET"),
@@ -202,6 +204,22 @@ def _slack_api_url(environ: dict[str, str]) -> str:
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
         raise ConfigError("SLACK_API_URL is malformed: it should be an http(s) URL such as https://slack.com/api/")
     return value if value.endswith("/") else value + "/"
+
+
+def _resurface_days(environ: dict[str, str]) -> tuple[int, ...]:
+    """RESURFACE_DAYS: days after writing, rising, like "2,7,21,60"; "0" for no resurfacing."""
+    raw = environ.get("RESURFACE_DAYS", "").strip()
+    if not raw:
+        return (2, 7, 21, 60)
+    if raw == "0":
+        return ()
+    parts = [part.strip() for part in raw.split(",")]
+    days = [int(part) for part in parts if part.isdigit() and 0 < int(part) <= 3660]
+    if len(days) != len(parts) or days != sorted(set(days)):
+        raise ConfigError(
+            f"RESURFACE_DAYS is malformed: it should be rising whole numbers of days, like 2,7,21,60, got {raw!r}"
+        )
+    return tuple(days)
 
 
 def _positive_int(environ: dict[str, str], name: str, default: int) -> int:

@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlmodel import Session, select
 
-from bot import prompts
-from bot.availability import after_holidays, next_send_time
+from bot import prompts, resurfacing
+from bot.availability import after_holidays, next_send_time, working_hours, zone_of
 from bot.config import Settings
 from bot.digest.gather import gather
 from bot.digest.render import render
@@ -22,6 +22,7 @@ from bot.model import (
     DeliveryKind,
     DeliveryStatus,
     Group,
+    LearningNote,
     Member,
     Objective,
     ObjectiveStatus,
@@ -30,6 +31,7 @@ from bot.ports import MessageRef
 from bot.scheduling import keys, planner
 from bot.scheduling.outbox import schedule
 from bot.scheduling.steps import Defer, Send, Skip
+from bot.services.notes import schedule_return
 from bot.services.people import channel_of, named, recipient, remember_address
 
 SUPERSEDED = Skip("a newer one of its kind is due the same day", DeliveryStatus.SUPERSEDED)
@@ -66,6 +68,10 @@ def prepare(session: Session, delivery: Delivery, now: datetime, settings: Setti
         if delivery.kind is DeliveryKind.CHECK_IN:
             return Skip("due during a pause")
         return Defer(next_send_time(session, group, member.user_id, member.paused_until), for_pause=True)
+    if delivery.kind is DeliveryKind.RESURFACING:
+        held = _resurfacing_held_back(session, group, member, delivery, now)
+        if held is not None:
+            return held
     allowed = next_send_time(session, group, member.user_id, now)
     if allowed > now:
         return Defer(allowed)
@@ -73,6 +79,41 @@ def prepare(session: Session, delivery: Delivery, now: datetime, settings: Setti
         return SUPERSEDED
     message = named(session, group.platform, group.tenant_id, message)
     return Send(message, recipient(session, group, member.user_id), direct=True)
+
+
+def _resurfacing_held_back(
+    session: Session, group: Group, member: Member, delivery: Delivery, now: datetime
+) -> Skip | Defer | None:
+    note = session.get(LearningNote, delivery.subject_id)
+    return resurfacing.hold_back(
+        now,
+        zone_of(session, group, member.user_id),
+        working_hours(session, group),
+        archived=note.archived_at is not None,
+        paused=member.notes_paused,
+        last_sent=_last_resurfacing(session, delivery, now),
+    )
+
+
+def _last_resurfacing(session: Session, delivery: Delivery, now: datetime) -> datetime | None:
+    """When the recipient was last sent a learning note in this group. One claimed with this
+    one and ahead of it in the batch counts as sent now, so two never go out the same day."""
+    others = (
+        (Delivery.group_id == delivery.group_id)
+        & (Delivery.recipient_id == delivery.recipient_id)
+        & (Delivery.kind == DeliveryKind.RESURFACING)
+        & (Delivery.id != delivery.id)
+    )
+    ahead = session.exec(
+        select(Delivery.id).where(
+            others,
+            Delivery.status == DeliveryStatus.CLAIMED,
+            (Delivery.due_at < delivery.due_at) | ((Delivery.due_at == delivery.due_at) & (Delivery.id < delivery.id)),
+        )
+    ).first()
+    if ahead is not None:
+        return now
+    return session.exec(select(func.max(Delivery.sent_at)).where(others, Delivery.status == DeliveryStatus.SENT)).one()
 
 
 def _original_answered(session: Session, reminder: Delivery) -> bool:
@@ -86,6 +127,12 @@ def _direct_message(session: Session, delivery: Delivery) -> Message | None:
         if advice is None or advice.status not in OPEN_ADVICE:
             return None
         return prompts.follow_up(advice, delivery.id, delivery.is_reminder)
+    if delivery.kind is DeliveryKind.RESURFACING:
+        note = session.get(LearningNote, delivery.subject_id)
+        if note is None:
+            return None
+        objective = session.get(Objective, note.objective_id) if note.objective_id is not None else None
+        return prompts.resurfacing(note, objective, delivery.id)
     if delivery.kind is DeliveryKind.REVIEW:
         objective = session.get(Objective, delivery.subject_id)
         if (
@@ -122,8 +169,18 @@ def after_sent(
         group.last_digest_at = now
         session.add(group)
         session.execute(update(Delivery).where(Delivery.id.in_(reported)).values(failure_reported=True))
+    elif delivery.kind is DeliveryKind.RESURFACING:
+        _schedule_next_return(session, delivery, now, settings)
     elif not delivery.is_reminder:
         schedule_reminder(session, delivery, now, settings)
+
+
+def _schedule_next_return(session: Session, delivery: Delivery, now: datetime, settings: Settings) -> None:
+    """A learning note gets no reminder: it comes back at its next step instead."""
+    note = session.get(LearningNote, delivery.subject_id)
+    note.resurfaced = keys.step_of(delivery.key) + 1
+    session.add(note)
+    schedule_return(session, session.get(Group, delivery.group_id), note, settings, now)
 
 
 def schedule_reminder(session: Session, delivery: Delivery, now: datetime, settings: Settings) -> None:

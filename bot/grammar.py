@@ -53,7 +53,8 @@ USAGE = {
     "pause": "pause <N>d|<N>w|<N> days|<N> weeks",
     "resume": "resume",
     "holiday": "holiday <YYYY-MM-DD>[..<YYYY-MM-DD>]",
-    "notes": "notes channel|coach",
+    "note": "note <text> [client <CODE>]",
+    "notes": "notes [client <CODE>|pause|resume|channel|coach]",
     "coach": "coach @new-coach",
     "forget": "forget",
     "export": "export",
@@ -76,7 +77,9 @@ SUMMARIES: dict[str, str | Line] = {
     ),
     "resume": "end your pause now",
     "holiday": "coach only: days off for the group; what falls due then waits for the next working day",
-    "notes": "who reads your learning notes: the whole channel's digest, or only your coach (the default)",
+    "note": "keep a learning note; it comes back to you after 2 days, 1 week, 3 weeks and 2 months",
+    "notes": "your learning notes, newest first (one client's with client); pause or resume their return;"
+    " who reads them in the digest: the channel, or only your coach (the default)",
     "coach": line(Term.COACH_HANDOVER, ": hand the coach role to someone else"),
     "export": "all your data, sent to you as JSON and CSV files",
     "forget": "delete all your data, after you confirm",
@@ -142,6 +145,22 @@ class Resume:
 @dataclass(frozen=True)
 class NotesVisibility:
     in_channel: bool
+
+
+@dataclass(frozen=True)
+class WriteNote:
+    text: str
+    client_code: str | None = None
+
+
+@dataclass(frozen=True)
+class ListNotes:
+    client_code: str | None = None
+
+
+@dataclass(frozen=True)
+class PauseNotes:
+    paused: bool
 
 
 @dataclass(frozen=True)
@@ -267,6 +286,9 @@ Command = (
     | Resume
     | AddHoliday
     | NotesVisibility
+    | WriteNote
+    | ListNotes
+    | PauseNotes
     | HandOverCoach
     | Forget
     | Export
@@ -584,18 +606,60 @@ def _holiday(command: _Words) -> AddHoliday:
     return AddHoliday(*command.checked(values.date_range, command.words[0]))
 
 
-def _notes(command: _Words) -> NotesVisibility:
-    if len(command.words) != 1 or command.words[0].lower() not in ("channel", "coach"):
+def _note(command: _Words) -> WriteNote:
+    """The note, and its client code where `client` stands before a word with a digit (or
+    is written `client:`), as in advice; "the client led" stays prose."""
+    words = _split_colons(command.words)
+    code = None
+    for index, word in enumerate(words):
+        following = words[index + 1] if index + 1 < len(words) else ""
+        if word.lower() == "client:" or (word.lower() == "client" and _could_be_the_value("client", following)):
+            if not following:
+                raise command.fail(line("“client:” needs a value: write it like ", Code("client C12"), "."))
+            code = command.checked(values.client_code, following.rstrip(CLAUSE_END), typed=f"{word} {following}")
+            words = words[:index] + words[index + 2 :]
+            break
+    if not words:
         raise command.fail(
-            line(
-                "Say ",
-                Code("notes channel"),
-                " to share your learning notes in the digest, or ",
-                Code("notes coach"),
-                ".",
-            )
+            line("Write what you learned after ", Code("note"), ", like ", Code("note pausing helps"), ".")
         )
-    return NotesVisibility(in_channel=command.words[0].lower() == "channel")
+    note_text = command.checked(lambda raw: values.bounded_text(raw, "note"), command.text(words))
+    return WriteNote(note_text, code)
+
+
+NOTES_CHOICES: dict[str, NotesVisibility | PauseNotes] = {
+    "channel": NotesVisibility(in_channel=True),
+    "coach": NotesVisibility(in_channel=False),
+    "pause": PauseNotes(paused=True),
+    "resume": PauseNotes(paused=False),
+}
+
+
+def _notes(command: _Words) -> ListNotes | NotesVisibility | PauseNotes:
+    words = [word.lower() for word in command.words]
+    if not words:
+        return ListNotes()
+    if len(words) == 1 and words[0] in NOTES_CHOICES:
+        return NOTES_CHOICES[words[0]]
+    if len(words) == 2 and words[0] == "client":
+        return ListNotes(command.checked(values.client_code, command.words[1]))
+    raise command.fail(
+        line(
+            f"I don't understand “{command.text(command.words)}” after ",
+            Code("notes"),
+            ": say nothing to list them, ",
+            Code("notes client C12"),
+            ", ",
+            Code("notes pause"),
+            ", ",
+            Code("notes resume"),
+            ", ",
+            Code("notes channel"),
+            " or ",
+            Code("notes coach"),
+            ".",
+        )
+    )
 
 
 def _coach(command: _Words) -> HandOverCoach:
@@ -620,6 +684,7 @@ _PARSERS = {
     "pause": _pause,
     "resume": _no_arguments(Resume()),
     "holiday": _holiday,
+    "note": _note,
     "notes": _notes,
     "coach": _coach,
     "forget": _no_arguments(Forget()),

@@ -100,6 +100,7 @@ class Member(SQLModel, table=True):
     left_at: datetime | None = _utc(nullable=True)
     paused_until: datetime | None = _utc(nullable=True)
     notes_in_channel: bool = False  # learning notes go only to the coach unless the therapist shares them
+    notes_paused: bool = False  # `notes pause`: no learning note comes back until `notes resume`
 
 
 class Holiday(SQLModel, table=True):
@@ -255,11 +256,48 @@ class CheckIn(SQLModel, table=True):
     answered_at: datetime = _utc()
 
 
+class NoteSource(StrEnum):
+    CHECK_IN = "check_in"  # "one thing learned"
+    FOLLOW_UP = "follow_up"  # "what happened? what did you learn?"
+    NOTE = "note"  # `/practice note`
+
+
+class LearningNote(SQLModel, table=True):
+    """Something a therapist learned, kept with the objective it was written under and the
+    client code if any; it comes back to them on a spaced schedule until archived."""
+
+    __tablename__ = "learning_note"
+    __table_args__ = (Index("notes_of_author", "group_id", "user_id", "written_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    group_id: int = Field(foreign_key="practice_group.id", index=True)
+    user_id: str
+    text: str = _long_text(nullable=False)
+    source: NoteSource = _choice(NoteSource)
+    objective_id: int | None = None
+    client_code: str | None = None
+    written_at: datetime = _utc()
+    resurfaced: int = 0  # how many times it has come back; the schedule's next step
+    archived_at: datetime | None = _utc(nullable=True)
+
+
+class NoteRevision(SQLModel, table=True):
+    """A learning note's earlier wording, kept when it is refined."""
+
+    __tablename__ = "learning_note_revision"
+
+    id: int | None = Field(default=None, primary_key=True)
+    note_id: int = Field(foreign_key="learning_note.id", index=True)
+    text: str = _long_text(nullable=False)
+    replaced_at: datetime = _utc()
+
+
 class DeliveryKind(StrEnum):
     FOLLOW_UP = "follow_up"
     CHECK_IN = "check_in"
     REVIEW = "review"
     DIGEST = "digest"
+    RESURFACING = "resurfacing"  # a learning note coming back to its author
 
 
 class DeliveryStatus(StrEnum):

@@ -6,7 +6,7 @@ Once answered, a message is redrawn without buttons, so none are left dead.
 from __future__ import annotations
 
 from bot.messages import Bold, Button, Command, Line, Mention, Message, Section, as_line, day_label, line
-from bot.model import Advice, Objective
+from bot.model import Advice, LearningNote, Objective
 from bot.outcomes import shown
 
 FOLLOW_UP_ANSWERS = {
@@ -116,4 +116,59 @@ def review_answered(objective: Objective, outcome: str | Line) -> Message:
     return Message(
         summary="Objective review answered",
         sections=(Section((line(Bold("Objective: "), objective.text), as_line(outcome)), heading="Objective review"),),
+    )
+
+
+RESURFACE_ASK = {"recall": "Answer", "show": "Show me"}
+RESURFACE_ANSWERS = {"useful": "Still useful", "refine": "Refine it", "archive": "Archive"}
+
+
+def resurface_action(answer: str) -> str:
+    return f"resurface:{answer}"
+
+
+def _about(note: LearningNote, objective: Objective | None) -> str:
+    if objective is not None:
+        return f"your objective “{objective.text}”"
+    if note.client_code:
+        return f"client {note.client_code}"
+    return "your practice"
+
+
+def resurfacing(note: LearningNote, objective: Objective | None, delivery_id: int) -> Message:
+    """Retrieval before re-reading: the note itself is shown only after an answer or "Show me"."""
+    question = f"On {day_label(note.written_at)} you learned something about {_about(note, objective)}."
+    buttons = tuple(
+        Button(label, resurface_action(answer), str(delivery_id), "primary" if answer == "recall" else None)
+        for answer, label in RESURFACE_ASK.items()
+    )
+    return Message(
+        summary="A learning note comes back: what do you remember of it?",
+        sections=(Section((line(question), line("What do you remember of it?")), heading="A learning note"),),
+        buttons=buttons,
+    )
+
+
+def _note_lines(note: LearningNote, recalled: str | None) -> tuple[Line, ...]:
+    lines = [line(Bold("You remembered: "), recalled)] if recalled else []
+    lines.append(line(Bold(f"Your note of {day_label(note.written_at)}: "), note.text))
+    return tuple(lines)
+
+
+def resurfaced_note(note: LearningNote, delivery_id: int, recalled: str | None = None) -> Message:
+    buttons = tuple(
+        Button(label, resurface_action(answer), str(delivery_id), "danger" if answer == "archive" else None)
+        for answer, label in RESURFACE_ANSWERS.items()
+    )
+    return Message(
+        summary="Your learning note",
+        sections=(Section((*_note_lines(note, recalled), line("Is it still useful?")), heading="A learning note"),),
+        buttons=buttons,
+    )
+
+
+def resurfacing_answered(note: LearningNote, outcome: str) -> Message:
+    return Message(
+        summary="Learning note answered",
+        sections=(Section((*_note_lines(note, None), line(outcome)), heading="A learning note"),),
     )

@@ -19,7 +19,9 @@ from bot.model import (
     DeliveryKind,
     DeliveryStatus,
     Group,
+    LearningNote,
     Member,
+    NoteRevision,
     Objective,
     ObjectiveStatus,
     Person,
@@ -31,6 +33,7 @@ from bot.model import (
 def delete_from_groups(session: Session, group_ids, user_id: str) -> None:
     """Everything of one person's in these groups, messages still to come included."""
     session.execute(delete(Delivery).where(Delivery.group_id.in_(group_ids), deliveries_about(user_id)))
+    _delete_notes(session, LearningNote.group_id.in_(group_ids) & (LearningNote.user_id == user_id))
     for table, owner in (
         (Advice, Advice.therapist_id),
         (Objective, Objective.user_id),
@@ -41,6 +44,14 @@ def delete_from_groups(session: Session, group_ids, user_id: str) -> None:
         (Member, Member.user_id),
     ):
         session.execute(delete(table).where(table.group_id.in_(group_ids), owner == user_id))
+
+
+def _delete_notes(session: Session, which) -> None:
+    """Learning notes, with their earlier wordings and their returns still to come."""
+    notes = sql_select(LearningNote.id).where(which)
+    session.execute(delete(NoteRevision).where(NoteRevision.note_id.in_(notes)))
+    session.execute(delete(Delivery).where(Delivery.kind == DeliveryKind.RESURFACING, Delivery.subject_id.in_(notes)))
+    session.execute(delete(LearningNote).where(LearningNote.id.in_(notes)))
 
 
 def deliveries_about(user_id: str):
@@ -68,6 +79,7 @@ def purge_older_than(session: Session, cutoff: datetime) -> None:
         DeliveryKind.REVIEW,
         (Objective.status != ObjectiveStatus.ACTIVE) & (Objective.closed_at < cutoff),
     )
+    _delete_notes(session, LearningNote.written_at < cutoff)
     for when in (Score.recorded_at, PracticeLog.logged_at, CheckIn.answered_at, AuditEntry.at, Client.closed_at):
         session.execute(delete(when.class_).where(when < cutoff))
     session.execute(delete(Delivery).where(Delivery.status.in_(FINISHED_DELIVERIES), Delivery.due_at < cutoff))

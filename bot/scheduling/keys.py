@@ -47,3 +47,12 @@ def week_of(key: str) -> str | None:
     for a digest posted by hand."""
     found = WEEK_AT_END.search(key)
     return found.group(1) if found else None
+
+
+def resurfacing(note_id: int, step: int) -> str:
+    return f"resurfacing:{note_id}:{step}"
+
+
+def step_of(key: str) -> int:
+    """The step of the schedule a learning note's resurfacing key is for."""
+    return int(key.rsplit(":", 1)[1])

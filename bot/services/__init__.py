@@ -8,8 +8,17 @@ from bot import grammar
 from bot.forms import Values
 from bot.grammar import UsageError
 from bot.privacy import SAVE_ANYWAY
-from bot.prompts import CHECK_IN_ACTION, FOLLOW_UP_ANSWERS, REVIEW_ANSWERS, follow_up_action, review_action
-from bot.services import advice, away, clients, digests, groups, objectives, practice, rights
+from bot.prompts import (
+    CHECK_IN_ACTION,
+    FOLLOW_UP_ANSWERS,
+    RESURFACE_ANSWERS,
+    RESURFACE_ASK,
+    REVIEW_ANSWERS,
+    follow_up_action,
+    resurface_action,
+    review_action,
+)
+from bot.services import advice, away, clients, digests, groups, notes, objectives, practice, rights
 from bot.services.caller import Caller, Context, Result
 
 __all__ = [
@@ -44,6 +53,9 @@ _COMMANDS: dict[type, Callable[[Context, object], Result]] = {
     grammar.Resume: away.resume,
     grammar.AddHoliday: away.add_holiday,
     grammar.NotesVisibility: rights.notes_visibility,
+    grammar.WriteNote: notes.write_note,
+    grammar.ListNotes: notes.list_notes,
+    grammar.PauseNotes: notes.pause_notes,
     grammar.HandOverCoach: groups.hand_over_coach,
     grammar.Forget: rights.forget,
     grammar.Export: rights.export,
@@ -52,6 +64,11 @@ _COMMANDS: dict[type, Callable[[Context, object], Result]] = {
 _BUTTONS: dict[str, Callable[[Context, str], Result]] = {
     CHECK_IN_ACTION: practice.open_check_in,
     rights.FORGET_CONFIRM: rights.confirm_forget,
+    notes.ARCHIVE_ACTION: notes.archive_note,
+    **{
+        resurface_action(a): (lambda ctx, value, a=a: notes.press_resurfacing(ctx, value, a))
+        for a in (*RESURFACE_ASK, *RESURFACE_ANSWERS)
+    },
     **{follow_up_action(a): (lambda ctx, value, a=a: advice.press_follow_up(ctx, value, a)) for a in FOLLOW_UP_ANSWERS},
     **{review_action(a): (lambda ctx, value, a=a: objectives.answer_review(ctx, value, a)) for a in REVIEW_ANSWERS},
 }
@@ -61,6 +78,8 @@ _FORMS: dict[str, Callable[[Context, dict[str, str], Values], Result]] = {
     advice.FORM_KIND: advice.submit_advice_form,
     advice.ANSWER_FORM_KIND: advice.submit_follow_up_form,
     practice.CHECK_IN_FORM_KIND: practice.submit_check_in,
+    notes.RECALL_FORM_KIND: notes.submit_recall,
+    notes.REFINE_FORM_KIND: notes.submit_refine,
 }
 
 BUTTON_ACTIONS = frozenset(_BUTTONS) | {SAVE_ANYWAY}

@@ -13,7 +13,17 @@ from bot.calendar import add_local_days
 from bot.forms import NOT_IDENTIFYING, FieldKind, Form, FormField, Values, check_fields
 from bot.grammar import DEFAULT_FOLLOW_UP_DAYS, GiveAdvice, OpenAdviceForm, refuse
 from bot.messages import Code, Command, Mention, Message, day_label, line
-from bot.model import CLOSED_ADVICE, Advice, AdviceStatus, Delivery, DeliveryKind, Group, Score, ScoreKind
+from bot.model import (
+    CLOSED_ADVICE,
+    Advice,
+    AdviceStatus,
+    Delivery,
+    DeliveryKind,
+    Group,
+    NoteSource,
+    Score,
+    ScoreKind,
+)
 from bot.outcomes import alliance_concern, describe_since_advice, points, shown
 from bot.scheduling import keys
 from bot.scheduling.outbox import schedule
@@ -22,6 +32,7 @@ from bot.services.audit import guard
 from bot.services.caller import Context, Result
 from bot.services.clients import client_record, flags_raised, open_client, record_score
 from bot.services.membership import active_member, my_group
+from bot.services.notes import keep_note
 from bot.values import InvalidValue
 
 INTAKE = FormField(
@@ -256,6 +267,7 @@ def submit_follow_up_form(ctx: Context, context: dict[str, str], submitted: Valu
     advice.answered_at = ctx.now
     advice.learning = clean["learning"]
     ctx.session.add(advice)
+    keep_note(ctx, group, advice.therapist_id, clean["learning"], NoteSource.FOLLOW_UP, advice.client_code)
     outcome: list = ["✅ Applied." if answer == "applied" else "✅ Partly applied."]
     if advice.client_code:
         client = client_record(ctx, group, advice.therapist_id, advice.client_code)

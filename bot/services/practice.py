@@ -19,6 +19,7 @@ from bot.model import (
     DeliveryKind,
     Group,
     Member,
+    NoteSource,
     PracticeLog,
 )
 from bot.scheduling import keys
@@ -27,6 +28,7 @@ from bot.services.audit import guard
 from bot.services.caller import Context, Result
 from bot.services.group_settings import week_start
 from bot.services.membership import my_group, require_member
+from bot.services.notes import keep_note
 from bot.services.objectives import active_objective
 
 CHECK_IN_FORM_KIND = "check_in"
@@ -158,6 +160,7 @@ def submit_check_in(ctx: Context, context: dict[str, str], submitted: Values) ->
             answered_at=ctx.now,
         )
     )
+    keep_note(ctx, group, member.user_id, clean["learned"], NoteSource.CHECK_IN)
     redrawn = prompts.check_in_answered(int(clean["progress"]), reported)
     return Result(updates=redraw(ctx, delivery, redrawn))
 

@@ -21,7 +21,9 @@ from bot.model import (
     Delivery,
     Group,
     Holiday,
+    LearningNote,
     Member,
+    NoteRevision,
     Objective,
     PendingText,
     Person,
@@ -121,6 +123,7 @@ def exported_tables(who: Recipient) -> dict[type[SQLModel], tuple[str, Select]]:
         return in_tenant(table, who.platform, who.tenant_id)
 
     groups = sql_select(Group.id).where(of_tenant(Group))
+    my_notes = LearningNote.group_id.in_(groups) & (LearningNote.user_id == me)
     return {
         Person: ("person", select(Person).where(of_tenant(Person), Person.user_id == me)),
         Group: ("group you coach", select(Group).where(of_tenant(Group), Group.coach_id == me)),
@@ -137,6 +140,11 @@ def exported_tables(who: Recipient) -> dict[type[SQLModel], tuple[str, Select]]:
             select(PracticeLog).where(PracticeLog.group_id.in_(groups), PracticeLog.user_id == me),
         ),
         CheckIn: ("check-in", select(CheckIn).where(CheckIn.group_id.in_(groups), CheckIn.user_id == me)),
+        LearningNote: ("learning note", select(LearningNote).where(my_notes)),
+        NoteRevision: (
+            "earlier wording of a learning note",
+            select(NoteRevision).where(NoteRevision.note_id.in_(sql_select(LearningNote.id).where(my_notes))),
+        ),
         Delivery: ("message", select(Delivery).where(Delivery.group_id.in_(groups), deliveries_about(me))),
         PendingText: (
             "text waiting for save anyway",

@@ -39,6 +39,20 @@ def _answer_check_in(harness: CoreHarness, user: str) -> None:
     assert not result.errors, result.errors
 
 
+def _refine_the_returned_note(harness: CoreHarness, user: str) -> None:
+    [returned] = harness.messenger.to(user, "A learning note comes back")
+    refine = {"delivery_id": returned.message.buttons[0].value, "note_id": ""}
+    refine["note_id"] = asyncio.run(
+        harness.core.press(Caller(Platform.SLACK, TEAM, user), "resurface:refine", refine["delivery_id"])
+    ).form.context["note_id"]
+    result = asyncio.run(
+        harness.core.submit(
+            Caller(Platform.SLACK, TEAM, user), "note_refine", refine, {"note": "Silence invites the client to go on"}
+        )
+    )
+    assert not result.errors, result.errors
+
+
 def _export(harness: CoreHarness, user: str) -> tuple[list[dict], list[dict]]:
     assert "I'm sending you your data" in harness.say(user, "export")
     [(to, files)] = harness.messenger.files
@@ -62,6 +76,8 @@ def test_the_export_holds_a_record_from_every_table_about_the_caller_and_nothing
         harness.say(ALICE, "outcome C12 ors 19")
         harness.advance_to(START + timedelta(days=7, hours=2))
         _answer_check_in(harness, ALICE)
+        harness.advance_to(START + timedelta(days=10, hours=2))
+        _refine_the_returned_note(harness, ALICE)
         harness.say(ALICE, "setup", channel="CSECOND")  # coaches a group, and sets it up (audited)
         harness.say(BOB, "join", channel="CSECOND")
         harness.say(ALICE, "advice <@UBOB> Slow down", channel="CSECOND")

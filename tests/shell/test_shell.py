@@ -164,3 +164,13 @@ def test_what_is_typed_just_before_a_preview_is_in_it(tmp_path):
         "/practice digest preview",
     )
     assert "@alice: 35 min" in shown(output, "only coach sees this", "Deliberate practice")
+
+
+def test_the_demo_brings_a_learning_note_back_within_two_weeks_asking_first(tmp_path):
+    shell(tmp_path, "/quit", demo=True)
+    output = shell(tmp_path, "/as alice", "/clock +14d", "/quit")
+    returned = output[output.index("DM to alice") :]
+    returned = returned[returned.index("A learning note") :]
+    assert "you learned something about your objective" in returned.splitlines()[1]
+    assert returned.splitlines()[2].strip() == "What do you remember of it?"
+    assert "Answer" in returned.splitlines()[3] and "Show me" in returned.splitlines()[3]
