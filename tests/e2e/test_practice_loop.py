@@ -86,7 +86,13 @@ def test_the_whole_loop(bot, slack, fake_slack):
     assert "Applied: 1" in text
     assert "Naming it lowered the tension" not in text  # learning notes stay with the coach
 
+    # What Alice learned comes back to her, asked for before it is shown.
+    assert bot.tick(weekday_at(24, 15)).returncode == 0
+    [comes_back] = dms_with(fake_slack, ALICE, "resurface:recall")
+    assert "What do you remember of it?" in blocks_text(comes_back["blocks"])
+    assert "Naming it lowered the tension" not in blocks_text(comes_back["blocks"])
+
     posts_before = len(fake_slack.calls_to("chat.postMessage"))
-    again = bot.tick(due)
+    again = bot.tick(weekday_at(24, 15))
     assert again.returncode == 0 and "handled 0" in again.stdout
     assert len(fake_slack.calls_to("chat.postMessage")) == posts_before

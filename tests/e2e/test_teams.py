@@ -180,8 +180,16 @@ def test_the_whole_loop_on_teams(teams, teams_bot, fake_microsoft):
     mentioned = {e["mentioned"]["id"] for c in digest["attachments"] for e in c["content"]["msteams"]["entities"]}
     assert ALICE.id in mentioned
 
+    # What Alice learned comes back to her, asked for before it is shown.
+    later = weekday_at(24, 15)
+    assert teams_bot.tick(later).returncode == 0
+    asking = "What do you remember of it?"
+    [comes_back] = [card for card in cards_to(fake_microsoft, ALICE) if asking in card_text(card)]
+    assert set(buttons(comes_back)) == {"Answer", "Show me"}
+    assert "Naming it lowered the tension" not in card_text(comes_back)
+
     sent_before = len(fake_microsoft.calls_to("activities.create"))
-    again = teams_bot.tick(due)
+    again = teams_bot.tick(later)
     assert again.returncode == 0 and "handled 0" in again.stdout
     assert len(fake_microsoft.calls_to("activities.create")) == sent_before
 
