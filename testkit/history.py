@@ -25,6 +25,7 @@ from bot.model import (
     Score,
     ScoreKind,
 )
+from bot.outcomes import Band
 
 CLIENTS_PER_THERAPIST = 5
 CLOSED_ADVICE = (AdviceStatus.APPLIED, AdviceStatus.PARTLY, AdviceStatus.NO_LONGER_RELEVANT)
@@ -40,7 +41,8 @@ def seeded_group(
     tenant_id: str = "TBENCH",
 ) -> Group:
     """A group whose therapists each have `weeks` weeks of history up to `now`: weekly ORS and
-    SRS for their clients (every tenth therapist's last client closed a week ago), advice (the last two weeks' still open, one answered "Not yet") with
+    SRS for their clients (every tenth one's last client closed a week ago), advice (the last
+    two weeks' still open, one answered "Not yet") with
     follow-ups and reminders, practice logs, check-ins, and objectives (earlier ones achieved).
     Its coach is `<channel_id>-COACH`, and its last digest went out a week before `now`."""
     start = now - timedelta(weeks=weeks)
@@ -68,6 +70,7 @@ def seeded_group(
                 group_id=group.id,
                 therapist_id=user,
                 code=f"C{client}",
+                band=Band.ADULT,
                 created_at=start,
                 closed_at=now - timedelta(weeks=1)
                 if number % 10 == 0 and client == CLIENTS_PER_THERAPIST - 1

@@ -266,21 +266,19 @@ def _clients(
     for item in advice:
         about.setdefault((item.therapist_id, item.client_code), []).append(item)
     found = []
-    for client, *scores in session.exec(_judged_clients(group, since, now)):
-        intake, latest_ors, latest_srs, previous_srs = (_rating(score, where) for score in scores)
+    for therapist, code, band, *columns in session.exec(_judged_clients(group, since, now)):
+        intake, latest_ors, latest_srs, previous_srs = (
+            _rating(columns[at : at + len(RATING_COLUMNS)], where) for at in range(0, len(columns), len(RATING_COLUMNS))
+        )
         ors = [rating for rating in (intake, latest_ors) if rating is not None]
         judged = classify_client(
-            ors[:1] if len(ors) == 2 and scores[0].id == scores[1].id else ors,
+            ors[:1] if len(ors) == 2 and columns[0] == columns[len(RATING_COLUMNS)] else ors,
             [rating for rating in (previous_srs, latest_srs) if rating is not None],
-            client.band,
+            band,
             group.thresholds,
         )
-        notes = tuple(
-            _advice_about(item, latest_ors, where) for item in about.get((client.therapist_id, client.code), [])
-        )
-        found.append(
-            ClientWeek(client.therapist_id, client.code, judged, latest_srs.value if latest_srs else None, notes)
-        )
+        notes = tuple(_advice_about(item, latest_ors, where) for item in about.get((therapist, code), []))
+        found.append(ClientWeek(therapist, code, judged, latest_srs.value if latest_srs else None, notes))
     position = {user: index for index, user in enumerate(members)}
     return sorted(
         (client for client in found if client.therapist_id in position),
@@ -324,9 +322,11 @@ def _judged_clients(group: Group, since: datetime, now: datetime):
         .where(Client.group_id == group.id, Client.closed_at.is_(None), scored_in_period)
         .cte("chosen")
     )
-    intake, latest_ors, latest_srs, previous_srs = (aliased(Score) for _ in range(4))
+    picked = [aliased(Score) for _ in range(4)]  # intake, latest ORS, latest SRS, previous SRS
+    columns = [getattr(score, name) for score in picked for name in RATING_COLUMNS]
+    intake, latest_ors, latest_srs, previous_srs = picked
     return (
-        select(Client, intake, latest_ors, latest_srs, previous_srs)
+        select(Client.therapist_id, Client.code, Client.band, *columns)
         .join(chosen, chosen.c.client_id == Client.id)
         .outerjoin(intake, intake.id == chosen.c.intake)
         .outerjoin(latest_ors, latest_ors.id == chosen.c.latest_ors)
@@ -335,12 +335,15 @@ def _judged_clients(group: Group, since: datetime, now: datetime):
     )
 
 
-def _rating(score: Score | None, where) -> Rating | None:
-    if score is None:
+RATING_COLUMNS = ("id", "value", "recorded_at", "session", "intake")  # each picked score's, as plain columns
+
+
+def _rating(columns, where) -> Rating | None:
+    """A picked score's columns (RATING_COLUMNS) as the rules read it; None if none was picked."""
+    score_id, value, recorded_at, session, intake = columns
+    if score_id is None:
         return None
-    return Rating(
-        points(score.value), score.recorded_at.astimezone(where).date(), score.session, score.intake, score.recorded_at
-    )
+    return Rating(points(value), recorded_at.astimezone(where).date(), session, bool(intake), recorded_at)
 
 
 def _advice_about(advice: Advice, latest_ors: Rating | None, where) -> AdviceAbout:

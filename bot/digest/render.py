@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.digest.gather import AdviceAbout, ClientWeek, DigestData, MemberWeek, Undelivered
+from bot.digest.gather import ClientWeek, DigestData, MemberWeek, Undelivered
 from bot.messages import Bold, ChannelLink, Code, Command, Line, Mention, Message, Section, Span, day_label, line
 from bot.model import ADVICE_OUTCOMES, DeliveryKind
-from bot.outcomes import ALLIANCE_FLAGS, Flag, FlagKind, Movement, describe, describe_since_advice, shown
+from bot.outcomes import ALLIANCE_FLAGS, Flag, FlagKind, Movement, day, describe, describe_since_advice, shown, signed
 
 OBJECTIVE_LINE_LIMIT = 140
 DETAIL_OBJECTIVE_LIMIT = 80  # each therapist's line in a large group's thread stays one line
@@ -119,22 +119,40 @@ def _client_line(data: DigestData, client: ClientWeek) -> Line:
         change = f"ORS {shown(judged.intake.value)} at intake, no later ORS yet"
     else:
         change = "no ORS yet"
-    spans: list[Span] = ["• ", Mention(client.therapist_id), f" · {client.code}: {change}"]
-    if client.latest_srs is not None:
-        spans.append(f" · SRS {shown(client.latest_srs)}")
-    # A deterioration is said by the change itself.
-    kinds = ", ".join(dict.fromkeys(f.kind.value for f in judged.flags if f.kind is not FlagKind.DETERIORATION))
-    spans.append(f" · ⚠️ {kinds}" if kinds else "")
-    spans += [piece for advice in client.advice for piece in _advice_on_line(data, advice)]
+    spans: list[Span] = ["• ", Mention(client.therapist_id), f" · {client.code}: {change}", *_srs_and_flags(client)]
+    for advice in client.advice:
+        said = f" · advice “{_shorten(advice.text, ADVICE_TEXT_LIMIT)}” ({ADVICE_OUTCOMES[advice.status]})"
+        if advice.baseline_ors is None or advice.latest_ors_since is None:
+            spans.append(f"{said}, given {day_label(advice.given_on)}")
+        else:
+            since = describe_since_advice(
+                advice.baseline_ors, advice.latest_ors_since, data.thresholds, advice.given_on
+            )
+            spans.append(f"{said}: {since}")
     return line(*spans)
 
 
-def _advice_on_line(data: DigestData, advice: AdviceAbout) -> list[Span]:
-    said = f" · advice “{_shorten(advice.text, ADVICE_TEXT_LIMIT)}” ({ADVICE_OUTCOMES[advice.status]})"
-    if advice.baseline_ors is None or advice.latest_ors_since is None:
-        return [f"{said}, given {day_label(advice.given_on)}"]
-    since = describe_since_advice(advice.baseline_ors, advice.latest_ors_since, data.thresholds, advice.given_on)
-    return [f"{said}: {since}"]
+def _dense_client_line(client: ClientWeek) -> Line:
+    """A client's line in a large group's thread, under the heading of its kind: the scores
+    from intake, and the change since each advice, named so."""
+    change = client.judged.change
+    if change is not None:
+        scores = f"{shown(change.baseline)} → {shown(change.latest)} ({signed(change.delta)}) from intake"
+    else:
+        scores = "no ORS after intake yet"
+    spans: list[Span] = ["• ", Mention(client.therapist_id), f" · {client.code}: {scores}", *_srs_and_flags(client)]
+    for advice in client.advice:
+        if advice.baseline_ors is not None and advice.latest_ors_since is not None:
+            delta = signed(advice.latest_ors_since - advice.baseline_ors)
+            spans.append(f" · {delta} since the advice of {day(advice.given_on)}")
+    return line(*spans)
+
+
+def _srs_and_flags(client: ClientWeek) -> list[Span]:
+    srs = [f" · SRS {shown(client.latest_srs)}"] if client.latest_srs is not None else []
+    # A deterioration is said by the change itself.
+    kinds = ", ".join(dict.fromkeys(f.kind.value for f in client.judged.flags if f.kind is not FlagKind.DETERIORATION))
+    return srs + ([f" · ⚠️ {kinds}"] if kinds else [])
 
 
 def _client_lines_shown(data: DigestData, for_coach_only: bool) -> bool:
@@ -361,7 +379,7 @@ def _outcomes(data: DigestData) -> list[Section]:
     kinds |= {label: [] for label in ("Reliable improvements, clinically significant", "Other reliable improvements")}
     kinds |= {"No reliable change": [], "No ORS after intake yet": []}
     for client in data.clients:
-        kinds[_kind_of(client)].append(_client_line(data, client))
+        kinds[_kind_of(client)].append(_dense_client_line(client))
     return [Section(tuple(items), f"{kind}: {len(items)}") for kind, items in kinds.items()]
 
 
