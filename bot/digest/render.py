@@ -105,7 +105,7 @@ def _follow_up_counts(data: DigestData) -> str:
 
 def _movement(data: DigestData, for_coach_only: bool) -> Section:
     if not _client_lines_shown(data, for_coach_only):
-        return Section((line(_outcome_counts(data), ". ", _kept_for_the_coach(data)),), "Outcome movement")
+        return Section((line(_outcome_counts(data), ". ", *_kept_for_the_coach(data)),), "Outcome movement")
     return Section(tuple(_client_line(data, client) for client in data.clients), "Outcome movement")
 
 
@@ -133,11 +133,11 @@ def _client_line(data: DigestData, client: ClientWeek) -> Line:
 
 
 def _dense_client_line(client: ClientWeek) -> Line:
-    """A client's line in a large group's thread, under the heading of its kind: the scores
-    from intake, and the change since each advice, named so."""
+    """A client's line in a large group's thread, under the heading of its kind: its ORS from
+    intake (as the heading says), and the change since each advice, named so."""
     change = client.judged.change
     if change is not None:
-        scores = f"{shown(change.baseline)} → {shown(change.latest)} ({signed(change.delta)}) from intake"
+        scores = f"{shown(change.baseline)} → {shown(change.latest)} ({signed(change.delta)})"
     else:
         scores = "no ORS after intake yet"
     spans: list[Span] = ["• ", Mention(client.therapist_id), f" · {client.code}: {scores}", *_srs_and_flags(client)]
@@ -380,7 +380,7 @@ def _outcomes(data: DigestData) -> list[Section]:
     kinds |= {"No reliable change": [], "No ORS after intake yet": []}
     for client in data.clients:
         kinds[_kind_of(client)].append(_dense_client_line(client))
-    return [Section(tuple(items), f"{kind}: {len(items)}") for kind, items in kinds.items()]
+    return [Section(tuple(items), f"{kind} (ORS from intake): {len(items)}") for kind, items in kinds.items()]
 
 
 def _kind_of(client: ClientWeek) -> str:
