@@ -149,7 +149,7 @@ def _dense_client_line(client: ClientWeek) -> Line:
 
 
 def _srs_and_flags(client: ClientWeek) -> list[Span]:
-    srs = [f" · SRS {shown(client.latest_srs)}"] if client.latest_srs is not None else []
+    srs: list[Span] = [f" · SRS {shown(client.latest_srs)}"] if client.latest_srs is not None else []
     # A deterioration is said by the change itself.
     kinds = ", ".join(dict.fromkeys(f.kind.value for f in client.judged.flags if f.kind is not FlagKind.DETERIORATION))
     return srs + ([f" · ⚠️ {kinds}"] if kinds else [])
