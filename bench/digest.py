@@ -41,7 +41,7 @@ from bot.ports import Recipient  # noqa: E402
 from bot.services.caller import Caller, Context  # noqa: E402
 from bot.services.practice import status  # noqa: E402
 from bot.storage import make_engine, upgrade  # noqa: E402
-from handlers.slack.app import slack_messenger  # noqa: E402
+from handlers.slack.messenger import slack_messenger  # noqa: E402
 from testkit.history import seeded_group  # noqa: E402
 from testkit.slack_api import FakeSlack  # noqa: E402
 

@@ -39,7 +39,7 @@ USAGE = {
     "setup": "setup [digest <weekday> <HH:MM>] [checkin <weekday> <HH:MM>] [tz <Area/City>]"
     " [hours <HH:MM>-<HH:MM>] [days <mon-fri>] [ors-cutoff <0-40>] [child-cutoff <0-40>] [adolescent-cutoff <0-40>]"
     " [reliable-change <1-40>] [on-track-session <1-99>] [on-track-weeks <1-52>] [watch-session <1-99>]"
-    " [srs-concern <0-40>] [srs-drop <1-40>]",
+    " [srs-concern <0-40>] [srs-drop <1-40>] [outcomes channel|coach]",
     "join": "join",
     "leave": "leave",
     "objective": "objective [text]",
@@ -130,6 +130,7 @@ class Setup:
     on_track_weeks: int | None = None
     watch_session: int | None = None
     srs_drop: int | None = None
+    outcomes_in_channel: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -345,6 +346,16 @@ def _weekly(raw_day: str, raw_time: str) -> WeeklyTime:
     return WeeklyTime(values.weekday(raw_day), values.clock_time(raw_time))
 
 
+def _outcomes_audience(raw: str) -> bool:
+    """True for `channel`: the channel digest shows client-level outcome lines; False for `coach`."""
+    if raw.lower() not in ("channel", "coach"):
+        raise InvalidValue(
+            "Say “outcomes channel” to show client outcome lines in the channel digest,"
+            " or “outcomes coach” to keep them to the coach's preview."
+        )
+    return raw.lower() == "channel"
+
+
 def _threshold(name: str, low: int, high: int = values.MAX_SCORE):
     return lambda raw: values.whole_number(raw, name, low, high)
 
@@ -368,6 +379,7 @@ SETUP_OPTIONS = {  # word: (Setup field, how many words follow, their parser)
     "on-track-weeks": ("on_track_weeks", 1, _threshold("weeks for the on-track check (on-track-weeks)", 1, 52)),
     "watch-session": ("watch_session", 1, _threshold("session for the early watch (watch-session)", 1, 99)),
     "srs-drop": ("srs_drop", 1, _threshold("SRS drop that flags the alliance (srs-drop)", 1)),
+    "outcomes": ("outcomes_in_channel", 1, _outcomes_audience),
 }
 
 

@@ -75,6 +75,7 @@ class Group(SQLModel, table=True):
     on_track_weeks: int = DEFAULT_THRESHOLDS.on_track_weeks
     watch_session: int = DEFAULT_THRESHOLDS.watch_session
     srs_drop: int = DEFAULT_THRESHOLDS.srs_drop
+    outcomes_in_channel: bool = True  # client-level outcome lines in the channel digest, or only the coach's
     workday_start: time = time(9, 0)
     workday_end: time = time(17, 0)
     workdays: str = "01234"  # the weekdays direct messages may go out on, Monday as 0
@@ -167,6 +168,13 @@ class AdviceStatus(StrEnum):
 
 # Open advice still waits for its follow-up's answer; "Not yet" keeps it open. Any other answer closes it.
 OPEN_ADVICE = (AdviceStatus.OPEN, AdviceStatus.NOT_YET)
+ADVICE_OUTCOMES = {  # what came of advice, as the client view and the digest say it
+    AdviceStatus.OPEN: "awaiting its follow-up",
+    AdviceStatus.NOT_YET: "not applied yet",
+    AdviceStatus.APPLIED: "applied",
+    AdviceStatus.PARTLY: "partly applied",
+    AdviceStatus.NO_LONGER_RELEVANT: "no longer relevant",
+}
 CLOSED_ADVICE = tuple(status for status in AdviceStatus if status not in OPEN_ADVICE)
 
 
@@ -213,6 +221,7 @@ class Score(SQLModel, table=True):
 
     __table_args__ = (
         Index("latest_scores", "group_id", "user_id", "client_code", "kind", "recorded_at", "id"),
+        Index("intake_scores", "group_id", "user_id", "client_code", "kind", "intake", "recorded_at", "id"),
         Index("scores_in_period", "group_id", "kind", "recorded_at"),
     )
 

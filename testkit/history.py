@@ -12,6 +12,7 @@ from bot.model import (
     Advice,
     AdviceStatus,
     CheckIn,
+    Client,
     Delivery,
     DeliveryKind,
     DeliveryStatus,
@@ -24,6 +25,7 @@ from bot.model import (
     Score,
     ScoreKind,
 )
+from bot.outcomes import Band
 
 CLIENTS_PER_THERAPIST = 5
 CLOSED_ADVICE = (AdviceStatus.APPLIED, AdviceStatus.PARTLY, AdviceStatus.NO_LONGER_RELEVANT)
@@ -39,7 +41,8 @@ def seeded_group(
     tenant_id: str = "TBENCH",
 ) -> Group:
     """A group whose therapists each have `weeks` weeks of history up to `now`: weekly ORS and
-    SRS for their clients, advice (the last two weeks' still open, one answered "Not yet") with
+    SRS for their clients (every tenth one's last client closed a week ago), advice (the last
+    two weeks' still open, one answered "Not yet") with
     follow-ups and reminders, practice logs, check-ins, and objectives (earlier ones achieved).
     Its coach is `<channel_id>-COACH`, and its last digest went out a week before `now`."""
     start = now - timedelta(weeks=weeks)
@@ -56,11 +59,25 @@ def seeded_group(
     session.add(group)
     session.flush()
     assert group.id is not None
-    rows: dict[type, list[dict]] = {model: [] for model in (Member, Objective, Score, PracticeLog, CheckIn, Advice)}
+    models = (Member, Client, Objective, Score, PracticeLog, CheckIn, Advice)
+    rows: dict[type, list[dict]] = {model: [] for model in models}
     for number in range(therapists):
         user = f"{channel_id}-U{number:04d}"
         rows[Member].append(dict(group_id=group.id, user_id=user, joined_at=start, notes_in_channel=number % 2 == 0))
         rows[Objective] += _objectives(group.id, user, start, now)
+        rows[Client] += [
+            dict(
+                group_id=group.id,
+                therapist_id=user,
+                code=f"C{client}",
+                band=Band.ADULT,
+                created_at=start,
+                closed_at=now - timedelta(weeks=1)
+                if number % 10 == 0 and client == CLIENTS_PER_THERAPIST - 1
+                else None,
+            )
+            for client in range(CLIENTS_PER_THERAPIST)
+        ]
         for week in range(weeks):
             monday = start + timedelta(weeks=week, hours=number % 24)
             rows[Score] += _scores(group.id, user, monday, week, number)

@@ -7,7 +7,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import and_, exists, func, or_, true
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from bot.calendar import zone
@@ -16,6 +17,7 @@ from bot.model import (
     Advice,
     AdviceStatus,
     CheckIn,
+    Client,
     Delivery,
     DeliveryKind,
     DeliveryStatus,
@@ -27,7 +29,7 @@ from bot.model import (
     Score,
     ScoreKind,
 )
-from bot.outcomes import OrsChange, Thresholds, alliance_concern, classify_ors
+from bot.outcomes import Classification, Rating, Thresholds, classify_client, points
 
 
 @dataclass(frozen=True)
@@ -56,17 +58,25 @@ class OpenLoop:
 
 
 @dataclass(frozen=True)
-class ClientMovement:
-    therapist_id: str
-    client_code: str
-    change: OrsChange
+class AdviceAbout:
+    """Advice in the digest's view about one of its clients, and the ORS change since it."""
+
+    text: str
+    given_on: date
+    status: AdviceStatus
+    baseline_ors: Decimal | None
+    latest_ors_since: Decimal | None  # the client's latest ORS, if recorded after the advice
 
 
 @dataclass(frozen=True)
-class AllianceConcern:
+class ClientWeek:
+    """An active client scored in the digest's period, judged from intake."""
+
     therapist_id: str
-    client_code: str
-    srs: Decimal
+    code: str
+    judged: Classification
+    latest_srs: Decimal | None = None
+    advice: tuple[AdviceAbout, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -98,8 +108,8 @@ class DigestData:
     open_loops: list[OpenLoop] = field(default_factory=list)
     awaiting: int = 0  # follow-ups sent (or given up on) and not yet an open loop
     not_due: int = 0
-    movements: list[ClientMovement] = field(default_factory=list)
-    alliance_concerns: list[AllianceConcern] = field(default_factory=list)
+    clients: list[ClientWeek] = field(default_factory=list)  # in the members' order, then by code
+    outcomes_in_channel: bool = True  # else client-level lines are only for the coach
     learning: list[LearningNote] = field(default_factory=list)
     undelivered: list[Undelivered] = field(default_factory=list)
 
@@ -114,33 +124,34 @@ def gather(session: Session, group: Group, now: datetime) -> DigestData:
         .where(CheckIn.group_id == group.id, CheckIn.answered_at >= since, CheckIn.answered_at < now)
         .order_by(CheckIn.answered_at, CheckIn.id)
     ).all()
-    in_view = _advice_in_view(session, group, since, now)
-    advice = [a for a, _ in in_view]
-    latest_ors = {a.id: latest for a, latest in in_view}
+    advice = _advice_in_view(session, group, since, now)
     answered_now = [a for a in advice if a.answered_at and since <= a.answered_at < now]
     still_open = [a for a in advice if a.status in OPEN_ADVICE]
     open_loops, awaiting = _open_loops_and_awaiting(session, group, still_open)
-    limits = group.thresholds
+    members = _member_weeks(session, group, since, now, {c.user_id for c in check_ins})
     return DigestData(
         channel_id=group.channel_id,
         period_start=since.astimezone(where).date(),
         period_end=now.astimezone(where).date(),
         today=now.astimezone(where).date(),
-        thresholds=limits,
-        members=_member_weeks(session, group, since, now, {c.user_id for c in check_ins}),
+        thresholds=group.thresholds,
+        members=[week for week, _sharing in members],
         applied=sum(1 for a in answered_now if a.status is AdviceStatus.APPLIED),
         partly=sum(1 for a in answered_now if a.status is AdviceStatus.PARTLY),
         open_loops=open_loops,
         awaiting=awaiting,
         not_due=len(still_open) - len(open_loops) - awaiting,
-        movements=_movements(answered_now + still_open, latest_ors, limits),
-        alliance_concerns=_alliance_concerns(session, group, since, now, limits),
-        learning=_learning_notes(session, group, answered_now, check_ins),
+        clients=_clients(session, group, since, now, [week.user_id for week, _ in members], advice),
+        outcomes_in_channel=group.outcomes_in_channel,
+        learning=_learning_notes({week.user_id for week, sharing in members if sharing}, answered_now, check_ins),
         undelivered=_undelivered(session, group),
     )
 
 
-def _member_weeks(session: Session, group: Group, since: datetime, now: datetime, checked_in: set[str]):
+def _member_weeks(
+    session: Session, group: Group, since: datetime, now: datetime, checked_in: set[str]
+) -> list[tuple[MemberWeek, bool]]:
+    """Each member's week, and whether they share their learning notes in the channel."""
     where = zone(group.timezone)
     members = session.exec(
         select(Member)
@@ -164,25 +175,19 @@ def _member_weeks(session: Session, group: Group, since: datetime, now: datetime
     for member in members:
         objective = objectives.get(member.user_id)
         away = member.paused_until is not None and member.paused_until > now
-        weeks.append(
-            MemberWeek(
-                user_id=member.user_id,
-                checked_in=member.user_id in checked_in,
-                minutes=minutes.get(member.user_id, 0),
-                objective=objective.text if objective else None,
-                review_on=objective.review_on if objective else None,
-                away_until=member.paused_until.astimezone(where).date() if away else None,
-            )
+        week = MemberWeek(
+            user_id=member.user_id,
+            checked_in=member.user_id in checked_in,
+            minutes=minutes.get(member.user_id, 0),
+            objective=objective.text if objective else None,
+            review_on=objective.review_on if objective else None,
+            away_until=member.paused_until.astimezone(where).date() if away else None,
         )
+        weeks.append((week, member.notes_in_channel))
     return weeks
 
 
-def _learning_notes(
-    session: Session, group: Group, answered: list[Advice], check_ins: list[CheckIn]
-) -> list[LearningNote]:
-    sharing = set(
-        session.exec(select(Member.user_id).where(Member.group_id == group.id, Member.notes_in_channel.is_(True)))
-    )
+def _learning_notes(sharing: set[str], answered: list[Advice], check_ins: list[CheckIn]) -> list[LearningNote]:
     return [
         LearningNote(a.therapist_id, a.learning, a.client_code, a.therapist_id in sharing)
         for a in answered
@@ -241,58 +246,107 @@ def _period_start(group: Group, now: datetime) -> datetime:
     return max(group.created_at, now - timedelta(days=7))
 
 
-def _advice_in_view(
-    session: Session, group: Group, since: datetime, now: datetime
-) -> list[tuple[Advice, Decimal | None]]:
-    """The advice the digest shows, answered in its period or still open, oldest first, each
-    with its client's latest ORS since the advice was given (None if there is none)."""
-    latest_ors = (
-        select(Score.value)
-        .where(
-            Score.group_id == Advice.group_id,
-            Score.user_id == Advice.therapist_id,
-            Score.client_code == Advice.client_code,
-            Score.kind == ScoreKind.ORS,
-            Score.recorded_at > Advice.created_at,
-        )
-        .order_by(Score.recorded_at.desc(), Score.id.desc())
-        .limit(1)
-        .correlate(Advice)
-        .scalar_subquery()
-    )
+def _advice_in_view(session: Session, group: Group, since: datetime, now: datetime) -> list[Advice]:
+    """The advice the digest shows, answered in its period or still open, oldest first."""
     # The group in each alternative, so that each can use an index of its own.
     in_view = or_(
         and_(Advice.group_id == group.id, Advice.status.in_(OPEN_ADVICE)),
         and_(Advice.group_id == group.id, Advice.answered_at >= since, Advice.answered_at < now),
     )
-    rows = session.exec(select(Advice, latest_ors).where(in_view).order_by(Advice.created_at, Advice.id))
-    return [(advice, latest) for advice, latest in rows]
+    return list(session.exec(select(Advice).where(in_view).order_by(Advice.created_at, Advice.id)))
 
 
-def _movements(
-    advice: list[Advice], latest_ors: dict[int | None, Decimal | None], limits: Thresholds
-) -> list[ClientMovement]:
-    movements = []
+def _clients(
+    session: Session, group: Group, since: datetime, now: datetime, members: list[str], advice: list[Advice]
+) -> list[ClientWeek]:
+    """Each active client of a member with a score in the period, judged from intake by the
+    scores the rules read (intake, latest ORS, the last two SRS), all in one statement."""
+    where = zone(group.timezone)
+    about: dict[tuple[str, str | None], list[Advice]] = {}
     for item in advice:
-        latest = latest_ors[item.id]
-        if item.client_code is None or item.baseline_ors is None or latest is None:
-            continue
-        movements.append(
-            ClientMovement(item.therapist_id, item.client_code, classify_ors(item.baseline_ors, latest, limits))
+        about.setdefault((item.therapist_id, item.client_code), []).append(item)
+    found = []
+    for therapist, code, band, *columns in session.exec(_judged_clients(group, since, now)):
+        intake, latest_ors, latest_srs, previous_srs = (
+            _rating(columns[at : at + len(RATING_COLUMNS)], where) for at in range(0, len(columns), len(RATING_COLUMNS))
         )
-    return movements
+        ors = [rating for rating in (intake, latest_ors) if rating is not None]
+        judged = classify_client(
+            ors[:1] if len(ors) == 2 and columns[0] == columns[len(RATING_COLUMNS)] else ors,
+            [rating for rating in (previous_srs, latest_srs) if rating is not None],
+            band,
+            group.thresholds,
+        )
+        notes = tuple(_advice_about(item, latest_ors, where) for item in about.get((therapist, code), []))
+        found.append(ClientWeek(therapist, code, judged, latest_srs.value if latest_srs else None, notes))
+    position = {user: index for index, user in enumerate(members)}
+    return sorted(
+        (client for client in found if client.therapist_id in position),
+        key=lambda client: (position[client.therapist_id], client.code),
+    )
 
 
-def _alliance_concerns(
-    session: Session, group: Group, since: datetime, now: datetime, limits: Thresholds
-) -> list[AllianceConcern]:
-    latest: dict[tuple[str, str], Decimal] = {}
-    for score in session.exec(
-        select(Score)
-        .where(
-            Score.group_id == group.id, Score.kind == ScoreKind.SRS, Score.recorded_at >= since, Score.recorded_at < now
+def _judged_clients(group: Group, since: datetime, now: datetime):
+    """Active clients scored in [since, now), each with its intake (the latest ORS marked so,
+    or else the first), latest ORS, latest and previous SRS; each picked by an index."""
+
+    def pick(kind: ScoreKind, *, marked: bool = False, first: bool = False, skip: int = 0):
+        picked = select(Score.id).where(
+            Score.group_id == Client.group_id,
+            Score.user_id == Client.therapist_id,
+            Score.client_code == Client.code,
+            Score.kind == kind,
+            Score.recorded_at < now,
         )
-        .order_by(Score.recorded_at, Score.id)
-    ):
-        latest[(score.user_id, score.client_code)] = score.value
-    return [AllianceConcern(user, code, srs) for (user, code), srs in latest.items() if alliance_concern(srs, limits)]
+        if marked:
+            picked = picked.where(Score.intake == true())
+        order = (Score.recorded_at, Score.id) if first else (Score.recorded_at.desc(), Score.id.desc())
+        return picked.order_by(*order).offset(skip).limit(1).correlate(Client).scalar_subquery()
+
+    scored_in_period = exists().where(
+        Score.group_id == Client.group_id,
+        Score.user_id == Client.therapist_id,
+        Score.client_code == Client.code,
+        Score.kind.in_([ScoreKind.ORS, ScoreKind.SRS]),
+        Score.recorded_at >= since,
+        Score.recorded_at < now,
+    )
+    chosen = (
+        select(
+            Client.id.label("client_id"),
+            func.coalesce(pick(ScoreKind.ORS, marked=True), pick(ScoreKind.ORS, first=True)).label("intake"),
+            pick(ScoreKind.ORS).label("latest_ors"),
+            pick(ScoreKind.SRS).label("latest_srs"),
+            pick(ScoreKind.SRS, skip=1).label("previous_srs"),
+        )
+        .where(Client.group_id == group.id, Client.closed_at.is_(None), scored_in_period)
+        .cte("chosen")
+    )
+    picked = [aliased(Score) for _ in range(4)]  # intake, latest ORS, latest SRS, previous SRS
+    columns = [getattr(score, name) for score in picked for name in RATING_COLUMNS]
+    intake, latest_ors, latest_srs, previous_srs = picked
+    return (
+        select(Client.therapist_id, Client.code, Client.band, *columns)
+        .join(chosen, chosen.c.client_id == Client.id)
+        .outerjoin(intake, intake.id == chosen.c.intake)
+        .outerjoin(latest_ors, latest_ors.id == chosen.c.latest_ors)
+        .outerjoin(latest_srs, latest_srs.id == chosen.c.latest_srs)
+        .outerjoin(previous_srs, previous_srs.id == chosen.c.previous_srs)
+    )
+
+
+RATING_COLUMNS = ("id", "value", "recorded_at", "session", "intake")  # each picked score's, as plain columns
+
+
+def _rating(columns, where) -> Rating | None:
+    """A picked score's columns (RATING_COLUMNS) as the rules read it; None if none was picked."""
+    score_id, value, recorded_at, session, intake = columns
+    if score_id is None:
+        return None
+    return Rating(points(value), recorded_at.astimezone(where).date(), session, bool(intake), recorded_at)
+
+
+def _advice_about(advice: Advice, latest_ors: Rating | None, where) -> AdviceAbout:
+    since = latest_ors.value if latest_ors and latest_ors.at and latest_ors.at > advice.created_at else None
+    given_on = advice.created_at.astimezone(where).date()
+    return AdviceAbout(advice.text, given_on, advice.status, advice.baseline_ors, since)

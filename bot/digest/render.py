@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.digest.gather import ClientMovement, DigestData, MemberWeek, Undelivered
-from bot.messages import Bold, ChannelLink, Command, Line, Mention, Message, Section, Span, day_label, line
-from bot.model import DeliveryKind
-from bot.outcomes import Movement, describe, shown
+from bot.digest.gather import ClientWeek, DigestData, MemberWeek, Undelivered
+from bot.messages import Bold, ChannelLink, Code, Command, Line, Mention, Message, Section, Span, day_label, line
+from bot.model import ADVICE_OUTCOMES, DeliveryKind
+from bot.outcomes import ALLIANCE_FLAGS, Flag, FlagKind, Movement, day, describe, describe_since_advice, shown, signed
 
 OBJECTIVE_LINE_LIMIT = 140
 DETAIL_OBJECTIVE_LIMIT = 80  # each therapist's line in a large group's thread stays one line
@@ -20,6 +20,13 @@ REVIEW_HORIZON = timedelta(days=7)
 # digest reads at a glance and fits in one Slack message, so it stays one message.
 SMALL_GROUP = 12
 NAMES_SHOWN = 10  # of each exception in a larger group's summary; the rest are in the thread
+ADVICE_TEXT_LIMIT = 40  # advice named on a client's line
+# The client flags on the agenda, most urgent first.
+URGENCY = (
+    ("Reliable deteriorations", (FlagKind.DETERIORATION,)),
+    ("Alliance concerns and drops", ALLIANCE_FLAGS),
+    ("Not on track or on early watch", (FlagKind.NOT_ON_TRACK, FlagKind.EARLY_WATCH)),
+)
 
 
 def render(data: DigestData, for_coach_only: bool = False) -> Message:
@@ -32,8 +39,8 @@ def render(data: DigestData, for_coach_only: bool = False) -> Message:
         _objectives(data),
         _practice(data),
         _follow_ups(data),
-        _movement(data),
-        _agenda(data),
+        _movement(data, for_coach_only),
+        _agenda(data, for_coach_only),
     ]
     sections.append(_learning(data, for_coach_only))
     sections.append(_not_delivered(data))
@@ -96,38 +103,118 @@ def _follow_up_counts(data: DigestData) -> str:
     )
 
 
-def _movement(data: DigestData) -> Section:
-    lines = [line("• ", Mention(m.therapist_id), f" · {m.client_code}: {describe(m.change)}") for m in data.movements]
-    lines += [
-        line(
-            "• ",
-            Mention(c.therapist_id),
-            f" · {c.client_code}: SRS {shown(c.srs)}, alliance concern (below {data.thresholds.srs_alliance_concern})",
-        )
-        for c in data.alliance_concerns
-    ]
-    return Section(tuple(lines), "Outcome movement")
+def _movement(data: DigestData, for_coach_only: bool) -> Section:
+    if not _client_lines_shown(data, for_coach_only):
+        return Section((line(_outcome_counts(data), ". ", *_kept_for_the_coach(data)),), "Outcome movement")
+    return Section(tuple(_client_line(data, client) for client in data.clients), "Outcome movement")
 
 
-def _agenda(data: DigestData) -> Section:
+def _client_line(data: DigestData, client: ClientWeek) -> Line:
+    """One line per client: its change from intake, its SRS, its flags, and the advice about it
+    with the change since each advice, named so."""
+    judged = client.judged
+    if judged.change is not None:
+        change = f"from intake, {describe(judged.change)}"
+    elif judged.intake is not None:
+        change = f"ORS {shown(judged.intake.value)} at intake, no later ORS yet"
+    else:
+        change = "no ORS yet"
+    spans: list[Span] = ["• ", Mention(client.therapist_id), f" · {client.code}: {change}", *_srs_and_flags(client)]
+    for advice in client.advice:
+        said = f" · advice “{_shorten(advice.text, ADVICE_TEXT_LIMIT)}” ({ADVICE_OUTCOMES[advice.status]})"
+        if advice.baseline_ors is None or advice.latest_ors_since is None:
+            spans.append(f"{said}, given {day_label(advice.given_on)}")
+        else:
+            since = describe_since_advice(
+                advice.baseline_ors, advice.latest_ors_since, data.thresholds, advice.given_on
+            )
+            spans.append(f"{said}: {since}")
+    return line(*spans)
+
+
+def _dense_client_line(client: ClientWeek) -> Line:
+    """A client's line in a large group's thread, under the heading of its kind: its ORS from
+    intake (as the heading says), and the change since each advice, named so."""
+    change = client.judged.change
+    if change is not None:
+        scores = f"{shown(change.baseline)} → {shown(change.latest)} ({signed(change.delta)})"
+    else:
+        scores = "no ORS after intake yet"
+    spans: list[Span] = ["• ", Mention(client.therapist_id), f" · {client.code}: {scores}", *_srs_and_flags(client)]
+    for advice in client.advice:
+        if advice.baseline_ors is not None and advice.latest_ors_since is not None:
+            delta = signed(advice.latest_ors_since - advice.baseline_ors)
+            spans.append(f" · {delta} since the advice of {day(advice.given_on)}")
+    return line(*spans)
+
+
+def _srs_and_flags(client: ClientWeek) -> list[Span]:
+    srs: list[Span] = [f" · SRS {shown(client.latest_srs)}"] if client.latest_srs is not None else []
+    # A deterioration is said by the change itself.
+    kinds = ", ".join(dict.fromkeys(f.kind.value for f in client.judged.flags if f.kind is not FlagKind.DETERIORATION))
+    return srs + ([f" · ⚠️ {kinds}"] if kinds else [])
+
+
+def _client_lines_shown(data: DigestData, for_coach_only: bool) -> bool:
+    return data.outcomes_in_channel or for_coach_only
+
+
+def _kept_for_the_coach(data: DigestData) -> Line:
+    flags = len(_flagged(data, *(kind for _, kinds in URGENCY for kind in kinds)))
+    return line(
+        f"{_count(flags, 'client flag')} and each client's line are in the coach's ",
+        Code("digest preview"),
+        " (this group keeps client outcome lines to its coach).",
+    )
+
+
+def _outcome_counts(data: DigestData) -> str:
+    moved = {kind: 0 for kind in Movement}
+    for client in data.clients:
+        if client.judged.change is not None:
+            moved[client.judged.change.movement] += 1
+    significant = sum(1 for c in data.clients if c.judged.change and c.judged.change.clinically_significant)
+    alliance = sum(1 for c in data.clients if c.judged.has(*ALLIANCE_FLAGS))
+    off_track = sum(1 for c in data.clients if c.judged.has(FlagKind.NOT_ON_TRACK, FlagKind.EARLY_WATCH))
+    return (
+        f"{_count(len(data.clients), 'client')} scored, judged from intake:"
+        f" {_count(moved[Movement.RELIABLE_IMPROVEMENT], 'reliable improvement')}"
+        f" ({significant} clinically significant)"
+        f" · {_count(moved[Movement.RELIABLE_DETERIORATION], 'reliable deterioration')}"
+        f" · {moved[Movement.NO_RELIABLE_CHANGE]} no reliable change"
+        f" · {_count(alliance, 'alliance concern')} or drops · {off_track} not on track or on early watch"
+    )
+
+
+def _flagged(data: DigestData, *kinds: FlagKind) -> list[tuple[ClientWeek, Flag]]:
+    """The flags of these kinds, client by client in the digest's order."""
+    return [(client, flag) for client in data.clients for flag in client.judged.flags if flag.kind in kinds]
+
+
+def _agenda(data: DigestData, for_coach_only: bool) -> Section:
+    """The order of business, most urgent first: client flags, open loops, objectives."""
     items: list[Line] = []
+    if _client_lines_shown(data, for_coach_only):
+        for _, kinds in URGENCY:
+            items += [
+                line(
+                    f"• {flag.kind.value.capitalize()}: ", Mention(client.therapist_id), f" · {client.code}: {flag.why}"
+                )
+                for client, flag in _flagged(data, *kinds)
+            ]
+    elif any(_flagged(data, *kinds) for _, kinds in URGENCY):
+        items.append(line("• ", *_kept_for_the_coach(data)))
+    show_codes = _client_lines_shown(data, for_coach_only)
     for loop in data.open_loops:
-        client = f" ({loop.client_code})" if loop.client_code else ""
+        client = f" ({loop.client_code})" if loop.client_code and show_codes else ""
         items.append(
             line("• Open loop: ", Mention(loop.therapist_id), ": ", _shorten(loop.advice), client, f", {loop.reason}")
         )
-    for m in data.movements:
-        if m.change.movement is Movement.RELIABLE_DETERIORATION:
-            items.append(
-                line("• Deterioration: ", Mention(m.therapist_id), f" · {m.client_code}: {describe(m.change)}")
-            )
-    for c in data.alliance_concerns:
-        items.append(line("• Alliance concern: ", Mention(c.therapist_id), f" · {c.client_code}: SRS {shown(c.srs)}"))
+    for member in _reviews_due(data):
+        items.append(
+            line("• Objective due for review: ", Mention(member.user_id), f" on {day_label(member.review_on)}")
+        )
     for member in data.members:
-        if _review_due(data, member):
-            items.append(
-                line("• Objective due for review: ", Mention(member.user_id), f" on {day_label(member.review_on)}")
-            )
         if member.objective is None:
             items.append(line("• No objective yet: ", Mention(member.user_id)))
     if not items:
@@ -177,8 +264,14 @@ def _summary_and_detail(data: DigestData, heading: str, for_coach_only: bool) ->
         f"'s next supervision meeting: {len(data.members)} therapists. Each one's week and every outcome"
         " are in the thread.",
     )
-    summary = (Section((intro,), heading), _at_a_glance(data), _needs_attention(data), _order_of_business(data))
-    detail = (_each_therapist(data), *_outcomes(data), _learning(data, for_coach_only))
+    summary = (
+        Section((intro,), heading),
+        _at_a_glance(data),
+        _needs_attention(data, for_coach_only),
+        _order_of_business(data),
+    )
+    outcomes = _outcomes(data) if _client_lines_shown(data, for_coach_only) else []
+    detail = (_each_therapist(data), *outcomes, _learning(data, for_coach_only))
     if len(data.undelivered) > NAMES_SHOWN:
         detail += (_not_delivered(data),)
     return Message(summary=heading, sections=summary, detail=tuple(s for s in detail if s.lines))
@@ -188,39 +281,37 @@ def _at_a_glance(data: DigestData) -> Section:
     checked_in = sum(1 for m in data.members if m.checked_in)
     away = sum(1 for m in data.members if m.away_until and not m.checked_in)
     minutes = sum(m.minutes for m in data.members)
-    by_movement = {kind: 0 for kind in Movement}
-    for movement in data.movements:
-        by_movement[movement.change.movement] += 1
-    significant = sum(1 for m in data.movements if m.change.clinically_significant)
-    outcomes = (
-        f"{_count(by_movement[Movement.RELIABLE_IMPROVEMENT], 'reliable improvement')}"
-        f" ({significant} clinically significant)"
-        f" · {_count(by_movement[Movement.RELIABLE_DETERIORATION], 'reliable deterioration')}"
-        f" · {by_movement[Movement.NO_RELIABLE_CHANGE]} no reliable change"
-        f" · {_count(len(data.alliance_concerns), 'alliance concern')}"
-    )
     return Section(
         (
             line(Bold("Participation: "), f"{checked_in} of {len(data.members) - away} checked in · {away} away"),
             line(Bold("Practice: "), f"{minutes:,} min in all"),
             line(Bold("Follow-ups: "), _follow_up_counts(data)),
-            line(Bold("Outcomes: "), outcomes),
+            line(Bold("Outcomes: "), _outcome_counts(data)),
         ),
         "At a glance",
     )
 
 
-def _needs_attention(data: DigestData) -> Section:
-    """Each kind of exception with its count and the first few names, the most urgent first."""
+def _needs_attention(data: DigestData, for_coach_only: bool) -> Section:
+    """Each kind of exception with its count and the first few names, in the agenda's order."""
+    show_codes = _client_lines_shown(data, for_coach_only)
+    flags = [
+        _capped(
+            label, [(Mention(client.therapist_id), f" · {client.code}") for client in _clients_flagged(data, kinds)]
+        )
+        for label, kinds in URGENCY
+    ]
+    if not show_codes:
+        flags = [_kept_for_the_coach(data)] if any(flags) else []
     exceptions = [
         _capped("⚠ Not delivered", [_undelivered_item(item) for item in data.undelivered]),
-        _capped("Reliable deteriorations", [(Mention(m.therapist_id), f" · {m.client_code}") for m in _worse(data)]),
-        _capped(
-            "Alliance concerns", [(Mention(c.therapist_id), f" · {c.client_code}") for c in data.alliance_concerns]
-        ),
+        *flags,
         _capped(
             "Open loops",
-            [(Mention(o.therapist_id), f" · {o.client_code}" if o.client_code else "") for o in data.open_loops],
+            [
+                (Mention(o.therapist_id), f" · {o.client_code}" if o.client_code and show_codes else "")
+                for o in data.open_loops
+            ],
         ),
         _capped("Objectives due for review", [(Mention(m.user_id),) for m in _reviews_due(data)]),
         _capped("No objective yet", [(Mention(m.user_id),) for m in data.members if m.objective is None]),
@@ -230,13 +321,20 @@ def _needs_attention(data: DigestData) -> Section:
     return Section(shown or (line("Nothing this week."),), "Needs attention")
 
 
+def _clients_flagged(data: DigestData, kinds: tuple[FlagKind, ...]) -> list[ClientWeek]:
+    return [client for client in data.clients if client.judged.has(*kinds)]
+
+
 def _order_of_business(data: DigestData) -> Section:
     """What to take up, in the order to take it up: the exceptions, then what worked."""
-    improvements = [m for m in data.movements if m.change.movement is Movement.RELIABLE_IMPROVEMENT]
-    significant = sum(1 for m in improvements if m.change.clinically_significant)
-    topics = [
-        ("Reliable deteriorations", len(_worse(data)), "client"),
-        ("Alliance concerns", len(data.alliance_concerns), "client"),
+    improved = [
+        c.judged.change
+        for c in data.clients
+        if c.judged.change and c.judged.change.movement is Movement.RELIABLE_IMPROVEMENT
+    ]
+    significant = sum(1 for change in improved if change.clinically_significant)
+    topics = [(label, len(_clients_flagged(data, kinds)), "client") for label, kinds in URGENCY]
+    topics += [
         ("Open loops", len(data.open_loops), "piece of advice"),
         ("Objectives due for review", len(_reviews_due(data)), "therapist"),
         ("No objective yet", sum(1 for m in data.members if m.objective is None), "therapist"),
@@ -244,8 +342,8 @@ def _order_of_business(data: DigestData) -> Section:
     items = [line(f"• {topic}: {_count(number, noun)}") for topic, number, noun in topics if number]
     if not items:
         items.append(line("Nothing pressing: a good week to share what worked."))
-    if improvements:
-        worked = f"{_count(len(improvements), 'reliable improvement')}, {significant} clinically significant"
+    if improved:
+        worked = f"{_count(len(improved), 'reliable improvement')}, {significant} clinically significant"
         items.append(line(f"• What worked: {worked}"))
     return Section(tuple(items), "Agenda for the next meeting")
 
@@ -276,30 +374,27 @@ def _therapist_line(member: MemberWeek, open_loops: int) -> Line:
 
 
 def _outcomes(data: DigestData) -> list[Section]:
-    """Every outcome of the period, a section for each kind, the most urgent first."""
-    kinds: dict[str, list[Line]] = {
-        "Reliable deteriorations (ORS)": [],
-        f"Alliance concerns (SRS below {data.thresholds.srs_alliance_concern})": [],
-        "Reliable improvements, clinically significant (ORS)": [],
-        "Other reliable improvements (ORS)": [],
-        "No reliable change (ORS)": [],
-    }
-    deteriorations, concerns, significant, improvements, unchanged = kinds.values()
-    for m in data.movements:
-        scores = f"{shown(m.change.baseline)} → {shown(m.change.latest)}"
-        item = line("• ", Mention(m.therapist_id), f" · {m.client_code}: {scores}")
-        if m.change.movement is Movement.RELIABLE_DETERIORATION:
-            deteriorations.append(item)
-        elif m.change.clinically_significant:
-            significant.append(item)
-        elif m.change.movement is Movement.RELIABLE_IMPROVEMENT:
-            improvements.append(item)
-        else:
-            unchanged.append(item)
-    concerns += [
-        line("• ", Mention(c.therapist_id), f" · {c.client_code}: SRS {c.srs}") for c in data.alliance_concerns
-    ]
-    return [Section(tuple(items), f"{kind}: {len(items)}") for kind, items in kinds.items()]
+    """Every client scored in the period, a line each under its most urgent kind."""
+    kinds: dict[str, list[Line]] = {label: [] for label, _ in URGENCY}
+    kinds |= {label: [] for label in ("Reliable improvements, clinically significant", "Other reliable improvements")}
+    kinds |= {"No reliable change": [], "No ORS after intake yet": []}
+    for client in data.clients:
+        kinds[_kind_of(client)].append(_dense_client_line(client))
+    return [Section(tuple(items), f"{kind} (ORS from intake): {len(items)}") for kind, items in kinds.items()]
+
+
+def _kind_of(client: ClientWeek) -> str:
+    for label, flags in URGENCY:
+        if client.judged.has(*flags):
+            return label
+    change = client.judged.change
+    if change is None:
+        return "No ORS after intake yet"
+    if change.clinically_significant:
+        return "Reliable improvements, clinically significant"
+    if change.movement is Movement.RELIABLE_IMPROVEMENT:
+        return "Other reliable improvements"
+    return "No reliable change"
 
 
 def _capped(label: str, entries: list[Line]) -> Line | None:
@@ -317,10 +412,6 @@ def _capped(label: str, entries: list[Line]) -> Line | None:
 def _undelivered_item(item: Undelivered) -> Line:
     to = (" to ", Mention(item.recipient_id)) if item.recipient_id else ()
     return line(UNDELIVERED_KINDS[item.kind], *to, f" ({item.reason})")
-
-
-def _worse(data: DigestData) -> list[ClientMovement]:
-    return [m for m in data.movements if m.change.movement is Movement.RELIABLE_DETERIORATION]
 
 
 def _reviews_due(data: DigestData) -> list[MemberWeek]:

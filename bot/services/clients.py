@@ -14,7 +14,7 @@ from sqlmodel import select
 from bot.availability import zone_of
 from bot.grammar import CloseClient, RecordOutcome, ReopenClient, SetClientBand, ShowCaseload, ShowClient, refuse
 from bot.messages import Bold, Code, Command, Line, Mention, Message, Section, day_label, line
-from bot.model import Advice, AdviceStatus, Client, Group, Score, ScoreKind
+from bot.model import ADVICE_OUTCOMES, Advice, Client, Group, Score, ScoreKind
 from bot.outcomes import (
     ALLIANCE_FLAGS,
     MIN_CLIENTS_FOR_A_MEAN,
@@ -33,14 +33,6 @@ from bot.outcomes import (
 )
 from bot.services.caller import Context, Result
 from bot.services.membership import my_group, require_member
-
-ADVICE_OUTCOMES = {
-    AdviceStatus.OPEN: "awaiting its follow-up",
-    AdviceStatus.NOT_YET: "not applied yet",
-    AdviceStatus.APPLIED: "applied",
-    AdviceStatus.PARTLY: "partly applied",
-    AdviceStatus.NO_LONGER_RELEVANT: "no longer relevant",
-}
 
 
 @dataclass

@@ -19,3 +19,10 @@ def week_start(ctx: Context, group: Group, user_id: str) -> datetime:
     local = ctx.now.astimezone(where)
     monday = local.date() - timedelta(days=local.weekday())
     return datetime.combine(monday, datetime.min.time(), tzinfo=where)
+
+
+def outcome_lines_shown(group: Group) -> str:
+    """Where the digest shows client-level outcome lines, as `setup outcomes` set it."""
+    if group.outcomes_in_channel:
+        return "in the channel digest (set outcomes coach to keep them to the coach's preview)"
+    return "only in the coach's digest preview; the channel digest shows their counts"

@@ -12,6 +12,7 @@ from bot.model import THRESHOLD_FIELDS, Group, Member, Person
 from bot.scheduling.planner import mark_for_planning, replan
 from bot.services.audit import audit
 from bot.services.caller import Context, Result
+from bot.services.group_settings import outcome_lines_shown
 from bot.services.membership import active_member, group_channel, group_here, group_in_this_channel, mention
 from bot.values import WEEKDAYS
 
@@ -65,6 +66,8 @@ def _apply(group: Group, command: Setup) -> None:
     for threshold in THRESHOLD_FIELDS:
         if getattr(command, threshold) is not None:
             setattr(group, threshold, getattr(command, threshold))
+    if command.outcomes_in_channel is not None:
+        group.outcomes_in_channel = command.outcomes_in_channel
 
 
 def settings_lines(group: Group) -> list:
@@ -94,6 +97,7 @@ def settings_lines(group: Group) -> list:
             f" of intake where sessions aren't recorded; early watch at session {group.watch_session}"
             " with no improvement at all",
         ),
+        line(Bold("Client outcome lines: "), outcome_lines_shown(group)),
     ]
 
 

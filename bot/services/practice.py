@@ -26,7 +26,7 @@ from bot.scheduling import keys
 from bot.services.answers import ALREADY_ANSWERED, own_delivery, redraw, take_answer
 from bot.services.audit import guard
 from bot.services.caller import Context, Result
-from bot.services.group_settings import week_start
+from bot.services.group_settings import outcome_lines_shown, week_start
 from bot.services.membership import my_group, require_member
 from bot.services.notes import keep_note
 from bot.services.objectives import active_objective
@@ -96,6 +96,7 @@ def status_message(ctx: Context, group: Group) -> Message:
     lines.append(line(Bold("Practice this week: "), f"{week} min"))
     if group.coach_id == me:
         lines.append(line(Bold("You coach this group."), " Preview its digest with ", Command("digest preview"), "."))
+        lines.append(line(Bold("Client outcome lines: "), outcome_lines_shown(group)))
     return Message.text(*lines, heading="Your practice")
 
 

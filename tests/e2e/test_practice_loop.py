@@ -82,7 +82,7 @@ def test_the_whole_loop(bot, slack, fake_slack):
     slack.say(COACH, CHANNEL, "digest post")
     digest = fake_slack.wait_for("chat.postMessage", digests_before + 1, channel=CHANNEL)[-1].args
     text = blocks_text(digest["blocks"])
-    assert "C12: ORS 18 → 26 (+8): reliable improvement" in text
+    assert "C12: from intake, ORS 18 → 26 (+8): reliable improvement" in text
     assert "Applied: 1" in text
     assert "Naming it lowered the tension" not in text  # learning notes stay with the coach
 
@@ -96,3 +96,22 @@ def test_the_whole_loop(bot, slack, fake_slack):
     again = bot.tick(weekday_at(24, 15))
     assert again.returncode == 0 and "handled 0" in again.stdout
     assert len(fake_slack.calls_to("chat.postMessage")) == posts_before
+
+
+def test_a_client_without_advice_that_deteriorates_is_first_on_the_coachs_next_agenda(bot, slack, fake_slack):
+    fake_slack.add_user(COACH, "Europe/Berlin")
+    fake_slack.add_user(ALICE, "America/New_York")
+    assert "now a supervision group" in slack.say(COACH, CHANNEL, "setup")
+    assert "Welcome to the group" in slack.say(ALICE, CHANNEL, "join")
+    assert "Advice recorded" in slack.say(COACH, CHANNEL, "advice <@UALICE|alice> Slow the pace client C12 in 14d")
+
+    assert "Recorded ORS 30 for C7" in slack.say(ALICE, CHANNEL, "outcome C7 ors 30 session 1")
+    flagged = slack.say(ALICE, CHANNEL, "outcome C7 ors 14 session 2")
+    assert "ORS 30 → 14 since intake on" in flagged and "reliable deterioration" in flagged
+
+    slack.say(COACH, CHANNEL, "digest post")
+    digest = fake_slack.wait_for("chat.postMessage", channel=CHANNEL)[-1].args
+    text = blocks_text(digest["blocks"]).splitlines()
+    agenda = text[[index for index, line in enumerate(text) if "Agenda for the next meeting" in line][0] + 1 :]
+    assert agenda[0].startswith("• Reliable deterioration: <@UALICE> · C7: ORS 30 → 14 since intake on")
+    assert "• No objective yet: <@UALICE>" in agenda[1:]

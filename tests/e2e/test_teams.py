@@ -175,7 +175,7 @@ def test_the_whole_loop_on_teams(teams, teams_bot, fake_microsoft):
     posted_before = len(fake_microsoft.calls_to("activities.create", conversation_id=CHANNEL_ID))
     said(teams, COACH, "practice digest post")
     digest = fake_microsoft.wait_for("activities.create", posted_before + 1, conversation_id=CHANNEL_ID)[-1].args
-    assert "C12: ORS 18 → 26 (+8): reliable improvement" in card_text(card_of(digest))
+    assert "C12: from intake, ORS 18 → 26 (+8): reliable improvement" in card_text(card_of(digest))
     assert "Naming it lowered the tension" not in card_text(card_of(digest))
     mentioned = {e["mentioned"]["id"] for c in digest["attachments"] for e in c["content"]["msteams"]["entities"]}
     assert ALICE.id in mentioned

@@ -126,3 +126,44 @@ def test_advice_answered_not_yet_is_an_open_loop_that_says_so(h):
 
     assert "Open loop: @UALICE: Ask about the week before the session (C12), answered Not yet" in preview
     assert "Open loops: 1 · Awaiting an answer: 1 · Not due yet: 0" in preview
+
+
+# --- outcome movement and the agenda, judged per client from intake ----------------------------
+
+
+def test_a_client_without_advice_that_deteriorates_comes_first_on_the_agenda_and_a_closed_one_drops_out(h):
+    assert h.say(ALICE, "outcome C7 ors 30 session 1").startswith("Recorded ORS 30 for C7")
+    assert h.say(ALICE, "outcome C9 ors 20 session 1").startswith("Recorded ORS 20 for C9")
+    give_advice(h, "Ask about the week before the session")  # about C12
+    later(h, days=1)
+    assert h.say(ALICE, "outcome C12 ors 18").startswith("Recorded ORS 18 for C12")
+    assert h.say(ALICE, "outcome C7 ors 14 session 2").startswith("Recorded ORS 14 for C7")
+    assert h.say(ALICE, "outcome C9 ors 10 session 2").startswith("Recorded ORS 10 for C9")
+    assert h.say(ALICE, "client C9 close").startswith("Closed C9")
+    later(h, minutes=1)
+
+    preview = h.say(COACH, "digest preview")
+
+    agenda = preview.split("Agenda for the next meeting")[1]
+    assert agenda.lstrip().startswith(
+        "• Reliable deterioration: @UALICE · C7: ORS 30 → 14 since intake on 1 Dec: reliable deterioration"
+    )
+    assert "@UALICE · C7: from intake, ORS 30 → 14 (-16): reliable deterioration" in preview
+    assert "@UALICE · C12: ORS 18 at intake, no later ORS yet · advice “Ask about the week" in preview
+    assert "@UALICE · C9" not in preview and "C9" not in preview
+
+
+def test_with_outcomes_kept_to_the_coach_the_channel_digest_names_no_client_and_the_preview_does(h):
+    assert h.say(COACH, "setup outcomes coach").startswith("Group settings updated")
+    assert h.say(ALICE, "outcome C7 ors 30").startswith("Recorded ORS 30 for C7")
+    later(h, days=1)
+    assert h.say(ALICE, "outcome C7 ors 14").startswith("Recorded ORS 14 for C7")
+    later(h, minutes=1)
+
+    preview = h.say(COACH, "digest preview")
+    h.advance_to(FRIDAY_DIGEST)
+
+    [posted] = posted_digests(h)
+    assert "• Reliable deterioration: @UALICE · C7: ORS 30 → 14" in preview
+    assert "C7" not in posted
+    assert "1 client flag and each client's line are in the coach's" in posted

@@ -51,5 +51,5 @@ def test_the_digest_of_a_larger_group_takes_no_more_statements(engine):
     (small_digest, small_count), (large_digest, large_count) = gathered(engine, small), gathered(engine, large)
 
     assert (len(small_digest.members), len(large_digest.members)) == (5, 40)
-    assert all(digest.movements and digest.open_loops for digest in (small_digest, large_digest))
+    assert all(digest.clients and digest.open_loops for digest in (small_digest, large_digest))
     assert small_count == large_count <= 10

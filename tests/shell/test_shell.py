@@ -73,7 +73,8 @@ def test_the_whole_loop_in_the_terminal(tmp_path):
     assert "SRS 36.5 (" in client
     assert "ORS 18 → 26 (+8): reliable improvement, clinically significant" in client
     digest = shown(second, "#supervision", "Practice digest")
-    assert "@alice · C12: ORS 18 → 26 (+8): reliable improvement" in digest
+    assert "@alice · C12: from intake, ORS 18 → 26 (+8): reliable improvement, clinically significant" in digest
+    assert "since the advice of" in digest  # the advice about C12 on the same line, named so
     assert "Applied: 1" in digest
 
 

@@ -5,8 +5,11 @@ therapist's line and every outcome are its detail, for its thread."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
+from bot.digest.gather import DigestData
 from bot.digest.render import NAMES_SHOWN, SMALL_GROUP, render
 from bot.messages import Message, Section, plain_text
 from testkit.digests import digest_data, therapist
@@ -58,8 +61,9 @@ def test_the_summary_counts_the_week():
         "Follow-ups: Applied: 3 · Partly: 1 · Open loops: 100 · Awaiting an answer: 5 · Not due yet: 2"
     )
     assert line_starting(digest, "Outcomes:") == (
-        "Outcomes: 75 reliable improvements (75 clinically significant) · 75 reliable deteriorations"
-        " · 150 no reliable change · 150 alliance concerns"
+        "Outcomes: 450 clients scored, judged from intake: 75 reliable improvements (75 clinically significant)"
+        " · 75 reliable deteriorations · 150 no reliable change · 150 alliance concerns or drops"
+        " · 50 not on track or on early watch"
     )
 
 
@@ -72,7 +76,7 @@ def test_each_exception_shows_its_count_and_its_first_names_and_says_where_the_r
     assert line_starting(digest, "⚠ Not delivered") == "⚠ Not delivered (1): a follow-up to @U0001 (channel_not_found)"
 
 
-def test_the_exceptions_come_most_urgent_first():
+def test_the_exceptions_come_in_the_agendas_order_of_urgency():
     digest = render(digest_data(300))
 
     [attention] = [section for section in digest.sections if section.heading == "Needs attention"]
@@ -80,7 +84,8 @@ def test_the_exceptions_come_most_urgent_first():
     assert labels == [
         "⚠ Not delivered",
         "Reliable deteriorations",
-        "Alliance concerns",
+        "Alliance concerns and drops",
+        "Not on track or on early watch",
         "Open loops",
         "Objectives due for review",
         "No objective yet",
@@ -94,7 +99,8 @@ def test_the_agenda_takes_up_the_exceptions_then_what_worked():
     [agenda] = [section for section in digest.sections if section.heading == "Agenda for the next meeting"]
     assert lines_of((agenda,)) == [
         "• Reliable deteriorations: 75 clients",
-        "• Alliance concerns: 150 clients",
+        "• Alliance concerns and drops: 150 clients",
+        "• Not on track or on early watch: 50 clients",
         "• Open loops: 100 pieces of advice",
         "• Objectives due for review: 51 therapists",
         "• No objective yet: 43 therapists",
@@ -102,15 +108,25 @@ def test_the_agenda_takes_up_the_exceptions_then_what_worked():
     ]
 
 
-def test_every_outcome_is_in_the_detail_under_its_kind():
+def test_every_client_is_in_the_detail_once_under_its_most_urgent_kind():
     data = digest_data(300)
     digest = render(data)
 
     kinds = {section.heading: lines_of((section,)) for section in digest.detail}
-    assert kinds["Reliable deteriorations (ORS): 75"][0] == "• @U0000 · C1: 20 → 12"
-    assert len(kinds["Alliance concerns (SRS below 36): 150"]) == len(data.alliance_concerns)
-    outcomes = sum(len(lines) for heading, lines in kinds.items() if heading and "(ORS)" in heading)
-    assert outcomes == len(data.movements)
+    assert (
+        kinds["Reliable deteriorations (ORS from intake): 75"][0]
+        == "• @U0000 · C1: 20 → 12 (-8) · -2 since the advice of 20 Nov"
+    )
+    assert (
+        kinds["Alliance concerns and drops (ORS from intake): 150"][0]
+        == "• @U0000 · C2: no ORS after intake yet · SRS 30 · ⚠️ alliance concern"
+    )
+    assert (
+        kinds["Not on track or on early watch (ORS from intake): 50"][0]
+        == "• @U0001 · C1: 24 → 28 (+4) · ⚠️ not on track"
+    )
+    outcomes = sum(len(lines) for heading, lines in kinds.items() if heading and "(ORS from intake)" in heading)
+    assert outcomes == len(data.clients)
 
 
 def test_unshared_learning_notes_are_only_in_the_coachs_preview():
@@ -120,3 +136,92 @@ def test_unshared_learning_notes_are_only_in_the_coachs_preview():
     assert "• @U0001: pacing 1" not in lines_of(channel.detail)
     assert "• @U0001: pacing 1" in lines_of(preview.detail)
     assert "pacing" not in "\n".join(lines_of(preview.sections))
+
+
+# --- outcome movement and the agenda, one line per client, judged from intake -------------------
+
+
+def section_lines(message: Message, heading: str) -> list[str]:
+    [section] = [section for section in message.sections if section.heading == heading]
+    return lines_of((section,))
+
+
+def test_a_small_groups_outcome_movement_is_a_line_per_client_judged_from_intake_with_its_advice():
+    movement = section_lines(render(digest_data(4)), "Outcome movement")
+
+    assert movement == [
+        "• @U0000 · C1: from intake, ORS 20 → 12 (-8): reliable deterioration"
+        " · advice “try a pause” (applied): ORS 14 → 12 (-2) since the advice of 20 Nov: no reliable change",
+        "• @U0000 · C2: no ORS yet · SRS 30 · ⚠️ alliance concern",
+        "• @U0001 · C1: from intake, ORS 24 → 28 (+4): no reliable change · ⚠️ not on track",
+        "• @U0002 · C1: from intake, ORS 20 → 28 (+8): reliable improvement, clinically significant",
+        "• @U0002 · C2: no ORS yet · SRS 30 · ⚠️ alliance concern",
+        "• @U0003 · C1: from intake, ORS 24 → 28 (+4): no reliable change"
+        " · advice “try a pause” (applied): ORS 14 → 28 (+14) since the advice of 20 Nov: reliable improvement",
+    ]
+
+
+def test_change_since_advice_is_never_called_clinically_significant():
+    movement = section_lines(render(digest_data(4)), "Outcome movement")
+    [crossing] = [text for text in movement if text.startswith("• @U0003")]  # 14 → 28 since the advice crosses 25
+
+    assert "since the advice of 20 Nov: reliable improvement" in crossing
+    assert "clinically significant" not in crossing
+    assert "clinically significant" in movement[3]  # the wording it would have, from intake
+
+
+def test_a_small_groups_agenda_is_in_order_of_urgency_and_each_flag_says_why():
+    agenda = section_lines(render(digest_data(4)), "Agenda for the next meeting")
+
+    assert agenda == _expected_small_agenda()
+
+
+def _expected_small_agenda() -> list[str]:
+    return [
+        "• Reliable deterioration: @U0000 · C1: ORS 20 → 12 since intake on 6 Nov: reliable deterioration",
+        "• Alliance concern: @U0000 · C2: SRS 30 on 2 Dec: below 36, alliance concern",
+        "• Alliance concern: @U0002 · C2: SRS 30 on 2 Dec: below 36, alliance concern",
+        "• Not on track: @U0001 · C1: ORS 24 → 28 by session 6 (since intake on 6 Nov):"
+        " no reliable improvement by session 6, not on track",
+        "• Open loop: @U0000: try a pause (C3), answered Not yet",
+        "• Open loop: @U0003: try a pause (C3), answered Not yet",
+        "• No objective yet: @U0000",
+    ]
+
+
+def coach_only(data: DigestData) -> DigestData:
+    return replace(data, outcomes_in_channel=False)
+
+
+def test_with_outcomes_kept_to_the_coach_the_channel_digest_names_no_client_and_says_where_they_are():
+    channel = render(coach_only(digest_data(4)))
+    shown = "\n".join(lines_of(channel.sections))
+
+    assert section_lines(channel, "Outcome movement") == [
+        "6 clients scored, judged from intake: 1 reliable improvement (1 clinically significant)"
+        " · 1 reliable deterioration · 2 no reliable change · 2 alliance concerns or drops"
+        " · 1 not on track or on early watch. 4 client flags and each client's line are in the coach's"
+        " `digest preview` (this group keeps client outcome lines to its coach).",
+    ]
+    assert section_lines(channel, "Agenda for the next meeting")[:2] == [
+        "• 4 client flags and each client's line are in the coach's `digest preview`"
+        " (this group keeps client outcome lines to its coach).",
+        "• Open loop: @U0000: try a pause, answered Not yet",
+    ]
+    assert [code for code in ("C1", "C2", "C3") if code in shown] == []
+
+
+def test_with_outcomes_kept_to_the_coach_the_coachs_preview_shows_every_client():
+    preview = render(coach_only(digest_data(4)), for_coach_only=True)
+
+    assert section_lines(preview, "Outcome movement") == section_lines(render(digest_data(4)), "Outcome movement")
+    assert section_lines(preview, "Agenda for the next meeting") == _expected_small_agenda()
+
+
+def test_with_outcomes_kept_to_the_coach_a_large_groups_summary_and_thread_name_no_client():
+    channel, preview = render(coach_only(digest_data(300))), render(coach_only(digest_data(300)), for_coach_only=True)
+
+    assert [text for text in lines_of(channel.sections + channel.detail) if " · C" in text] == []
+    assert line_starting(channel, "275 client flags").startswith("275 client flags and each client's line")
+    assert line_starting(preview, "Reliable deteriorations").startswith("Reliable deteriorations (75): @U0000 · C1, ")
+    assert any("(ORS from intake)" in (section.heading or "") for section in preview.detail)
