@@ -28,7 +28,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from ipaddress import IPv4Address
 from pathlib import Path
 from typing import Any
@@ -40,7 +40,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
-from testkit.recorded import RecordedCalls
+from testkit.recorded import LoopbackServer, RecordedCalls
 
 APP_ID = "00000000-0000-4000-8000-00000000b07a"
 TENANT_ID = "adfs"  # MSAL asks no Microsoft host for instance discovery for an `adfs` authority
@@ -324,7 +324,7 @@ class FakeMicrosoft(RecordedCalls):
         return Handler
 
 
-class _TlsServer(ThreadingHTTPServer):
+class _TlsServer(LoopbackServer):
     """Each connection's TLS handshake happens in its own thread, so a slow client stalls no other."""
 
     def __init__(self, address, handler, context: ssl.SSLContext):

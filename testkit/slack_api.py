@@ -12,10 +12,10 @@ import socket
 import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlparse
 
-from testkit.recorded import RecordedCalls
+from testkit.recorded import LoopbackServer, RecordedCalls
 
 TEAM_ID = "T0FAKE"
 BOT_USER_ID = "UBOT"
@@ -51,7 +51,7 @@ class FakeSlack(RecordedCalls):
         self.posts_waiting = 0
         self._drop_held = False
         self.resets: dict[str, int] = {}
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server = LoopbackServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True  # stopping never waits for a request still being answered
         self._thread = threading.Thread(target=self._server.serve_forever, args=(STOP_POLL_SECONDS,), daemon=True)
 
