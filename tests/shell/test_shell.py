@@ -175,3 +175,37 @@ def test_the_demo_brings_a_learning_note_back_within_two_weeks_asking_first(tmp_
     assert "you learned something about your objective" in returned.splitlines()[1]
     assert returned.splitlines()[2].strip() == "What do you remember of it?"
     assert "Answer" in returned.splitlines()[3] and "Show me" in returned.splitlines()[3]
+
+
+def a_therapist_with_a_learning_note(tmp_path, *then: str) -> str:
+    return shell(
+        tmp_path,
+        "/as coach",
+        "/practice setup",
+        "/as alice",
+        "/practice join",
+        "/practice objective Hold silences longer",
+        "/practice note a pause lets the client go deeper",
+        *then,
+    )
+
+
+def test_a_learning_note_that_comes_back_is_answered_then_archived_in_the_terminal(tmp_path):
+    returned = shown(a_therapist_with_a_learning_note(tmp_path, "/clock +5d"), "DM to alice", "A learning note")
+    assert "you learned something about your objective “Hold silences longer”" in returned
+
+    recalled = shell(tmp_path, "/as alice", button_number(returned, "Answer"), "silence made room", "")
+    answered = shown(recalled, "DM to alice, updated", "You remembered: silence made room")
+    assert "a pause lets the client go deeper" in answered and "a pause" not in returned  # asked before shown
+
+    archived = shell(tmp_path, "/as alice", button_number(answered, "Archive"), "/practice notes")
+    assert "Archived: it won't come back." in shown(archived, "DM to alice, updated", "A learning note")
+    assert "You have no learning notes yet." in archived
+
+
+def test_a_learning_note_is_archived_from_the_list_in_the_terminal(tmp_path):
+    listed = shown(a_therapist_with_a_learning_note(tmp_path, "/practice notes"), "only alice sees this", "newest")
+    assert "a pause lets the client go deeper" in listed
+
+    output = shell(tmp_path, "/as alice", button_number(listed, "Archive 1"), "/practice notes")
+    assert "Archived your note of " in output and "You have no learning notes yet." in output

@@ -1,8 +1,8 @@
 """a group's choice of who sees client-level outcome lines (the channel, the default, or only the
 coach), and an index for each client's intake, which the digest reads for every client at once
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 """
 
 import sqlalchemy as sa
