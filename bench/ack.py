@@ -34,7 +34,6 @@ import threading
 import time
 import urllib.request
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from datetime import time as dt_time
 from pathlib import Path
@@ -50,7 +49,7 @@ from sqlmodel import Session, select  # noqa: E402
 
 from bot.model import Delivery, DeliveryStatus, Group, PracticeLog  # noqa: E402
 from bot.storage import transaction  # noqa: E402
-from testkit.database import engine_for, fresh_postgres_schema  # noqa: E402
+from testkit.database import bench_database, engine_for  # noqa: E402
 from testkit.history import seeded_group  # noqa: E402
 from testkit.slack_api import TEAM_ID, FakeSlack  # noqa: E402
 from testkit.slack_driver import SIGNING_SECRET, SlackDriver  # noqa: E402
@@ -242,15 +241,6 @@ def under_real_load(start_serve, database_url: str, fake: FakeSlack, count: int)
     return seconds, elapsed, len(fake.calls_to("chat.postMessage")) - posted_before
 
 
-@contextmanager
-def bench_database(url: str | None):
-    """A new SQLite file, or a schema of its own in the PostgreSQL database `url`, dropped after."""
-    if url is None or url.startswith("sqlite"):
-        yield url or f"sqlite:///{Path(tempfile.mkdtemp(prefix='bench-ack-')) / 'bench.sqlite3'}"
-    else:
-        yield from fresh_postgres_schema(url, durable=True)
-
-
 class Process:
     def __init__(self, command: list[str], environment: dict[str, str], port: int, workdir: Path):
         self.url = f"http://127.0.0.1:{port}"
@@ -291,7 +281,7 @@ def main() -> None:
     if arguments.bare_bolt_port:
         bare_bolt(arguments.bare_bolt_port, arguments.api_url)
         return
-    with bench_database(arguments.database_url) as database_url:
+    with bench_database(arguments.database_url, "ack") as database_url:
         run(database_url, arguments.rounds, arguments.concurrency, arguments.load_rate)
 
 

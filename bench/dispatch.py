@@ -22,14 +22,13 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
-from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from testkit.database import bench_database  # noqa: E402
 from testkit.follow_ups import due_follow_ups, follow_ups_posted  # noqa: E402
 from testkit.slack_api import FakeSlack  # noqa: E402
 
@@ -71,26 +70,8 @@ def main() -> None:
     arguments = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-dispatch-"))
-    if arguments.database_url:
-        with schema_of_its_own(arguments.database_url) as database_url:
-            run(arguments, workdir, database_url)
-    else:
-        run(arguments, workdir, f"sqlite:///{workdir / 'bench.sqlite3'}")
-
-
-@contextmanager
-def schema_of_its_own(admin_url: str):
-    """On PostgreSQL, a new schema for the run (its connections' search path), dropped after it."""
-    import psycopg
-
-    name = f"bench_dispatch_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'CREATE SCHEMA "{name}"')
-    try:
-        yield f"{admin_url}{'&' if '?' in admin_url else '?'}options=-csearch_path%3D{name}"
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            admin.execute(f'DROP SCHEMA "{name}" CASCADE')
+    with bench_database(arguments.database_url, "dispatch") as database_url:
+        run(arguments, workdir, database_url)
 
 
 def run(arguments: argparse.Namespace, workdir: Path, database_url: str) -> None:

@@ -16,7 +16,6 @@ import argparse
 import asyncio
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import datetime, timezone
@@ -32,7 +31,7 @@ from bot.core import Core  # noqa: E402
 from bot.model import Delivery, DeliveryKind, Group, Member, Person, Platform  # noqa: E402
 from bot.ports import Messengers  # noqa: E402
 from bot.storage import database_problem, transaction, upgrade  # noqa: E402
-from testkit.database import engine_for  # noqa: E402
+from testkit.database import bench_database, engine_for  # noqa: E402
 
 TENANT = "T0BENCH"
 ZONES = ("Europe/Berlin", "America/New_York", "Asia/Tokyo", "UTC")
@@ -122,10 +121,15 @@ def main() -> None:
     parser.add_argument("--groups", type=int, default=50)
     parser.add_argument("--therapists", type=int, default=20, help="in each group")
     parser.add_argument("--rounds", type=int, default=7)
-    parser.add_argument("--database-url", help="default: a new SQLite file (PostgreSQL: an empty database)")
+    parser.add_argument(
+        "--database-url", help="default: a new SQLite file (PostgreSQL: a schema of its own, dropped after)"
+    )
     arguments = parser.parse_args()
+    with bench_database(arguments.database_url, "plan") as database_url:
+        run(arguments, database_url)
 
-    database_url = arguments.database_url or f"sqlite:///{Path(tempfile.mkdtemp(prefix='bench-plan-')) / 'b.db'}"
+
+def run(arguments: argparse.Namespace, database_url: str) -> None:
     engine = engine_for(database_url)
     upgrade(engine)
     now = datetime.now(timezone.utc)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import tempfile
 import uuid
+from contextlib import contextmanager
+from pathlib import Path
 from urllib.parse import urlencode
 
 from sqlmodel import Session, select
@@ -56,3 +59,14 @@ def fresh_postgres_schema(admin_url: str, durable: bool = False):
         with psycopg.connect(plain, autocommit=True) as admin:
             admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s", [name])
             admin.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+
+
+@contextmanager
+def bench_database(url: str | None, name: str):
+    """A benchmark's database: a new SQLite file when `url` is None (or SQLite's), else a schema
+    of its own in the PostgreSQL database `url`, committing to disk as a deployment would, and
+    dropped after the run, whatever an earlier run left there."""
+    if url is None or url.startswith("sqlite"):
+        yield url or f"sqlite:///{Path(tempfile.mkdtemp(prefix=f'bench-{name}-')) / 'bench.sqlite3'}"
+    else:
+        yield from fresh_postgres_schema(url, durable=True)
