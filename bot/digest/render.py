@@ -2,7 +2,8 @@
 
 A small group's digest is one message, everything in it. A larger group's is a summary the coach
 takes in within a minute (the counts, what needs attention with the first few names, the order of
-business), and its detail (each therapist's week, every outcome, learning notes) for its thread."""
+business), and its detail for its thread: each therapist's week with their clients' counts, each
+flagged client, what worked when that is a short list, and learning notes."""
 
 from __future__ import annotations
 
@@ -11,16 +12,18 @@ from datetime import timedelta
 from bot.digest.gather import ClientWeek, DigestData, MemberWeek, Undelivered
 from bot.messages import Bold, ChannelLink, Code, Command, Line, Mention, Message, Section, Span, day_label, line
 from bot.model import ADVICE_OUTCOMES, DeliveryKind
-from bot.outcomes import ALLIANCE_FLAGS, Flag, FlagKind, Movement, day, describe, describe_since_advice, shown, signed
+from bot.outcomes import ALLIANCE_FLAGS, Flag, FlagKind, Movement, describe, describe_since_advice, shown
 
 OBJECTIVE_LINE_LIMIT = 140
-DETAIL_OBJECTIVE_LIMIT = 80  # each therapist's line in a large group's thread stays one line
 REVIEW_HORIZON = timedelta(days=7)
 # A supervision group that meets round one table has up to about a dozen therapists; its whole
 # digest reads at a glance and fits in one Slack message, so it stays one message.
 SMALL_GROUP = 12
 NAMES_SHOWN = 10  # of each exception in a larger group's summary; the rest are in the thread
 ADVICE_TEXT_LIMIT = 40  # advice named on a client's line
+# A large group's thread lists reliable improvements only when they are this few, a handful to
+# share at the meeting; more are counted on each therapist's line, not read one by one.
+WHAT_WORKED_LISTED = 12
 # The client flags on the agenda, most urgent first.
 URGENCY = (
     ("Reliable deteriorations", (FlagKind.DETERIORATION,)),
@@ -129,22 +132,6 @@ def _client_line(data: DigestData, client: ClientWeek) -> Line:
                 advice.baseline_ors, advice.latest_ors_since, data.thresholds, advice.given_on
             )
             spans.append(f"{said}: {since}")
-    return line(*spans)
-
-
-def _dense_client_line(client: ClientWeek) -> Line:
-    """A client's line in a large group's thread, under the heading of its kind: its ORS from
-    intake (as the heading says), and the change since each advice, named so."""
-    change = client.judged.change
-    if change is not None:
-        scores = f"{shown(change.baseline)} → {shown(change.latest)} ({signed(change.delta)})"
-    else:
-        scores = "no ORS after intake yet"
-    spans: list[Span] = ["• ", Mention(client.therapist_id), f" · {client.code}: {scores}", *_srs_and_flags(client)]
-    for advice in client.advice:
-        if advice.baseline_ors is not None and advice.latest_ors_since is not None:
-            delta = signed(advice.latest_ors_since - advice.baseline_ors)
-            spans.append(f" · {delta} since the advice of {day(advice.given_on)}")
     return line(*spans)
 
 
@@ -261,8 +248,8 @@ def _summary_and_detail(data: DigestData, heading: str, for_coach_only: bool) ->
     intro = line(
         "For ",
         ChannelLink(data.channel_id),
-        f"'s next supervision meeting: {len(data.members)} therapists. Each one's week and every outcome"
-        " are in the thread.",
+        f"'s next supervision meeting: {len(data.members)} therapists. Each one's week and every"
+        " client flag are in the thread.",
     )
     summary = (
         Section((intro,), heading),
@@ -270,8 +257,8 @@ def _summary_and_detail(data: DigestData, heading: str, for_coach_only: bool) ->
         _needs_attention(data, for_coach_only),
         _order_of_business(data),
     )
-    outcomes = _outcomes(data) if _client_lines_shown(data, for_coach_only) else []
-    detail = (_each_therapist(data), *outcomes, _learning(data, for_coach_only))
+    shown = _client_lines_shown(data, for_coach_only)
+    detail = (_each_therapist(data, shown), *(_outcomes(data) if shown else []), _learning(data, for_coach_only))
     if len(data.undelivered) > NAMES_SHOWN:
         detail += (_not_delivered(data),)
     return Message(summary=heading, sections=summary, detail=tuple(s for s in detail if s.lines))
@@ -348,39 +335,94 @@ def _order_of_business(data: DigestData) -> Section:
     return Section(tuple(items), "Agenda for the next meeting")
 
 
-def _each_therapist(data: DigestData) -> Section:
+def _each_therapist(data: DigestData, with_clients: bool) -> Section:
     loops: dict[str, int] = {}
     for loop in data.open_loops:
         loops[loop.therapist_id] = loops.get(loop.therapist_id, 0) + 1
-    return Section(tuple(_therapist_line(m, loops.get(m.user_id, 0)) for m in data.members), "Each therapist's week")
+    clients: dict[str, list[ClientWeek]] = {}
+    for client in data.clients:
+        clients.setdefault(client.therapist_id, []).append(client)
+    return Section(
+        tuple(
+            _therapist_line(m, loops.get(m.user_id, 0), clients.get(m.user_id, []) if with_clients else [])
+            for m in data.members
+        ),
+        THERAPISTS_WITH_CLIENTS if with_clients else THERAPISTS,
+    )
 
 
-def _therapist_line(member: MemberWeek, open_loops: int) -> Line:
+THERAPISTS = "Each therapist's week"
+THERAPISTS_WITH_CLIENTS = f"{THERAPISTS} (clients improved / unchanged / flagged)"
+
+
+def _therapist_line(member: MemberWeek, open_loops: int, clients: list[ClientWeek]) -> Line:
+    """A therapist's week and how many of their clients improved, are unchanged, are flagged, as
+    the heading says; short, so that 300 of them fit in a couple of messages."""
     if member.checked_in:
         week = "checked in"
     elif member.away_until:
         week = f"away until {day_label(member.away_until)}"
     else:
         week = "not checked in"
-    spans: list[Span] = ["• ", Mention(member.user_id), f": {week} · {member.minutes} min · "]
+    spans: list[Span] = ["• ", Mention(member.user_id), f": {week} · {member.minutes} min"]
     if member.objective is None:
-        spans.append("no objective yet")
-    else:
-        spans.append(_shorten(member.objective, DETAIL_OBJECTIVE_LIMIT))
-        spans.append(f" (review {day_label(member.review_on)})" if member.review_on else "")
+        spans.append(" · no objective yet")
     if open_loops:
         spans.append(f" · {_count(open_loops, 'open loop')}")
+    if clients:
+        kinds = [_kind_of(client) for client in clients]
+        improved = sum(1 for kind in kinds if kind in IMPROVEMENTS)
+        flagged = sum(1 for kind in kinds if kind in FLAGGED)
+        spans.append(f" · {improved} / {len(kinds) - improved - flagged} / {flagged}")
     return line(*spans)
 
 
+FLAGGED = tuple(label for label, _ in URGENCY)
+ALLIANCE = FLAGGED[1]
+IMPROVEMENTS = ("Reliable improvements, clinically significant", "Other reliable improvements")
+
+
 def _outcomes(data: DigestData) -> list[Section]:
-    """Every client scored in the period, a line each under its most urgent kind."""
-    kinds: dict[str, list[Line]] = {label: [] for label, _ in URGENCY}
-    kinds |= {label: [] for label in ("Reliable improvements, clinically significant", "Other reliable improvements")}
-    kinds |= {"No reliable change": [], "No ORS after intake yet": []}
+    """Each flagged client under its most urgent kind, and each reliable improvement when they
+    are few, a line per therapist; the others are counted on their therapist's line."""
+    kinds: dict[str, dict[str, list[ClientWeek]]] = {label: {} for label in FLAGGED + IMPROVEMENTS}
     for client in data.clients:
-        kinds[_kind_of(client)].append(_dense_client_line(client))
-    return [Section(tuple(items), f"{kind} (ORS from intake): {len(items)}") for kind, items in kinds.items()]
+        kind = _kind_of(client)
+        if kind in kinds:
+            kinds[kind].setdefault(client.therapist_id, []).append(client)
+    if sum(len(clients) for kind in IMPROVEMENTS for clients in kinds[kind].values()) > WHAT_WORKED_LISTED:
+        for kind in IMPROVEMENTS:
+            del kinds[kind]
+    return [
+        Section(
+            tuple(_clients_line(therapist, clients, kind) for therapist, clients in by_therapist.items()),
+            f"{kind} (ORS from intake): {sum(len(clients) for clients in by_therapist.values())}",
+        )
+        for kind, by_therapist in kinds.items()
+    ]
+
+
+def _clients_line(therapist: str, clients: list[ClientWeek], kind: str) -> Line:
+    spans: list[Span] = ["• ", Mention(therapist), ": "]
+    for index, client in enumerate(clients):
+        spans += ["; "] if index else []
+        spans += _dense_client(client, kind)
+    return line(*spans)
+
+
+def _dense_client(client: ClientWeek, kind: str) -> list[Span]:
+    """A client under the heading of its kind in a large group's thread: what that kind is
+    judged by (its ORS from intake, or for the alliance its SRS), and its flags of other kinds."""
+    change = client.judged.change
+    if kind == ALLIANCE:
+        scores = f"SRS {shown(client.latest_srs)}" if client.latest_srs is not None else "no SRS"
+    elif change is not None:
+        scores = f"{shown(change.baseline)} → {shown(change.latest)}"
+    else:
+        scores = "no ORS after intake yet"
+    headed = dict(URGENCY).get(kind, ())
+    others = dict.fromkeys(flag.kind.value for flag in client.judged.flags if flag.kind not in headed)
+    return [f"{client.code} {scores}", f" ⚠️ {', '.join(others)}" if others else ""]
 
 
 def _kind_of(client: ClientWeek) -> str:
@@ -391,9 +433,9 @@ def _kind_of(client: ClientWeek) -> str:
     if change is None:
         return "No ORS after intake yet"
     if change.clinically_significant:
-        return "Reliable improvements, clinically significant"
+        return IMPROVEMENTS[0]
     if change.movement is Movement.RELIABLE_IMPROVEMENT:
-        return "Other reliable improvements"
+        return IMPROVEMENTS[1]
     return "No reliable change"
 
 

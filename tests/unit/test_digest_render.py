@@ -1,7 +1,7 @@
 """The digest's layout (bot/digest/render.py) from gathered data: a small group's is one
 message with everything in it; a larger group's message is a summary a coach takes in within a
 minute (the counts, each exception with its count and first names, the agenda), and each
-therapist's line and every outcome are its detail, for its thread."""
+therapist's line with their clients' counts and each flagged client are its detail, for its thread."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from dataclasses import replace
 import pytest
 
 from bot.digest.gather import DigestData
-from bot.digest.render import NAMES_SHOWN, SMALL_GROUP, render
+from bot.digest.render import NAMES_SHOWN, SMALL_GROUP, THERAPISTS_WITH_CLIENTS, WHAT_WORKED_LISTED, render
 from bot.messages import Message, Section, plain_text
 from testkit.digests import digest_data, therapist
 
@@ -45,11 +45,12 @@ def test_a_larger_groups_message_is_the_summary_and_each_therapists_line_is_in_i
 
     assert headings(digest.sections)[1:] == ["At a glance", "Needs attention", "Agenda for the next meeting"]
     assert [text for text in lines_of(digest.sections) if text.startswith("• @")] == []
-    [weeks] = [section for section in digest.detail if section.heading == "Each therapist's week"]
+    [weeks] = [section for section in digest.detail if section.heading == THERAPISTS_WITH_CLIENTS]
     assert [text.split(":")[0] for text in lines_of((weeks,))] == [f"• @{therapist(n)}" for n in range(size)]
-    assert lines_of((weeks,))[:2] == [
-        "• @U0000: not checked in · 30 min · no objective yet · 1 open loop",
-        "• @U0001: checked in · 31 min · name ruptures in the alliance, 1 (review Sun 3 Jan)",
+    assert lines_of((weeks,))[:3] == [
+        "• @U0000: not checked in · 30 min · no objective yet · 1 open loop · 0 / 0 / 2",
+        "• @U0001: checked in · 31 min · 0 / 0 / 1",
+        "• @U0002: checked in · 32 min · 1 / 0 / 1",
     ]
 
 
@@ -108,25 +109,33 @@ def test_the_agenda_takes_up_the_exceptions_then_what_worked():
     ]
 
 
-def test_every_client_is_in_the_detail_once_under_its_most_urgent_kind():
+def test_each_flagged_client_is_in_the_detail_once_under_its_most_urgent_kind_and_the_others_are_counted():
     data = digest_data(300)
     digest = render(data)
 
     kinds = {section.heading: lines_of((section,)) for section in digest.detail}
-    assert (
-        kinds["Reliable deteriorations (ORS from intake): 75"][0]
-        == "• @U0000 · C1: 20 → 12 (-8) · -2 since the advice of 20 Nov"
+    assert kinds["Reliable deteriorations (ORS from intake): 75"][0] == "• @U0000: C1 20 → 12"
+    assert kinds["Alliance concerns and drops (ORS from intake): 150"][:2] == [
+        "• @U0000: C2 SRS 30",
+        "• @U0002: C2 SRS 30",
+    ]
+    assert kinds["Not on track or on early watch (ORS from intake): 50"][0] == "• @U0001: C1 24 → 28"
+    listed = sum(
+        text.count(" C") for heading, texts in kinds.items() if "(ORS from intake)" in (heading or "") for text in texts
     )
-    assert (
-        kinds["Alliance concerns and drops (ORS from intake): 150"][0]
-        == "• @U0000 · C2: no ORS after intake yet · SRS 30 · ⚠️ alliance concern"
-    )
-    assert (
-        kinds["Not on track or on early watch (ORS from intake): 50"][0]
-        == "• @U0001 · C1: 24 → 28 (+4) · ⚠️ not on track"
-    )
-    outcomes = sum(len(lines) for heading, lines in kinds.items() if heading and "(ORS from intake)" in heading)
-    assert outcomes == len(data.clients)
+    flagged = sum(1 for client in data.clients if client.judged.flags)
+    assert listed == flagged == 275
+    counts = [text.rsplit(" · ", 1)[1] for text in kinds[THERAPISTS_WITH_CLIENTS]]
+    assert sum(sum(map(int, count.split(" / "))) for count in counts) == len(data.clients)
+
+
+def test_what_worked_lists_the_reliable_improvements_only_when_they_are_few():
+    # A clinically significant improvement for every fourth therapist, from the third on.
+    few, many = render(digest_data(4 * WHAT_WORKED_LISTED)), render(digest_data(4 * WHAT_WORKED_LISTED + 4))
+
+    [worked] = [s for s in few.detail if (s.heading or "").startswith("Reliable improvements, clinically significant")]
+    assert len(worked.lines) == WHAT_WORKED_LISTED and lines_of((worked,))[0] == "• @U0002: C1 20 → 28"
+    assert [s.heading for s in many.detail if "improvements" in (s.heading or "")] == []
 
 
 def test_unshared_learning_notes_are_only_in_the_coachs_preview():
