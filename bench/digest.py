@@ -20,7 +20,6 @@ import argparse
 import asyncio
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import datetime, timezone
@@ -42,6 +41,7 @@ from bot.services.caller import Caller, Context  # noqa: E402
 from bot.services.practice import status  # noqa: E402
 from bot.storage import make_engine, upgrade  # noqa: E402
 from handlers.slack.messenger import slack_messenger  # noqa: E402
+from testkit.database import bench_database  # noqa: E402
 from testkit.history import seeded_group  # noqa: E402
 from testkit.slack_api import FakeSlack  # noqa: E402
 
@@ -55,14 +55,15 @@ def main() -> None:
     parser.add_argument("--therapists", type=int, nargs="+", default=[100, 300])
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument(
-        "--database-url", help="default: a new SQLite file (an empty database: the bench adds its groups)"
+        "--database-url", help="default: a new SQLite file (PostgreSQL: a schema of its own, dropped after)"
     )
     parser.add_argument("--no-posting", action="store_true", help="time gather + render only")
     arguments = parser.parse_args()
+    with bench_database(arguments.database_url, "digest") as database_url:
+        run(arguments, database_url)
 
-    database_url = (
-        arguments.database_url or f"sqlite:///{Path(tempfile.mkdtemp(prefix='bench-digest-')) / 'bench.sqlite3'}"
-    )
+
+def run(arguments: argparse.Namespace, database_url: str) -> None:
     settings = load_settings({"DATABASE_URL": database_url})
     engine = make_engine(settings.database_url)
     upgrade(engine)
