@@ -22,6 +22,7 @@ from testkit.teams_driver import (
     Member,
     TeamsDriver,
     buttons,
+    card_of,
     card_text,
     cards_to,
     dialog_card,
@@ -313,3 +314,20 @@ def test_a_flag_the_views_and_who_may_see_whose_clients(teams_group: TeamsGroup)
     assert "ORS 30 → 24.5 (-5.5): reliable deterioration" in coach_view
     caseload = teams_group.say(COACH, "caseload @Alice Example", [ALICE])
     assert "**Active clients:** 1 (closed: 0)" in caseload and "• C12: ORS 30 → 24.5 (-5.5)" in caseload
+
+
+def test_a_client_without_advice_that_deteriorates_comes_first_on_the_channel_digests_agenda(teams_group: TeamsGroup):
+    teams_group.chat(ALICE, "outcome C7 ors 30 session 1")
+    teams_group.chat(ALICE, "outcome C9 ors 20 session 1")
+    teams_group.chat(ALICE, "outcome C9 ors 27 session 2")
+    assert "reliable deterioration" in teams_group.chat(ALICE, "outcome C7 ors 14 session 2")
+
+    posted_before = len(posts_to(teams_group.fake, CHANNEL_ID))
+    teams_group.told(COACH, lambda: teams_group.teams.in_channel(COACH, "practice digest post"))
+    posted = posts_to(teams_group.fake, CHANNEL_ID)[posted_before:]
+    [digest] = [card_text(card_of(call.args)) for call in posted if call.args.get("attachments")]
+    agenda = digest.split("Agenda for the next meeting")[1]
+    assert agenda.lstrip().startswith("• Reliable deterioration: ")
+    first_item = agenda.lstrip().splitlines()[0]
+    assert "Alice" in first_item and "C7: ORS 30 → 14 since intake on" in first_item
+    assert "C9" not in first_item
