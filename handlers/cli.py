@@ -153,8 +153,12 @@ def _endpoints(settings: Settings, core: Core, platforms: list[Platform]) -> dic
     if Platform.SLACK in platforms:
         from handlers.slack.app import build_app
         from handlers.slack.endpoint import EVENTS_PATH, SlackEndpoint
+        from handlers.slack.messenger import web_client
+        from handlers.slack.workspace import OneWorkspace
 
-        endpoints[EVENTS_PATH] = SlackEndpoint(build_app(settings, core), settings.slack_signing_secret)
+        workspace = OneWorkspace(web_client(settings))
+        app = build_app(settings, core, workspace)
+        endpoints[EVENTS_PATH] = SlackEndpoint(app, settings.slack_signing_secret, on_start=workspace.learn)
     if Platform.TEAMS in platforms:
         from handlers.teams.app import build_endpoint
         from handlers.teams.endpoint import MESSAGES_PATH

@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import re
 import time
+from collections.abc import Awaitable, Callable
 
 from slack_bolt.adapter.asgi.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
@@ -21,12 +22,15 @@ TIMESTAMP = re.compile(r"[0-9]{1,12}")
 
 
 class SlackEndpoint:
-    def __init__(self, app: AsyncApp, signing_secret: str):
+    def __init__(self, app: AsyncApp, signing_secret: str, on_start: Callable[[], Awaitable[None]] | None = None):
         self.signing_secret = signing_secret.encode()
         self.bolt = AsyncSlackRequestHandler(app, path=EVENTS_PATH)
+        self.on_start = on_start
 
     async def start(self) -> None:
-        return None
+        """Before the server takes its first request."""
+        if self.on_start is not None:
+            await self.on_start()
 
     async def settled(self) -> None:
         return None  # Bolt runs each listener's work after the ack as a task of its own

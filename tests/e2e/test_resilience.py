@@ -11,6 +11,7 @@ import time
 from datetime import datetime, timedelta
 
 from testkit.follow_ups import follow_ups_posted
+from testkit.slack_driver import SlackDriver
 from tests.steps import weekday_at
 
 # Each therapist gets two follow-ups: the second need not wait out Slack's second per person.
@@ -84,3 +85,14 @@ def test_sigterm_mid_batch_finishes_or_hands_back_and_exits_0(ticks, setting_up,
     assert bot.tick(due, **FAST).returncode == 0  # handed back, so due again at once
     posted = follow_ups_posted(fake_slack)
     assert len(posted) == 20 and set(posted.values()) == {1}
+
+
+def test_serve_asks_slack_who_the_bot_is_once_at_start_up_so_no_ack_waits_on_it(bot, fake_slack):
+    assert len(fake_slack.calls_to("auth.test")) == 1  # before any request
+
+    slack = SlackDriver(bot.url, fake_slack)
+    for number in range(3):
+        http, name = slack.command("UALICE", "CGROUP", "status")
+        assert http.status == 200
+        fake_slack.wait_for("response_url", name=name)
+    assert len(fake_slack.calls_to("auth.test")) == 1
