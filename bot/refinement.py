@@ -57,10 +57,10 @@ def movements_in(period: Period, caseload: Iterable[Sequence[Rating]], threshold
     moved = dict.fromkeys(Movement, 0)
     for ors in caseload:
         known = [rating for rating in ors if rating.at is not None and rating.at < period.end]
-        intake = intake_of(known)
-        if intake is None or known[-1] is intake or not period.holds(known[-1].at):
+        intake, latest = intake_of(known), known[-1] if known else None
+        if intake is None or latest is None or latest is intake or not period.holds(latest.at or period.end):
             continue
-        moved[movement(intake.value, known[-1].value, thresholds)] += 1
+        moved[movement(intake.value, latest.value, thresholds)] += 1
     return Movements(
         moved[Movement.RELIABLE_IMPROVEMENT], moved[Movement.NO_RELIABLE_CHANGE], moved[Movement.RELIABLE_DETERIORATION]
     )
@@ -76,7 +76,9 @@ class Comparison:
 def compare(
     period: Period, caseload: Sequence[Sequence[Rating]], thresholds: Thresholds = DEFAULT_THRESHOLDS
 ) -> Comparison:
-    return Comparison(period, movements_in(period, caseload, thresholds), movements_in(period.before, caseload, thresholds))
+    return Comparison(
+        period, movements_in(period, caseload, thresholds), movements_in(period.before, caseload, thresholds)
+    )
 
 
 def described(movements: Movements) -> str:

@@ -15,7 +15,8 @@ CLOSED = SET + timedelta(weeks=4)
 
 def ors(*scores: tuple[int, datetime], intake_at: datetime | None = None) -> list[Rating]:
     return [
-        Rating(Decimal(value), at.date(), intake=at == intake_at, at=at) for value, at in sorted(scores, key=lambda s: s[1])
+        Rating(Decimal(value), at.date(), intake=at == intake_at, at=at)
+        for value, at in sorted(scores, key=lambda s: s[1])
     ]
 
 
