@@ -42,7 +42,7 @@ USAGE = {
     " [srs-concern <0-40>] [srs-drop <1-40>] [outcomes channel|coach]",
     "join": "join",
     "leave": "leave",
-    "objective": "objective [text]",
+    "objective": "objective [text|history]",
     "advice": "advice @therapist <text> [client <CODE>] [ors <0-40>] [in <N>d|<N>w|<N> days|<N> weeks]",
     "outcome": "outcome <CODE> ors|srs <0-40> [session <N>] [intake]",
     "client": "client <CODE> [band child|adolescent|adult|close|reopen|@therapist]",
@@ -64,7 +64,8 @@ SUMMARIES: dict[str, str | Line] = {
     "setup": "make this channel a supervision group, with you as coach (run again to change settings)",
     "join": "join this channel's group as a therapist",
     "leave": "leave this channel's group",
-    "objective": "set your learning objective; with no text, opens a form",
+    "objective": "set your learning objective; with no text, opens a form;"
+    " history: each objective with your ratings, practice and clients' outcomes during it and before",
     "advice": "record advice from consultation and schedule its follow-up; with no text, opens a form",
     "outcome": "record a client's ORS or SRS total (like 23.5), its session, and whether it is the intake",
     "client": "a client's scores from intake, classification, advice and flags; set its age band, close or reopen",
@@ -201,6 +202,11 @@ class SetObjective:
 
 
 @dataclass(frozen=True)
+class ObjectiveHistory:
+    pass
+
+
+@dataclass(frozen=True)
 class GiveAdvice:
     therapist_id: str
     text: str
@@ -272,6 +278,7 @@ Command = (
     | Join
     | Leave
     | SetObjective
+    | ObjectiveHistory
     | GiveAdvice
     | OpenAdviceForm
     | RecordOutcome
@@ -399,9 +406,11 @@ def _setup(command: _Words) -> Setup:
     return Setup(**options)
 
 
-def _objective(command: _Words) -> SetObjective:
+def _objective(command: _Words) -> SetObjective | ObjectiveHistory:
     if not command.words:
         return SetObjective(None)
+    if [word.lower() for word in command.words] == ["history"]:
+        return ObjectiveHistory()
     return SetObjective(command.checked(lambda raw: values.bounded_text(raw, "objective"), command.text(command.words)))
 
 

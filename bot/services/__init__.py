@@ -18,7 +18,18 @@ from bot.prompts import (
     resurface_action,
     review_action,
 )
-from bot.services import advice, away, clients, digests, groups, notes, objectives, practice, rights
+from bot.services import (
+    advice,
+    away,
+    clients,
+    digests,
+    groups,
+    notes,
+    objective_history,
+    objectives,
+    practice,
+    rights,
+)
 from bot.services.caller import Caller, Context, Result
 
 __all__ = [
@@ -38,6 +49,7 @@ _COMMANDS: dict[type, Callable[[Context, object], Result]] = {
     grammar.Join: groups.join,
     grammar.Leave: groups.leave,
     grammar.SetObjective: objectives.set_objective,
+    grammar.ObjectiveHistory: objective_history.objective_history,
     grammar.GiveAdvice: advice.give_advice,
     grammar.OpenAdviceForm: advice.open_advice_form,
     grammar.RecordOutcome: clients.record_outcome,

@@ -71,6 +71,23 @@ def test_objective_with_text_and_replacing_it_keeps_history(group):
     assert "Slow down when the client goes quiet" in group.say(ALICE, "status")
 
 
+def test_objective_history_lists_each_objective_in_order_with_how_it_ended(group):
+    assert "no learning objectives yet" in group.say(ALICE, "objective history")
+    group.say(ALICE, "objective Ask for feedback at the end of every session")
+    group.say(ALICE, "objective Slow down when the client goes quiet")
+    group.say(ALICE, "log 25 rehearsed slowing down")
+
+    history = group.say(ALICE, "objective history")
+
+    first, second = history.split("Objective 2")
+    assert "Objective 1" in first and "Ask for feedback at the end of every session" in first
+    assert "How it ended:* refined into objective 2" in first
+    assert "Slow down when the client goes quiet" in second and "still open (review" in second
+    assert "Practice during it:* 25 min" in second
+    assert "Clients during it (less than a day):* not shown below 5 clients with an ORS after intake" in second
+    assert "Clients in as long before it:* not shown below 5" in second
+
+
 def test_objective_before_joining_is_refused(group, fake_slack):
     fake_slack.add_user("UCAROL", "Europe/Paris")
     reply = group.say("UCAROL", "objective Something")

@@ -91,6 +91,15 @@ def test_each_subcommand_in_the_channel_and_in_the_chat(teams_group: TeamsGroup,
         assert case.told in teams_group.chat(case.who, typed), (name, typed)
 
 
+def test_objective_history_in_the_channel_and_in_the_chat(teams_group: TeamsGroup):
+    teams_group.chat(ALICE, "objective Hold silences longer")
+    teams_group.chat(ALICE, "objective Name ruptures out loud")
+    for history in (teams_group.say(ALICE, "objective history"), teams_group.chat(ALICE, "objective history")):
+        first, second = history.split("Objective 2")
+        assert "Hold silences longer" in first and "How it ended:** refined into objective 2" in first
+        assert "Name ruptures out loud" in second and "Clients in as long before it:** not shown below 5" in second
+
+
 def test_nothing_private_is_posted_in_the_channel(teams_group: TeamsGroup):
     """Every command above, typed in the channel, posted the one line there (TeamsGroup.say
     checks it); here, that a reply full of private detail is no exception."""

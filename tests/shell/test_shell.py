@@ -209,3 +209,29 @@ def test_a_learning_note_is_archived_from_the_list_in_the_terminal(tmp_path):
 
     output = shell(tmp_path, "/as alice", button_number(listed, "Archive 1"), "/practice notes")
     assert "Archived your note of " in output and "You have no learning notes yet." in output
+
+
+def test_objective_history_compares_the_clients_during_an_objective_with_as_long_before(tmp_path):
+    five = [f"/practice outcome C{n} ors 20" for n in range(1, 6)]
+    later = [f"/practice outcome C{n} ors {score}" for n, score in enumerate((26, 26, 26, 21, 14), start=1)]
+    output = shell(
+        tmp_path,
+        "/as coach",
+        "/practice setup",
+        "/as alice",
+        "/practice join",
+        *five,
+        "/clock +1d",
+        "/practice objective Hold silences longer",
+        "/clock +2d",
+        *later,
+        "/clock +4d",
+        "/practice objective Name ruptures out loud",
+        "/practice objective history",
+    )
+    history = shown(output, "only alice sees this", "Objective 1")
+    first, second = history.split("Objective 2")
+    assert "Hold silences longer" in first and "refined into objective 2" in first
+    assert "Clients during it (6 days): 3 reliably improved, 1 unchanged, 1 deteriorated (5 clients)" in first
+    assert "Clients in as long before it: not shown below 5 clients" in first
+    assert "Name ruptures out loud" in second and "still open" in second

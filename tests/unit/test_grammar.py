@@ -20,6 +20,7 @@ from bot.grammar import (
     Join,
     Leave,
     LogPractice,
+    ObjectiveHistory,
     OpenAdviceForm,
     Pause,
     RecordOutcome,
@@ -186,6 +187,11 @@ def test_objective_without_text_opens_the_form():
 
 def test_objective_with_text_keeps_the_text():
     assert parse("objective  notice   ruptures earlier") == SetObjective("notice ruptures earlier")
+
+
+def test_objective_history_alone_asks_for_the_history_and_in_a_sentence_is_text():
+    assert parse("objective History") == ObjectiveHistory()
+    assert parse("objective history of ruptures") == SetObjective("history of ruptures")
 
 
 def test_objective_of_300_characters_is_accepted():
