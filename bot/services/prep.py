@@ -99,7 +99,9 @@ def _newest_note(ctx: Context, group: Group, code: str, objective: Objective | N
         .order_by(LearningNote.written_at.desc(), LearningNote.id.desc())
     ).first()
     if note is None:
-        return line(Bold("Newest learning note: "), f"none yet about {code} or your objective")
+        return line(
+            Bold("Newest learning note: "), f"none yet about {code}" + (" or your objective" if objective else "")
+        )
     written = day_label(note.written_at.astimezone(zone_of(ctx.session, group, note.user_id)).date())
     return line(Bold(f"Newest learning note ({written}): "), note.text)
 
