@@ -209,3 +209,17 @@ def test_a_learning_note_is_archived_from_the_list_in_the_terminal(tmp_path):
 
     output = shell(tmp_path, "/as alice", button_number(listed, "Archive 1"), "/practice notes")
     assert "Archived your note of " in output and "You have no learning notes yet." in output
+
+
+def test_prep_before_a_session_and_an_intention_kept_as_a_note_in_the_terminal(tmp_path):
+    output = a_therapist_with_a_learning_note(
+        tmp_path, "/practice outcome C12 ors 20", "/practice outcome C12 ors 23", "/practice prep C12"
+    )
+    card = shown(output, "only alice sees this", "Before your session with C12")
+    assert "ORS 20 → 23" in card and "from intake +3: no reliable change" in card
+    assert "Hold silences longer" in card and "a pause lets the client go deeper" in card
+
+    kept = shell(
+        tmp_path, "/as alice", button_number(card, "Set an intention"), "Let the silence run", "", "/practice notes"
+    )
+    assert "Let the silence run" in shown(kept, "only alice sees this", "newest")
