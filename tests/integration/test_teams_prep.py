@@ -3,7 +3,7 @@ channel, answered privately as a card in the 1:1 chat, whose button opens the in
 
 from __future__ import annotations
 
-from testkit.teams_driver import buttons, card_text, cards_to, dialog_card, dialog_message, field_ids, submission
+from testkit.teams_driver import buttons, cards_to, dialog_card, dialog_message, field_ids, submission
 from tests.teams_steps import ALICE, TeamsGroup
 
 
