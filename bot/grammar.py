@@ -54,6 +54,7 @@ USAGE = {
     "resume": "resume",
     "holiday": "holiday <YYYY-MM-DD>[..<YYYY-MM-DD>]",
     "note": "note <text> [client <CODE>]",
+    "prep": "prep <CODE>",
     "notes": "notes [client <CODE>|pause|resume|channel|coach]",
     "coach": "coach @new-coach",
     "forget": "forget",
@@ -79,6 +80,8 @@ SUMMARIES: dict[str, str | Line] = {
     "resume": "end your pause now",
     "holiday": "coach only: days off for the group; what falls due then waits for the next working day",
     "note": "keep a learning note; it comes back to you after 2 days, 1 week, 3 weeks and 2 months",
+    "prep": "a minute before a session: the client's scores, open advice, your objective, your newest note;"
+    " set an intention",
     "notes": "your learning notes, newest first (one client's with client); pause or resume their return;"
     " who reads them in the digest: the channel, or only your coach (the default)",
     "coach": line(Term.COACH_HANDOVER, ": hand the coach role to someone else"),
@@ -153,6 +156,11 @@ class NotesVisibility:
 class WriteNote:
     text: str
     client_code: str | None = None
+
+
+@dataclass(frozen=True)
+class Prepare:
+    client_code: str
 
 
 @dataclass(frozen=True)
@@ -295,6 +303,7 @@ Command = (
     | AddHoliday
     | NotesVisibility
     | WriteNote
+    | Prepare
     | ListNotes
     | PauseNotes
     | HandOverCoach
@@ -648,6 +657,12 @@ def _note(command: _Words) -> WriteNote:
     return WriteNote(note_text, code)
 
 
+def _prep(command: _Words) -> Prepare:
+    if len(command.words) != 1:
+        raise command.fail(line(Code("prep"), " takes one client code, like ", Code("prep C12"), "."))
+    return Prepare(command.checked(values.client_code, command.words[0]))
+
+
 NOTES_CHOICES: dict[str, NotesVisibility | PauseNotes] = {
     "channel": NotesVisibility(in_channel=True),
     "coach": NotesVisibility(in_channel=False),
@@ -706,6 +721,7 @@ _PARSERS = {
     "resume": _no_arguments(Resume()),
     "holiday": _holiday,
     "note": _note,
+    "prep": _prep,
     "notes": _notes,
     "coach": _coach,
     "forget": _no_arguments(Forget()),

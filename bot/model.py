@@ -269,6 +269,7 @@ class NoteSource(StrEnum):
     CHECK_IN = "check_in"  # "one thing learned"
     FOLLOW_UP = "follow_up"  # "what happened? what did you learn?"
     NOTE = "note"  # `/practice note`
+    INTENTION = "intention"  # "your intention for this session?", from `/practice prep`
 
 
 class LearningNote(SQLModel, table=True):

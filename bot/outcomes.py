@@ -259,3 +259,29 @@ def _rating_text(rating: Rating, is_intake: bool) -> str:
     if rating.session is not None:
         notes.append(f"session {rating.session}")
     return f"{shown(rating.value)} ({', '.join(notes)})"
+
+
+RECENT_SCORES = 3  # the ORS totals a session's prep line shows, the latest last
+
+
+def prep_line(ors: Sequence[Rating], srs: Sequence[Rating], classified: Classification) -> str:
+    """The client in one line, read a minute before the session: the latest scores, the change
+    from intake and any flags. “ORS … 24 → 18 (17 Nov, session 3), SRS 35; from intake -2: no
+    reliable change; ⚠️ not on track”."""
+    scores = []
+    if ors:
+        recent = " → ".join(shown(rating.value) for rating in ors[-RECENT_SCORES:])
+        latest = ors[-1]
+        when = day(latest.on) + (f", session {latest.session}" if latest.session is not None else "")
+        scores.append(f"ORS {'… ' if len(ors) > RECENT_SCORES else ''}{recent} ({when})")
+    if srs:
+        scores.append(f"SRS {shown(srs[-1].value)}")
+    if not scores:
+        return "no scores yet"
+    parts = [", ".join(scores)]
+    if classified.change is not None:
+        parts.append(f"from intake {signed(classified.change.delta)}: {classified.change.movement}")
+    elif classified.intake is not None:
+        parts.append("intake only so far")
+    kinds = ", ".join(dict.fromkeys(flag.kind.value for flag in classified.flags))
+    return "; ".join(parts + ([f"⚠️ {kinds}"] if kinds else []))

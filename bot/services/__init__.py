@@ -28,6 +28,7 @@ from bot.services import (
     objective_history,
     objectives,
     practice,
+    prep,
     rights,
 )
 from bot.services.caller import Caller, Context, Result
@@ -67,6 +68,7 @@ _COMMANDS: dict[type, Callable[[Context, object], Result]] = {
     grammar.NotesVisibility: rights.notes_visibility,
     grammar.WriteNote: notes.write_note,
     grammar.ListNotes: notes.list_notes,
+    grammar.Prepare: prep.prepare,
     grammar.PauseNotes: notes.pause_notes,
     grammar.HandOverCoach: groups.hand_over_coach,
     grammar.Forget: rights.forget,
@@ -77,6 +79,7 @@ _BUTTONS: dict[str, Callable[[Context, str], Result]] = {
     CHECK_IN_ACTION: practice.open_check_in,
     rights.FORGET_CONFIRM: rights.confirm_forget,
     notes.ARCHIVE_ACTION: notes.archive_note,
+    prep.INTENTION_ACTION: prep.open_intention_form,
     **{
         resurface_action(a): (lambda ctx, value, a=a: notes.press_resurfacing(ctx, value, a))
         for a in (*RESURFACE_ASK, *RESURFACE_ANSWERS)
@@ -92,6 +95,7 @@ _FORMS: dict[str, Callable[[Context, dict[str, str], Values], Result]] = {
     practice.CHECK_IN_FORM_KIND: practice.submit_check_in,
     notes.RECALL_FORM_KIND: notes.submit_recall,
     notes.REFINE_FORM_KIND: notes.submit_refine,
+    prep.INTENTION_FORM_KIND: prep.submit_intention,
 }
 
 BUTTON_ACTIONS = frozenset(_BUTTONS) | {SAVE_ANYWAY}

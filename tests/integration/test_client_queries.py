@@ -34,8 +34,9 @@ def with_clients(harness: CoreHarness, therapist: str, count: int) -> None:
         harness.say(therapist, f"outcome C{number + 1} srs 35")
 
 
-def statements(harness: CoreHarness, user: str, text: str) -> tuple[str, int]:
-    """The reply to `text`, and how many SQL statements answering it took."""
+def statements(harness: CoreHarness, user: str, text: str, **caller) -> tuple[str, int]:
+    """The reply to `text` (asked as `caller` says, by default in the group's channel), and how
+    many SQL statements answering it took."""
     seen = []
 
     def count(_connection, _cursor, statement: str, *_rest) -> None:
@@ -43,7 +44,7 @@ def statements(harness: CoreHarness, user: str, text: str) -> tuple[str, int]:
 
     event.listen(harness.engine, "before_cursor_execute", count)
     try:
-        reply = harness.say(user, text)
+        reply = harness.say(user, text, **caller)
     finally:
         event.remove(harness.engine, "before_cursor_execute", count)
     return reply, len(seen)

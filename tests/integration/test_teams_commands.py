@@ -65,6 +65,7 @@ SUBCOMMANDS = {
     "resume": Case(ALICE, "resume", "Welcome back", before="pause 1w"),
     "holiday": Case(COACH, "holiday 2030-01-01..2030-01-05", "Days off for the group"),
     "note": Case(ALICE, "note Waiting helps the client go on", "Learning note kept."),
+    "prep": Case(ALICE, "prep C12", "Before your session with C12"),
     "notes": Case(ALICE, "notes channel", "Your learning notes now go in the group's channel digest"),
     "coach": Case(COACH, "coach @Bob Example", "is now this group's coach", chat_too=False),
     "forget": Case(ALICE, "forget", "Delete all your data?"),

@@ -235,3 +235,17 @@ def test_objective_history_compares_the_clients_during_an_objective_with_as_long
     assert "Clients during it (6 days): 3 reliably improved, 1 unchanged, 1 deteriorated (5 clients)" in first
     assert "Clients in as long before it: not shown below 5 clients" in first
     assert "Name ruptures out loud" in second and "still open" in second
+
+
+def test_prep_before_a_session_and_an_intention_kept_as_a_note_in_the_terminal(tmp_path):
+    output = a_therapist_with_a_learning_note(
+        tmp_path, "/practice outcome C12 ors 20", "/practice outcome C12 ors 23", "/practice prep C12"
+    )
+    card = shown(output, "only alice sees this", "Before your session with C12")
+    assert "ORS 20 → 23" in card and "from intake +3: no reliable change" in card
+    assert "Hold silences longer" in card and "a pause lets the client go deeper" in card
+
+    kept = shell(
+        tmp_path, "/as alice", button_number(card, "Set an intention"), "Let the silence run", "", "/practice notes"
+    )
+    assert "Let the silence run" in shown(kept, "only alice sees this", "newest")

@@ -23,6 +23,7 @@ from bot.grammar import (
     ObjectiveHistory,
     OpenAdviceForm,
     Pause,
+    Prepare,
     RecordOutcome,
     ReopenClient,
     SetClientBand,
@@ -668,3 +669,10 @@ def test_advice_with_options_but_no_text_is_refused(options):
 def test_setup_option_given_twice_is_refused():
     error = refused("setup digest mon 09:00 digest tue 10:00")
     assert "is given twice" in str(error)
+
+
+def test_prep_takes_one_client_code():
+    assert parse("prep C12") == Prepare("C12")
+    for text in ("prep", "prep C12 now"):
+        assert "takes one client code" in str(refused(text)) and refused(text).usage == "prep <CODE>"
+    assert "contains a year" in str(refused("prep JD-1980"))

@@ -23,6 +23,7 @@ from bot.outcomes import (
     describe,
     describe_since_advice,
     points,
+    prep_line,
     shown,
     signed,
     trajectory_line,
@@ -390,6 +391,24 @@ def test_trajectory_line_marks_the_intake_and_sessions():
         " SRS 38 (3 Nov) · 35 (10 Nov)"
     )
     assert trajectory_line([], []) == "no scores yet"
+
+
+def prep_of(ors_ratings: list[Rating], srs_ratings: list[Rating]) -> str:
+    return prep_line(ors_ratings, srs_ratings, classify_client(ors_ratings, srs_ratings))
+
+
+def test_the_prep_line_shows_the_last_three_ors_the_latest_srs_the_change_and_the_flags():
+    assert prep_of(ors(30, 26, 22, 14, sessions=True), srs(38, 33)) == (
+        "ORS … 26 → 22 → 14 (24 Nov, session 4), SRS 33;"
+        " from intake -16: reliable deterioration; ⚠️ reliable deterioration, alliance concern, alliance drop"
+    )
+
+
+def test_the_prep_line_of_a_client_with_few_scores():
+    assert prep_of(ors(18, 26), []) == "ORS 18 → 26 (10 Nov); from intake +8: reliable improvement"
+    assert prep_of(ors(18), []) == "ORS 18 (3 Nov); intake only so far"
+    assert prep_of([], srs(38)) == "SRS 38"
+    assert prep_of([], []) == "no scores yet"
 
 
 @pytest.mark.parametrize(("value", "text"), [("18", "18"), ("18.0", "18"), ("18.5", "18.5"), ("0", "0")])
