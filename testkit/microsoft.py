@@ -207,8 +207,7 @@ class FakeMicrosoft(RecordedCalls):
 
     def _record(self, method: str, args: dict, token: str) -> Call:
         call = Call(method, args, token)
-        with self._lock:
-            self.calls.append(call)
+        self._keep(call)
         return call
 
     def _answer(self, method: str, args: dict) -> tuple[int, Any, dict]:

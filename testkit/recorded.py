@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 from http.server import ThreadingHTTPServer
 from typing import Any
@@ -24,7 +23,7 @@ class RecordedCalls:
 
     def __init__(self) -> None:
         self.calls: list[Any] = []
-        self._lock = threading.Lock()
+        self._lock = threading.Condition()  # held to read or change the record, notified on each call
 
     def calls_to(self, method: str, where: Condition | None = None, **matching) -> list[Any]:
         """The calls to `method` whose args hold `matching` and, if given, satisfy `where`."""
@@ -41,9 +40,13 @@ class RecordedCalls:
         self, method: str, count: int = 1, timeout: float = 10.0, where: Condition | None = None, **matching
     ) -> list[Any]:
         """The calls to `method` once there are `count` of them: for what the bot sends after answering."""
-        deadline = time.monotonic() + timeout
-        while len(found := self.calls_to(method, where, **matching)) < count:
-            if time.monotonic() > deadline:
-                raise AssertionError(f"expected {count} call(s) to {method} {matching}, got {len(found)}")
-            time.sleep(0.02)
-        return found
+        with self._lock:
+            if not self._lock.wait_for(lambda: len(self.calls_to(method, where, **matching)) >= count, timeout):
+                found = len(self.calls_to(method, where, **matching))
+                raise AssertionError(f"expected {count} call(s) to {method} {matching}, got {found}")
+            return self.calls_to(method, where, **matching)
+
+    def _keep(self, call: Any) -> None:
+        with self._lock:
+            self.calls.append(call)
+            self._lock.notify_all()

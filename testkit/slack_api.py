@@ -115,8 +115,7 @@ class FakeSlack(RecordedCalls):
 
     def _record(self, method: str, args: dict) -> Call:
         call = Call(method, args)
-        with self._lock:
-            self.calls.append(call)
+        self._keep(call)
         return call
 
     def _answer(self, method: str, args: dict) -> tuple[int, dict, dict]:
