@@ -1,17 +1,54 @@
-"""The `supervision-bot` command: configuration errors, `.env`, `db upgrade` and `teams package`."""
+"""The `supervision-bot` command: configuration errors, `.env`, `db upgrade` and `teams package`.
+
+Most run `main()` in this process; the installed console script itself is run where only a
+process shows it: its exit code and stderr, and `serve` waiting for its database."""
 
 from __future__ import annotations
 
 import json
 import os
+import subprocess
 import zipfile
+from dataclasses import dataclass
 
+import pytest
+
+from handlers.cli import main
 from tests.conftest import run_cli
+
+CONFIGURATION = ("SLACK_", "DATABASE_URL", "TEAMS_")
 
 
 def environment(**values: str) -> dict[str, str]:
-    base = {key: value for key, value in os.environ.items() if not key.startswith(("SLACK_", "DATABASE_URL", "TEAMS_"))}
+    base = {key: value for key, value in os.environ.items() if not key.startswith(CONFIGURATION)}
     return {**base, **values}
+
+
+@dataclass
+class Ran:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def cli(monkeypatch, tmp_path, capsys):
+    """`supervision-bot ARGUMENTS` run by `main()` in tmp_path, with only `values` of the bot's
+    configuration in an environment of its own (what a .env there adds goes with the test)."""
+    monkeypatch.chdir(tmp_path)
+    unconfigured = environment()
+
+    def run(arguments: list[str], **values: str) -> Ran:
+        monkeypatch.setattr(os, "environ", {**unconfigured, **values})
+        capsys.readouterr()
+        try:
+            code = main(arguments)
+        except SystemExit as exit:  # argparse's own refusals
+            code = int(exit.code or 0)
+        out, err = capsys.readouterr()
+        return Ran(code, out, err)
+
+    return run
 
 
 def test_serve_with_no_platform_configured_names_the_variables_and_exits_2(tmp_path):
@@ -23,21 +60,21 @@ def test_serve_with_no_platform_configured_names_the_variables_and_exits_2(tmp_p
     ]
 
 
-def test_serve_with_part_of_a_platform_configured_names_what_is_missing(tmp_path):
+def test_serve_with_part_of_a_platform_configured_names_what_is_missing(cli, tmp_path):
     database = {"DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3"}
     for configured, missing in (
         ({"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_SIGNING_SECRET"),
         ({"TEAMS_CLIENT_ID": "00000000-0000-4000-8000-000000000001"}, "TEAMS_CLIENT_SECRET"),
         ({"TEAMS_CLIENT_ID": "00000000-0000-4000-8000-000000000001", "TEAMS_CLIENT_SECRET": "s"}, "TEAMS_TENANT_ID"),
     ):
-        result = run_cli(["serve"], environment(**database, **configured), tmp_path)
+        result = cli(["serve"], **database, **configured)
         assert result.returncode == 2
         assert result.stderr.strip().splitlines() == [
             f"supervision-bot: {missing} is not set; put it in the environment or in .env (see .env.example)"
         ]
 
 
-def test_malformed_values_are_named(tmp_path):
+def test_malformed_values_are_named(cli, tmp_path):
     for name, value in (
         ("DATABASE_URL", "mysql://nope"),
         ("DATABASE_URL", "postgresql://u@127.0.0.1:abc/db"),
@@ -46,34 +83,34 @@ def test_malformed_values_are_named(tmp_path):
         ("CHECKIN_SKIP_AFTER_HOURS", "soon"),
         ("TEAMS_CLIENT_ID", "my-bot"),
     ):
-        result = run_cli(["db", "upgrade"], environment(**{name: value}), tmp_path)
+        result = cli(["db", "upgrade"], **{name: value})
         assert result.returncode == 2, name
         assert f"{name} is malformed" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_dotenv_is_read_and_the_real_environment_wins(tmp_path):
+def test_dotenv_is_read_and_the_real_environment_wins(cli, tmp_path):
     (tmp_path / ".env").write_text("DATABASE_URL=mysql://from-dotenv\n")
-    from_dotenv = run_cli(["db", "upgrade"], environment(), tmp_path)
+    from_dotenv = cli(["db", "upgrade"])
     assert from_dotenv.returncode == 2 and "DATABASE_URL is malformed" in from_dotenv.stderr
-    real = run_cli(["db", "upgrade"], environment(DATABASE_URL=f"sqlite:///{tmp_path}/real.sqlite3"), tmp_path)
+    real = cli(["db", "upgrade"], DATABASE_URL=f"sqlite:///{tmp_path}/real.sqlite3")
     assert real.returncode == 0, real.stderr
     assert (tmp_path / "real.sqlite3").exists()
 
 
-def test_db_upgrade_on_each_database(empty_database_url, tmp_path):
-    result = run_cli(["db", "upgrade"], environment(DATABASE_URL=empty_database_url), tmp_path)
+def test_db_upgrade_on_each_database(cli, empty_database_url):
+    result = cli(["db", "upgrade"], DATABASE_URL=empty_database_url)
     assert result.returncode == 0, result.stderr
     assert "database is up to date" in result.stdout
 
 
-def test_tick_needs_an_instant_with_an_offset(tmp_path):
-    result = run_cli(["tick", "--now", "2026-12-04T15:00"], environment(SLACK_BOT_TOKEN="xoxb-x"), tmp_path)
+def test_tick_needs_an_instant_with_an_offset(cli):
+    result = cli(["tick", "--now", "2026-12-04T15:00"], SLACK_BOT_TOKEN="xoxb-x")
     assert result.returncode == 2 and "has no offset" in result.stderr
 
 
-def test_teams_package_writes_the_zip_for_the_configured_app(tmp_path):
+def test_teams_package_writes_the_zip_for_the_configured_app(cli, tmp_path):
     app_id = "0b4f5a3e-7c1d-4e2f-9a8b-6c5d4e3f2a1b"
-    result = run_cli(["teams", "package", "--out", "app.zip"], environment(TEAMS_CLIENT_ID=app_id), tmp_path)
+    result = cli(["teams", "package", "--out", "app.zip"], TEAMS_CLIENT_ID=app_id)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == f"wrote app.zip for app {app_id}"
     with zipfile.ZipFile(tmp_path / "app.zip") as package:
@@ -81,8 +118,8 @@ def test_teams_package_writes_the_zip_for_the_configured_app(tmp_path):
     assert manifest["id"] == manifest["bots"][0]["botId"] == app_id
 
 
-def test_teams_package_without_an_app_id_names_the_variable_and_exits_2(tmp_path):
-    result = run_cli(["teams", "package", "--out", "app.zip"], environment(), tmp_path)
+def test_teams_package_without_an_app_id_names_the_variable_and_exits_2(cli, tmp_path):
+    result = cli(["teams", "package", "--out", "app.zip"])
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         "supervision-bot: TEAMS_CLIENT_ID is not set; put it in the environment or in .env (see .env.example)"
@@ -93,10 +130,10 @@ def test_teams_package_without_an_app_id_names_the_variable_and_exits_2(tmp_path
 UNREACHABLE = "postgresql://bot:secret@127.0.0.1:1/db"
 
 
-def test_an_unreachable_database_is_one_line_naming_database_url(tmp_path):
+def test_an_unreachable_database_is_one_line_naming_database_url(cli):
     for command in (["db", "upgrade"], ["tick"], ["serve"]):
         values = dict(DATABASE_URL=UNREACHABLE, SLACK_BOT_TOKEN="xoxb-x", SLACK_SIGNING_SECRET="s")
-        result = run_cli(command, environment(**values, DATABASE_CONNECT_TIMEOUT="1"), tmp_path)
+        result = cli(command, **values, DATABASE_CONNECT_TIMEOUT="1")
         assert result.returncode == 2, (command, result.stderr)
         [message] = result.stderr.strip().splitlines()[-1:]
         assert message.startswith("supervision-bot: cannot use the database in DATABASE_URL"), result.stderr
@@ -140,10 +177,10 @@ def answers(url: str) -> bool:
         return False
 
 
-def test_a_corrupt_dotenv_is_one_line_naming_the_file_and_line(tmp_path):
+def test_a_corrupt_dotenv_is_one_line_naming_the_file_and_line(cli, tmp_path):
     for content in (b"LOG_LEVEL=INFO\nRETENTION_DAYS=\xff\xfe\n", b"LOG_LEVEL=INFO\nRETENTION_DAYS=3\x000\n"):
         (tmp_path / ".env").write_bytes(content)
-        result = run_cli(["db", "upgrade"], environment(), tmp_path)
+        result = cli(["db", "upgrade"])
         assert result.returncode == 2, result.stderr
         assert result.stderr.strip().splitlines() == [result.stderr.strip()], result.stderr
         assert f"{tmp_path / '.env'}, line 2" in result.stderr and "Traceback" not in result.stderr, result.stderr
