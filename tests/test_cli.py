@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import zipfile
 from dataclasses import dataclass
 

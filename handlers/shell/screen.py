@@ -26,9 +26,9 @@ class ShownButton:
 
 
 class Screen:
-    def __init__(self, out: TextIO = sys.stdout, colour: bool | None = None):
-        self.out = out
-        self.colour = out.isatty() if colour is None else colour
+    def __init__(self, out: TextIO | None = None, colour: bool | None = None):
+        self.out = out or sys.stdout
+        self.colour = self.out.isatty() if colour is None else colour
         self.quiet = False
         self.buttons: dict[int, ShownButton] = {}
 

@@ -2,27 +2,32 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import re
 import subprocess
 from datetime import datetime, timedelta
+from unittest import mock
 
 import pytest
 from sqlmodel import Session, select
 
+from bot.config import load_settings
 from bot.model import Objective
+from handlers.shell.app import database_url, run_shell
 from testkit.database import engine_for
 from tests.conftest import BOT_COMMAND
 
 
 def shell(tmp_path, *lines: str, demo: bool = False) -> str:
-    arguments = [BOT_COMMAND, "shell", "--db", str(tmp_path / "shell.sqlite3")] + (["--demo"] if demo else [])
-    result = subprocess.run(
-        arguments, input="\n".join(lines) + "\n", capture_output=True, text=True, cwd=tmp_path, timeout=180
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "Traceback" not in result.stdout + result.stderr
-    return result.stdout
+    """What `supervision-bot shell --db tmp_path/shell.sqlite3 [--demo]` prints with `lines`
+    piped in, run in this process; the console script itself is in test_no_colour_codes_when_piped."""
+    settings = load_settings({"DATABASE_URL": database_url(str(tmp_path / "shell.sqlite3"))})
+    typed, printed = io.StringIO("\n".join(lines) + "\n"), io.StringIO()
+    with mock.patch("sys.stdin", typed), contextlib.redirect_stdout(printed):
+        run_shell(settings, demo=demo)
+    return printed.getvalue()
 
 
 def button_number(output: str, label: str) -> str:
@@ -150,7 +155,13 @@ def test_people_time_and_state_survive_a_restart(tmp_path):
 
 
 def test_no_colour_codes_when_piped(tmp_path):
-    assert "\033[" not in shell(tmp_path, "/practice help", "/people")
+    arguments = [BOT_COMMAND, "shell", "--db", str(tmp_path / "shell.sqlite3")]
+    piped = subprocess.run(
+        arguments, input="/practice help\n/people\n", capture_output=True, text=True, cwd=tmp_path, timeout=60
+    )
+    assert piped.returncode == 0 and "Traceback" not in piped.stdout + piped.stderr, piped.stdout + piped.stderr
+    assert "/practice log <minutes> <activity>" in piped.stdout
+    assert "\033[" not in piped.stdout
 
 
 def test_what_is_typed_just_before_a_preview_is_in_it(tmp_path):
