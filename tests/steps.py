@@ -45,6 +45,14 @@ def next_weekday(weekday: int, hour_utc: int, weeks_ahead: int = 1) -> datetime:
     return datetime.combine(day, time(hour_utc), tzinfo=timezone.utc)
 
 
+def retries_undisturbed() -> str:
+    """`setup` options for a test of retries: every hour of every day a working hour, so that a
+    retry never waits for a morning whatever the time the test runs, and the digest and the
+    check-ins three days away, so that nothing else goes out near it."""
+    away = (datetime.now(timezone.utc) + timedelta(days=3)).strftime("%a").lower()
+    return f"digest {away} 12:00 checkin {away} 03:00 hours 00:00-24:00 days mon-sun"
+
+
 def dms_with(fake, user: str, action: str) -> list[dict]:
     """The direct messages to `user` that carry the button `action`."""
     return [

@@ -14,7 +14,7 @@ import pytest
 from bot.model import DeliveryKind, DeliveryStatus
 from testkit.database import deliveries, follow_up
 from testkit.slack_driver import blocks_text
-from tests.steps import a_group, dms_with
+from tests.steps import a_group, dms_with, retries_undisturbed
 
 ALICE, COACH, CHANNEL = "UALICE", "UCOACH", "CGROUP"
 ADVICE = "Summarise before challenging"
@@ -36,11 +36,11 @@ def channel_posts(fake) -> list[str]:
 
 @pytest.fixture
 def due(ticks, setting_up, fake_slack) -> datetime:
-    """When Alice's follow-up is due, with nothing else going out near it (see
-    tests/integration/test_slack_errors.py). The group is set up in this process; only
+    """When Alice's follow-up is due, with every hour a working hour and nothing else going
+    out near it (`retries_undisturbed`). The group is set up in this process; only
     `tick` runs as a process of its own."""
     group = a_group(setting_up, fake_slack)
-    assert "Group settings updated" in group.say(COACH, "setup digest sun 12:00 checkin sat 03:00")
+    assert "Group settings updated" in group.say(COACH, f"setup {retries_undisturbed()}")
     assert "Advice recorded" in group.say(COACH, f"advice <@UALICE> {ADVICE} in 1d")
     due_at = follow_up(ticks).due_at
     tick(ticks, due_at, -60)

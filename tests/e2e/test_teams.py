@@ -27,7 +27,7 @@ from testkit.teams_driver import (
     submission,
 )
 from tests.conftest import RunningBot
-from tests.steps import dms_with, weekday_at
+from tests.steps import dms_with, retries_undisturbed, weekday_at
 
 COACH = Member("29:coach", "Cora Coach", "Europe/Berlin")
 ALICE = Member("29:alice", "Alice Adams", "America/New_York")
@@ -214,7 +214,7 @@ def test_a_slack_group_and_a_teams_group_in_one_process_and_one_tick(teams, team
 
 
 def test_a_tick_process_waits_out_a_429_by_rescheduling_without_sleeping(teams, teams_bot, fake_microsoft):
-    said(teams, COACH, "practice setup digest sun 12:00 checkin sat 03:00")
+    said(teams, COACH, f"practice setup {retries_undisturbed()}")
     said(teams, ALICE, "practice join")
     assert "Advice recorded" in said(
         teams, COACH, "practice advice @Alice Adams Summarise before challenging in 1d", [ALICE]

@@ -22,8 +22,8 @@ from bot.scheduling.retry import MAX_ATTEMPTS, PAST_RETRY_AFTER
 from bot.scheduling.simulation import SimulatedClock
 from testkit.database import deliveries, follow_up
 from testkit.slack_driver import blocks_text
-from tests.in_process import PacedTime, now, slack_messenger
-from tests.steps import dms_with
+from tests.in_process import PacedTime, slack_messenger
+from tests.steps import dms_with, retries_undisturbed
 
 ALICE, COACH, CHANNEL = "UALICE", "UCOACH", "CGROUP"
 ADVICE = "Summarise before challenging"
@@ -48,13 +48,9 @@ def channel_posts(fake) -> list[str]:
 
 @pytest.fixture
 def due(bot, group) -> datetime:
-    """When Alice's follow-up is due. Every hour of every day is a working hour, so that
-    retries never wait for a morning, whatever the time the test runs. Nothing else goes out
-    near it: the digest and the check-ins move to three days away, and whatever fell due
-    earlier is sent by a tick a minute before."""
-    away = (now() + timedelta(days=3)).strftime("%a").lower()
-    setup = f"setup digest {away} 12:00 checkin {away} 03:00 hours 00:00-24:00 days mon-sun"
-    assert "Group settings updated" in group.say(COACH, setup)
+    """When Alice's follow-up is due, with every hour a working hour and nothing else going
+    out near it (`retries_undisturbed`); whatever fell due earlier is sent by a tick a minute before."""
+    assert "Group settings updated" in group.say(COACH, f"setup {retries_undisturbed()}")
     assert "Advice recorded" in group.say(COACH, f"advice <@UALICE> {ADVICE} in 1d")
     due_at = follow_up(bot).due_at
     tick(bot, due_at, -60)

@@ -18,6 +18,7 @@ from bot.model import DeliveryStatus, Platform, SendingHold
 from testkit.database import follow_up
 from testkit.teams_driver import TENANT_ID, Member, TeamsDriver, card_of, card_text, posts_to
 from tests.in_process_teams import InProcessTeams
+from tests.steps import retries_undisturbed
 
 COACH = Member("29:coach", "Cora Coach", "Europe/Berlin")
 ALICE = Member("29:alice", "Alice Adams", "Europe/Berlin")
@@ -25,9 +26,10 @@ ALICE = Member("29:alice", "Alice Adams", "Europe/Berlin")
 
 @pytest.fixture
 def due(teams_bot, teams: TeamsDriver, microsoft) -> datetime:
-    """When Alice's follow-up is due, with nothing else going out near it."""
+    """When Alice's follow-up is due, with every hour a working hour and nothing else going
+    out near it (`retries_undisturbed`)."""
     microsoft.members.clear()
-    teams.in_channel(COACH, "practice setup digest sun 12:00 checkin sat 03:00")
+    teams.in_channel(COACH, f"practice setup {retries_undisturbed()}")
     teams.in_channel(ALICE, "practice join")
     teams.in_channel(COACH, "practice advice @Alice Adams Summarise before challenging in 1d", [ALICE])
     return follow_up(teams_bot).due_at
