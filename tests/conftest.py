@@ -43,6 +43,18 @@ def database_url(request, tmp_path):
     yield from _emptied(request.getfixturevalue("_migrated_postgres"))
 
 
+# Where the tests have PostgreSQL, the one kind of a module on_one_database(BEST_SHARED) is it.
+BEST_SHARED = "postgresql" if os.environ.get("TEST_DATABASE_URL") else "sqlite"
+
+
+def on_one_database(kind: str) -> pytest.MarkDecorator:
+    """For a module of tests of processes whose subject is not the database (a platform's
+    HTTP, its errors, its whole loop): run them on `kind` only. The database's side of what
+    they do runs on both kinds in-process (tests/integration), and across processes in
+    tests/e2e/test_resilience.py and test_replicas.py."""
+    return pytest.mark.parametrize("database_url", [kind], indirect=True)
+
+
 @pytest.fixture(params=BACKENDS)
 def empty_database_url(request, tmp_path):
     """A database of each kind that has never been migrated, for the tests of migrations."""

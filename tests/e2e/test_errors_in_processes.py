@@ -14,7 +14,10 @@ import pytest
 from bot.model import DeliveryKind, DeliveryStatus
 from testkit.database import deliveries, follow_up
 from testkit.slack_driver import blocks_text
+from tests.conftest import on_one_database
 from tests.steps import a_group, dms_with, retries_undisturbed
+
+pytestmark = on_one_database("sqlite")
 
 ALICE, COACH, CHANNEL = "UALICE", "UCOACH", "CGROUP"
 ADVICE = "Summarise before challenging"

@@ -7,7 +7,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from testkit.slack_driver import blocks_text, buttons, date_input, number_input, state, text_input
+from tests.conftest import on_one_database
 from tests.steps import dms_with, weekday_at
+
+# Slack's whole loop on SQLite, the embedded default; Teams' on PostgreSQL (tests/e2e/test_teams.py).
+pytestmark = on_one_database("sqlite")
 
 COACH, ALICE, CHANNEL = "UCOACH", "UALICE", "CGROUP1"
 

@@ -11,8 +11,10 @@ from urllib.parse import urlencode
 import pytest
 
 from testkit.slack_driver import SIGNING_SECRET, SlackDriver, date_input, state, text_input
-from tests.conftest import RunningBot
+from tests.conftest import RunningBot, on_one_database
 from tests.steps import dms_with, weekday_at
+
+pytestmark = on_one_database("sqlite")
 
 COACH, ALICE, CHANNEL = "UCOACH", "UALICE", "CGROUP"
 BOT_TOKEN = "xoxb-1234-5678-SeCrEtBoTtOkEn"

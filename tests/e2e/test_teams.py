@@ -26,8 +26,11 @@ from testkit.teams_driver import (
     posts_to,
     submission,
 )
-from tests.conftest import RunningBot
+from tests.conftest import BEST_SHARED, RunningBot, on_one_database
 from tests.steps import dms_with, retries_undisturbed, weekday_at
+
+# Teams' whole loop on PostgreSQL where the tests have it; Slack's on SQLite (test_practice_loop.py).
+pytestmark = on_one_database(BEST_SHARED)
 
 COACH = Member("29:coach", "Cora Coach", "Europe/Berlin")
 ALICE = Member("29:alice", "Alice Adams", "America/New_York")
