@@ -22,9 +22,8 @@ import pkgutil
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Iterator
-
-import faker.providers.person as faker_person  # data only: Faker's generator is never used
 
 KINDS = ("name", "date_of_birth", "age_over_89", "phone", "email", "street_address", "record_number")
 
@@ -585,9 +584,9 @@ def _is_author_first_name(tokens: list[_Token], index: int) -> bool:
 def _listed_first_name(token: _Token, allow_lower: bool = False) -> bool:
     word = token.lower
     if word in AMBIGUOUS_NAMES:  # "Will", "Grace", "Mark": names only when capitalised mid-sentence
-        return word in FIRST_NAMES and token.capitalised and not token.sentence_start
+        return word in name_lists().first_names and token.capitalised and not token.sentence_start
     if token.capitalised:
-        return word in FIRST_NAMES
+        return word in name_lists().first_names
     return word in LOWER_CASE_FIRST_NAMES and (allow_lower or len(word) >= MIN_LOWER_CASE_NAME)
 
 
@@ -617,7 +616,7 @@ def _first_name_as_subject(text: str, tokens: list[_Token], index: int) -> bool:
     """A first name, even one that is a word, opening a sentence about a person: "Grace struggles when her
     partner is there", "Will worries that his boss …"; but not "Hope was the theme" or "Will she return?"."""
     token = tokens[index]
-    if index + 1 >= len(tokens) or not (token.capitalised and token.lower in FIRST_NAMES):
+    if index + 1 >= len(tokens) or not (token.capitalised and token.lower in name_lists().first_names):
         return False
     verb = tokens[index + 1]
     if len(verb.gap) > 1 or verb.lower not in SUBJECT_VERBS or not token.sentence_start:
@@ -678,6 +677,8 @@ def _words(block: str) -> frozenset[str]:
 
 def _faker_names() -> tuple[frozenset[str], frozenset[str]]:
     """First names of every locale in the Faker package (MIT licence), and the surnames of its English locales."""
+    import faker.providers.person as faker_person  # data only: Faker's generator is never used
+
     first_names: set[str] = set()
     english_surnames: set[str] = set()
     for locale in pkgutil.iter_modules(faker_person.__path__):
@@ -969,10 +970,24 @@ PLACES_AND_INSTITUTIONS = _words(
     """
 )
 
-_FAKER_FIRST_NAMES, _FAKER_ENGLISH_SURNAMES = _faker_names()
-# Faker's lists are broad (26,000 names from 80 locales) but hold surnames ("Brown", "Smith") and places; the
-# English surnames and the places go, so that "Brené Brown" or "the Columbia protocol" is not a client.
-FIRST_NAMES = HAND_FIRST_NAMES | (_FAKER_FIRST_NAMES - _FAKER_ENGLISH_SURNAMES - PLACES_AND_INSTITUTIONS)
+
+@dataclass(frozen=True)
+class NameLists:
+    first_names: frozenset[str]
+    english_surnames: frozenset[str]
+
+
+@cache
+def name_lists() -> NameLists:
+    """Read on first use, not on import: Faker's 80 locales take half a second to read, which a
+    process that checks no text (`tick`) need not pay; `serve` reads them before it listens."""
+    faker_first_names, english_surnames = _faker_names()
+    # Faker's lists are broad (26,000 names from 80 locales) but hold surnames ("Brown", "Smith") and places; the
+    # English surnames and the places go, so that "Brené Brown" or "the Columbia protocol" is not a client.
+    first_names = HAND_FIRST_NAMES | (faker_first_names - english_surnames - PLACES_AND_INSTITUTIONS)
+    return NameLists(first_names, english_surnames)
+
+
 AMBIGUOUS_NAMES = HAND_AMBIGUOUS_NAMES | EVERYDAY_WORDS_IN_NAME_LISTS
 # Lower-case words are looked up only in the hand-written list: Faker's lists hold too many everyday words.
 LOWER_CASE_FIRST_NAMES = HAND_FIRST_NAMES - AMBIGUOUS_NAMES
@@ -980,4 +995,5 @@ LOWER_CASE_FIRST_NAMES = HAND_FIRST_NAMES - AMBIGUOUS_NAMES
 
 def is_listed_name(word: str) -> bool:
     """Whether `word`, in any case, is a first name or an English surname the detector knows."""
-    return word.lower() in FIRST_NAMES or word.lower() in _FAKER_ENGLISH_SURNAMES
+    names = name_lists()
+    return word.lower() in names.first_names or word.lower() in names.english_surnames

@@ -22,6 +22,7 @@ from sqlalchemy.exc import OperationalError
 
 from bot.config import ConfigError, Settings, load_settings, require
 from bot.core import Core
+from bot.identifiers import name_lists
 from bot.model import Platform
 from bot.ports import Messenger, Messengers
 from bot.storage import StorageFault, make_engine, upgrade, wait_for_database
@@ -168,6 +169,7 @@ def _endpoints(settings: Settings, core: Core, platforms: list[Platform]) -> dic
 
 
 def _serve(arguments, settings: Settings) -> int:
+    name_lists()  # read now, not while a first request waits for its ack
     if arguments.socket:
         from handlers.slack.app import build_app
 
