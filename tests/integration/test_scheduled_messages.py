@@ -62,9 +62,15 @@ def test_objective_review_keep_working_then_refine(bot, group, fake_slack):
     [review] = dms_with(fake_slack, ALICE, "review:achieved")
     assert buttons(review["blocks"]) == ["review:achieved", "review:keep_working", "review:refine"]
 
+    views = len(fake_slack.calls_to("views.open"))
     group.slack.click(ALICE, {**review, "channel": "DALICE"}, "review:keep_working")
+    reason = new_views(fake_slack, views)
+    assert reason["title"]["text"] == "Keep working" and reason["blocks"][0]["optional"] is True
+    http = group.slack.submit(ALICE, reason, state(why=text_input("Two clients are still flat")))
+    assert http.status == 200 and http.body == ""
     [kept] = fake_slack.wait_for("chat.update", channel="DALICE")
     assert "Keep working: I'll ask again on" in blocks_text(kept.args["blocks"])
+    assert "Why:* Two clients are still flat" in blocks_text(kept.args["blocks"])
 
     bot.tick(weekday_at(60, 16))
     second = dms_with(fake_slack, ALICE, "review:achieved")[-1]
