@@ -8,6 +8,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from bot import prompts, values
+from bot.availability import zone_of
 from bot.forms import NOT_IDENTIFYING, FieldKind, Form, FormField, Values, check_fields
 from bot.grammar import LogPractice, Status
 from bot.messages import Bold, Command, Message, day_label, line
@@ -20,8 +21,10 @@ from bot.model import (
     Group,
     Member,
     NoteSource,
+    Objective,
     PracticeLog,
 )
+from bot.refinement import progress_trend
 from bot.scheduling import keys
 from bot.services.answers import ALREADY_ANSWERED, own_delivery, redraw, take_answer
 from bot.services.audit import guard
@@ -74,11 +77,13 @@ def status(ctx: Context, _command: Status) -> Result:
 def status_message(ctx: Context, group: Group) -> Message:
     me = ctx.caller.user_id
     objective = active_objective(ctx, group.id, me)
-    lines = [
-        line(Bold("Objective: "), objective.text, f" (review {day_label(objective.review_on)})")
-        if objective
-        else line(Bold("Objective: "), "none yet; set one with ", Command("objective")),
-    ]
+    if objective:
+        lines = [
+            line(Bold("Objective: "), objective.text, f" (review {day_label(objective.review_on)})"),
+            line(Bold("Progress on it (1–5), weekly: "), _progress_trend(ctx, group, objective)),
+        ]
+    else:
+        lines = [line(Bold("Objective: "), "none yet; set one with ", Command("objective"))]
     open_advice = ctx.session.exec(
         select(Advice)
         .where(
@@ -100,6 +105,21 @@ def status_message(ctx: Context, group: Group) -> Message:
     return Message.text(*lines, heading="Your practice")
 
 
+def _progress_trend(ctx: Context, group: Group, objective: Objective) -> str:
+    by_week = dict(
+        ctx.session.exec(
+            select(CheckIn.week, CheckIn.progress).where(
+                CheckIn.group_id == group.id,
+                CheckIn.user_id == objective.user_id,
+                CheckIn.answered_at >= objective.created_at,
+            )
+        ).all()
+    )
+    where = zone_of(ctx.session, group, objective.user_id)
+    trend = progress_trend(by_week, objective.created_at.astimezone(where).date(), ctx.now.astimezone(where).date())
+    return trend or "no check-in since you set it"
+
+
 def open_check_in(ctx: Context, delivery_id: str) -> Result:
     delivery, member = _own_check_in(ctx, delivery_id)
     if delivery.answer is not None:
@@ -107,7 +127,13 @@ def open_check_in(ctx: Context, delivery_id: str) -> Result:
     group = ctx.session.get(Group, member.group_id)
     logged = minutes_since(ctx, group, member.user_id, _last_check_in(ctx, member))
     fields = (
-        FormField("progress", "Progress on your objective", FieldKind.CHOICE, choices=PROGRESS_CHOICES),
+        FormField(
+            "progress",
+            "Progress on your objective",
+            FieldKind.CHOICE,
+            choices=PROGRESS_CHOICES,
+            hint="Your status and the group's digest show the last few weeks' ratings as a trend.",
+        ),
         FormField(
             "minutes",
             "Minutes of deliberate practice since your last check-in",
