@@ -39,7 +39,7 @@ REVIEW_REASONS = {
 }
 
 
-def reason_field(name: str, label: str) -> FormField:
+def _reason_field(name: str, label: str) -> FormField:
     return FormField(
         name, label, FieldKind.LONG_TEXT, required=False, hint=REASON_HINT, max_length=values.TEXT_LIMITS["reason"]
     )
@@ -118,7 +118,7 @@ def objective_form(
                 choices=PREVIOUS_CHOICES,
             )
         )
-        fields.append(reason_field("ended_why", "Why it ends that way"))
+        fields.append(_reason_field("ended_why", "Why it ends that way"))
     context = {"group_id": str(group.id)}
     if delivery_id is not None:
         context["delivery_id"] = str(delivery_id)
@@ -244,7 +244,7 @@ def answer_review(ctx: Context, delivery_id: str, answer: str) -> Result:
 def _reason_form(delivery: Delivery, answer: str) -> Form:
     title, question = REVIEW_REASONS[answer]
     context = {"delivery_id": str(delivery.id), "answer": answer}
-    return Form(REVIEW_FORM_KIND, title, "Save", (reason_field("why", question), NOT_IDENTIFYING), context)
+    return Form(REVIEW_FORM_KIND, title, "Save", (_reason_field("why", question), NOT_IDENTIFYING), context)
 
 
 def submit_review(ctx: Context, context: dict[str, str], submitted: Values) -> Result:
