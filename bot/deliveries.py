@@ -32,6 +32,7 @@ from bot.scheduling import keys, planner
 from bot.scheduling.outbox import schedule
 from bot.scheduling.steps import Defer, Send, Skip
 from bot.services.notes import schedule_return
+from bot.services.objective_history import review_material
 from bot.services.people import channel_of, named, recipient, remember_address
 
 SUPERSEDED = Skip("a newer one of its kind is due the same day", DeliveryStatus.SUPERSEDED)
@@ -61,7 +62,7 @@ def prepare(session: Session, delivery: Delivery, now: datetime, settings: Setti
         return Skip("no longer in the group")
     if delivery.expires_at is not None and now > delivery.expires_at:
         return Skip("too old to send late")
-    message = _direct_message(session, delivery)
+    message = _direct_message(session, delivery, now)
     if message is None:
         return Skip("already settled")
     if member.paused_until is not None and member.paused_until > now:
@@ -121,7 +122,7 @@ def _original_answered(session: Session, reminder: Delivery) -> bool:
     return original is None or original.answer is not None
 
 
-def _direct_message(session: Session, delivery: Delivery) -> Message | None:
+def _direct_message(session: Session, delivery: Delivery, now: datetime) -> Message | None:
     if delivery.kind is DeliveryKind.FOLLOW_UP:
         advice = session.get(Advice, delivery.subject_id)
         if advice is None or advice.status not in OPEN_ADVICE:
@@ -142,7 +143,8 @@ def _direct_message(session: Session, delivery: Delivery) -> Message | None:
             or keys.occurrence(delivery.key) != keys.review(objective.id, objective.review_on)
         ):
             return None
-        return prompts.review(objective, delivery.id, delivery.is_reminder)
+        results, notes = review_material(session, objective, now)
+        return prompts.review(objective, delivery.id, results, notes, delivery.is_reminder)
     member = session.get(Member, delivery.subject_id)
     if member is None:
         return None

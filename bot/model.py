@@ -156,6 +156,8 @@ class Objective(SQLModel, table=True):
     status: ObjectiveStatus = _choice(ObjectiveStatus, ObjectiveStatus.ACTIVE)
     created_at: datetime = _utc()
     closed_at: datetime | None = _utc(nullable=True)
+    ended_why: str | None = _long_text()  # why it was achieved, refined or dropped, in the therapist's words
+    kept_why: str | None = _long_text()  # why they kept working on it, at its latest review
 
 
 class AdviceStatus(StrEnum):

@@ -5,9 +5,12 @@ Once answered, a message is redrawn without buttons, so none are left dead.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.messages import Bold, Button, Command, Line, Mention, Message, Section, as_line, day_label, line
 from bot.model import Advice, LearningNote, Objective
 from bot.outcomes import shown
+from bot.refinement import Results, result_lines
 
 FOLLOW_UP_ANSWERS = {
     "applied": "Applied",
@@ -21,6 +24,7 @@ REVIEW_ANSWERS = {
     "refine": "Refine",
 }
 CHECK_IN_ACTION = "check_in"
+NOTES_IN_REVIEW = 3  # the newest learning notes an objective review shows; the rest are counted
 
 
 def follow_up_action(answer: str) -> str:
@@ -96,27 +100,56 @@ def check_in_answered(progress: int, minutes: int) -> Message:
     )
 
 
-def review(objective: Objective, delivery_id: int, reminder: bool = False) -> Message:
+def review(
+    objective: Objective,
+    delivery_id: int,
+    results: Results,
+    notes: Sequence[LearningNote],
+    reminder: bool = False,
+) -> Message:
+    """The objective with its results and the learning notes written under it (newest first),
+    before the question: it is judged against what came of it, not only against how it felt."""
     lines = [line(Bold("Objective: "), objective.text)]
     if objective.evidence:
         lines.append(line(Bold("How progress shows: "), objective.evidence))
-    lines.append(line(f"Set on {day_label(objective.created_at)}. How did it go?"))
+    lines.append(line(f"Set on {day_label(objective.created_at)}."))
     buttons = tuple(
         Button(label, review_action(answer), str(delivery_id), "primary" if answer == "achieved" else None)
         for answer, label in REVIEW_ANSWERS.items()
     )
+    question = line("How did it go, judged by these results and not only by how it felt?")
     return Message(
         summary=_with_reminder("Time to review your learning objective", reminder),
-        sections=(Section(tuple(lines), heading=_with_reminder("Objective review", reminder)),),
+        sections=(
+            Section(tuple(lines), heading=_with_reminder("Objective review", reminder)),
+            Section(result_lines(results), heading="Since you set it"),
+            Section(_review_notes(notes), heading="Your learning notes under it"),
+            Section((question,)),
+        ),
         buttons=buttons,
     )
 
 
-def review_answered(objective: Objective, outcome: str | Line) -> Message:
-    return Message(
-        summary="Objective review answered",
-        sections=(Section((line(Bold("Objective: "), objective.text), as_line(outcome)), heading="Objective review"),),
-    )
+def _review_notes(notes: Sequence[LearningNote]) -> tuple[Line, ...]:
+    if not notes:
+        return (line("None written under it yet."),)
+    lines = [_review_note(note) for note in notes[:NOTES_IN_REVIEW]]
+    if len(notes) > NOTES_IN_REVIEW:
+        more = len(notes) - NOTES_IN_REVIEW
+        lines.append(line(f"…and {more} more ({len(notes)} in all): see ", Command("notes"), "."))
+    return tuple(lines)
+
+
+def _review_note(note: LearningNote) -> Line:
+    client = (" (", note.client_code, ")") if note.client_code else ()
+    return line(f"• {day_label(note.written_at)}", *client, ": ", note.text)
+
+
+def review_answered(objective: Objective, outcome: str | Line, why: str | None = None) -> Message:
+    lines = [line(Bold("Objective: "), objective.text), as_line(outcome)]
+    if why:
+        lines.append(line(Bold("Why: "), why))
+    return Message(summary="Objective review answered", sections=(Section(tuple(lines), heading="Objective review"),))
 
 
 RESURFACE_ASK = {"recall": "Answer", "show": "Show me"}

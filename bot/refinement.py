@@ -4,11 +4,16 @@ outcome rules (bot/outcomes.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
+from bot.calendar import iso_week
+from bot.messages import Bold, Line, line
 from bot.outcomes import DEFAULT_THRESHOLDS, MIN_CLIENTS_FOR_A_MEAN, Movement, Rating, Thresholds, intake_of, movement
+
+TREND_WEEKS = 4  # of weekly progress ratings, in the digest and in status
+NO_RATING = "–"
 
 
 @dataclass(frozen=True)
@@ -97,3 +102,53 @@ def length_label(length: timedelta) -> str:
     if days < 1:
         return "less than a day"
     return "1 day" if days == 1 else f"{days} days"
+
+
+@dataclass(frozen=True)
+class Results:
+    """What came of an objective in its time: its clients against as long before it, the weekly
+    progress ratings (1–5) in the order answered, and the practice minutes logged."""
+
+    compared: Comparison
+    ratings: tuple[int, ...]
+    minutes: int
+
+
+def results_in(
+    period: Period,
+    caseload: Sequence[Sequence[Rating]],
+    ratings: Iterable[tuple[datetime, int]],
+    practice: Iterable[tuple[datetime, int]],
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+) -> Results:
+    """`ratings` and `practice` as (when, value), the ratings in the order answered."""
+    return Results(
+        compare(period, caseload, thresholds),
+        tuple(progress for at, progress in ratings if period.holds(at)),
+        sum(minutes for at, minutes in practice if period.holds(at)),
+    )
+
+
+def result_lines(results: Results) -> tuple[Line, ...]:
+    """The results as `objective history` and the objective review show them."""
+    rated = " · ".join(str(progress) for progress in results.ratings) or "no check-ins during it"
+    length = length_label(results.compared.period.length)
+    return (
+        line(Bold("Weekly progress (1–5): "), rated),
+        line(Bold("Practice during it: "), f"{results.minutes} min"),
+        line(Bold(f"Clients during it ({length}): "), described(results.compared.during)),
+        line(Bold("Clients in as long before it: "), described(results.compared.before)),
+    )
+
+
+def progress_trend(by_week: Mapping[str, int], set_on: date, today: date, weeks: int = TREND_WEEKS) -> str | None:
+    """“2 → – → 4”: the progress ratings (by ISO week) of the objective's last `weeks` weeks,
+    oldest first, a week without one as “–”. This week counts once rated, as its check-in may
+    be still to come. None while the objective has no such week."""
+    monday = today - timedelta(days=today.weekday())
+    first = set_on - timedelta(days=set_on.weekday())
+    counted = [iso_week(monday - timedelta(weeks=back)) for back in range((monday - first).days // 7, -1, -1)]
+    if counted and counted[-1] not in by_week:
+        counted.pop()
+    shown = counted[-weeks:]
+    return " → ".join(str(by_week[week]) if week in by_week else NO_RATING for week in shown) or None

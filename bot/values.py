@@ -26,7 +26,7 @@ CLOCK_TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)", re.ASCII)
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MAX_FOLLOW_UP_DAYS = 365
 
-TEXT_LIMITS = {"objective": 300, "advice": 500, "activity": 200, "note": 1000}
+TEXT_LIMITS = {"objective": 300, "advice": 500, "activity": 200, "note": 1000, "reason": 300}
 
 
 class InvalidValue(ValueError):

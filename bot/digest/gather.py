@@ -30,6 +30,11 @@ from bot.model import (
     ScoreKind,
 )
 from bot.outcomes import Classification, Rating, Thresholds, classify_client, points
+from bot.refinement import TREND_WEEKS, progress_trend
+
+# How far back check-ins are read for each therapist's progress trend: its weeks, and the
+# days of the oldest one before a week ago.
+TREND_READ = timedelta(weeks=TREND_WEEKS + 1)
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,7 @@ class MemberWeek:
     objective: str | None = None
     review_on: date | None = None
     away_until: date | None = None
+    progress: str | None = None  # the trend of weekly progress ratings under the objective, "2 → – → 4"
 
 
 class LoopReason(StrEnum):
@@ -119,16 +125,19 @@ def gather(session: Session, group: Group, now: datetime) -> DigestData:
     inclusive, to `now`, exclusive, so that each record falls in exactly one period."""
     since = _period_start(group, now)
     where = zone(group.timezone)
-    check_ins = session.exec(
+    # The period's check-ins, and those before it that the progress trends need, in one statement.
+    recent = session.exec(
         select(CheckIn)
-        .where(CheckIn.group_id == group.id, CheckIn.answered_at >= since, CheckIn.answered_at < now)
+        .where(CheckIn.group_id == group.id, CheckIn.answered_at >= min(since, now - TREND_READ))
+        .where(CheckIn.answered_at < now)
         .order_by(CheckIn.answered_at, CheckIn.id)
     ).all()
+    check_ins = [check_in for check_in in recent if check_in.answered_at >= since]
     advice = _advice_in_view(session, group, since, now)
     answered_now = [a for a in advice if a.answered_at and since <= a.answered_at < now]
     still_open = [a for a in advice if a.status in OPEN_ADVICE]
     open_loops, awaiting = _open_loops_and_awaiting(session, group, still_open)
-    members = _member_weeks(session, group, since, now, {c.user_id for c in check_ins})
+    members = _member_weeks(session, group, since, now, {c.user_id for c in check_ins}, recent)
     return DigestData(
         channel_id=group.channel_id,
         period_start=since.astimezone(where).date(),
@@ -149,10 +158,13 @@ def gather(session: Session, group: Group, now: datetime) -> DigestData:
 
 
 def _member_weeks(
-    session: Session, group: Group, since: datetime, now: datetime, checked_in: set[str]
+    session: Session, group: Group, since: datetime, now: datetime, checked_in: set[str], recent: list[CheckIn]
 ) -> list[tuple[MemberWeek, bool]]:
     """Each member's week, and whether they share their learning notes in the channel."""
     where = zone(group.timezone)
+    ratings: dict[str, list[CheckIn]] = {}
+    for check_in in recent:
+        ratings.setdefault(check_in.user_id, []).append(check_in)
     members = session.exec(
         select(Member)
         .where(Member.group_id == group.id, Member.left_at.is_(None))
@@ -182,9 +194,16 @@ def _member_weeks(
             objective=objective.text if objective else None,
             review_on=objective.review_on if objective else None,
             away_until=member.paused_until.astimezone(where).date() if away else None,
+            progress=_trend(objective, ratings.get(member.user_id, []), now, where) if objective else None,
         )
         weeks.append((week, member.notes_in_channel))
     return weeks
+
+
+def _trend(objective: Objective, check_ins: list[CheckIn], now: datetime, where) -> str | None:
+    """The member's progress trend under their current objective, by its check-ins' weeks."""
+    by_week = {c.week: c.progress for c in check_ins if c.answered_at >= objective.created_at}
+    return progress_trend(by_week, objective.created_at.astimezone(where).date(), now.astimezone(where).date())
 
 
 def _learning_notes(sharing: set[str], answered: list[Advice], check_ins: list[CheckIn]) -> list[LearningNote]:

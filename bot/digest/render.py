@@ -78,13 +78,17 @@ def _people(members: list[MemberWeek]) -> list:
 def _objectives(data: DigestData) -> Section:
     return Section(
         tuple(
-            line("• ", Mention(m.user_id), ": ", _shorten(m.objective))
+            line("• ", Mention(m.user_id), ": ", _shorten(m.objective), *_progress(m))
             if m.objective
             else line("• ", Mention(m.user_id), ": no objective yet")
             for m in data.members
         ),
         "Learning objectives",
     )
+
+
+def _progress(member: MemberWeek) -> tuple[str, ...]:
+    return (f" · progress {member.progress}",) if member.progress else ()
 
 
 def _practice(data: DigestData) -> Section:
@@ -367,6 +371,7 @@ def _therapist_line(member: MemberWeek, open_loops: int, clients: list[ClientWee
     spans: list[Span] = ["• ", Mention(member.user_id), f": {week} · {member.minutes} min"]
     if member.objective is None:
         spans.append(" · no objective yet")
+    spans.extend(_progress(member))
     if open_loops:
         spans.append(f" · {_count(open_loops, 'open loop')}")
     if clients:

@@ -90,6 +90,7 @@ _BUTTONS: dict[str, Callable[[Context, str], Result]] = {
 
 _FORMS: dict[str, Callable[[Context, dict[str, str], Values], Result]] = {
     objectives.FORM_KIND: objectives.submit_objective_form,
+    objectives.REVIEW_FORM_KIND: objectives.submit_review,
     advice.FORM_KIND: advice.submit_advice_form,
     advice.ANSWER_FORM_KIND: advice.submit_follow_up_form,
     practice.CHECK_IN_FORM_KIND: practice.submit_check_in,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.availability import zone_of
 from bot.model import Group
@@ -15,8 +16,12 @@ def today_for(ctx: Context, group: Group, user_id: str) -> date:
 
 def week_start(ctx: Context, group: Group, user_id: str) -> datetime:
     """Monday 00:00 of the user's current local week."""
-    where = zone_of(ctx.session, group, user_id)
-    local = ctx.now.astimezone(where)
+    return monday_of(ctx.now, zone_of(ctx.session, group, user_id))
+
+
+def monday_of(now: datetime, where: ZoneInfo) -> datetime:
+    """Monday 00:00 of the week `now` falls in, in the zone `where`."""
+    local = now.astimezone(where)
     monday = local.date() - timedelta(days=local.weekday())
     return datetime.combine(monday, datetime.min.time(), tzinfo=where)
 

@@ -1,6 +1,7 @@
-"""`objective history`: each of one's objectives in order, with the weekly progress ratings,
-the practice minutes and the clients' outcomes during it against the same length of time
-before it. A fixed number of queries however many objectives there are."""
+"""`objective history`: each of one's objectives in order, how and why it ended, with the weekly
+progress ratings, the practice minutes and the clients' outcomes during it against the same
+length of time before it. A fixed number of queries however many objectives there are. And the
+same results for one objective, with the learning notes written under it, for its review."""
 
 from __future__ import annotations
 
@@ -8,14 +9,14 @@ from collections import defaultdict
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from bot.availability import zone_of
 from bot.grammar import ObjectiveHistory
 from bot.messages import Bold, Command, Line, Message, Section, day_label, line
-from bot.model import CheckIn, Group, Objective, ObjectiveStatus, PracticeLog, Score, ScoreKind
+from bot.model import CheckIn, Group, LearningNote, Objective, ObjectiveStatus, PracticeLog, Score, ScoreKind
 from bot.outcomes import Rating, points
-from bot.refinement import Comparison, Period, compare, described, length_label, objective_period
+from bot.refinement import Results, objective_period, result_lines, results_in
 from bot.services.caller import Context, Result
 from bot.services.membership import my_group, require_member
 
@@ -47,13 +48,12 @@ def objective_history(ctx: Context, _command: ObjectiveHistory) -> Result:
             PracticeLog.group_id == group.id, PracticeLog.user_id == me, PracticeLog.logged_at >= since
         )
     ).all()
-    caseload = _caseload(ctx, group, me)
+    caseload = _caseload(ctx.session, group, me)
     where = zone_of(ctx.session, group, me)
     sections = tuple(
         Section(
             _objective_lines(number, objective, where)
-            + (_rated(period, ratings), _practised(period, minutes))
-            + _outcome_lines(compare(period, caseload, group.thresholds)),
+            + result_lines(results_in(period, caseload, ratings, minutes, group.thresholds)),
             heading=f"Objective {number}",
         )
         for number, (objective, period) in enumerate(zip(objectives, periods, strict=True), start=1)
@@ -61,10 +61,35 @@ def objective_history(ctx: Context, _command: ObjectiveHistory) -> Result:
     return Result(reply=Message(summary="Your learning objectives, oldest first", sections=sections))
 
 
-def _caseload(ctx: Context, group: Group, therapist: str) -> list[list[Rating]]:
+def review_material(session: Session, objective: Objective, now: datetime) -> tuple[Results, list[LearningNote]]:
+    """What the objective's review shows: its results so far, and the learning notes written
+    under it (not archived), newest first."""
+    group = session.get(Group, objective.group_id)
+    period = objective_period(objective.created_at, objective.closed_at, now)
+    group_id, therapist = objective.group_id, objective.user_id
+    ratings = session.exec(
+        select(CheckIn.answered_at, CheckIn.progress)
+        .where(CheckIn.group_id == group_id, CheckIn.user_id == therapist, CheckIn.answered_at >= period.start)
+        .order_by(CheckIn.answered_at)
+    ).all()
+    minutes = session.exec(
+        select(PracticeLog.logged_at, PracticeLog.minutes).where(
+            PracticeLog.group_id == group_id, PracticeLog.user_id == therapist, PracticeLog.logged_at >= period.start
+        )
+    ).all()
+    notes = session.exec(
+        select(LearningNote)
+        .where(LearningNote.objective_id == objective.id, LearningNote.archived_at.is_(None))
+        .order_by(LearningNote.written_at.desc(), LearningNote.id.desc())
+    ).all()
+    results = results_in(period, _caseload(session, group, therapist), ratings, minutes, group.thresholds)
+    return results, list(notes)
+
+
+def _caseload(session: Session, group: Group, therapist: str) -> list[list[Rating]]:
     """Each client's ORS in the order recorded, in one query."""
     found: dict[str, list[Rating]] = defaultdict(list)
-    scores = ctx.session.exec(
+    scores = session.exec(
         select(Score)
         .where(Score.group_id == group.id, Score.user_id == therapist, Score.kind == ScoreKind.ORS)
         .order_by(Score.recorded_at, Score.id)
@@ -78,33 +103,20 @@ def _caseload(ctx: Context, group: Group, therapist: str) -> list[list[Rating]]:
 
 def _objective_lines(number: int, objective: Objective, where: ZoneInfo) -> tuple[Line, ...]:
     set_on = day_label(objective.created_at.astimezone(where))
-    if objective.closed_at is None:
-        dates = f"set {set_on}, still open (review {day_label(objective.review_on)})"
-        ended = "not yet: it is your current objective"
-    else:
-        dates = f"set {set_on}, closed {day_label(objective.closed_at.astimezone(where))}"
-        ended = ENDINGS.get(objective.status, f"refined into objective {number + 1}")
-    return (
+    lines = [
         line(Bold("Objective: "), objective.text),
         line(Bold("Why it has leverage: "), objective.leverage or "not recorded"),
         line(Bold("How progress would show: "), objective.evidence or "not recorded"),
-        line(Bold("Dates: "), dates),
-        line(Bold("How it ended: "), ended),
-    )
-
-
-def _rated(period: Period, ratings: list[tuple[datetime, int]]) -> Line:
-    during = [str(progress) for at, progress in ratings if period.holds(at)]
-    return line(Bold("Weekly progress (1–5): "), " · ".join(during) if during else "no check-ins during it")
-
-
-def _practised(period: Period, minutes: list[tuple[datetime, int]]) -> Line:
-    return line(Bold("Practice during it: "), f"{sum(m for at, m in minutes if period.holds(at))} min")
-
-
-def _outcome_lines(compared: Comparison) -> tuple[Line, ...]:
-    length = length_label(compared.period.length)
-    return (
-        line(Bold(f"Clients during it ({length}): "), described(compared.during)),
-        line(Bold("Clients in as long before it: "), described(compared.before)),
-    )
+    ]
+    if objective.closed_at is None:
+        lines.append(line(Bold("Dates: "), f"set {set_on}, still open (review {day_label(objective.review_on)})"))
+        lines.append(line(Bold("How it ended: "), "not yet: it is your current objective"))
+    else:
+        closed_on = day_label(objective.closed_at.astimezone(where))
+        lines.append(line(Bold("Dates: "), f"set {set_on}, closed {closed_on}"))
+        ended = ENDINGS.get(objective.status, f"refined into objective {number + 1}")
+        lines.append(line(Bold("How it ended: "), ended))
+        lines.append(line(Bold("Why: "), objective.ended_why or "not recorded"))
+    if objective.kept_why:
+        lines.append(line(Bold("Why you kept working on it, at its latest review: "), objective.kept_why))
+    return tuple(lines)

@@ -1,4 +1,5 @@
-"""Learning objectives: setting one, the objective form, and its review on its date."""
+"""Learning objectives: setting one, the objective form, and its review on its date; each
+ending (achieved, refined, dropped) and each "keep working" with its reason, if given."""
 
 from __future__ import annotations
 
@@ -24,11 +25,24 @@ from bot.services.membership import my_group, require_member
 REVIEW_AFTER = timedelta(weeks=4)
 REVIEW_TIME = time(10, 0)
 FORM_KIND = "objective"
+REVIEW_FORM_KIND = "review"
 PREVIOUS_CHOICES = (
     ("refined", "Refined: this one replaces it"),
     ("achieved", "Achieved"),
     ("dropped", "Dropped"),
 )
+REASON_HINT = "Optional, a sentence: what your clients' results or your practice showed."
+# The review's answers asked for a reason in a form of their own: (form title, the question).
+REVIEW_REASONS = {
+    "achieved": ("Objective achieved", "What tells you it is achieved?"),
+    "keep_working": ("Keep working", "Why keep working on it?"),
+}
+
+
+def _reason_field(name: str, label: str) -> FormField:
+    return FormField(
+        name, label, FieldKind.LONG_TEXT, required=False, hint=REASON_HINT, max_length=values.TEXT_LIMITS["reason"]
+    )
 
 
 def active_objective(ctx: Context, group_id: int, user_id: str) -> Objective | None:
@@ -104,6 +118,7 @@ def objective_form(
                 choices=PREVIOUS_CHOICES,
             )
         )
+        fields.append(_reason_field("ended_why", "Why it ends that way"))
     context = {"group_id": str(group.id)}
     if delivery_id is not None:
         context["delivery_id"] = str(delivery_id)
@@ -122,11 +137,20 @@ def submit_objective_form(ctx: Context, context: dict[str, str], submitted: Valu
     review_on = _review_date(ctx, group, clean.get("review_on"), errors)
     if errors:
         return Result(errors=errors)
-    guard(ctx, group, objective=clean["objective"], leverage=clean.get("leverage"), evidence=clean.get("evidence"))
+    guard(
+        ctx,
+        group,
+        objective=clean["objective"],
+        leverage=clean.get("leverage"),
+        evidence=clean.get("evidence"),
+        ended_why=clean.get("ended_why"),
+    )
     review = _own_review(ctx, context["delivery_id"]) if "delivery_id" in context else None
     if review and not take_answer(ctx, review[0], "refine"):
         return Result(notice=Message.text(ALREADY_ANSWERED))
     previous = ObjectiveStatus(clean.get("previous") or "refined")
+    if current is not None:
+        current.ended_why = clean.get("ended_why")
     objective = _replace(
         ctx,
         group,
@@ -145,7 +169,8 @@ def submit_objective_form(ctx: Context, context: dict[str, str], submitted: Valu
     )
     if review:
         delivery, refined = review
-        result.updates = redraw(ctx, delivery, prompts.review_answered(refined, f"✏️ Refined into: {objective.text}"))
+        outcome = prompts.review_answered(refined, f"✏️ Refined into: {objective.text}", refined.ended_why)
+        result.updates = redraw(ctx, delivery, outcome)
     return result
 
 
@@ -206,23 +231,46 @@ def schedule_review(ctx: Context, group: Group, objective: Objective) -> None:
 
 
 def answer_review(ctx: Context, delivery_id: str, answer: str) -> Result:
+    """Each answer opens a form: Refine the objective form, prefilled; the others a reason."""
     delivery, objective = _own_review(ctx, delivery_id)
     if delivery.answer is not None or objective.status is not ObjectiveStatus.ACTIVE:
         return Result(reply=Message.text(ALREADY_ANSWERED))
-    group = ctx.session.get(Group, objective.group_id)
     if answer == "refine":
+        group = ctx.session.get(Group, objective.group_id)
         return Result(form=objective_form(ctx, group, objective, prefill=objective, delivery_id=delivery.id))
+    return Result(form=_reason_form(delivery, answer))
+
+
+def _reason_form(delivery: Delivery, answer: str) -> Form:
+    title, question = REVIEW_REASONS[answer]
+    context = {"delivery_id": str(delivery.id), "answer": answer}
+    return Form(REVIEW_FORM_KIND, title, "Save", (_reason_field("why", question), NOT_IDENTIFYING), context)
+
+
+def submit_review(ctx: Context, context: dict[str, str], submitted: Values) -> Result:
+    delivery, objective = _own_review(ctx, context.get("delivery_id"))
+    answer = context.get("answer")
+    if answer not in REVIEW_REASONS:
+        raise refuse("That form no longer matches a review you were sent, so nothing changed.", "status")
+    if delivery.answer is not None or objective.status is not ObjectiveStatus.ACTIVE:
+        return Result(notice=Message.text(ALREADY_ANSWERED))
+    clean, errors = check_fields(_reason_form(delivery, answer), submitted)
+    if errors:
+        return Result(errors=errors)
+    group = ctx.session.get(Group, objective.group_id)
+    guard(ctx, group, why=clean.get("why"))
     if not take_answer(ctx, delivery, answer):
-        return Result(reply=Message.text(ALREADY_ANSWERED))
+        return Result(notice=Message.text(ALREADY_ANSWERED))
     if answer == "achieved":
-        objective.status, objective.closed_at = ObjectiveStatus.ACHIEVED, ctx.now
+        objective.status, objective.closed_at, objective.ended_why = ObjectiveStatus.ACHIEVED, ctx.now, clean.get("why")
         outcome = line("🎉 Marked achieved. Set your next objective with ", Command("objective"), ".")
     else:
         objective.review_on = max(today_for(ctx, group, objective.user_id), objective.review_on) + REVIEW_AFTER
+        objective.kept_why = clean.get("why")
         schedule_review(ctx, group, objective)
         outcome = line(f"💪 Keep working: I'll ask again on {day_label(objective.review_on)}.")
     ctx.session.add(objective)
-    return Result(updates=redraw(ctx, delivery, prompts.review_answered(objective, outcome)))
+    return Result(updates=redraw(ctx, delivery, prompts.review_answered(objective, outcome, clean.get("why"))))
 
 
 def _own_review(ctx: Context, raw_id: str | None) -> tuple[Delivery, Objective]:

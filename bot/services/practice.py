@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
 from sqlmodel import select
 
 from bot import prompts, values
+from bot.availability import zone_of
 from bot.forms import NOT_IDENTIFYING, FieldKind, Form, FormField, Values, check_fields
 from bot.grammar import LogPractice, Status
 from bot.messages import Bold, Command, Message, day_label, line
@@ -20,13 +22,15 @@ from bot.model import (
     Group,
     Member,
     NoteSource,
+    Objective,
     PracticeLog,
 )
+from bot.refinement import progress_trend
 from bot.scheduling import keys
 from bot.services.answers import ALREADY_ANSWERED, own_delivery, redraw, take_answer
 from bot.services.audit import guard
 from bot.services.caller import Context, Result
-from bot.services.group_settings import outcome_lines_shown, week_start
+from bot.services.group_settings import monday_of, outcome_lines_shown, week_start
 from bot.services.membership import my_group, require_member
 from bot.services.notes import keep_note
 from bot.services.objectives import active_objective
@@ -73,12 +77,15 @@ def status(ctx: Context, _command: Status) -> Result:
 
 def status_message(ctx: Context, group: Group) -> Message:
     me = ctx.caller.user_id
+    where = zone_of(ctx.session, group, me)
     objective = active_objective(ctx, group.id, me)
-    lines = [
-        line(Bold("Objective: "), objective.text, f" (review {day_label(objective.review_on)})")
-        if objective
-        else line(Bold("Objective: "), "none yet; set one with ", Command("objective")),
-    ]
+    if objective:
+        lines = [
+            line(Bold("Objective: "), objective.text, f" (review {day_label(objective.review_on)})"),
+            line(Bold("Progress on it (1–5), weekly: "), _progress_trend(ctx, objective, where)),
+        ]
+    else:
+        lines = [line(Bold("Objective: "), "none yet; set one with ", Command("objective"))]
     open_advice = ctx.session.exec(
         select(Advice)
         .where(
@@ -92,12 +99,27 @@ def status_message(ctx: Context, group: Group) -> Message:
     for advice in open_advice:
         client = f" ({advice.client_code})" if advice.client_code else ""
         lines.append(line(f"• {day_label(advice.created_at)}: ", advice.text, client))
-    week = minutes_since(ctx, group, me, week_start(ctx, group, me))
+    week = minutes_since(ctx, group, me, monday_of(ctx.now, where))
     lines.append(line(Bold("Practice this week: "), f"{week} min"))
     if group.coach_id == me:
         lines.append(line(Bold("You coach this group."), " Preview its digest with ", Command("digest preview"), "."))
         lines.append(line(Bold("Client outcome lines: "), outcome_lines_shown(group)))
     return Message.text(*lines, heading="Your practice")
+
+
+def _progress_trend(ctx: Context, objective: Objective, where: ZoneInfo) -> str:
+    """The weekly ratings since the objective was set, in one statement."""
+    by_week = dict(
+        ctx.session.exec(
+            select(CheckIn.week, CheckIn.progress).where(
+                CheckIn.group_id == objective.group_id,
+                CheckIn.user_id == objective.user_id,
+                CheckIn.answered_at >= objective.created_at,
+            )
+        ).all()
+    )
+    trend = progress_trend(by_week, objective.created_at.astimezone(where).date(), ctx.now.astimezone(where).date())
+    return trend or "no check-in since you set it"
 
 
 def open_check_in(ctx: Context, delivery_id: str) -> Result:
@@ -107,7 +129,13 @@ def open_check_in(ctx: Context, delivery_id: str) -> Result:
     group = ctx.session.get(Group, member.group_id)
     logged = minutes_since(ctx, group, member.user_id, _last_check_in(ctx, member))
     fields = (
-        FormField("progress", "Progress on your objective", FieldKind.CHOICE, choices=PROGRESS_CHOICES),
+        FormField(
+            "progress",
+            "Progress on your objective",
+            FieldKind.CHOICE,
+            choices=PROGRESS_CHOICES,
+            hint="Your status and the group's digest show the last few weeks' ratings as a trend.",
+        ),
         FormField(
             "minutes",
             "Minutes of deliberate practice since your last check-in",

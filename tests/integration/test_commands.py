@@ -127,7 +127,7 @@ def test_objective_form_asks_what_became_of_the_current_one(group, fake_slack):
     group.say(ALICE, "objective Hold silences")
     group.slack.command(ALICE, group.channel, "objective")
     view = fake_slack.wait_for("views.open")[0].args["view"]
-    assert [b["block_id"] for b in view["blocks"]][-2:] == ["previous", "not_identifying"]
+    assert [b["block_id"] for b in view["blocks"]][-3:] == ["previous", "ended_why", "not_identifying"]
     review_on = (date.today() + timedelta(days=20)).isoformat()
     http = group.slack.submit(
         ALICE,
@@ -138,10 +138,13 @@ def test_objective_form_asks_what_became_of_the_current_one(group, fake_slack):
             evidence=text_input(None),
             review_on=date_input(review_on),
             previous={"type": "static_select", "selected_option": {"value": "achieved"}},
+            ended_why=text_input("My clients now tell me when a session misses"),
         ),
     )
     assert http.status == 200 and http.body == ""
     assert "Invite feedback on the alliance" in group.say(ALICE, "status")
+    first = group.say(ALICE, "objective history").split("Objective 2")[0]
+    assert "How it ended:* achieved\n*Why:* My clients now tell me when a session misses" in first
 
 
 def test_advice_from_the_coach_and_to_oneself(group):

@@ -62,9 +62,15 @@ def test_objective_review_keep_working_then_refine(bot, group, fake_slack):
     [review] = dms_with(fake_slack, ALICE, "review:achieved")
     assert buttons(review["blocks"]) == ["review:achieved", "review:keep_working", "review:refine"]
 
+    views = len(fake_slack.calls_to("views.open"))
     group.slack.click(ALICE, {**review, "channel": "DALICE"}, "review:keep_working")
+    reason = new_views(fake_slack, views)
+    assert reason["title"]["text"] == "Keep working" and reason["blocks"][0]["optional"] is True
+    http = group.slack.submit(ALICE, reason, state(why=text_input("Two clients are still flat")))
+    assert http.status == 200 and http.body == ""
     [kept] = fake_slack.wait_for("chat.update", channel="DALICE")
     assert "Keep working: I'll ask again on" in blocks_text(kept.args["blocks"])
+    assert "Why:* Two clients are still flat" in blocks_text(kept.args["blocks"])
 
     bot.tick(weekday_at(60, 16))
     second = dms_with(fake_slack, ALICE, "review:achieved")[-1]
@@ -158,3 +164,21 @@ def test_a_large_groups_digest_continues_in_its_thread(bot, slack, fake_slack):
         assert all(len(block["text"]["text"]) <= 3000 for block in call.args["blocks"] if "text" in block)
     everything = "\n".join(blocks_text(call.args["blocks"]) for call in [first, *rest])
     assert all(f"<@UT{number:03d}>" in everything for number in range(45))
+
+
+def test_the_objective_review_shows_results_and_notes_in_block_kit_within_slacks_limits(bot, group, fake_slack):
+    group.say(ALICE, "objective Ask for feedback every session")
+    group.say(ALICE, "log 40 rehearsed asking for feedback")
+    long_note = ("Asking at the end of a session, not the start, gets a franker answer. " * 14)[:990]
+    for number in range(5):
+        assert "Learning note kept" in group.say(ALICE, f"note {number}: {long_note}")
+    bot.tick(weekday_at(29, 16))
+
+    [review] = dms_with(fake_slack, ALICE, "review:achieved")
+    blocks = review["blocks"]
+    assert len(blocks) <= 50 and all(len(b.get("text", {}).get("text", "")) <= 3000 for b in blocks)
+    text = blocks_text(blocks)
+    assert text.index("Since you set it") < text.index("Your learning notes under it") < text.index("How did it go")
+    assert "*Practice during it:* 40 min" in text and "not shown below 5 clients" in text
+    assert "4: Asking at the end" in text and "0: Asking" not in text  # the newest three, the rest counted
+    assert "and 2 more (5 in all): see `/practice notes`" in text

@@ -260,3 +260,23 @@ def test_prep_before_a_session_and_an_intention_kept_as_a_note_in_the_terminal(t
         tmp_path, "/as alice", button_number(card, "Set an intention"), "Let the silence run", "", "/practice notes"
     )
     assert "Let the silence run" in shown(kept, "only alice sees this", "newest")
+
+
+def test_the_objective_review_shows_its_results_and_notes_then_asks_why_in_the_terminal(tmp_path):
+    output = a_therapist_with_a_learning_note(tmp_path, "/practice log 25 rehearsed pausing", "/clock +30d")
+    review = shown(output, "DM to alice", "Objective review")
+    assert review.index("Since you set it") < review.index("Achieved")
+    assert "Practice during it: 25 min" in review and "Clients during it (" in review
+    assert "Your learning notes under it" in review and "a pause lets the client go deeper" in review
+
+    answered = shell(
+        tmp_path,
+        "/as alice",
+        button_number(review, "Achieved"),
+        "Clients say more after a pause",
+        "",
+        "/practice objective history",
+    )
+    assert "Why: Clients say more after a pause" in shown(answered, "DM to alice, updated", "Marked achieved")
+    history = shown(answered, "only alice sees this", "Objective 1")
+    assert "How it ended: achieved" in history and "Why: Clients say more after a pause" in history
