@@ -156,6 +156,9 @@ class Objective(SQLModel, table=True):
     status: ObjectiveStatus = _choice(ObjectiveStatus, ObjectiveStatus.ACTIVE)
     created_at: datetime = _utc()
     closed_at: datetime | None = _utc(nullable=True)
+    # The coach's recordings of this therapist reviewed in the weeks before it was set (see
+    # bot/knowing.py); None for an objective set before they were counted.
+    recordings_reviewed: int | None = None
 
 
 class AdviceStatus(StrEnum):
@@ -245,6 +248,21 @@ class PracticeLog(SQLModel, table=True):
     minutes: int
     activity: str = _long_text(nullable=False)
     logged_at: datetime = _utc()
+
+
+class RecordingReview(SQLModel, table=True):
+    """One of a therapist's session recordings that their coach listened to or watched."""
+
+    __tablename__ = "recording_review"
+    __table_args__ = (Index("recordings_of_therapist", "group_id", "therapist_id", "reviewed_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    group_id: int = Field(foreign_key="practice_group.id", index=True)
+    therapist_id: str
+    coach_id: str
+    client_code: str | None = None
+    note: str | None = _long_text()
+    reviewed_at: datetime = _utc()
 
 
 class CheckIn(SQLModel, table=True):

@@ -40,6 +40,7 @@ class MemberWeek:
     objective: str | None = None
     review_on: date | None = None
     away_until: date | None = None
+    recordings_reviewed: int | None = None  # by the coach before the objective was set; None: not counted
 
 
 class LoopReason(StrEnum):
@@ -181,6 +182,7 @@ def _member_weeks(
             minutes=minutes.get(member.user_id, 0),
             objective=objective.text if objective else None,
             review_on=objective.review_on if objective else None,
+            recordings_reviewed=objective.recordings_reviewed if objective else None,
             away_until=member.paused_until.astimezone(where).date() if away else None,
         )
         weeks.append((week, member.notes_in_channel))

@@ -29,6 +29,7 @@ from bot.services import (
     objectives,
     practice,
     prep,
+    recordings,
     rights,
 )
 from bot.services.caller import Caller, Context, Result
@@ -53,6 +54,7 @@ _COMMANDS: dict[type, Callable[[Context, object], Result]] = {
     grammar.ObjectiveHistory: objective_history.objective_history,
     grammar.GiveAdvice: advice.give_advice,
     grammar.OpenAdviceForm: advice.open_advice_form,
+    grammar.ReviewRecording: recordings.review_recording,
     grammar.RecordOutcome: clients.record_outcome,
     grammar.ShowClient: clients.show_client,
     grammar.SetClientBand: clients.set_band,

@@ -123,8 +123,12 @@ def test_objective_form_checks_the_review_date(group, fake_slack):
     assert "none yet" in group.say(ALICE, "status")  # nothing half-written
 
 
-def test_objective_form_asks_what_became_of_the_current_one(group, fake_slack):
+def test_objective_form_asks_what_became_of_the_current_one_and_confirms_with_the_recordings_reviewed(
+    group, fake_slack
+):
     group.say(ALICE, "objective Hold silences")
+    for _ in range(2):
+        assert "reviewed a session recording of <@UALICE>" in group.say(COACH, "recording <@UALICE|alice>")
     group.slack.command(ALICE, group.channel, "objective")
     view = fake_slack.wait_for("views.open")[0].args["view"]
     assert [b["block_id"] for b in view["blocks"]][-2:] == ["previous", "not_identifying"]
@@ -141,6 +145,10 @@ def test_objective_form_asks_what_became_of_the_current_one(group, fake_slack):
         ),
     )
     assert http.status == 200 and http.body == ""
+    [confirmed] = fake_slack.wait_for("chat.postMessage", channel=ALICE)
+    told = blocks_text(confirmed.args["blocks"])
+    assert "Your learning objective is set:* Invite feedback on the alliance" in told
+    assert "Your coach has reviewed 2 of your session recordings in the last 12 weeks; an objective shaped" in told
     assert "Invite feedback on the alliance" in group.say(ALICE, "status")
 
 
@@ -274,3 +282,13 @@ def test_the_advice_form_works_for_a_coach_of_two_groups(group, fake_slack):
     )
     assert group.slack.submit(COACH, view, values).body == ""
     assert "Go slower" in group.say(ALICE, "status")
+
+
+def test_recording_by_the_coach_and_refused_to_a_therapist(group):
+    reply = group.say(COACH, "recording <@UALICE|alice> client K-7 warm opening")
+    assert "Recorded: you reviewed a session recording of <@UALICE>'s (client K-7)." in reply
+    refused = group.say(ALICE, "recording <@UBOB|bob>")
+    assert (
+        "Only this group's coach" in refused
+        and "/practice recording @therapist [client &lt;CODE&gt;] [note]" in refused
+    )

@@ -249,3 +249,27 @@ def test_prep_before_a_session_and_an_intention_kept_as_a_note_in_the_terminal(t
         tmp_path, "/as alice", button_number(card, "Set an intention"), "Let the silence run", "", "/practice notes"
     )
     assert "Let the silence run" in shown(kept, "only alice sees this", "newest")
+
+
+def test_the_coach_records_a_reviewed_recording_and_the_objective_form_tells_the_count_in_the_terminal(tmp_path):
+    output = shell(
+        tmp_path,
+        "/as coach",
+        "/practice setup",
+        "/as alice",
+        "/practice join",
+        "/practice recording @alice",
+        "/as coach",
+        "/practice recording @alice client C12 steady opening, rushed close",
+        "/as alice",
+        "/practice objective",
+        "Hold silences longer",
+        "",
+        "",
+        "",
+        "",  # why, how it would show, the review date as offered, "not identifying" left unticked
+    )
+    assert "Only this group's coach (@coach) can do that." in output
+    assert "Recorded: you reviewed a session recording of @alice's (client C12)." in output
+    told = shown(output, "DM to alice", "Your learning objective is set")
+    assert "Your coach has reviewed 1 of your session recordings in the last 12 weeks; an objective shaped" in told
