@@ -14,8 +14,10 @@ from decimal import Decimal
 from typing import Any
 
 from bot import values
+from bot.knowing import WINDOW_WEEKS
 from bot.messages import Code, Line, Term, line, plain_text
 from bot.outcomes import Band
+from bot.practice_time import WEEKS_SHOWN
 from bot.values import InvalidValue
 
 DEFAULT_FOLLOW_UP_DAYS = 14
@@ -70,12 +72,17 @@ SUMMARIES: dict[str, str | Line] = {
     " history: each objective with your ratings, practice and clients' outcomes during it and before",
     "advice": "record advice from consultation and schedule its follow-up; with no text, opens a form",
     "recording": "coach only: record that you reviewed one of a therapist's session recordings;"
-    " setting an objective shows them how many you reviewed in the last 12 weeks",
+    f" setting an objective shows them how many you reviewed in the last {WINDOW_WEEKS} weeks",
     "outcome": "record a client's ORS or SRS total (like 23.5), its session, and whether it is the intake",
     "client": "a client's scores from intake, classification, advice and flags; set its age band, close or reopen",
     "caseload": "your active clients: how many improved, unchanged, deteriorated, not on track, alliance concerns",
-    "log": line("log deliberate-practice time, e.g. ", Code("log 30 reviewed a session recording")),
-    "status": "your objective, open follow-ups and this week's practice minutes",
+    "log": line(
+        "log deliberate-practice time, e.g. ",
+        Code("log 30 reviewed a session recording"),
+        "; its kind is told from the words; with nothing after it, opens a form to choose the kind",
+    ),
+    "status": "your objective, open follow-ups, and your practice minutes this week,"
+    f" each of the last {WEEKS_SHOWN} weeks and by kind",
     "digest": "coach only: preview the weekly digest, or post it to the channel now",
     "pause": line(
         "pause your direct messages for a while, e.g. ", Code("pause 2w"), "; follow-ups and reviews wait for you"
@@ -281,6 +288,11 @@ class LogPractice:
 
 
 @dataclass(frozen=True)
+class OpenLogForm:
+    pass
+
+
+@dataclass(frozen=True)
 class Status:
     pass
 
@@ -307,6 +319,7 @@ Command = (
     | ReopenClient
     | ShowCaseload
     | LogPractice
+    | OpenLogForm
     | Status
     | DigestRequest
     | Pause
@@ -611,10 +624,14 @@ def _caseload(command: _Words) -> ShowCaseload:
     return ShowCaseload(mention.group(1))
 
 
-def _log(command: _Words) -> LogPractice:
+def _log(command: _Words) -> LogPractice | OpenLogForm:
+    if not command.words:
+        return OpenLogForm()
     if len(command.words) < 2:
         raise command.fail(line(Code("log"), " takes the minutes, then what you practised."))
-    minutes = command.checked(lambda raw: values.whole_number(raw, "number of minutes", 1, 600), command.words[0])
+    minutes = command.checked(
+        lambda raw: values.whole_number(raw, "number of minutes", 1, values.MAX_PRACTICE_MINUTES), command.words[0]
+    )
     activity = command.checked(lambda raw: values.bounded_text(raw, "activity"), command.text(command.words[1:]))
     return LogPractice(minutes, activity)
 

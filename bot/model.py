@@ -239,6 +239,17 @@ class Score(SQLModel, table=True):
     recorded_at: datetime = _utc()
 
 
+class PracticeKind(StrEnum):
+    """What a stretch of deliberate practice was spent on."""
+
+    RECORDING_REVIEW = "recording_review"
+    SKILL_REHEARSAL = "skill_rehearsal"
+    READING = "reading"
+    NOTES_REVIEW = "notes_review"  # reviewing one's learning notes
+    CONSULTATION = "consultation"
+    OTHER = "other"
+
+
 class PracticeLog(SQLModel, table=True):
     __table_args__ = (Index("logs_in_period", "group_id", "logged_at"),)
 
@@ -247,6 +258,7 @@ class PracticeLog(SQLModel, table=True):
     user_id: str
     minutes: int
     activity: str = _long_text(nullable=False)
+    kind: PracticeKind = _choice(PracticeKind, PracticeKind.OTHER)
     logged_at: datetime = _utc()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from testkit.slack_driver import blocks_text, date_input, number_input, state, text_input, user_input
+from testkit.slack_driver import blocks_text, date_input, number_input, select, state, text_input, user_input
 
 ALICE, BOB, COACH = "UALICE", "UBOB", "UCOACH"
 
@@ -231,9 +231,13 @@ def test_outcome_shows_movement_since_the_advice(group):
 
 
 def test_log_and_weekly_total(group):
-    assert "Logged 30 min: reviewed a session recording" in group.say(ALICE, "log 30 reviewed a session recording")
+    logged = group.say(ALICE, "log 30 reviewed a session recording")
+    assert "Logged 30 min: reviewed a session recording (recording review)" in logged
     assert "This week so far: 45 min." in group.say(ALICE, "log 15 role-played a rupture")
-    assert "Practice this week:* 45 min" in group.say(ALICE, "status")
+    status = group.say(ALICE, "status")
+    assert "Practice this week:* 45 min" in status
+    assert "0 · 0 · 0 · 0 · 0 · 0 · 0 · 45 min, this week last" in status
+    assert "since " in status and "recording review 30 min · skill rehearsal 15 min" in status
     assert "whole number from 1 to 600" in group.say(ALICE, "log lots of it")
     assert "takes the minutes, then what you practised" in group.say(ALICE, "log 30")
 
@@ -292,3 +296,18 @@ def test_recording_by_the_coach_and_refused_to_a_therapist(group):
         "Only this group's coach" in refused
         and "/practice recording @therapist [client &lt;CODE&gt;] [note]" in refused
     )
+
+
+def test_the_log_form_chooses_the_kind_defaulting_to_what_the_words_tell(group, fake_slack):
+    group.slack.command(ALICE, group.channel, "log")
+    view = fake_slack.wait_for("views.open")[0].args["view"]
+    assert [b["block_id"] for b in view["blocks"]] == ["minutes", "activity", "kind", "not_identifying"]
+    [kind] = [b for b in view["blocks"] if b["block_id"] == "kind"]
+    assert kind["element"]["initial_option"]["value"] == "from_the_words"
+    http = group.slack.submit(
+        ALICE, view, state(minutes=number_input(25), activity=text_input("went over a tape"), kind=select("reading"))
+    )
+    assert http.status == 200 and http.body == ""
+    [told] = fake_slack.wait_for("chat.postMessage", channel=ALICE)
+    assert "Logged 25 min: went over a tape (reading)" in blocks_text(told.args["blocks"])
+    assert "reading 25 min" in group.say(ALICE, "status")

@@ -193,6 +193,24 @@ def test_the_objective_form_opens_from_the_chat_checks_its_fields_and_saves(team
     assert objectives(teams_bot) == [(ALICE.id, "Hold silences")]
 
 
+def test_the_log_form_chooses_the_kind_and_status_shows_the_weeks_and_kinds(teams_group: TeamsGroup, teams_bot):
+    teams = teams_group.teams
+    teams_group.chat(ALICE, "log 30 reviewed a session recording")
+    assert "Log practice" in teams_group.chat(ALICE, "log")
+    form = dialog_card(teams.press(ALICE, buttons(cards_to(teams_group.fake, ALICE)[-1])["Open form"]))
+    assert field_ids(form) == ["minutes", "activity", "kind", "not_identifying"]
+    [kind] = [element for element in form["body"] if element.get("id") == "kind"]
+    assert kind["value"] == "from_the_words"
+
+    assert dialog_message(
+        teams.submit(ALICE, submission(form, minutes="20", activity="a hard talk", kind="consultation"))
+    )
+    assert "Logged 20 min: a hard talk (consultation)" in card_text(cards_to(teams_group.fake, ALICE)[-1])
+    status = teams_group.chat(ALICE, "status")
+    assert "0 · 0 · 0 · 0 · 0 · 0 · 0 · 50 min, this week last" in status
+    assert "recording review 30 min · consultation 20 min" in status
+
+
 def objectives(teams_bot) -> list[tuple[str, str]]:
     with Session(teams_bot.engine) as session:
         return [(o.user_id, o.text) for o in session.exec(select(Objective).order_by(Objective.id))]

@@ -22,6 +22,7 @@ from bot.grammar import (
     LogPractice,
     ObjectiveHistory,
     OpenAdviceForm,
+    OpenLogForm,
     Pause,
     Prepare,
     RecordOutcome,
@@ -499,7 +500,11 @@ def test_log_minutes_and_activity():
     assert parse("log 30 reviewed a  session recording") == LogPractice(30, "reviewed a session recording")
 
 
-@pytest.mark.parametrize("text", ["log", "log 30", "log reviewed"])
+def test_log_with_nothing_after_it_opens_the_form():
+    assert parse("log") == OpenLogForm()
+
+
+@pytest.mark.parametrize("text", ["log 30", "log reviewed"])
 def test_log_without_minutes_and_activity_is_refused(text):
     error = refused(text)
     assert "takes the minutes, then what you practised" in str(error)
