@@ -1,57 +1,41 @@
-"""Migration 0011 keeps every existing row and gives each practice log the kind its activity's
-words tell, by the rule as it stood then (a copy inside the migration); a downgrade and a second
-upgrade give the same kinds again."""
+"""Migration 0011 keeps every existing row: it adds the table of recordings reviewed, empty, and
+leaves each existing objective without a count (not "set with none reviewed"); a downgrade and a
+second upgrade leave the same rows again."""
 
 from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from bot.model import PracticeKind, PracticeLog
+from bot.model import Objective, RecordingReview
 from bot.storage import make_engine, upgrade
 from tests.integration.test_migration_0003 import table_sizes
 from tests.integration.test_migration_0007 import _downgrade
 from tests.integration.test_migration_0008 import ROWS_BEFORE_0008, _column_names, _insert
 
-LOGS = {  # activity: the kind it gets
-    "reviewed a session recording": PracticeKind.RECORDING_REVIEW,
-    "role-play of a rupture repair": PracticeKind.SKILL_REHEARSAL,
-    "read my learning notes": PracticeKind.NOTES_REVIEW,
-    "an article on feedback": PracticeKind.READING,
-    "peer consultation": PracticeKind.CONSULTATION,
-    "reported at the weekly check-in": PracticeKind.OTHER,
-    "mindfulness": PracticeKind.OTHER,
-}
-ROWS_BEFORE_0011 = [
-    *ROWS_BEFORE_0008,
-    "INSERT INTO practicelog (id, group_id, user_id, minutes, activity, logged_at) VALUES "
-    + ", ".join(f"({n}, 1, 'UALICE', {10 + n}, '{activity}', :first)" for n, activity in enumerate(LOGS, start=1)),
-]
 
-
-def test_upgrading_gives_each_log_the_kind_its_words_tell_and_a_downgrade_keeps_every_row(empty_database_url):
+def test_upgrading_keeps_every_row_and_leaves_existing_objectives_uncounted(empty_database_url):
     engine = make_engine(empty_database_url)
     try:
         upgrade(engine, "0010")
-        _insert(engine, ROWS_BEFORE_0011)
+        _insert(engine, ROWS_BEFORE_0008)
         before = table_sizes(engine)
 
         upgrade(engine)
 
-        assert table_sizes(engine) == before
-        assert _kinds(engine) == LOGS
+        assert {table: size for table, size in table_sizes(engine).items() if table in before} == before
+        with Session(engine) as session:
+            assert [o.recordings_reviewed for o in session.exec(select(Objective))] == [None] * 3
+            assert session.exec(select(RecordingReview)).all() == []
 
         _downgrade(engine, "0010")
 
         assert table_sizes(engine) == before
-        assert "kind" not in _column_names(engine, "practicelog")
+        assert "recordings_reviewed" not in _column_names(engine, "objective")
+        assert "recording_review" not in table_sizes(engine)
 
         upgrade(engine)
 
-        assert _kinds(engine) == LOGS
+        assert {table: size for table, size in table_sizes(engine).items() if table in before} == before
+        assert "recording_review" in table_sizes(engine)
     finally:
         engine.dispose()
-
-
-def _kinds(engine) -> dict[str, PracticeKind]:
-    with Session(engine) as session:
-        return {log.activity: log.kind for log in session.exec(select(PracticeLog))}

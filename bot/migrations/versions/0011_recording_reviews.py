@@ -4,8 +4,8 @@ watched, and on each objective how many the coach had reviewed in the weeks befo
 Objectives set before this are left without a count (NULL): nothing was recorded then, so the
 digest does not call them set with none reviewed.
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 """
 
 import sqlalchemy as sa
@@ -13,8 +13,8 @@ from alembic import op
 
 import bot.storage
 
-revision = "0010"
-down_revision = "0009"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

@@ -5,8 +5,8 @@ Existing logs get their kind from the words of their activity, by the keyword ru
 when this migration was written: a copy kept here, so that a later change to the live rule
 (bot/practice_time.py) does not change what this migration does.
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 """
 
 import re
@@ -14,8 +14,8 @@ import re
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011"
-down_revision = "0010"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
