@@ -14,8 +14,10 @@ from decimal import Decimal
 from typing import Any
 
 from bot import values
+from bot.knowing import WINDOW_WEEKS
 from bot.messages import Code, Line, Term, line, plain_text
 from bot.outcomes import Band
+from bot.practice_time import WEEKS_SHOWN
 from bot.values import InvalidValue
 
 DEFAULT_FOLLOW_UP_DAYS = 14
@@ -44,6 +46,7 @@ USAGE = {
     "leave": "leave",
     "objective": "objective [text|history]",
     "advice": "advice @therapist <text> [client <CODE>] [ors <0-40>] [in <N>d|<N>w|<N> days|<N> weeks]",
+    "recording": "recording @therapist [client <CODE>] [note]",
     "outcome": "outcome <CODE> ors|srs <0-40> [session <N>] [intake]",
     "client": "client <CODE> [band child|adolescent|adult|close|reopen|@therapist]",
     "caseload": "caseload [@therapist]",
@@ -68,11 +71,18 @@ SUMMARIES: dict[str, str | Line] = {
     "objective": "set your learning objective; with no text, opens a form;"
     " history: each objective with your ratings, practice and clients' outcomes during it and before",
     "advice": "record advice from consultation and schedule its follow-up; with no text, opens a form",
+    "recording": "coach only: record that you reviewed one of a therapist's session recordings;"
+    f" setting an objective shows them how many you reviewed in the last {WINDOW_WEEKS} weeks",
     "outcome": "record a client's ORS or SRS total (like 23.5), its session, and whether it is the intake",
     "client": "a client's scores from intake, classification, advice and flags; set its age band, close or reopen",
     "caseload": "your active clients: how many improved, unchanged, deteriorated, not on track, alliance concerns",
-    "log": line("log deliberate-practice time, e.g. ", Code("log 30 reviewed a session recording")),
-    "status": "your objective, open follow-ups and this week's practice minutes",
+    "log": line(
+        "log deliberate-practice time, e.g. ",
+        Code("log 30 reviewed a session recording"),
+        "; its kind is told from the words; with nothing after it, opens a form to choose the kind",
+    ),
+    "status": "your objective, open follow-ups, and your practice minutes this week,"
+    f" each of the last {WEEKS_SHOWN} weeks and by kind",
     "digest": "coach only: preview the weekly digest, or post it to the channel now",
     "pause": line(
         "pause your direct messages for a while, e.g. ", Code("pause 2w"), "; follow-ups and reviews wait for you"
@@ -229,6 +239,13 @@ class OpenAdviceForm:
 
 
 @dataclass(frozen=True)
+class ReviewRecording:
+    therapist_id: str
+    client_code: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
 class RecordOutcome:
     client_code: str
     kind: str
@@ -271,6 +288,11 @@ class LogPractice:
 
 
 @dataclass(frozen=True)
+class OpenLogForm:
+    pass
+
+
+@dataclass(frozen=True)
 class Status:
     pass
 
@@ -289,6 +311,7 @@ Command = (
     | ObjectiveHistory
     | GiveAdvice
     | OpenAdviceForm
+    | ReviewRecording
     | RecordOutcome
     | ShowClient
     | SetClientBand
@@ -296,6 +319,7 @@ Command = (
     | ReopenClient
     | ShowCaseload
     | LogPractice
+    | OpenLogForm
     | Status
     | DigestRequest
     | Pause
@@ -600,10 +624,14 @@ def _caseload(command: _Words) -> ShowCaseload:
     return ShowCaseload(mention.group(1))
 
 
-def _log(command: _Words) -> LogPractice:
+def _log(command: _Words) -> LogPractice | OpenLogForm:
+    if not command.words:
+        return OpenLogForm()
     if len(command.words) < 2:
         raise command.fail(line(Code("log"), " takes the minutes, then what you practised."))
-    minutes = command.checked(lambda raw: values.whole_number(raw, "number of minutes", 1, 600), command.words[0])
+    minutes = command.checked(
+        lambda raw: values.whole_number(raw, "number of minutes", 1, values.MAX_PRACTICE_MINUTES), command.words[0]
+    )
     activity = command.checked(lambda raw: values.bounded_text(raw, "activity"), command.text(command.words[1:]))
     return LogPractice(minutes, activity)
 
@@ -636,25 +664,37 @@ def _holiday(command: _Words) -> AddHoliday:
     return AddHoliday(*command.checked(values.date_range, command.words[0]))
 
 
-def _note(command: _Words) -> WriteNote:
-    """The note, and its client code where `client` stands before a word with a digit (or
-    is written `client:`), as in advice; "the client led" stays prose."""
-    words = _split_colons(command.words)
-    code = None
+def _client_clause(command: _Words, words: list[str]) -> tuple[str | None, list[str]]:
+    """The client code where `client` stands before a word with a digit (or is written
+    `client:`), as in advice, and the other words; "the client led" stays prose."""
+    words = _split_colons(words)
     for index, word in enumerate(words):
         following = words[index + 1] if index + 1 < len(words) else ""
         if word.lower() == "client:" or (word.lower() == "client" and _could_be_the_value("client", following)):
             if not following:
                 raise command.fail(line("“client:” needs a value: write it like ", Code("client C12"), "."))
             code = command.checked(values.client_code, following.rstrip(CLAUSE_END), typed=f"{word} {following}")
-            words = words[:index] + words[index + 2 :]
-            break
+            return code, words[:index] + words[index + 2 :]
+    return None, words
+
+
+def _note(command: _Words) -> WriteNote:
+    code, words = _client_clause(command, command.words)
     if not words:
         raise command.fail(
             line("Write what you learned after ", Code("note"), ", like ", Code("note pausing helps"), ".")
         )
     note_text = command.checked(lambda raw: values.bounded_text(raw, "note"), command.text(words))
     return WriteNote(note_text, code)
+
+
+def _recording(command: _Words) -> ReviewRecording:
+    mention = USER_REFERENCE.fullmatch(command.words[0]) if command.words else None
+    if mention is None:
+        raise command.fail("Start with the therapist whose recording you reviewed, as an @mention.")
+    code, words = _client_clause(command, command.words[1:])
+    note = command.checked(lambda raw: values.bounded_text(raw, "note"), command.text(words)) if words else None
+    return ReviewRecording(mention.group(1), code, note)
 
 
 def _prep(command: _Words) -> Prepare:
@@ -711,6 +751,7 @@ _PARSERS = {
     "leave": _no_arguments(Leave()),
     "objective": _objective,
     "advice": _advice,
+    "recording": _recording,
     "outcome": _outcome,
     "client": _client,
     "caseload": _caseload,

@@ -158,6 +158,9 @@ class Objective(SQLModel, table=True):
     closed_at: datetime | None = _utc(nullable=True)
     ended_why: str | None = _long_text()  # why it was achieved, refined or dropped, in the therapist's words
     kept_why: str | None = _long_text()  # why they kept working on it, at its latest review
+    # The coach's recordings of this therapist reviewed in the weeks before it was set (see
+    # bot/knowing.py); None for an objective set before they were counted.
+    recordings_reviewed: int | None = None
 
 
 class AdviceStatus(StrEnum):
@@ -238,6 +241,17 @@ class Score(SQLModel, table=True):
     recorded_at: datetime = _utc()
 
 
+class PracticeKind(StrEnum):
+    """What a stretch of deliberate practice was spent on."""
+
+    RECORDING_REVIEW = "recording_review"
+    SKILL_REHEARSAL = "skill_rehearsal"
+    READING = "reading"
+    NOTES_REVIEW = "notes_review"  # reviewing one's learning notes
+    CONSULTATION = "consultation"
+    OTHER = "other"
+
+
 class PracticeLog(SQLModel, table=True):
     __table_args__ = (Index("logs_in_period", "group_id", "logged_at"),)
 
@@ -246,7 +260,23 @@ class PracticeLog(SQLModel, table=True):
     user_id: str
     minutes: int
     activity: str = _long_text(nullable=False)
+    kind: PracticeKind = _choice(PracticeKind, PracticeKind.OTHER)
     logged_at: datetime = _utc()
+
+
+class RecordingReview(SQLModel, table=True):
+    """One of a therapist's session recordings that their coach listened to or watched."""
+
+    __tablename__ = "recording_review"
+    __table_args__ = (Index("recordings_of_therapist", "group_id", "therapist_id", "reviewed_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    group_id: int = Field(foreign_key="practice_group.id", index=True)
+    therapist_id: str
+    coach_id: str
+    client_code: str | None = None
+    note: str | None = _long_text()
+    reviewed_at: datetime = _utc()
 
 
 class CheckIn(SQLModel, table=True):

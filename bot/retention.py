@@ -26,6 +26,7 @@ from bot.model import (
     ObjectiveStatus,
     Person,
     PracticeLog,
+    RecordingReview,
     Score,
 )
 
@@ -40,6 +41,7 @@ def delete_from_groups(session: Session, group_ids, user_id: str) -> None:
         (Score, Score.user_id),
         (Client, Client.therapist_id),
         (PracticeLog, PracticeLog.user_id),
+        (RecordingReview, RecordingReview.therapist_id),
         (CheckIn, CheckIn.user_id),
         (Member, Member.user_id),
     ):
@@ -80,7 +82,14 @@ def purge_older_than(session: Session, cutoff: datetime) -> None:
         (Objective.status != ObjectiveStatus.ACTIVE) & (Objective.closed_at < cutoff),
     )
     _delete_notes(session, LearningNote.written_at < cutoff)
-    for when in (Score.recorded_at, PracticeLog.logged_at, CheckIn.answered_at, AuditEntry.at, Client.closed_at):
+    for when in (
+        Score.recorded_at,
+        PracticeLog.logged_at,
+        RecordingReview.reviewed_at,
+        CheckIn.answered_at,
+        AuditEntry.at,
+        Client.closed_at,
+    ):
         session.execute(delete(when.class_).where(when < cutoff))
     session.execute(delete(Delivery).where(Delivery.status.in_(FINISHED_DELIVERIES), Delivery.due_at < cutoff))
     session.execute(delete(Person).where(Person.refreshed_at < cutoff, ~_in_a_group(Person)))

@@ -15,6 +15,7 @@ from bot.outcomes import Band, points
 MAX_SCORE = 40
 SCORE = re.compile(r"\d{1,2}([.,]\d)?", re.ASCII)  # 18, 18.5, or 18,5 as many write it
 MAX_SESSION = 999
+MAX_PRACTICE_MINUTES = 600  # one log of deliberate practice
 CLIENT_CODE = re.compile(r"[A-Za-z0-9-]{1,12}")
 GOOD_CODES = "like C12 or K-7"
 LETTER_RUN = re.compile(r"[A-Za-z]+")

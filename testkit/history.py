@@ -21,6 +21,7 @@ from bot.model import (
     Objective,
     ObjectiveStatus,
     Platform,
+    PracticeKind,
     PracticeLog,
     Score,
     ScoreKind,
@@ -87,6 +88,7 @@ def seeded_group(
                     user_id=user,
                     minutes=20 + day,
                     activity="role-play",
+                    kind=PracticeKind.SKILL_REHEARSAL,
                     logged_at=monday + timedelta(days=day),
                 )
                 for day in (0, 2, 4)

@@ -46,6 +46,7 @@ class MemberWeek:
     review_on: date | None = None
     away_until: date | None = None
     progress: str | None = None  # the trend of weekly progress ratings under the objective, "2 → – → 4"
+    recordings_reviewed: int | None = None  # by the coach before the objective was set; None: not counted
 
 
 class LoopReason(StrEnum):
@@ -193,6 +194,7 @@ def _member_weeks(
             minutes=minutes.get(member.user_id, 0),
             objective=objective.text if objective else None,
             review_on=objective.review_on if objective else None,
+            recordings_reviewed=objective.recordings_reviewed if objective else None,
             away_until=member.paused_until.astimezone(where).date() if away else None,
             progress=_trend(objective, ratings.get(member.user_id, []), now, where) if objective else None,
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.digest.gather import ClientWeek, DigestData, MemberWeek, Undelivered
+from bot.knowing import RECORDINGS_FOR_AN_OBJECTIVE, too_few
 from bot.messages import Bold, ChannelLink, Code, Command, Line, Mention, Message, Section, Span, day_label, line
 from bot.model import ADVICE_OUTCOMES, DeliveryKind
 from bot.outcomes import ALLIANCE_FLAGS, Flag, FlagKind, Movement, describe, describe_since_advice, shown
@@ -208,6 +209,13 @@ def _agenda(data: DigestData, for_coach_only: bool) -> Section:
     for member in data.members:
         if member.objective is None:
             items.append(line("• No objective yet: ", Mention(member.user_id)))
+    if for_coach_only:
+        items += [
+            line(
+                f"• Objective set with {_count(m.recordings_reviewed or 0, 'recording')} reviewed: ", Mention(m.user_id)
+            )
+            for m in _objectives_without_the_work_known(data)
+        ]
     if not items:
         items.append(line("Nothing pressing: a good week to share what worked."))
     return Section(tuple(items), "Agenda for the next meeting")
@@ -306,6 +314,12 @@ def _needs_attention(data: DigestData, for_coach_only: bool) -> Section:
         ),
         _capped("Objectives due for review", [(Mention(m.user_id),) for m in _reviews_due(data)]),
         _capped("No objective yet", [(Mention(m.user_id),) for m in data.members if m.objective is None]),
+        _capped(
+            f"Objective set with fewer than {RECORDINGS_FOR_AN_OBJECTIVE} recordings reviewed",
+            [(Mention(m.user_id), f" ({m.recordings_reviewed})") for m in _objectives_without_the_work_known(data)]
+            if for_coach_only
+            else [],
+        ),
         _capped("Not checked in", [(Mention(m.user_id),) for m in data.members if _missing(m)]),
     ]
     shown = tuple(exception for exception in exceptions if exception)
@@ -459,6 +473,11 @@ def _capped(label: str, entries: list[Line]) -> Line | None:
 def _undelivered_item(item: Undelivered) -> Line:
     to = (" to ", Mention(item.recipient_id)) if item.recipient_id else ()
     return line(UNDELIVERED_KINDS[item.kind], *to, f" ({item.reason})")
+
+
+def _objectives_without_the_work_known(data: DigestData) -> list[MemberWeek]:
+    """Members whose objective was set before the coach had reviewed enough of their recordings."""
+    return [m for m in data.members if m.objective is not None and too_few(m.recordings_reviewed)]
 
 
 def _reviews_due(data: DigestData) -> list[MemberWeek]:

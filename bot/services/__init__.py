@@ -29,6 +29,7 @@ from bot.services import (
     objectives,
     practice,
     prep,
+    recordings,
     rights,
 )
 from bot.services.caller import Caller, Context, Result
@@ -53,6 +54,7 @@ _COMMANDS: dict[type, Callable[[Context, object], Result]] = {
     grammar.ObjectiveHistory: objective_history.objective_history,
     grammar.GiveAdvice: advice.give_advice,
     grammar.OpenAdviceForm: advice.open_advice_form,
+    grammar.ReviewRecording: recordings.review_recording,
     grammar.RecordOutcome: clients.record_outcome,
     grammar.ShowClient: clients.show_client,
     grammar.SetClientBand: clients.set_band,
@@ -60,6 +62,7 @@ _COMMANDS: dict[type, Callable[[Context, object], Result]] = {
     grammar.ReopenClient: clients.reopen_client,
     grammar.ShowCaseload: clients.show_caseload,
     grammar.LogPractice: practice.log_practice,
+    grammar.OpenLogForm: practice.open_log_form,
     grammar.Status: practice.status,
     grammar.DigestRequest: digests.digest_command,
     grammar.Pause: away.pause,
@@ -94,6 +97,7 @@ _FORMS: dict[str, Callable[[Context, dict[str, str], Values], Result]] = {
     advice.FORM_KIND: advice.submit_advice_form,
     advice.ANSWER_FORM_KIND: advice.submit_follow_up_form,
     practice.CHECK_IN_FORM_KIND: practice.submit_check_in,
+    practice.LOG_FORM_KIND: practice.submit_log_form,
     notes.RECALL_FORM_KIND: notes.submit_recall,
     notes.REFINE_FORM_KIND: notes.submit_refine,
     prep.INTENTION_FORM_KIND: prep.submit_intention,

@@ -12,6 +12,7 @@ from bot.availability import next_send_time, zone_of
 from bot.calendar import at_local
 from bot.forms import NOT_IDENTIFYING, FieldKind, Form, FormField, Values, check_fields
 from bot.grammar import SetObjective, refuse
+from bot.knowing import reviewed_recordings
 from bot.messages import Bold, Command, Message, day_label, line
 from bot.model import Delivery, DeliveryKind, Group, Objective, ObjectiveStatus
 from bot.scheduling import keys
@@ -21,6 +22,7 @@ from bot.services.audit import guard
 from bot.services.caller import Context, Result
 from bot.services.group_settings import today_for
 from bot.services.membership import my_group, require_member
+from bot.services.recordings import recordings_reviewed
 
 REVIEW_AFTER = timedelta(weeks=4)
 REVIEW_TIME = time(10, 0)
@@ -65,6 +67,7 @@ def set_objective(ctx: Context, command: SetObjective) -> Result:
     lines = [
         line(Bold("Your learning objective: "), objective.text),
         f"I'll ask you to review it on {day_label(review_on)}.",
+        reviewed_recordings(objective.recordings_reviewed or 0),
     ]
     if current:
         lines.append(
@@ -165,6 +168,7 @@ def submit_objective_form(ctx: Context, context: dict[str, str], submitted: Valu
         notice=Message.text(
             line(Bold("Your learning objective is set: "), objective.text),
             f"I'll ask you to review it on {day_label(review_on)}.",
+            reviewed_recordings(objective.recordings_reviewed or 0),
         )
     )
     if review:
@@ -206,6 +210,7 @@ def _replace(
         evidence=evidence,
         review_on=review_on,
         created_at=ctx.now,
+        recordings_reviewed=recordings_reviewed(ctx, group, ctx.caller.user_id),
     )
     ctx.session.add(objective)
     ctx.session.flush()

@@ -28,6 +28,7 @@ from bot.model import (
     PendingText,
     Person,
     PracticeLog,
+    RecordingReview,
     Score,
     SeenRequest,
     SendingHold,
@@ -138,6 +139,13 @@ def exported_tables(who: Recipient) -> dict[type[SQLModel], tuple[str, Select]]:
         PracticeLog: (
             "practice",
             select(PracticeLog).where(PracticeLog.group_id.in_(groups), PracticeLog.user_id == me),
+        ),
+        RecordingReview: (
+            "session recording reviewed",
+            select(RecordingReview).where(
+                RecordingReview.group_id.in_(groups),
+                or_(RecordingReview.therapist_id == me, RecordingReview.coach_id == me),
+            ),
         ),
         CheckIn: ("check-in", select(CheckIn).where(CheckIn.group_id.in_(groups), CheckIn.user_id == me)),
         LearningNote: ("learning note", select(LearningNote).where(my_notes)),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from testkit.slack_driver import blocks_text, date_input, number_input, state, text_input, user_input
+from testkit.slack_driver import blocks_text, date_input, number_input, select, state, text_input, user_input
 
 ALICE, BOB, COACH = "UALICE", "UBOB", "UCOACH"
 
@@ -123,8 +123,12 @@ def test_objective_form_checks_the_review_date(group, fake_slack):
     assert "none yet" in group.say(ALICE, "status")  # nothing half-written
 
 
-def test_objective_form_asks_what_became_of_the_current_one(group, fake_slack):
+def test_objective_form_asks_what_became_of_the_current_one_and_confirms_with_the_recordings_reviewed(
+    group, fake_slack
+):
     group.say(ALICE, "objective Hold silences")
+    for _ in range(2):
+        assert "reviewed a session recording of <@UALICE>" in group.say(COACH, "recording <@UALICE|alice>")
     group.slack.command(ALICE, group.channel, "objective")
     view = fake_slack.wait_for("views.open")[0].args["view"]
     assert [b["block_id"] for b in view["blocks"]][-3:] == ["previous", "ended_why", "not_identifying"]
@@ -142,6 +146,10 @@ def test_objective_form_asks_what_became_of_the_current_one(group, fake_slack):
         ),
     )
     assert http.status == 200 and http.body == ""
+    [confirmed] = fake_slack.wait_for("chat.postMessage", channel=ALICE)
+    told = blocks_text(confirmed.args["blocks"])
+    assert "Your learning objective is set:* Invite feedback on the alliance" in told
+    assert "Your coach has reviewed 2 of your session recordings in the last 12 weeks; an objective shaped" in told
     assert "Invite feedback on the alliance" in group.say(ALICE, "status")
     first = group.say(ALICE, "objective history").split("Objective 2")[0]
     assert "How it ended:* achieved\n*Why:* My clients now tell me when a session misses" in first
@@ -226,9 +234,13 @@ def test_outcome_shows_movement_since_the_advice(group):
 
 
 def test_log_and_weekly_total(group):
-    assert "Logged 30 min: reviewed a session recording" in group.say(ALICE, "log 30 reviewed a session recording")
+    logged = group.say(ALICE, "log 30 reviewed a session recording")
+    assert "Logged 30 min: reviewed a session recording (recording review)" in logged
     assert "This week so far: 45 min." in group.say(ALICE, "log 15 role-played a rupture")
-    assert "Practice this week:* 45 min" in group.say(ALICE, "status")
+    status = group.say(ALICE, "status")
+    assert "Practice this week:* 45 min" in status
+    assert "0 · 0 · 0 · 0 · 0 · 0 · 0 · 45 min, this week last" in status
+    assert "since " in status and "recording review 30 min · skill rehearsal 15 min" in status
     assert "whole number from 1 to 600" in group.say(ALICE, "log lots of it")
     assert "takes the minutes, then what you practised" in group.say(ALICE, "log 30")
 
@@ -277,3 +289,28 @@ def test_the_advice_form_works_for_a_coach_of_two_groups(group, fake_slack):
     )
     assert group.slack.submit(COACH, view, values).body == ""
     assert "Go slower" in group.say(ALICE, "status")
+
+
+def test_recording_by_the_coach_and_refused_to_a_therapist(group):
+    reply = group.say(COACH, "recording <@UALICE|alice> client K-7 warm opening")
+    assert "Recorded: you reviewed a session recording of <@UALICE>'s (client K-7)." in reply
+    refused = group.say(ALICE, "recording <@UBOB|bob>")
+    assert (
+        "Only this group's coach" in refused
+        and "/practice recording @therapist [client &lt;CODE&gt;] [note]" in refused
+    )
+
+
+def test_the_log_form_chooses_the_kind_defaulting_to_what_the_words_tell(group, fake_slack):
+    group.slack.command(ALICE, group.channel, "log")
+    view = fake_slack.wait_for("views.open")[0].args["view"]
+    assert [b["block_id"] for b in view["blocks"]] == ["minutes", "activity", "kind", "not_identifying"]
+    [kind] = [b for b in view["blocks"] if b["block_id"] == "kind"]
+    assert kind["element"]["initial_option"]["value"] == "from_the_words"
+    http = group.slack.submit(
+        ALICE, view, state(minutes=number_input(25), activity=text_input("went over a tape"), kind=select("reading"))
+    )
+    assert http.status == 200 and http.body == ""
+    [told] = fake_slack.wait_for("chat.postMessage", channel=ALICE)
+    assert "Logged 25 min: went over a tape (reading)" in blocks_text(told.args["blocks"])
+    assert "reading 25 min" in group.say(ALICE, "status")

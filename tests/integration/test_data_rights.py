@@ -81,6 +81,9 @@ def test_the_export_holds_a_record_from_every_table_about_the_caller_and_nothing
         harness.say(ALICE, "setup", channel="CSECOND")  # coaches a group, and sets it up (audited)
         harness.say(BOB, "join", channel="CSECOND")
         harness.say(ALICE, "advice <@UBOB> Slow down", channel="CSECOND")
+        harness.say(COACH, "recording <@UALICE> client C12 steady pacing")
+        harness.say(COACH, "recording <@UBOB>")  # about someone else, by someone else
+        harness.say(ALICE, "recording <@UBOB>", channel="CSECOND")  # by her, as its coach
         harness.say(COACH, "coach <@UBOB>")  # an audit entry about someone else
         harness.say(ALICE, "log 15 called John Smith's mother")  # flagged: waits for "save anyway"
 
@@ -95,6 +98,8 @@ def test_the_export_holds_a_record_from_every_table_about_the_caller_and_nothing
             (ALICE, ALICE),
             (BOB, ALICE),
         ]
+        reviewed = [(r["therapist_id"], r["coach_id"]) for r in records if r["record"] == "session recording reviewed"]
+        assert reviewed == [(ALICE, COACH), (BOB, ALICE)]
         assert {r["action"] for r in records if r["record"] == "audit"} == {"group set up"}
         assert {r["group_channel"] for r in records if r["record"] == "group you coach"} == {"CSECOND"}
     finally:

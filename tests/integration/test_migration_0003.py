@@ -44,7 +44,7 @@ ROWS_BEFORE_0003 = [  # one row or more in every table of revision 0002
 ]
 
 
-TABLES_ADDED_LATER = {"client", "learning_note", "learning_note_revision"}  # by 0007 and 0008
+TABLES_ADDED_LATER = {"client", "learning_note", "learning_note_revision", "recording_review"}  # by 0007, 0008, 0011
 
 
 def table_sizes(engine) -> dict[str, int]:

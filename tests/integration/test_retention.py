@@ -27,6 +27,7 @@ from bot.model import (
     Person,
     Platform,
     PracticeLog,
+    RecordingReview,
     Score,
     ScoreKind,
     SendingHold,
@@ -129,6 +130,7 @@ def _ended_membership(session: Session, group: Group, at: datetime) -> list[SQLM
     return [
         Member(group_id=group.id, user_id=user, joined_at=LONG_AGO, left_at=at),
         Client(group_id=group.id, therapist_id=user, code="C1", created_at=LONG_AGO),
+        RecordingReview(group_id=group.id, therapist_id=user, coach_id=COACH, reviewed_at=INSIDE),
         objective,
         advice,
         _delivery(group, INSIDE, DeliveryStatus.PENDING, kind=DeliveryKind.FOLLOW_UP, subject_id=advice.id),
@@ -140,6 +142,9 @@ def _ended_membership(session: Session, group: Group, at: datetime) -> list[SQLM
 
 HISTORY: dict[str, Callable[[Session, Group, datetime], list[SQLModel]]] = {
     "practice log": lambda s, g, at: [PracticeLog(group_id=g.id, user_id=ALICE, minutes=5, activity="x", logged_at=at)],
+    "recording reviewed": lambda s, g, at: [
+        RecordingReview(group_id=g.id, therapist_id=ALICE, coach_id=COACH, reviewed_at=at)
+    ],
     "score": lambda s, g, at: [
         Score(group_id=g.id, user_id=ALICE, client_code="C1", kind=ScoreKind.ORS, value=20, recorded_at=at)
     ],

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from sqlmodel import Session, select
 
-from bot.model import AuditEntry, Delivery, Member, Objective
+from bot.model import AuditEntry, Delivery, Member, Objective, RecordingReview
 from testkit.database import engine_for
 from testkit.slack_driver import blocks_text, buttons, number_input, state, text_input
 from testkit.slack_driver import select as select_input
@@ -86,6 +86,8 @@ def test_forget_asks_first_then_deletes_everything_including_what_was_still_to_c
     group.say(ALICE, "objective Hold silences longer")
     group.say(COACH, "advice <@UALICE> Name the rupture in 3d")
     group.say(ALICE, "log 20 watched a recording")
+    group.say(COACH, "recording <@UALICE> client C12")
+    group.say(COACH, "recording <@UBOB>")
     http, name = group.slack.command(ALICE, group.channel, "forget")
     [confirm] = group.slack.replies(name)
     assert "cannot be undone" in blocks_text(confirm["blocks"]) and buttons(confirm["blocks"]) == ["forget:confirm"]
@@ -95,6 +97,7 @@ def test_forget_asks_first_then_deletes_everything_including_what_was_still_to_c
     assert "all your data here is deleted" in blocks_text(group.slack.replies(done)[0]["blocks"])
     assert rows(bot, Objective, user_id=ALICE) == [] and rows(bot, Member, user_id=ALICE) == []
     assert rows(bot, Delivery, recipient_id=ALICE) == []
+    assert [review.therapist_id for review in rows(bot, RecordingReview)] == ["UBOB"]
     bot.tick(weekday_at(10, 16))
     assert dms_with(fake_slack, ALICE, "follow_up:applied") == []
     [entry] = rows(bot, AuditEntry, action="own data deleted")

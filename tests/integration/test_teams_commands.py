@@ -55,6 +55,9 @@ SUBCOMMANDS = {
     "leave": Case(ALICE, "leave", "You've left this group", chat_too=False),
     "objective": Case(ALICE, "objective Hold silences longer", "Your learning objective:** Hold silences longer"),
     "advice": Case(COACH, "advice @Alice Example Slow down client C12 in 2w", "Advice recorded for", chat_too=False),
+    "recording": Case(
+        COACH, "recording @Alice Example client C12 warm opening", "reviewed a session recording of", chat_too=False
+    ),
     "outcome": Case(ALICE, "outcome c12 ors 22.5 session 2", "Recorded ORS 22.5 for C12 (session 2)."),
     "client": Case(ALICE, "client C7 band child", "C7 is now in the child band: clinical cutoff 32."),
     "caseload": Case(ALICE, "caseload", "Active clients:** 0"),
@@ -179,10 +182,33 @@ def test_the_objective_form_opens_from_the_chat_checks_its_fields_and_saves(team
     assert shown_after(again, "objective") == "Keep it to 300 characters (this is 301)."
     assert objectives(teams_bot) == []  # nothing half-written
 
+    assert "You have reviewed 1 of their recordings" in teams_group.say(
+        COACH, "recording @Alice Example client C12", [ALICE]
+    )
     valid = submission(form, objective="Hold silences", review_on=in_days(20))
     assert dialog_message(teams.submit(ALICE, valid))
-    assert "Your learning objective is set:** Hold silences" in card_text(cards_to(teams_group.fake, ALICE)[-1])
+    confirmed = card_text(cards_to(teams_group.fake, ALICE)[-1])
+    assert "Your learning objective is set:** Hold silences" in confirmed
+    assert "Your coach has reviewed 1 of your session recordings in the last 12 weeks; an objective shaped" in confirmed
     assert objectives(teams_bot) == [(ALICE.id, "Hold silences")]
+
+
+def test_the_log_form_chooses_the_kind_and_status_shows_the_weeks_and_kinds(teams_group: TeamsGroup, teams_bot):
+    teams = teams_group.teams
+    teams_group.chat(ALICE, "log 30 reviewed a session recording")
+    assert "Log practice" in teams_group.chat(ALICE, "log")
+    form = dialog_card(teams.press(ALICE, buttons(cards_to(teams_group.fake, ALICE)[-1])["Open form"]))
+    assert field_ids(form) == ["minutes", "activity", "kind", "not_identifying"]
+    [kind] = [element for element in form["body"] if element.get("id") == "kind"]
+    assert kind["value"] == "from_the_words"
+
+    assert dialog_message(
+        teams.submit(ALICE, submission(form, minutes="20", activity="a hard talk", kind="consultation"))
+    )
+    assert "Logged 20 min: a hard talk (consultation)" in card_text(cards_to(teams_group.fake, ALICE)[-1])
+    status = teams_group.chat(ALICE, "status")
+    assert "0 · 0 · 0 · 0 · 0 · 0 · 0 · 50 min, this week last" in status
+    assert "recording review 30 min · consultation 20 min" in status
 
 
 def objectives(teams_bot) -> list[tuple[str, str]]:

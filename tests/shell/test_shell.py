@@ -280,3 +280,57 @@ def test_the_objective_review_shows_its_results_and_notes_then_asks_why_in_the_t
     assert "Why: Clients say more after a pause" in shown(answered, "DM to alice, updated", "Marked achieved")
     history = shown(answered, "only alice sees this", "Objective 1")
     assert "How it ended: achieved" in history and "Why: Clients say more after a pause" in history
+
+
+def test_the_coach_records_a_reviewed_recording_and_the_objective_form_tells_the_count_in_the_terminal(tmp_path):
+    output = shell(
+        tmp_path,
+        "/as coach",
+        "/practice setup",
+        "/as alice",
+        "/practice join",
+        "/practice recording @alice",
+        "/as coach",
+        "/practice recording @alice client C12 steady opening, rushed close",
+        "/as alice",
+        "/practice objective",
+        "Hold silences longer",
+        "",
+        "",
+        "",
+        "",  # why, how it would show, the review date as offered, "not identifying" left unticked
+    )
+    assert "Only this group's coach (@coach) can do that." in output
+    assert "Recorded: you reviewed a session recording of @alice's (client C12)." in output
+    told = shown(output, "DM to alice", "Your learning objective is set")
+    assert "Your coach has reviewed 1 of your session recordings in the last 12 weeks; an objective shaped" in told
+
+
+def test_the_log_form_and_status_with_the_weeks_and_kinds_in_the_terminal(tmp_path):
+    output = shell(
+        tmp_path,
+        "/as coach",
+        "/practice setup",
+        "/as alice",
+        "/practice join",
+        "/practice log 30 reviewed a session recording",
+        "/clock +7d",
+        "/practice log",
+        "20",
+        "rehearsed the ending",
+        "",
+        "",  # the kind as the words tell it, and "not identifying" left unticked
+        "/practice log",
+        "10",
+        "planned the first session",
+        "consultation",
+        "",
+        "/practice status",
+    )
+    assert "Kind of practice (from_the_words = Tell it from what I wrote, recording_review = recording review" in output
+    assert "Logged 30 min: reviewed a session recording (recording review)" in output
+    assert "Logged 20 min: rehearsed the ending (skill rehearsal)" in output
+    assert "Logged 10 min: planned the first session (consultation)" in output
+    status = shown(output, "only alice sees this", "Practice per week")
+    assert "0 · 0 · 0 · 0 · 0 · 0 · 30 · 30 min, this week last" in status
+    assert "recording review 30 min · skill rehearsal 20 min · consultation 10 min" in status

@@ -234,3 +234,37 @@ def test_with_outcomes_kept_to_the_coach_a_large_groups_summary_and_thread_name_
     assert line_starting(channel, "275 client flags").startswith("275 client flags and each client's line")
     assert line_starting(preview, "Reliable deteriorations").startswith("Reliable deteriorations (75): @U0000 · C1, ")
     assert any("(ORS from intake)" in (section.heading or "") for section in preview.detail)
+
+
+# --- knowing the work: objectives set with fewer than three recordings reviewed, coach only -----
+
+
+def with_recordings_reviewed(data: DigestData, reviewed: dict[int, int | None]) -> DigestData:
+    members = [replace(m, recordings_reviewed=reviewed.get(n)) for n, m in enumerate(data.members)]
+    return replace(data, members=members)
+
+
+def test_the_coachs_preview_lists_objectives_set_with_fewer_than_three_recordings_reviewed():
+    data = with_recordings_reviewed(digest_data(4), {0: 0, 1: 1, 2: 3, 3: None})  # U0000 has no objective
+
+    preview = section_lines(render(data, for_coach_only=True), "Agenda for the next meeting")
+    channel = section_lines(render(data), "Agenda for the next meeting")
+
+    assert preview == [*_expected_small_agenda(), "• Objective set with 1 recording reviewed: @U0001"]
+    assert channel == _expected_small_agenda()
+    two = with_recordings_reviewed(digest_data(4), {1: 2, 2: 0})
+    assert section_lines(render(two, for_coach_only=True), "Agenda for the next meeting")[-2:] == [
+        "• Objective set with 2 recordings reviewed: @U0001",
+        "• Objective set with 0 recordings reviewed: @U0002",
+    ]
+
+
+def test_a_larger_groups_preview_counts_them_among_what_needs_attention_and_its_channel_digest_does_not():
+    data = with_recordings_reviewed(digest_data(SMALL_GROUP + 1), {1: 2, 2: 5, 3: 0})
+    label = "Objective set with fewer than 3 recordings reviewed (2): "
+
+    preview = section_lines(render(data, for_coach_only=True), "Needs attention")
+    channel = section_lines(render(data), "Needs attention")
+
+    assert f"{label}@U0001 (2), @U0003 (0)" in preview
+    assert not [text for text in channel if "recordings reviewed" in text]

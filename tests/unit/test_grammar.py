@@ -22,10 +22,12 @@ from bot.grammar import (
     LogPractice,
     ObjectiveHistory,
     OpenAdviceForm,
+    OpenLogForm,
     Pause,
     Prepare,
     RecordOutcome,
     ReopenClient,
+    ReviewRecording,
     SetClientBand,
     SetObjective,
     Setup,
@@ -498,7 +500,11 @@ def test_log_minutes_and_activity():
     assert parse("log 30 reviewed a  session recording") == LogPractice(30, "reviewed a session recording")
 
 
-@pytest.mark.parametrize("text", ["log", "log 30", "log reviewed"])
+def test_log_with_nothing_after_it_opens_the_form():
+    assert parse("log") == OpenLogForm()
+
+
+@pytest.mark.parametrize("text", ["log 30", "log reviewed"])
 def test_log_without_minutes_and_activity_is_refused(text):
     error = refused(text)
     assert "takes the minutes, then what you practised" in str(error)
@@ -676,3 +682,22 @@ def test_prep_takes_one_client_code():
     for text in ("prep", "prep C12 now"):
         assert "takes one client code" in str(refused(text)) and refused(text).usage == "prep <CODE>"
     assert "contains a year" in str(refused("prep JD-1980"))
+
+
+def test_recording_names_the_therapist_with_a_client_code_and_a_note_anywhere():
+    assert parse(f"recording {U1}") == ReviewRecording("U1")
+    assert parse(f"recording {U1} client C12") == ReviewRecording("U1", "C12")
+    assert parse(f"recording {U1} the client led; strong opening client: c7") == ReviewRecording(
+        "U1", "C7", "the client led; strong opening"
+    )
+    assert parse(f"recording {U1} warm, but rushed the ending") == ReviewRecording(
+        "U1", None, "warm, but rushed the ending"
+    )
+
+
+def test_recording_without_a_therapist_or_with_a_bad_code_is_refused_with_usage():
+    for text in ("recording", "recording alice client C12"):
+        assert "as an @mention" in str(refused(text))
+        assert refused(text).usage == "recording @therapist [client <CODE>] [note]"
+    assert "contains a year" in str(refused(f"recording {U1} client JD-1980"))
+    assert "keep it to" in str(refused(f"recording {U1} " + "long " * 400))
