@@ -34,6 +34,10 @@ from bot.scheduling.steps import Defer, Send, Skip
 from bot.services.notes import schedule_return
 from bot.services.people import channel_of, named, recipient, remember_address
 
+# Weekly messages about a moment that passes: during a pause they are skipped, not kept for later.
+SKIPPED_DURING_A_PAUSE = (DeliveryKind.CHECK_IN, DeliveryKind.PREP, DeliveryKind.FEEDBACK)
+# A short question about one meeting is asked once: a reminder would come after the moment.
+NO_REMINDER = (DeliveryKind.RESURFACING, DeliveryKind.PREP, DeliveryKind.FEEDBACK)
 SUPERSEDED = Skip("a newer one of its kind is due the same day", DeliveryStatus.SUPERSEDED)
 
 
@@ -65,7 +69,7 @@ def prepare(session: Session, delivery: Delivery, now: datetime, settings: Setti
     if message is None:
         return Skip("already settled")
     if member.paused_until is not None and member.paused_until > now:
-        if delivery.kind is DeliveryKind.CHECK_IN:
+        if delivery.kind in SKIPPED_DURING_A_PAUSE:
             return Skip("due during a pause")
         return Defer(next_send_time(session, group, member.user_id, member.paused_until), for_pause=True)
     if delivery.kind is DeliveryKind.RESURFACING:
@@ -133,6 +137,11 @@ def _direct_message(session: Session, delivery: Delivery) -> Message | None:
             return None
         objective = session.get(Objective, note.objective_id) if note.objective_id is not None else None
         return prompts.resurfacing(note, objective, delivery.id)
+    if delivery.kind is DeliveryKind.PREP:
+        return prompts.meeting_prep(keys.meeting_of(delivery.key), delivery.id)
+    if delivery.kind is DeliveryKind.FEEDBACK:
+        named = session.get(Group, delivery.group_id).feedback_named
+        return prompts.meeting_feedback(keys.meeting_of(delivery.key), delivery.id, named)
     if delivery.kind is DeliveryKind.REVIEW:
         objective = session.get(Objective, delivery.subject_id)
         if (
@@ -171,7 +180,7 @@ def after_sent(
         session.execute(update(Delivery).where(Delivery.id.in_(reported)).values(failure_reported=True))
     elif delivery.kind is DeliveryKind.RESURFACING:
         _schedule_next_return(session, delivery, now, settings)
-    elif not delivery.is_reminder:
+    elif not delivery.is_reminder and delivery.kind not in NO_REMINDER:
         schedule_reminder(session, delivery, now, settings)
 
 

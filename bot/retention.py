@@ -20,6 +20,8 @@ from bot.model import (
     DeliveryStatus,
     Group,
     LearningNote,
+    MeetingFeedback,
+    MeetingRequest,
     Member,
     NoteRevision,
     Objective,
@@ -41,6 +43,8 @@ def delete_from_groups(session: Session, group_ids, user_id: str) -> None:
         (Client, Client.therapist_id),
         (PracticeLog, PracticeLog.user_id),
         (CheckIn, CheckIn.user_id),
+        (MeetingRequest, MeetingRequest.user_id),
+        (MeetingFeedback, MeetingFeedback.user_id),
         (Member, Member.user_id),
     ):
         session.execute(delete(table).where(table.group_id.in_(group_ids), owner == user_id))
@@ -80,7 +84,15 @@ def purge_older_than(session: Session, cutoff: datetime) -> None:
         (Objective.status != ObjectiveStatus.ACTIVE) & (Objective.closed_at < cutoff),
     )
     _delete_notes(session, LearningNote.written_at < cutoff)
-    for when in (Score.recorded_at, PracticeLog.logged_at, CheckIn.answered_at, AuditEntry.at, Client.closed_at):
+    for when in (
+        Score.recorded_at,
+        PracticeLog.logged_at,
+        CheckIn.answered_at,
+        MeetingRequest.answered_at,
+        MeetingFeedback.answered_at,
+        AuditEntry.at,
+        Client.closed_at,
+    ):
         session.execute(delete(when.class_).where(when < cutoff))
     session.execute(delete(Delivery).where(Delivery.status.in_(FINISHED_DELIVERIES), Delivery.due_at < cutoff))
     session.execute(delete(Person).where(Person.refreshed_at < cutoff, ~_in_a_group(Person)))
