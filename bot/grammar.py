@@ -438,17 +438,23 @@ SETUP_OPTIONS: dict[str, tuple[str, Any, Any]] = {  # word: (Setup field, how ma
 SETUP_HINTS = {"meeting": " Write the weekday and time the group meets, like “meeting thu 10:00”, or “meeting off”."}
 
 
+def _words_after(option: tuple[str, Any, Any], words: list[str]) -> int:
+    """How many words the setup option `words` starts with takes."""
+    count = option[1]
+    return count(words[1:]) if callable(count) else count
+
+
 def _setup(command: _Words) -> Setup:
     options: dict[str, Any] = {}
     words = command.words
     while words:
         option = SETUP_OPTIONS.get(words[0].lower())
-        count = option[1](words[1:]) if option and callable(option[1]) else option and option[1]
-        if option is None or len(words) <= count:
+        if option is None or len(words) <= _words_after(option, words):
             raise command.fail(
                 f"I don't understand “{' '.join(words)}” in setup.{SETUP_HINTS.get(words[0].lower(), '')}"
             )
         field_name, _, parse_value = option
+        count = _words_after(option, words)
         if field_name in options:
             raise command.fail(f"“{words[0]}” is given twice.")
         typed = " ".join(words[: 1 + count])
