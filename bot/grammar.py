@@ -449,12 +449,12 @@ def _setup(command: _Words) -> Setup:
     words = command.words
     while words:
         option = SETUP_OPTIONS.get(words[0].lower())
-        if option is None or len(words) <= _words_after(option, words):
+        count = _words_after(option, words) if option else 0
+        if option is None or len(words) <= count:
             raise command.fail(
                 f"I don't understand “{' '.join(words)}” in setup.{SETUP_HINTS.get(words[0].lower(), '')}"
             )
         field_name, _, parse_value = option
-        count = _words_after(option, words)
         if field_name in options:
             raise command.fail(f"“{words[0]}” is given twice.")
         typed = " ".join(words[: 1 + count])

@@ -65,7 +65,7 @@ def submit_prep(ctx: Context, context: dict[str, str], submitted: Values) -> Res
     if errors:
         return Result(errors=errors)
     kind = RequestKind(clean["kind"])
-    code, text = _request_problems(kind, clean, errors)
+    code, text = _request_parts(kind, clean, errors)
     if errors:
         return Result(errors=errors)
     group = ctx.session.get(Group, member.group_id)
@@ -89,7 +89,7 @@ def submit_prep(ctx: Context, context: dict[str, str], submitted: Values) -> Res
     )
 
 
-def _request_problems(kind: RequestKind, clean: Values, errors: Errors) -> tuple[str | None, str | None]:
+def _request_parts(kind: RequestKind, clean: Values, errors: Errors) -> tuple[str | None, str | None]:
     """The client code and text the request keeps; what is wrong with them goes in `errors`.
     "Nothing this time" keeps neither."""
     if kind is RequestKind.NOTHING:
