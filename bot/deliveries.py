@@ -10,7 +10,7 @@ from sqlalchemy import func, update
 from sqlmodel import Session, select
 
 from bot import prompts, resurfacing
-from bot.availability import after_holidays, next_send_time, working_hours, zone_of
+from bot.availability import after_holidays, holidays, next_send_time, working_hours, zone_of
 from bot.config import Settings
 from bot.digest.gather import gather
 from bot.digest.render import render
@@ -34,10 +34,11 @@ from bot.scheduling.steps import Defer, Send, Skip
 from bot.services.notes import schedule_return
 from bot.services.people import channel_of, named, recipient, remember_address
 
+ABOUT_A_MEETING = (DeliveryKind.PREP, DeliveryKind.FEEDBACK)
 # Weekly messages about a moment that passes: during a pause they are skipped, not kept for later.
-SKIPPED_DURING_A_PAUSE = (DeliveryKind.CHECK_IN, DeliveryKind.PREP, DeliveryKind.FEEDBACK)
+SKIPPED_DURING_A_PAUSE = (DeliveryKind.CHECK_IN, *ABOUT_A_MEETING)
 # A short question about one meeting is asked once: a reminder would come after the moment.
-NO_REMINDER = (DeliveryKind.RESURFACING, DeliveryKind.PREP, DeliveryKind.FEEDBACK)
+NO_REMINDER = (DeliveryKind.RESURFACING, *ABOUT_A_MEETING)
 SUPERSEDED = Skip("a newer one of its kind is due the same day", DeliveryStatus.SUPERSEDED)
 
 
@@ -65,6 +66,8 @@ def prepare(session: Session, delivery: Delivery, now: datetime, settings: Setti
         return Skip("no longer in the group")
     if delivery.expires_at is not None and now > delivery.expires_at:
         return Skip("too old to send late")
+    if delivery.kind in ABOUT_A_MEETING and keys.meeting_of(delivery.key) in holidays(session, group):
+        return Skip("the meeting falls on a group holiday")
     message = _direct_message(session, delivery)
     if message is None:
         return Skip("already settled")

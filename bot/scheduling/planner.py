@@ -125,24 +125,19 @@ def _around_meetings(
     group: Group, around: _Around, digests: list[Delivery], now: datetime, check_in_window: timedelta
 ) -> list[Delivery]:
     """Each member's prep message before each digest still to come, for the meeting after that
-    digest, and their feedback message after each meeting; none for a meeting on a group holiday."""
+    digest, and their feedback message after each meeting."""
     meeting = group.meeting
     if meeting is None:
         return []
-    where, holidays = zone(group.timezone), around.hours.holidays
+    where = zone(group.timezone)
     preps = [(meetings.next_meeting(d.due_at, meeting, where)[0], d.due_at) for d in digests if d.due_at > now]
-    held = [
-        (day, start)
-        for day, start in meetings.meetings_around(now, meeting, where)
-        if start > group.rhythm_from and day not in holidays
-    ]
+    held = [(day, start) for day, start in meetings.meetings_around(now, meeting, where) if start > group.rhythm_from]
     planned = []
     for member in around.members:
         at = around.zones[member.user_id]
         for day, digest_due in preps:
-            if day not in holidays:
-                prep_at = meetings.prep_due(digest_due, where, at, around.hours)
-                planned.append(_meeting_message(group, member, DeliveryKind.PREP, day, prep_at, digest_due))
+            prep_at = meetings.prep_due(digest_due, where, at, around.hours)
+            planned.append(_meeting_message(group, member, DeliveryKind.PREP, day, prep_at, digest_due))
         for day, start in held:
             if start > member.joined_at:
                 send_at = meetings.feedback_due(start, meeting, at, around.hours)

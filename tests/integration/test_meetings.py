@@ -266,3 +266,23 @@ def test_the_coachs_preview_shows_the_feedback_anonymous_and_only_suggestions_be
     posted_text = blocks_text(posted.args["blocks"])
     assert "Agenda for the next meeting" in posted_text
     assert "Fewer announcements" not in posted_text and "median" not in posted_text  # never in the channel
+
+
+def test_a_paused_member_is_not_asked_and_nobody_is_asked_about_a_meeting_on_a_group_holiday(bot, group, fake_slack):
+    meeting_in_three_days(group)
+    assert "the questions about the meeting due meanwhile are skipped" in group.say(BOB, "pause 1w")
+    bot.tick(at(1, 12, 5))
+    assert len(dms_with(fake_slack, ALICE, PREP)) == 1 and dms_with(fake_slack, BOB, PREP) == []
+    [bobs] = rows(bot, Delivery, kind=DeliveryKind.PREP, recipient_id=BOB)
+    assert bobs.status is DeliveryStatus.SKIPPED
+
+    holiday = (today() + timedelta(days=3)).isoformat()
+    group.say(COACH, f"holiday {holiday}")
+    bot.tick(at(3, 11, 35))
+    bot.tick(at(4, 11, 35))  # nor the working day after
+    assert dms_with(fake_slack, ALICE, FEEDBACK) == []
+    on_the_holiday = [d for d in rows(bot, Delivery, kind=DeliveryKind.FEEDBACK) if d.key.endswith(holiday)]
+    assert {(d.recipient_id, d.status) for d in on_the_holiday} == {
+        (ALICE, DeliveryStatus.SKIPPED),
+        (BOB, DeliveryStatus.SKIPPED),
+    }
