@@ -44,7 +44,13 @@ ROWS_BEFORE_0003 = [  # one row or more in every table of revision 0002
 ]
 
 
-TABLES_ADDED_LATER = {"client", "learning_note", "learning_note_revision"}  # by 0007 and 0008
+TABLES_ADDED_LATER = {  # by 0007, 0008 and 0010
+    "client",
+    "learning_note",
+    "learning_note_revision",
+    "meeting_request",
+    "meeting_feedback",
+}
 
 
 def table_sizes(engine) -> dict[str, int]:
