@@ -5,8 +5,8 @@ the next meeting and feedback on the last one
 An existing group whose digest is not on the default (Fridays at 15:00) was set with `setup
 digest`, so it is marked as chosen: a meeting time set later does not move it.
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0013
+Revises: 0012
 """
 
 import sqlalchemy as sa
@@ -14,8 +14,8 @@ from alembic import op
 
 import bot.storage
 
-revision = "0010"
-down_revision = "0009"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
