@@ -10,7 +10,7 @@ from sqlalchemy import func, update
 from sqlmodel import Session, select
 
 from bot import prompts, resurfacing
-from bot.availability import after_holidays, next_send_time, working_hours, zone_of
+from bot.availability import after_holidays, holidays, next_send_time, working_hours, zone_of
 from bot.config import Settings
 from bot.digest.gather import gather
 from bot.digest.render import render
@@ -35,6 +35,11 @@ from bot.services.notes import schedule_return
 from bot.services.objective_history import review_material
 from bot.services.people import channel_of, named, recipient, remember_address
 
+ABOUT_A_MEETING = (DeliveryKind.PREP, DeliveryKind.FEEDBACK)
+# Weekly messages about a moment that passes: during a pause they are skipped, not kept for later.
+SKIPPED_DURING_A_PAUSE = (DeliveryKind.CHECK_IN, *ABOUT_A_MEETING)
+# A short question about one meeting is asked once: a reminder would come after the moment.
+NO_REMINDER = (DeliveryKind.RESURFACING, *ABOUT_A_MEETING)
 SUPERSEDED = Skip("a newer one of its kind is due the same day", DeliveryStatus.SUPERSEDED)
 
 
@@ -62,11 +67,13 @@ def prepare(session: Session, delivery: Delivery, now: datetime, settings: Setti
         return Skip("no longer in the group")
     if delivery.expires_at is not None and now > delivery.expires_at:
         return Skip("too old to send late")
+    if delivery.kind in ABOUT_A_MEETING and keys.meeting_of(delivery.key) in holidays(session, group):
+        return Skip("the meeting falls on a group holiday")
     message = _direct_message(session, delivery, now)
     if message is None:
         return Skip("already settled")
     if member.paused_until is not None and member.paused_until > now:
-        if delivery.kind is DeliveryKind.CHECK_IN:
+        if delivery.kind in SKIPPED_DURING_A_PAUSE:
             return Skip("due during a pause")
         return Defer(next_send_time(session, group, member.user_id, member.paused_until), for_pause=True)
     if delivery.kind is DeliveryKind.RESURFACING:
@@ -134,6 +141,11 @@ def _direct_message(session: Session, delivery: Delivery, now: datetime) -> Mess
             return None
         objective = session.get(Objective, note.objective_id) if note.objective_id is not None else None
         return prompts.resurfacing(note, objective, delivery.id)
+    if delivery.kind is DeliveryKind.PREP:
+        return prompts.meeting_prep(keys.meeting_of(delivery.key), delivery.id)
+    if delivery.kind is DeliveryKind.FEEDBACK:
+        named = session.get(Group, delivery.group_id).feedback_named
+        return prompts.meeting_feedback(keys.meeting_of(delivery.key), delivery.id, named)
     if delivery.kind is DeliveryKind.REVIEW:
         objective = session.get(Objective, delivery.subject_id)
         if (
@@ -173,7 +185,7 @@ def after_sent(
         session.execute(update(Delivery).where(Delivery.id.in_(reported)).values(failure_reported=True))
     elif delivery.kind is DeliveryKind.RESURFACING:
         _schedule_next_return(session, delivery, now, settings)
-    elif not delivery.is_reminder:
+    elif not delivery.is_reminder and delivery.kind not in NO_REMINDER:
         schedule_reminder(session, delivery, now, settings)
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from bot import values
 from bot.knowing import WINDOW_WEEKS
+from bot.meetings import DEFAULT_MINUTES, Meeting
 from bot.messages import Code, Line, Term, line, plain_text
 from bot.outcomes import Band
 from bot.practice_time import WEEKS_SHOWN
@@ -41,7 +42,8 @@ USAGE = {
     "setup": "setup [digest <weekday> <HH:MM>] [checkin <weekday> <HH:MM>] [tz <Area/City>]"
     " [hours <HH:MM>-<HH:MM>] [days <mon-fri>] [ors-cutoff <0-40>] [child-cutoff <0-40>] [adolescent-cutoff <0-40>]"
     " [reliable-change <1-40>] [on-track-session <1-99>] [on-track-weeks <1-52>] [watch-session <1-99>]"
-    " [srs-concern <0-40>] [srs-drop <1-40>] [outcomes channel|coach]",
+    " [srs-concern <0-40>] [srs-drop <1-40>] [outcomes channel|coach] [meeting <weekday> <HH:MM> [<N>m]|off]"
+    " [supervision-feedback named|anonymous]",
     "join": "join",
     "leave": "leave",
     "objective": "objective [text|history]",
@@ -129,6 +131,11 @@ class WeeklyTime:
 
 
 @dataclass(frozen=True)
+class MeetingChange:
+    meeting: Meeting | None  # None: `meeting off`
+
+
+@dataclass(frozen=True)
 class Setup:
     digest: WeeklyTime | None = None
     checkin: WeeklyTime | None = None
@@ -145,6 +152,8 @@ class Setup:
     watch_session: int | None = None
     srs_drop: int | None = None
     outcomes_in_channel: bool | None = None
+    meeting: MeetingChange | None = None
+    feedback_named: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -396,11 +405,36 @@ def _outcomes_audience(raw: str) -> bool:
     return raw.lower() == "channel"
 
 
+def _feedback_audience(raw: str) -> bool:
+    """True for `named`: the coach's preview says who gave which feedback on the meeting."""
+    if raw.lower() not in ("named", "anonymous"):
+        raise InvalidValue(
+            "Say “supervision-feedback anonymous” (the default) to see the feedback on the meeting without names,"
+            " or “supervision-feedback named”."
+        )
+    return raw.lower() == "named"
+
+
+def _meeting_word_count(following: list[str]) -> int:
+    """`meeting off` takes one word; `meeting <weekday> <HH:MM>` two, and a third that starts
+    with a digit is its length."""
+    if following[:1] and following[0].lower() == "off":
+        return 1
+    return 3 if len(following) > 2 and following[2][:1].isdigit() else 2
+
+
+def _meeting(*raw: str) -> MeetingChange:
+    if len(raw) == 1:
+        return MeetingChange(None)
+    length = values.meeting_minutes(raw[2]) if len(raw) == 3 else DEFAULT_MINUTES
+    return MeetingChange(Meeting(values.weekday(raw[0]), values.clock_time(raw[1]), length))
+
+
 def _threshold(name: str, low: int, high: int = values.MAX_SCORE):
     return lambda raw: values.whole_number(raw, name, low, high)
 
 
-SETUP_OPTIONS = {  # word: (Setup field, how many words follow, their parser)
+SETUP_OPTIONS: dict[str, tuple[str, Any, Any]] = {  # word: (Setup field, how many words follow, their parser)
     "digest": ("digest", 2, _weekly),
     "checkin": ("checkin", 2, _weekly),
     "tz": ("timezone", 1, values.time_zone),
@@ -420,7 +454,18 @@ SETUP_OPTIONS = {  # word: (Setup field, how many words follow, their parser)
     "watch-session": ("watch_session", 1, _threshold("session for the early watch (watch-session)", 1, 99)),
     "srs-drop": ("srs_drop", 1, _threshold("SRS drop that flags the alliance (srs-drop)", 1)),
     "outcomes": ("outcomes_in_channel", 1, _outcomes_audience),
+    "meeting": ("meeting", _meeting_word_count, _meeting),
+    "supervision-feedback": ("feedback_named", 1, _feedback_audience),
 }
+
+
+SETUP_HINTS = {"meeting": " Write the weekday and time the group meets, like “meeting thu 10:00”, or “meeting off”."}
+
+
+def _words_after(option: tuple[str, Any, Any], words: list[str]) -> int:
+    """How many words the setup option `words` starts with takes."""
+    count = option[1]
+    return count(words[1:]) if callable(count) else count
 
 
 def _setup(command: _Words) -> Setup:
@@ -428,9 +473,12 @@ def _setup(command: _Words) -> Setup:
     words = command.words
     while words:
         option = SETUP_OPTIONS.get(words[0].lower())
-        if option is None or len(words) <= option[1]:
-            raise command.fail(f"I don't understand “{' '.join(words)}” in setup.")
-        field_name, count, parse_value = option
+        count = _words_after(option, words) if option else 0
+        if option is None or len(words) <= count:
+            raise command.fail(
+                f"I don't understand “{' '.join(words)}” in setup.{SETUP_HINTS.get(words[0].lower(), '')}"
+            )
+        field_name, _, parse_value = option
         if field_name in options:
             raise command.fail(f"“{words[0]}” is given twice.")
         typed = " ".join(words[: 1 + count])

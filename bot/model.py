@@ -10,6 +10,7 @@ from enum import StrEnum
 from sqlalchemy import Column, Enum, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
+from bot.meetings import Meeting, RequestKind
 from bot.outcomes import DEFAULT_THRESHOLDS, Band, Thresholds
 from bot.storage import Tenths, UTCDateTime
 
@@ -76,6 +77,11 @@ class Group(SQLModel, table=True):
     watch_session: int = DEFAULT_THRESHOLDS.watch_session
     srs_drop: int = DEFAULT_THRESHOLDS.srs_drop
     outcomes_in_channel: bool = True  # client-level outcome lines in the channel digest, or only the coach's
+    digest_chosen: bool = False  # `setup digest` was given: a meeting time no longer moves the digest
+    meeting_weekday: int | None = None  # when the group meets (`setup meeting`), in the group's zone; None: not set
+    meeting_time: time | None = None
+    meeting_minutes: int = 90
+    feedback_named: bool = False  # the coach's preview names who said what about the meeting
     workday_start: time = time(9, 0)
     workday_end: time = time(17, 0)
     workdays: str = "01234"  # the weekdays direct messages may go out on, Monday as 0
@@ -87,6 +93,12 @@ class Group(SQLModel, table=True):
     @property
     def thresholds(self) -> Thresholds:
         return Thresholds(**{name: getattr(self, name) for name in THRESHOLD_FIELDS})
+
+    @property
+    def meeting(self) -> Meeting | None:
+        if self.meeting_weekday is None or self.meeting_time is None:
+            return None
+        return Meeting(self.meeting_weekday, self.meeting_time, self.meeting_minutes)
 
 
 class Member(SQLModel, table=True):
@@ -334,12 +346,49 @@ class NoteRevision(SQLModel, table=True):
     replaced_at: datetime = _utc()
 
 
+class MeetingRequest(SQLModel, table=True):
+    """A member's answer to the prep message before one meeting (its local date in the group's zone)."""
+
+    __tablename__ = "meeting_request"
+    __table_args__ = (UniqueConstraint("group_id", "user_id", "meeting_on"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    group_id: int = Field(foreign_key="practice_group.id", index=True)
+    user_id: str
+    meeting_on: date
+    kind: RequestKind = _choice(RequestKind)
+    client_code: str | None = None
+    text: str | None = _long_text()
+    answered_at: datetime = _utc()
+
+
+class MeetingFeedback(SQLModel, table=True):
+    """A member's feedback on one meeting: how useful it was (0-10) and what would make it more so."""
+
+    __tablename__ = "meeting_feedback"
+    __table_args__ = (
+        UniqueConstraint("group_id", "user_id", "meeting_on"),
+        Index("feedback_in_period", "group_id", "answered_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    group_id: int = Field(foreign_key="practice_group.id", index=True)
+    user_id: str
+    meeting_on: date
+    usefulness: int
+    suggestion: str | None = _long_text()
+    advice_id: int | None = None  # what they will try before the next meeting, kept as advice to themself
+    answered_at: datetime = _utc()
+
+
 class DeliveryKind(StrEnum):
     FOLLOW_UP = "follow_up"
     CHECK_IN = "check_in"
     REVIEW = "review"
     DIGEST = "digest"
     RESURFACING = "resurfacing"  # a learning note coming back to its author
+    PREP = "prep"  # before the digest: what do you want from the next meeting?
+    FEEDBACK = "feedback"  # after the meeting: how useful was it?
 
 
 class DeliveryStatus(StrEnum):

@@ -6,6 +6,7 @@ Once answered, a message is redrawn without buttons, so none are left dead.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from bot.messages import Bold, Button, Command, Line, Mention, Message, Section, as_line, day_label, line
 from bot.model import Advice, LearningNote, Objective
@@ -204,4 +205,57 @@ def resurfacing_answered(note: LearningNote, outcome: str) -> Message:
     return Message(
         summary="Learning note answered",
         sections=(Section((*_note_lines(note, None), line(outcome)), heading="A learning note"),),
+    )
+
+
+MEETING_PREP_ACTION = "meeting:prep"
+MEETING_FEEDBACK_ACTION = "meeting:feedback"
+
+
+def meeting_prep(meeting_on: date, delivery_id: int) -> Message:
+    return Message(
+        summary="What do you want from the next meeting?",
+        sections=(
+            Section(
+                (
+                    line(f"What do you want from the next meeting, on {day_label(meeting_on)}?"),
+                    line("A case to bring, a skill to practise, a question for the coach: it goes on the agenda."),
+                ),
+                heading="Before the meeting",
+            ),
+        ),
+        buttons=(Button("Answer", MEETING_PREP_ACTION, str(delivery_id), "primary"),),
+    )
+
+
+def meeting_prep_answered(meeting_on: date, outcome: Line) -> Message:
+    return Message(
+        summary="Your request for the meeting is recorded",
+        sections=(
+            Section((line(f"For the meeting on {day_label(meeting_on)}:"), outcome), heading="Before the meeting"),
+        ),
+    )
+
+
+def meeting_feedback(meeting_on: date, delivery_id: int, named: bool) -> Message:
+    who = "with your name" if named else "without your name"
+    return Message(
+        summary="How useful was the supervision?",
+        sections=(
+            Section(
+                (
+                    line(f"How useful was the supervision on {day_label(meeting_on)}? Three quick questions."),
+                    line(f"Your coach sees the answers {who}, never in the channel."),
+                ),
+                heading="After the meeting",
+            ),
+        ),
+        buttons=(Button("Answer", MEETING_FEEDBACK_ACTION, str(delivery_id), "primary"),),
+    )
+
+
+def meeting_feedback_answered(meeting_on: date, outcome: Line) -> Message:
+    return Message(
+        summary="Your feedback on the meeting is recorded",
+        sections=(Section((line(f"The meeting on {day_label(meeting_on)}:"), outcome), heading="After the meeting"),),
     )

@@ -20,6 +20,8 @@ from bot.model import (
     DeliveryStatus,
     Group,
     LearningNote,
+    MeetingFeedback,
+    MeetingRequest,
     Member,
     NoteRevision,
     Objective,
@@ -43,6 +45,8 @@ def delete_from_groups(session: Session, group_ids, user_id: str) -> None:
         (PracticeLog, PracticeLog.user_id),
         (RecordingReview, RecordingReview.therapist_id),
         (CheckIn, CheckIn.user_id),
+        (MeetingRequest, MeetingRequest.user_id),
+        (MeetingFeedback, MeetingFeedback.user_id),
         (Member, Member.user_id),
     ):
         session.execute(delete(table).where(table.group_id.in_(group_ids), owner == user_id))
@@ -87,6 +91,8 @@ def purge_older_than(session: Session, cutoff: datetime) -> None:
         PracticeLog.logged_at,
         RecordingReview.reviewed_at,
         CheckIn.answered_at,
+        MeetingRequest.answered_at,
+        MeetingFeedback.answered_at,
         AuditEntry.at,
         Client.closed_at,
     ):

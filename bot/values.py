@@ -27,7 +27,15 @@ CLOCK_TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)", re.ASCII)
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MAX_FOLLOW_UP_DAYS = 365
 
-TEXT_LIMITS = {"objective": 300, "advice": 500, "activity": 200, "note": 1000, "reason": 300}
+TEXT_LIMITS = {
+    "objective": 300,
+    "advice": 500,
+    "activity": 200,
+    "note": 1000,
+    "reason": 300,
+    "request": 500,
+    "suggestion": 500,
+}
 
 
 class InvalidValue(ValueError):
@@ -138,6 +146,19 @@ def clock_time(raw: str) -> time:
     if not match:
         raise InvalidValue(f"“{raw}” is not a time of day: use 24-hour HH:MM, like 15:00.")
     return time(int(match.group(1)), int(match.group(2)))
+
+
+MEETING_LENGTH = re.compile(r"(\d{1,3})m", re.ASCII | re.IGNORECASE)
+MEETING_MINUTES = (15, 480)
+
+
+def meeting_minutes(raw: str) -> int:
+    """A meeting's length in minutes, written like 90m."""
+    match = MEETING_LENGTH.fullmatch(raw.strip())
+    low, high = MEETING_MINUTES
+    if not match or not low <= int(match.group(1)) <= high:
+        raise InvalidValue(f"“{raw}” is not a meeting length: write minutes from {low} to {high}, like 90m.")
+    return int(match.group(1))
 
 
 def bounded_text(raw: str, what: str) -> str:

@@ -30,6 +30,20 @@ def a_group(slack: SlackDriver, fake) -> Group:
     return created
 
 
+def today() -> date:
+    return datetime.now(timezone.utc).date()
+
+
+def weekday_in(days: int) -> str:
+    """The weekday `days` from today, as `setup` takes it: "mon"."""
+    return (today() + timedelta(days=days)).strftime("%a").lower()
+
+
+def at(days: int, hour: int, minute: int = 0) -> str:
+    """`days` from today at hour:minute UTC."""
+    return datetime.combine(today() + timedelta(days=days), time(hour, minute), tzinfo=timezone.utc).isoformat()
+
+
 def weekday_at(days_ahead: int, hour_utc: int, minute: int = 0) -> str:
     """An instant `days_ahead` days from today (moved on to a weekday) at hour_utc:minute UTC."""
     day = date.today() + timedelta(days=days_ahead)

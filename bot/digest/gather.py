@@ -12,6 +12,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from bot.calendar import zone
+from bot.meetings import FeedbackAnswer, RequestKind, next_meeting
 from bot.model import (
     OPEN_ADVICE,
     Advice,
@@ -22,6 +23,8 @@ from bot.model import (
     DeliveryKind,
     DeliveryStatus,
     Group,
+    MeetingFeedback,
+    MeetingRequest,
     Member,
     Objective,
     ObjectiveStatus,
@@ -103,6 +106,17 @@ class Undelivered:
 
 
 @dataclass(frozen=True)
+class AgendaRequest:
+    """What a therapist asked of the next meeting: a case (with its client code), a skill to
+    practise, or a question for the coach."""
+
+    therapist_id: str
+    kind: RequestKind
+    text: str
+    client_code: str | None = None
+
+
+@dataclass(frozen=True)
 class DigestData:
     channel_id: str
     period_start: date
@@ -119,6 +133,9 @@ class DigestData:
     outcomes_in_channel: bool = True  # else client-level lines are only for the coach
     learning: list[LearningNote] = field(default_factory=list)
     undelivered: list[Undelivered] = field(default_factory=list)
+    requests: list[AgendaRequest] = field(default_factory=list)  # for the next meeting, in the members' order
+    feedback: list[FeedbackAnswer] = field(default_factory=list)  # on the meeting, answered in the period
+    feedback_named: bool = False
 
 
 def gather(session: Session, group: Group, now: datetime) -> DigestData:
@@ -155,7 +172,41 @@ def gather(session: Session, group: Group, now: datetime) -> DigestData:
         outcomes_in_channel=group.outcomes_in_channel,
         learning=_learning_notes({week.user_id for week, sharing in members if sharing}, answered_now, check_ins),
         undelivered=_undelivered(session, group),
+        requests=_requests(session, group, now, [week.user_id for week, _ in members]),
+        feedback=_feedback(session, group, since, now),
+        feedback_named=group.feedback_named,
     )
+
+
+def _requests(session: Session, group: Group, now: datetime, members: list[str]) -> list[AgendaRequest]:
+    """The requests for the next meeting, but "nothing this time", of current members."""
+    if group.meeting is None:
+        return []
+    meeting_on, _ = next_meeting(now, group.meeting, zone(group.timezone))
+    asked = session.exec(
+        select(MeetingRequest)
+        .where(
+            MeetingRequest.group_id == group.id,
+            MeetingRequest.meeting_on == meeting_on,
+            MeetingRequest.kind != RequestKind.NOTHING,
+        )
+        .order_by(MeetingRequest.answered_at, MeetingRequest.id)
+    )
+    position = {user: index for index, user in enumerate(members)}
+    return sorted(
+        (AgendaRequest(r.user_id, r.kind, r.text or "", r.client_code) for r in asked if r.user_id in position),
+        key=lambda request: position[request.therapist_id],
+    )
+
+
+def _feedback(session: Session, group: Group, since: datetime, now: datetime) -> list[FeedbackAnswer]:
+    answered = session.exec(
+        select(MeetingFeedback)
+        .where(MeetingFeedback.group_id == group.id, MeetingFeedback.answered_at >= since)
+        .where(MeetingFeedback.answered_at < now)
+        .order_by(MeetingFeedback.answered_at, MeetingFeedback.id)
+    )
+    return [FeedbackAnswer(answer.user_id, answer.usefulness, answer.suggestion) for answer in answered]
 
 
 def _member_weeks(

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from bot.digest.gather import ClientWeek, DigestData, MemberWeek, Undelivered
 from bot.knowing import RECORDINGS_FOR_AN_OBJECTIVE, too_few
+from bot.meetings import FEEDBACK_FIGURES_FROM, REQUESTS, summarise_feedback
 from bot.messages import Bold, ChannelLink, Code, Command, Line, Mention, Message, Section, Span, day_label, line
 from bot.model import ADVICE_OUTCOMES, DeliveryKind
 from bot.outcomes import ALLIANCE_FLAGS, Flag, FlagKind, Movement, describe, describe_since_advice, shown
@@ -46,6 +47,7 @@ def render(data: DigestData, for_coach_only: bool = False) -> Message:
         _movement(data, for_coach_only),
         _agenda(data, for_coach_only),
     ]
+    sections.append(_supervision_feedback(data, for_coach_only))
     sections.append(_learning(data, for_coach_only))
     sections.append(_not_delivered(data))
     intro = Section((line("For ", ChannelLink(data.channel_id), "'s next supervision meeting."),), heading=heading)
@@ -197,6 +199,7 @@ def _agenda(data: DigestData, for_coach_only: bool) -> Section:
     elif any(_flagged(data, *kinds) for _, kinds in URGENCY):
         items.append(line("• ", *_kept_for_the_coach(data)))
     show_codes = _client_lines_shown(data, for_coach_only)
+    items += _request_lines(data, show_codes)
     for loop in data.open_loops:
         client = f" ({loop.client_code})" if loop.client_code and show_codes else ""
         items.append(
@@ -219,6 +222,40 @@ def _agenda(data: DigestData, for_coach_only: bool) -> Section:
     if not items:
         items.append(line("Nothing pressing: a good week to share what worked."))
     return Section(tuple(items), "Agenda for the next meeting")
+
+
+def _request_lines(data: DigestData, show_codes: bool) -> list[Line]:
+    """What the therapists asked of the meeting, each with their name and, for a case, its client code."""
+    return [
+        line(
+            f"• {REQUESTS[request.kind]}: ",
+            Mention(request.therapist_id),
+            f" · {request.client_code}" if request.client_code and show_codes else "",
+            ": ",
+            request.text,
+        )
+        for request in data.requests
+    ]
+
+
+def _supervision_feedback(data: DigestData, for_coach_only: bool) -> Section:
+    """How useful the meeting was, for the coach alone: the figures only from a few answers up,
+    and without names unless the group chose them."""
+    if not for_coach_only or not data.feedback:
+        return Section(())
+    summary = summarise_feedback(data.feedback, data.feedback_named)
+    if summary.answers is None:
+        lines = [line(f"Fewer than {FEEDBACK_FIGURES_FROM} answers, so only the suggestions are shown.")]
+    else:
+        lines = [
+            line(
+                f"{_count(summary.answers, 'answer')} · median {summary.median:g} of 10"
+                f" · range {summary.lowest}–{summary.highest}"
+            )
+        ]
+    for author, suggestion in summary.suggestions:
+        lines.append(line("• ", *((Mention(author), ": ") if author else ()), suggestion))
+    return Section(tuple(lines), "Feedback on the supervision (only you see this)")
 
 
 def _learning(data: DigestData, for_coach_only: bool) -> Section:
@@ -268,12 +305,21 @@ def _summary_and_detail(data: DigestData, heading: str, for_coach_only: bool) ->
         _at_a_glance(data),
         _needs_attention(data, for_coach_only),
         _order_of_business(data),
+        _supervision_feedback(data, for_coach_only),
     )
     shown = _client_lines_shown(data, for_coach_only)
-    detail = (_each_therapist(data, shown), *(_outcomes(data) if shown else []), _learning(data, for_coach_only))
+    requests = Section(tuple(_request_lines(data, shown)), "Requests for the meeting")
+    detail = (
+        requests,
+        _each_therapist(data, shown),
+        *(_outcomes(data) if shown else []),
+        _learning(data, for_coach_only),
+    )
     if len(data.undelivered) > NAMES_SHOWN:
         detail += (_not_delivered(data),)
-    return Message(summary=heading, sections=summary, detail=tuple(s for s in detail if s.lines))
+    return Message(
+        summary=heading, sections=tuple(s for s in summary if s.lines), detail=tuple(s for s in detail if s.lines)
+    )
 
 
 def _at_a_glance(data: DigestData) -> Section:
@@ -340,6 +386,7 @@ def _order_of_business(data: DigestData) -> Section:
     significant = sum(1 for change in improved if change.clinically_significant)
     topics = [(label, len(_clients_flagged(data, kinds)), "client") for label, kinds in URGENCY]
     topics += [
+        ("Requests for the meeting, in the thread", len(data.requests), "request"),
         ("Open loops", len(data.open_loops), "piece of advice"),
         ("Objectives due for review", len(_reviews_due(data)), "therapist"),
         ("No objective yet", sum(1 for m in data.members if m.objective is None), "therapist"),

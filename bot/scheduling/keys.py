@@ -56,3 +56,16 @@ def resurfacing(note_id: int, step: int) -> str:
 def step_of(key: str) -> int:
     """The step of the schedule a learning note's resurfacing key is for."""
     return int(key.rsplit(":", 1)[1])
+
+
+def prep(group_id: int, user_id: str, meeting_on: date) -> str:
+    return f"prep:{group_id}:{user_id}:{meeting_on.isoformat()}"
+
+
+def feedback(group_id: int, user_id: str, meeting_on: date) -> str:
+    return f"feedback:{group_id}:{user_id}:{meeting_on.isoformat()}"
+
+
+def meeting_of(key: str) -> date:
+    """The meeting (its local date) a prep or feedback key, or its reminder's, is for."""
+    return date.fromisoformat(occurrence(key).rsplit(":", 1)[1])

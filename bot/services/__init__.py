@@ -11,6 +11,8 @@ from bot.privacy import SAVE_ANYWAY
 from bot.prompts import (
     CHECK_IN_ACTION,
     FOLLOW_UP_ANSWERS,
+    MEETING_FEEDBACK_ACTION,
+    MEETING_PREP_ACTION,
     RESURFACE_ANSWERS,
     RESURFACE_ASK,
     REVIEW_ANSWERS,
@@ -24,6 +26,7 @@ from bot.services import (
     clients,
     digests,
     groups,
+    meetings,
     notes,
     objective_history,
     objectives,
@@ -83,6 +86,8 @@ _BUTTONS: dict[str, Callable[[Context, str], Result]] = {
     rights.FORGET_CONFIRM: rights.confirm_forget,
     notes.ARCHIVE_ACTION: notes.archive_note,
     prep.INTENTION_ACTION: prep.open_intention_form,
+    MEETING_PREP_ACTION: meetings.open_prep_form,
+    MEETING_FEEDBACK_ACTION: meetings.open_feedback_form,
     **{
         resurface_action(a): (lambda ctx, value, a=a: notes.press_resurfacing(ctx, value, a))
         for a in (*RESURFACE_ASK, *RESURFACE_ANSWERS)
@@ -101,6 +106,8 @@ _FORMS: dict[str, Callable[[Context, dict[str, str], Values], Result]] = {
     notes.RECALL_FORM_KIND: notes.submit_recall,
     notes.REFINE_FORM_KIND: notes.submit_refine,
     prep.INTENTION_FORM_KIND: prep.submit_intention,
+    meetings.PREP_FORM_KIND: meetings.submit_prep,
+    meetings.FEEDBACK_FORM_KIND: meetings.submit_feedback,
 }
 
 BUTTON_ACTIONS = frozenset(_BUTTONS) | {SAVE_ANYWAY}

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import replace
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from sqlmodel import select
@@ -77,20 +78,8 @@ def _record(ctx: Context, group: Group, command: GiveAdvice) -> Result:
     elif command.client_code:
         client_record(ctx, group, therapist, command.client_code)
         baseline = _latest_ors(ctx, group, therapist, command.client_code)
-    advice = Advice(
-        group_id=group.id,
-        therapist_id=therapist,
-        given_by=ctx.caller.user_id,
-        text=command.text,
-        client_code=command.client_code,
-        baseline_ors=baseline,
-        created_at=ctx.now,
-    )
-    ctx.session.add(advice)
-    ctx.session.flush()
+    advice, due = add_advice(ctx, group, replace(command, baseline_ors=baseline))
     where = zone_of(ctx.session, group, therapist)
-    later = add_local_days(ctx.now, command.follow_up_days, where)
-    due = _schedule_follow_up(ctx, advice, next_send_time(ctx.session, group, therapist, later))
     whom = "you" if therapist == ctx.caller.user_id else "them"
     about = f" about client {advice.client_code}" if advice.client_code else ""
     baseline_note = f" (baseline ORS {shown(baseline)})" if baseline is not None else ""
@@ -101,6 +90,23 @@ def _record(ctx: Context, group: Group, command: GiveAdvice) -> Result:
             " and whether the outcome moved.",
         )
     )
+
+
+def add_advice(ctx: Context, group: Group, command: GiveAdvice) -> tuple[Advice, datetime]:
+    """Advice already checked and through the guard, given by the caller, and its follow-up: when it is due."""
+    advice = Advice(
+        group_id=group.id,
+        therapist_id=command.therapist_id,
+        given_by=ctx.caller.user_id,
+        text=command.text,
+        client_code=command.client_code,
+        baseline_ors=command.baseline_ors,
+        created_at=ctx.now,
+    )
+    ctx.session.add(advice)
+    ctx.session.flush()
+    later = add_local_days(ctx.now, command.follow_up_days, zone_of(ctx.session, group, command.therapist_id))
+    return advice, _schedule_follow_up(ctx, advice, next_send_time(ctx.session, group, command.therapist_id, later))
 
 
 def open_advice_form(ctx: Context, _command: OpenAdviceForm) -> Result:

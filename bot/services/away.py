@@ -27,7 +27,8 @@ def pause(ctx: Context, command: Pause) -> Result:
     return Result(
         reply=Message.text(
             f"Paused until {day_label(until)} {until:%H:%M}. I won't message you until then:"
-            " follow-ups and reviews wait for your return, the weekly check-ins due meanwhile are skipped,"
+            " follow-ups and reviews wait for your return, the weekly check-ins and the questions about the"
+            " meeting due meanwhile are skipped,"
             " and the digest shows you as away.",
             line("End it early with ", Command("resume"), "."),
         )

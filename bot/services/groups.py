@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 from sqlmodel import select
 
 from bot.grammar import HandOverCoach, Join, Leave, Setup, refuse
-from bot.messages import Bold, Command, Message, Term, line
+from bot.meetings import DEFAULT_MINUTES, working_day_before
+from bot.messages import Bold, Command, Line, Message, Term, line
 from bot.model import THRESHOLD_FIELDS, Group, Member, Person
 from bot.scheduling.planner import mark_for_planning, replan
 from bot.services.audit import audit
@@ -41,14 +42,18 @@ def setup(ctx: Context, command: Setup) -> Result:
             line("This channel is already a group, and only its coach (", mention(group.coach_id), ") can change it."),
             "setup",
         )
+    digest_before = (group.digest_weekday, group.digest_time)
     _apply(group, command)
     ctx.session.add(group)
     ctx.session.flush()
     replan(ctx.session, group, ctx.now, timedelta(hours=ctx.settings.checkin_skip_after_hours))
     audit(ctx, "group set up" if created else "group settings changed", group)
     first = "This channel is now a supervision group, with you as its coach." if created else "Group settings updated."
+    meeting = _meeting_said(group, digest_before) if command.meeting else []
     return Result(
-        reply=Message.text(first, *settings_lines(group), line("Therapists join with ", Command("join"), " here."))
+        reply=Message.text(
+            first, *meeting, *settings_lines(group), line("Therapists join with ", Command("join"), " here.")
+        )
     )
 
 
@@ -57,6 +62,7 @@ def _apply(group: Group, command: Setup) -> None:
         group.timezone = command.timezone
     if command.digest:
         group.digest_weekday, group.digest_time = command.digest.weekday, command.digest.at
+        group.digest_chosen = True
     if command.checkin:
         group.checkin_weekday, group.checkin_time = command.checkin.weekday, command.checkin.at
     if command.hours:
@@ -68,6 +74,50 @@ def _apply(group: Group, command: Setup) -> None:
             setattr(group, threshold, getattr(command, threshold))
     if command.outcomes_in_channel is not None:
         group.outcomes_in_channel = command.outcomes_in_channel
+    if command.feedback_named is not None:
+        group.feedback_named = command.feedback_named
+    if command.meeting:
+        meeting = command.meeting.meeting
+        group.meeting_weekday = meeting.weekday if meeting else None
+        group.meeting_time = meeting.at if meeting else None
+        group.meeting_minutes = meeting.minutes if meeting else DEFAULT_MINUTES
+    if group.meeting and not group.digest_chosen:
+        # A digest the coach never placed follows the meeting, the days worked included.
+        group.digest_weekday = working_day_before(group.meeting.weekday, frozenset(int(d) for d in group.workdays))
+
+
+def _meeting_said(group: Group, digest_before: tuple[int, time]) -> list[Line]:
+    """The meeting set or cleared, in words, and what became of the digest's day."""
+    digest = _weekly_words(group.digest_weekday, group.digest_time)
+    meeting = group.meeting
+    if meeting is None:
+        return [
+            line(f"No meeting time is set now, so no messages go out before or after it; the digest stays on {digest}.")
+        ]
+    said = [
+        line(
+            f"The group meets on {_weekly_words(meeting.weekday, meeting.at)} for {meeting.minutes} minutes"
+            f" ({group.timezone}). A day before the digest each therapist is asked what they want from the meeting;"
+            " after it, how useful it was."
+        )
+    ]
+    if group.digest_chosen:
+        said.append(
+            line(
+                f"The digest stays on {digest}, as you set it; move it with ",
+                Command("setup digest <weekday> <HH:MM>"),
+                ".",
+            )
+        )
+    elif (group.digest_weekday, group.digest_time) != digest_before:
+        said.append(line(f"The digest moves to {digest}, the working day before the meeting."))
+    else:
+        said.append(line(f"The digest is on {digest}, the working day before the meeting."))
+    return said
+
+
+def _weekly_words(weekday: int, at: time) -> str:
+    return f"{WEEKDAYS[weekday].title()}s at {at:%H:%M}"
 
 
 def settings_lines(group: Group) -> list:
@@ -98,7 +148,20 @@ def settings_lines(group: Group) -> list:
             " with no improvement at all",
         ),
         line(Bold("Client outcome lines: "), outcome_lines_shown(group)),
+        _meeting_line(group),
+        line(
+            Bold("Feedback on the meeting: "),
+            "in your digest preview only, " + ("with names" if group.feedback_named else "without names"),
+        ),
     ]
+
+
+def _meeting_line(group: Group) -> Line:
+    meeting = group.meeting
+    if meeting is None:
+        return line(Bold("Meeting: "), "not set (", Command("setup meeting <weekday> <HH:MM>"), ")")
+    when = _weekly_words(meeting.weekday, meeting.at)
+    return line(Bold("Meeting: "), f"{when} for {meeting.minutes} min ({group.timezone})")
 
 
 def hand_over_coach(ctx: Context, command: HandOverCoach) -> Result:

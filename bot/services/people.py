@@ -9,9 +9,9 @@ from sqlmodel import Session, select
 
 from bot.calendar import zone
 from bot.messages import Message, mentioned, with_names
-from bot.model import Delivery, DeliveryKind, DeliveryStatus, Group, Member, Person, Platform, in_tenant
+from bot.model import Delivery, DeliveryStatus, Group, Member, Person, Platform, in_tenant
 from bot.ports import Recipient
-from bot.scheduling.planner import plan_group
+from bot.scheduling.planner import IN_MEMBERS_ZONES, plan_group
 
 
 def remember_timezone(
@@ -23,7 +23,7 @@ def remember_timezone(
     display_name: str | None = None,
 ) -> None:
     """Store the user's zone and display name, when the platform told them, and their address,
-    when the front-end gave one; when the zone changed, plan their weekly check-ins again in it."""
+    when the front-end gave one; when the zone changed, plan their weekly messages again in it."""
     if timezone_name is not None:
         try:
             zone(timezone_name)
@@ -82,7 +82,7 @@ def _replan_check_ins(session: Session, who: Recipient, now: datetime, window: t
             delete(Delivery).where(
                 Delivery.group_id == group.id,
                 Delivery.recipient_id == user_id,
-                Delivery.kind == DeliveryKind.CHECK_IN,
+                Delivery.kind.in_(IN_MEMBERS_ZONES),
                 Delivery.status == DeliveryStatus.PENDING,
                 Delivery.due_at > now,
             )

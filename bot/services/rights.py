@@ -22,6 +22,8 @@ from bot.model import (
     Group,
     Holiday,
     LearningNote,
+    MeetingFeedback,
+    MeetingRequest,
     Member,
     NoteRevision,
     Objective,
@@ -148,6 +150,14 @@ def exported_tables(who: Recipient) -> dict[type[SQLModel], tuple[str, Select]]:
             ),
         ),
         CheckIn: ("check-in", select(CheckIn).where(CheckIn.group_id.in_(groups), CheckIn.user_id == me)),
+        MeetingRequest: (
+            "request for a meeting",
+            select(MeetingRequest).where(MeetingRequest.group_id.in_(groups), MeetingRequest.user_id == me),
+        ),
+        MeetingFeedback: (
+            "feedback on a meeting",
+            select(MeetingFeedback).where(MeetingFeedback.group_id.in_(groups), MeetingFeedback.user_id == me),
+        ),
         LearningNote: ("learning note", select(LearningNote).where(my_notes)),
         NoteRevision: (
             "earlier wording of a learning note",

@@ -2,7 +2,9 @@
 every record comes from the same commands, buttons and forms a user would use.
 
 The demo's clock starts on the latest Wednesday, 12:00 UTC: this week's Monday check-ins
-are out in every zone, and Friday's digest is still to come."""
+are out in every zone, and Friday's digest is still to come. The group meets on Mondays, set
+now, so each therapist is asked on Thursday what they want from Monday's meeting, and after
+it how useful it was."""
 
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ ADVICE = {
     "mia": "Slow down and check in when the client goes quiet client M3 ors 30 in 14d",
 }
 CHECKED_IN_THIS_WEEK = ("alice", "ravi")
+MEETING = "mon 10:00"  # the working day before is Friday, the digest's day
 PRACTICE = {
     "alice": "reviewed a session recording for alliance markers",
     "ravi": "rehearsed responses to strong affect with a colleague",
@@ -60,6 +63,7 @@ async def seed(shell: Shell, days: int = 28) -> None:
         await _log_practice(shell, days)
         await _answer_check_ins(shell, days, CHECKED_IN_THIS_WEEK)
         await _answer_follow_ups(shell)
+        await _as(shell, "coach", f"/practice setup meeting {MEETING}")
     finally:
         screen.quiet = False
         shell.state.current = "coach"

@@ -1,14 +1,17 @@
 """The whole deliberate-practice loop, as a coach and a therapist meet it in Slack:
 setup → objective → advice → follow-up DM when due → Applied → modal with an ORS →
-a digest that shows the reliable improvement → a second tick that sends nothing twice."""
+a digest that shows the reliable improvement → a second tick that sends nothing twice; and the
+meeting's loop: setup meeting → prep DM → request → the coach's preview → feedback DM after the
+meeting → what she will try → its follow-up a week later."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
 from testkit.slack_driver import blocks_text, buttons, date_input, number_input, state, text_input
+from testkit.slack_driver import select as chosen
 from tests.conftest import on_one_database
-from tests.steps import dms_with, weekday_at
+from tests.steps import at, dms_with, weekday_at, weekday_in
 
 # Slack's whole loop on SQLite, the embedded default; Teams' on PostgreSQL (tests/e2e/test_teams.py).
 pytestmark = on_one_database("sqlite")
@@ -119,3 +122,40 @@ def test_a_client_without_advice_that_deteriorates_is_first_on_the_coachs_next_a
     agenda = text[[index for index, line in enumerate(text) if "Agenda for the next meeting" in line][0] + 1 :]
     assert agenda[0].startswith("• Reliable deterioration: <@UALICE> · C7: ORS 30 → 14 since intake on")
     assert "• No objective yet: <@UALICE>" in agenda[1:]
+
+
+def test_the_meeting_loop_from_prep_to_the_follow_up_on_what_she_will_try(bot, slack, fake_slack):
+    fake_slack.add_user(COACH, "Europe/Berlin")
+    fake_slack.add_user(ALICE, "America/New_York")
+    assert "now a supervision group" in slack.say(COACH, CHANNEL, "setup")
+    assert "Welcome to the group" in slack.say(ALICE, CHANNEL, "join")
+    # Every hour open in UTC, so that the times below hold whatever day the test runs on.
+    times = f"tz UTC days mon-sun hours 00:00-23:59 digest {weekday_in(2)} 12:00 meeting {weekday_in(3)} 10:00"
+    assert "The group meets on" in slack.say(COACH, CHANNEL, f"setup {times}")
+
+    def answered(action: str, fields: dict) -> str:
+        [dm] = dms_with(fake_slack, ALICE, action)
+        views, updates = len(fake_slack.calls_to("views.open")), len(fake_slack.calls_to("chat.update"))
+        assert slack.click(ALICE, {**dm, "channel": "DALICE"}, action)[0].status == 200
+        form = fake_slack.wait_for("views.open", views + 1)[-1].args["view"]
+        submitted = slack.submit(ALICE, form, state(**fields))
+        assert submitted.status == 200 and submitted.body == ""
+        return blocks_text(fake_slack.wait_for("chat.update", updates + 1)[-1].args["blocks"])
+
+    assert bot.tick(at(1, 12, 5)).returncode == 0  # a day before the digest
+    request = {"kind": chosen("case"), "client": text_input("C12"), "text": text_input("When to end the work")}
+    assert "On the agenda" in answered("meeting:prep", request)
+    preview = slack.say(COACH, CHANNEL, "digest preview")
+    assert "• Bring a case: <@UALICE> · C12: When to end the work" in preview
+
+    assert bot.tick(at(3, 11, 35)).returncode == 0  # after the meeting, 10:00 to 11:30
+    feedback = {
+        "usefulness": number_input(9),
+        "suggestion": text_input("More role-play"),
+        "will_try": text_input("Ask what was least helpful"),
+    }
+    assert "how “Ask what was least helpful” went" in answered("meeting:feedback", feedback)
+
+    assert bot.tick(at(8, 0)).returncode == 0  # a week after she answered
+    [follow_up] = dms_with(fake_slack, ALICE, "follow_up:applied")
+    assert "Ask what was least helpful" in blocks_text(follow_up["blocks"])

@@ -39,6 +39,17 @@ def _answer_check_in(harness: CoreHarness, user: str) -> None:
     assert not result.errors, result.errors
 
 
+def _answer_the_meeting_messages(harness: CoreHarness, user: str) -> None:
+    for summary, form, answers in (
+        ("What do you want from the next meeting", "meeting_prep", {"kind": "skill", "text": "Holding silence"}),
+        ("How useful was the supervision", "meeting_feedback", {"usefulness": "7", "suggestion": "More role-play"}),
+    ):
+        [asked] = harness.messenger.to(user, summary)
+        context = {"delivery_id": asked.message.buttons[0].value}
+        result = asyncio.run(harness.core.submit(Caller(Platform.SLACK, TEAM, user), form, context, answers))
+        assert not result.errors, result.errors
+
+
 def _refine_the_returned_note(harness: CoreHarness, user: str) -> None:
     [returned] = harness.messenger.to(user, "A learning note comes back")
     refine = {"delivery_id": returned.message.buttons[0].value, "note_id": ""}
@@ -67,6 +78,7 @@ def test_the_export_holds_a_record_from_every_table_about_the_caller_and_nothing
     harness = CoreHarness(database_url, START, ZONES)
     try:
         harness.say(COACH, "setup")
+        harness.say(COACH, "setup meeting wed 10:00")
         for therapist in (ALICE, BOB):
             harness.say(therapist, "join")
             harness.say(therapist, f"log 20 practice of {therapist.lower()}")
@@ -76,6 +88,7 @@ def test_the_export_holds_a_record_from_every_table_about_the_caller_and_nothing
         harness.say(ALICE, "outcome C12 ors 19")
         harness.advance_to(START + timedelta(days=7, hours=2))
         _answer_check_in(harness, ALICE)
+        _answer_the_meeting_messages(harness, ALICE)
         harness.advance_to(START + timedelta(days=10, hours=2))
         _refine_the_returned_note(harness, ALICE)
         harness.say(ALICE, "setup", channel="CSECOND")  # coaches a group, and sets it up (audited)
@@ -125,6 +138,7 @@ def test_the_export_holds_every_client_record_and_score_with_decimals_sessions_a
     harness = CoreHarness(database_url, START, ZONES)
     try:
         harness.say(COACH, "setup")
+        harness.say(COACH, "setup meeting wed 10:00")
         for therapist in (ALICE, BOB):
             harness.say(therapist, "join")
         harness.say(ALICE, "outcome C12 ors 18.5 session 1 intake")

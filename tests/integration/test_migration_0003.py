@@ -44,7 +44,14 @@ ROWS_BEFORE_0003 = [  # one row or more in every table of revision 0002
 ]
 
 
-TABLES_ADDED_LATER = {"client", "learning_note", "learning_note_revision", "recording_review"}  # by 0007, 0008, 0011
+TABLES_ADDED_LATER = {  # by 0007, 0008, 0011 and 0013
+    "client",
+    "learning_note",
+    "learning_note_revision",
+    "recording_review",
+    "meeting_request",
+    "meeting_feedback",
+}
 
 
 def table_sizes(engine) -> dict[str, int]:

@@ -35,7 +35,7 @@ def test_upgrading_gives_each_log_the_kind_its_words_tell_and_a_downgrade_keeps_
         _insert(engine, ROWS_BEFORE_0012)
         before = table_sizes(engine)
 
-        upgrade(engine)
+        upgrade(engine, "0012")
 
         assert table_sizes(engine) == before
         assert _kinds(engine) == LOGS
@@ -45,7 +45,7 @@ def test_upgrading_gives_each_log_the_kind_its_words_tell_and_a_downgrade_keeps_
         assert table_sizes(engine) == before
         assert "kind" not in _column_names(engine, "practicelog")
 
-        upgrade(engine)
+        upgrade(engine, "0012")
 
         assert _kinds(engine) == LOGS
     finally:

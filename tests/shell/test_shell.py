@@ -334,3 +334,48 @@ def test_the_log_form_and_status_with_the_weeks_and_kinds_in_the_terminal(tmp_pa
     status = shown(output, "only alice sees this", "Practice per week")
     assert "0 · 0 · 0 · 0 · 0 · 0 · 30 · 30 min, this week last" in status
     assert "recording review 30 min · skill rehearsal 20 min · consultation 10 min" in status
+
+
+def test_the_demo_asks_before_its_first_digest_what_each_therapist_wants_from_the_meeting(tmp_path):
+    shell(tmp_path, "/quit", demo=True)
+    asked = shown(shell(tmp_path, "/as alice", "/clock +2d"), "DM to alice", "What do you want from the next meeting")
+    answered = shell(tmp_path, "/as alice", button_number(asked, "Answer"), "case", "A12", "When to end the work", "")
+    assert "On the agenda: Bring a case (A12): When to end the work" in shown(
+        answered, "DM to alice, updated", "On the agenda"
+    )
+    digest = shown(shell(tmp_path, "/clock +2d"), "#supervision", "Practice digest")
+    agenda = digest[digest.index("Agenda for the next meeting") :]
+    assert "• Bring a case: @alice · A12: When to end the work" in agenda
+
+
+def test_feedback_after_the_meeting_in_the_terminal_comes_back_as_a_follow_up_a_week_later(tmp_path):
+    set_up = shell(
+        tmp_path,
+        "/as coach",
+        "/practice setup meeting wed 10:00 60m",
+        "/practice setup meeting someday 10:00",
+        "/as alice",
+        "/practice join",
+        "/clock +8d",
+    )
+    assert "The group meets on Wednesdays at 10:00 for 60 minutes" in set_up
+    assert "“someday” is not a weekday" in set_up and "Usage: `/practice setup [digest" in set_up
+    asked = shown(set_up, "DM to alice", "How useful was the supervision")
+    answered = shell(
+        tmp_path,
+        "/as alice",
+        button_number(asked, "Answer"),
+        "12",
+        "More role-play",
+        "Ask what was least helpful",
+        "",  # "not identifying" left unticked
+        "8",  # the usefulness again, after the error
+        "/as coach",
+        "/practice digest preview",
+    )
+    assert "Enter a number from 0 to 10." in answered
+    assert "Thank you: 8/10." in shown(answered, "DM to alice, updated", "After the meeting")
+    preview = shown(answered, "only coach sees this", "Feedback on the supervision")
+    assert "Fewer than 3 answers, so only the suggestions are shown." in preview and "• More role-play" in preview
+    follow_up = shown(shell(tmp_path, "/clock +8d"), "DM to alice", "Ask what was least helpful")
+    assert "Applied" in follow_up and "Advice from @alice" in follow_up

@@ -9,8 +9,9 @@ from dataclasses import replace
 
 import pytest
 
-from bot.digest.gather import DigestData
+from bot.digest.gather import AgendaRequest, DigestData
 from bot.digest.render import NAMES_SHOWN, SMALL_GROUP, THERAPISTS_WITH_CLIENTS, WHAT_WORKED_LISTED, render
+from bot.meetings import FeedbackAnswer, RequestKind
 from bot.messages import Message, Section, plain_text
 from testkit.digests import digest_data, therapist
 
@@ -268,3 +269,55 @@ def test_a_larger_groups_preview_counts_them_among_what_needs_attention_and_its_
 
     assert f"{label}@U0001 (2), @U0003 (0)" in preview
     assert not [text for text in channel if "recordings reviewed" in text]
+
+
+# --- requests for the meeting and feedback on it ---------------------------------------------------
+
+
+def with_requests(data: DigestData) -> DigestData:
+    return replace(
+        data,
+        requests=[
+            AgendaRequest(therapist(1), RequestKind.CASE, "when to end", "C12"),
+            AgendaRequest(therapist(5), RequestKind.QUESTION, "how to refer on"),
+        ],
+    )
+
+
+def test_requests_for_the_meeting_come_after_the_urgent_outcome_items_and_before_loops_and_reviews():
+    agenda = section_lines(render(with_requests(digest_data(6))), "Agenda for the next meeting")
+
+    flags = [index for index, text in enumerate(agenda) if text.startswith(("• Reliable", "• Alliance", "• Not on"))]
+    requests = [agenda.index("• Bring a case: @U0001 · C12: when to end")]
+    requests.append(agenda.index("• A question for the coach: @U0005: how to refer on"))
+    review = agenda.index("• Objective due for review: @U0005 on Mon 7 Dec")
+    assert max(flags) + 1 == requests[0] and requests[1] == requests[0] + 1
+    assert agenda[requests[1] + 1].startswith("• Open loop") and review > requests[1]
+
+
+def test_a_requests_client_code_stays_in_the_coachs_preview_when_outcomes_are_kept_to_the_coach():
+    data = coach_only(with_requests(digest_data(6)))
+
+    assert "• Bring a case: @U0001: when to end" in section_lines(render(data), "Agenda for the next meeting")
+    preview = section_lines(render(data, for_coach_only=True), "Agenda for the next meeting")
+    assert "• Bring a case: @U0001 · C12: when to end" in preview
+
+
+def test_a_large_groups_agenda_counts_the_requests_and_its_thread_lists_them():
+    digest = render(with_requests(digest_data(300)))
+
+    agenda = section_lines(digest, "Agenda for the next meeting")
+    assert agenda[3] == "• Requests for the meeting, in the thread: 2 requests"
+    [listed] = [section for section in digest.detail if section.heading == "Requests for the meeting"]
+    assert lines_of((listed,))[0] == "• Bring a case: @U0001 · C12: when to end"
+
+
+def test_feedback_on_the_meeting_is_only_in_the_coachs_preview():
+    answers = [FeedbackAnswer(therapist(n), 6 + n, f"idea {n}") for n in range(3)]
+    data = replace(digest_data(4), feedback=answers)
+
+    assert "Feedback on the supervision (only you see this)" not in headings(render(data).sections)
+    feedback = section_lines(render(data, for_coach_only=True), "Feedback on the supervision (only you see this)")
+    assert feedback == ["3 answers · median 7 of 10 · range 6–8", "• idea 0", "• idea 1", "• idea 2"]
+    large = render(replace(digest_data(300), feedback=answers), for_coach_only=True)
+    assert "Feedback on the supervision (only you see this)" in headings(large.sections)

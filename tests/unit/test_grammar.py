@@ -20,6 +20,7 @@ from bot.grammar import (
     Join,
     Leave,
     LogPractice,
+    MeetingChange,
     ObjectiveHistory,
     OpenAdviceForm,
     OpenLogForm,
@@ -39,6 +40,7 @@ from bot.grammar import (
     parse,
     user_token,
 )
+from bot.meetings import Meeting
 from bot.outcomes import Band
 
 # Users as front-ends hand them over: each mention translated to a user reference.
@@ -113,6 +115,34 @@ def test_setup_options_combine_in_any_order():
     expected = Setup(digest=WeeklyTime(4, time(16, 0)), checkin=WeeklyTime(1, time(8, 0)), timezone="America/New_York")
     assert parse("setup tz America/New_York checkin tue 08:00 digest fri 16:00") == expected
     assert parse("setup DIGEST Fri 16:00 Checkin TUESDAY 8:00 TZ America/New_York") == expected
+
+
+def test_setup_meeting_takes_a_weekday_a_time_and_an_optional_length_or_off():
+    assert parse("setup meeting thu 10:00") == Setup(meeting=MeetingChange(Meeting(3, time(10, 0), 90)))
+    assert parse("setup Meeting Monday 9:30 120M digest fri 15:00") == Setup(
+        digest=WeeklyTime(4, time(15, 0)), meeting=MeetingChange(Meeting(0, time(9, 30), 120))
+    )
+    assert parse("setup meeting OFF") == Setup(meeting=MeetingChange(None))
+    assert parse("setup supervision-feedback named") == Setup(feedback_named=True)
+    assert parse("setup supervision-feedback anonymous") == Setup(feedback_named=False)
+
+
+@pytest.mark.parametrize(
+    ("text", "complaint"),
+    [
+        ("setup meeting", "Write the weekday and time the group meets, like “meeting thu 10:00”, or “meeting off”."),
+        ("setup meeting thu", "Write the weekday and time the group meets"),
+        ("setup meeting thu 10:00 2h", "“meeting thu 10:00 2h”: “2h” is not a meeting length"),
+        ("setup meeting thu 10:00 5m", "write minutes from 15 to 480, like 90m"),
+        ("setup meeting thu 10:00 90m meeting fri 10:00", "“meeting” is given twice."),
+        ("setup supervision-feedback", "I don't understand “supervision-feedback” in setup."),
+        ("setup supervision-feedback public", "Say “supervision-feedback anonymous” (the default)"),
+    ],
+)
+def test_a_bad_meeting_setting_says_what_was_wrong_with_the_setup_usage(text, complaint):
+    error = refused(text)
+    assert complaint in str(error)
+    assert error.usage == USAGE["setup"] and "meeting <weekday> <HH:MM> [<N>m]|off" in error.usage
 
 
 @pytest.mark.parametrize(
