@@ -34,10 +34,12 @@ MEMORY = Path("/dev/shm")
 
 @pytest.fixture(params=BACKENDS)
 def database_url(request, tmp_path):
-    """A database of each kind with nothing in it: a new SQLite file, or PostgreSQL's schema
-    for this test process, migrated once and emptied for each test (_migrated_postgres)."""
+    """A migrated database of each kind with nothing in it: a copy of this test process's
+    SQLite file, migrated once (_migrated_sqlite), or PostgreSQL's schema for this test
+    process, migrated once and emptied for each test (_migrated_postgres)."""
     if request.param == "sqlite":
         with _sqlite_folder(tmp_path) as folder:
+            shutil.copyfile(request.getfixturevalue("_migrated_sqlite"), folder / "bot.sqlite3")
             yield f"sqlite:///{folder / 'bot.sqlite3'}"
         return
     yield from _emptied(request.getfixturevalue("_migrated_postgres"))
@@ -94,6 +96,18 @@ def _sqlite_folder(fallback: Path):
 
 
 @pytest.fixture(scope="session")
+def _migrated_sqlite(tmp_path_factory):
+    """A SQLite file migrated once for this test process, copied for each test: migrating a
+    new file takes half a second, copying one well under a millisecond."""
+    with _sqlite_folder(tmp_path_factory.mktemp("migrated-sqlite")) as folder:
+        template = folder / "migrated.sqlite3"
+        engine = engine_for(f"sqlite:///{template}")
+        upgrade(engine)
+        engine.dispose()  # the last connection's close checkpoints the WAL into the file
+        yield template
+
+
+@pytest.fixture(scope="session")
 def _migrated_postgres():
     """The URL of this test process's own PostgreSQL schema, migrated once: migrating a new
     schema takes most of a second, emptying one a few milliseconds."""
@@ -113,16 +127,35 @@ def _emptied(url: str):
 
     name = parse_qs(urlparse(url).query)["application_name"][0]
     with psycopg.connect(_admin_url(), autocommit=True) as admin:
-        tables = admin.execute(
-            "SELECT tablename FROM pg_tables WHERE schemaname = %s AND tablename <> 'alembic_version'", [name]
-        ).fetchall()
-        qualified = ", ".join(f'"{name}"."{table}"' for (table,) in tables)
-        admin.execute(f"TRUNCATE {qualified} RESTART IDENTITY CASCADE")
+        with admin.transaction():
+            admin.execute(_emptying(admin, name))
     try:
         yield url
     finally:
         with psycopg.connect(_admin_url(), autocommit=True) as admin:
             admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s", [name])
+
+
+_EMPTYING: dict[str, str] = {}
+
+
+def _emptying(admin, schema: str) -> str:
+    """The statements that empty `schema`: DELETE, with the foreign keys' triggers off for the
+    transaction so that any order will do, and each sequence restarted. For the few rows a test
+    leaves, a quarter of the time a TRUNCATE of every table takes."""
+    if schema not in _EMPTYING:
+        tables = admin.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = %s AND tablename <> 'alembic_version'", [schema]
+        ).fetchall()
+        sequences = admin.execute(
+            "SELECT sequence_name FROM information_schema.sequences WHERE sequence_schema = %s", [schema]
+        ).fetchall()
+        _EMPTYING[schema] = "; ".join(
+            ["SET LOCAL session_replication_role = replica"]
+            + [f'DELETE FROM "{schema}"."{table}"' for (table,) in tables]
+            + [f'ALTER SEQUENCE "{schema}"."{sequence}" RESTART' for (sequence,) in sequences]
+        )
+    return _EMPTYING[schema]
 
 
 @pytest.fixture
