@@ -26,10 +26,14 @@ ADVICE = {
 }
 CHECKED_IN_THIS_WEEK = ("alice", "ravi")
 MEETING = "mon 10:00"  # the working day before is Friday, the digest's day
-PRACTICE = {
-    "alice": "reviewed a session recording for alliance markers",
-    "ravi": "rehearsed responses to strong affect with a colleague",
-    "mia": "role-played a withdrawal rupture",
+PRACTICE = {  # what each logs, in turn, so that status shows practice of several kinds
+    "alice": (
+        "reviewed a session recording for alliance markers",
+        "read a paper on rupture repair",
+        "reviewed my learning notes",
+    ),
+    "ravi": ("rehearsed responses to strong affect with a colleague", "reviewed a session recording"),
+    "mia": ("role-played a withdrawal rupture", "peer consultation on ending well", "read about alliance feedback"),
 }
 FOLLOW_UPS = {  # who answers how: the button, then the form's answers (learning, ORS, SRS, session, intake)
     "alice": ("follow_up:applied", ["The client named one thing; we repaired it on the spot", "27", "38", "3", "", ""]),
@@ -82,7 +86,8 @@ async def _set_objectives(shell: Shell, day: int) -> None:
 
 
 async def _log_practice(shell: Shell, day: int) -> None:
-    for name, activity in PRACTICE.items():
+    for name, activities in PRACTICE.items():
+        activity = activities[day // 3 % len(activities)]  # a log every third day
         await _as(shell, name, f"/practice log {20 + day % 4 * 10} {activity}")
 
 
