@@ -13,11 +13,14 @@ import io
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ParamSpec
+
+from bot.messages import Image
 
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
+
+Chart = Image  # a drawn chart is a picture a message shows; its alt text states every number drawn
 
 WIDTH_INCHES, HEIGHT_INCHES, DPI = 8.0, 4.5, 100  # 800 × 450 pixels
 FONT_SIZE = 12
@@ -53,17 +56,6 @@ LEGEND_BELOW = MARGINS | {"bottom": 0.24}
 _drawing = threading.Lock()
 _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="charts")
 P = ParamSpec("P")
-
-
-@dataclass(frozen=True)
-class Chart:
-    """A drawn chart: the PNG, and its alt text, which states every number it shows."""
-
-    name: str  # a file name for it, e.g. "client-C12.png"
-    png: bytes
-    alt: str
-    width: int
-    height: int
 
 
 def drawn(name: str, alt: str, draw: Callable[[Any], None]) -> Chart:

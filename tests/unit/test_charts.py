@@ -23,8 +23,8 @@ from bot.charts import (
 )
 from bot.model import PracticeKind
 from bot.outcomes import DEFAULT_THRESHOLDS, Band, MonthOfChange, Rating
+from tests.pictures import decoded
 
-LIMIT_BYTES = 200_000
 INTAKE = date(2026, 11, 3)
 
 
@@ -37,17 +37,6 @@ def ors(*values: int, first: date = INTAKE) -> list[Rating]:
 
 def srs(*values: int) -> list[Rating]:
     return [Rating(Decimal(v), date.fromordinal(INTAKE.toordinal() + 7 * n), n + 1) for n, v in enumerate(values)]
-
-
-def decoded(chart: Chart) -> Image.Image:
-    """The chart's PNG, checked: under the size limit, of the dimensions it states, not blank."""
-    assert len(chart.png) < LIMIT_BYTES
-    picture = Image.open(io.BytesIO(chart.png))
-    assert picture.format == "PNG"
-    assert picture.size == (chart.width, chart.height) == (800, 450)
-    colours = picture.convert("RGB").getcolors(maxcolors=1_000_000)
-    assert colours is not None and len(colours) > 1
-    return picture
 
 
 def test_a_blank_picture_is_told_from_a_drawn_one():
