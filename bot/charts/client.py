@@ -84,10 +84,10 @@ def _mark_flags(axes: Any, classified: Classification, ors: Sequence[Rating], sr
     """Each flag at the score that raised it: an ORS flag at the latest ORS, an alliance flag at
     the latest SRS."""
     marked = (
-        (srs, -24, [flag.kind.value for flag in classified.flags if flag.kind in ALLIANCE_FLAGS]),
-        (ors, 14, [flag.kind.value for flag in classified.flags if flag.kind not in ALLIANCE_FLAGS]),
+        (srs, [flag.kind.value for flag in classified.flags if flag.kind in ALLIANCE_FLAGS]),
+        (ors, [flag.kind.value for flag in classified.flags if flag.kind not in ALLIANCE_FLAGS]),
     )
-    for ratings, offset, kinds in marked:
+    for ratings, kinds in marked:
         if not kinds:
             continue
         at = ratings[-1]
@@ -96,8 +96,9 @@ def _mark_flags(axes: Any, classified: Classification, ors: Sequence[Rating], sr
             "⚠ " + ", ".join(kinds),
             (at.on, float(at.value)),
             textcoords="offset points",
-            xytext=(0, offset),
+            xytext=(-14, 0),
             ha="right",
+            va="center",
             color=VERMILLION,
             fontweight="bold",
         )

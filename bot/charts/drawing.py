@@ -50,7 +50,7 @@ STYLE: dict[RcKeyType, Any] = {
 }
 
 # Fixed margins, not matplotlib's automatic layouts, which double the time to draw.
-MARGINS = {"left": 0.08, "right": 0.98, "top": 0.92, "bottom": 0.1, "wspace": 0.25}
+MARGINS = {"left": 0.08, "right": 0.96, "top": 0.92, "bottom": 0.1, "wspace": 0.25}
 LEGEND_BELOW = MARGINS | {"bottom": 0.24}
 
 _drawing = threading.Lock()

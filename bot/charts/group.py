@@ -28,6 +28,7 @@ def group_practice_chart(
         participation.bar(range(weeks), checked_in, width=0.55, color=BLUE, label="checked in")
         participation.set_xticks(*ticks)
         participation.set_ylim(0, max(max(members, default=0) * 1.2, 1))
+        participation.yaxis.get_major_locator().set_params(integer=True)
         participation.legend(loc="upper left", ncols=2, frameon=False)
         practice.set_title("Practice minutes per week")
         practice.bar(range(weeks), minutes, color=ORANGE)

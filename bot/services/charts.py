@@ -88,10 +88,9 @@ def _week_span(monday: date, where: ZoneInfo) -> tuple[datetime, datetime]:
 
 def groups_change(ctx: Context, group: Group) -> Image:
     """The group's clients, at the end of each of the last CHANGE_MONTHS months (the group's
-    zone), by their change from intake to their latest ORS by then."""
+    zone) from the month of its first ORS, by their change from intake to their latest ORS by then."""
     where = ZoneInfo(group.timezone)
     today = ctx.now.astimezone(where).date()
-    months = _months_ending(today, CHANGE_MONTHS)
     bands = {
         (client.therapist_id, client.code): client.band
         for client in ctx.session.exec(select(Client).where(Client.group_id == group.id))
@@ -108,6 +107,8 @@ def groups_change(ctx: Context, group: Group) -> Image:
             Rating(points(score.value), day, score.session, score.intake)
         )
     clients = [(ratings, bands.get(key, Band.ADULT)) for key, ratings in ors.items()]
+    first = min((ratings[0].on for ratings, _ in clients), default=today).replace(day=1)
+    months = [month for month in _months_ending(today, CHANGE_MONTHS) if month >= first]
     return change_chart(change_by_month(clients, months, group.thresholds))
 
 
