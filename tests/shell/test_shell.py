@@ -397,5 +397,5 @@ def test_the_client_view_in_the_terminal_writes_its_chart_beside_the_database_an
     chart = tmp_path / "charts" / "client-C12.png"
     assert f"Chart: {chart}" in view
     assert "Client C12's scores: ORS 30 (intake, " in view and "Flags: reliable deterioration." in view
-    picture = Image.open(chart)
-    assert picture.format == "PNG" and picture.size == (800, 450)
+    with Image.open(chart) as picture:
+        assert picture.format == "PNG" and picture.size == (800, 450)
