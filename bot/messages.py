@@ -87,14 +87,27 @@ class Button:
 
 
 @dataclass(frozen=True)
+class Image:
+    """A picture the message shows after its sections, such as a chart: a PNG, and the alt
+    text that says all it shows to anyone who cannot see it."""
+
+    name: str  # a file name for it, e.g. "client-C12.png"
+    png: bytes
+    alt: str
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
 class Message:
-    """What the bot says: a summary line for notifications, sections, and buttons; and its
-    detail, which each front-end shows after it (Slack and Teams in the message's thread)."""
+    """What the bot says: a summary line for notifications, sections, images and buttons; and
+    its detail, which each front-end shows after it (Slack and Teams in the message's thread)."""
 
     summary: str | Line
     sections: tuple[Section, ...] = ()
     buttons: tuple[Button, ...] = ()
     detail: tuple[Section, ...] = ()
+    images: tuple[Image, ...] = ()
 
     @classmethod
     def text(cls, *lines: Line | str, heading: str | None = None) -> Message:

@@ -8,6 +8,7 @@ the generic rules below, each threshold set per group (README, *Outcomes*).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -259,6 +260,42 @@ def _rating_text(rating: Rating, is_intake: bool) -> str:
     if rating.session is not None:
         notes.append(f"session {rating.session}")
     return f"{shown(rating.value)} ({', '.join(notes)})"
+
+
+@dataclass(frozen=True)
+class MonthOfChange:
+    """A month's clients, by their change from intake to their latest ORS by its end."""
+
+    month: date  # its first day
+    improved: int
+    unchanged: int
+    deteriorated: int
+
+
+def change_by_month(
+    clients: Sequence[tuple[Sequence[Rating], Band]],
+    months: Sequence[date],
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+) -> tuple[MonthOfChange, ...]:
+    """For each month (by its first day), the clients with an ORS after intake by its end, by
+    their movement; each client's ORS in the order recorded."""
+    counted = []
+    for first in months:
+        end = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+        moved = Counter(
+            change.movement
+            for ors, band in clients
+            if (change := classify_client([r for r in ors if r.on < end], [], band, thresholds).change)
+        )
+        counted.append(
+            MonthOfChange(
+                first,
+                moved[Movement.RELIABLE_IMPROVEMENT],
+                moved[Movement.NO_RELIABLE_CHANGE],
+                moved[Movement.RELIABLE_DETERIORATION],
+            )
+        )
+    return tuple(counted)
 
 
 RECENT_SCORES = 3  # the ORS totals a session's prep line shows, the latest last

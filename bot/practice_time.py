@@ -75,3 +75,15 @@ def minutes_by_kind(logs: Iterable[tuple[PracticeKind, int]]) -> dict[PracticeKi
     order = list(KIND_LABELS)
     ranked = sorted((kind for kind in totals if totals[kind]), key=lambda kind: (-totals[kind], order.index(kind)))
     return {kind: totals[kind] for kind in ranked}
+
+
+def minutes_per_week_by_kind(
+    logs: Iterable[tuple[datetime, PracticeKind, int]], today: date, where: ZoneInfo, weeks: int = WEEKS_SHOWN
+) -> dict[PracticeKind, list[int]]:
+    """Each kind practised in the `weeks` weeks ending with today's, with its minutes in each
+    week, oldest first; in KIND_LABELS' order."""
+    by_kind: dict[PracticeKind, list[tuple[datetime, int]]] = {}
+    for logged_at, kind, minutes in logs:
+        by_kind.setdefault(kind, []).append((logged_at, minutes))
+    totals = {kind: minutes_per_week(by_kind.get(kind, []), today, where, weeks) for kind in KIND_LABELS}
+    return {kind: weekly for kind, weekly in totals.items() if any(weekly)}

@@ -12,7 +12,7 @@ from bot.model import Platform
 from bot.ports import Messenger, Messengers
 from bot.scheduling.dispatcher import Clock
 from bot.scheduling.simulation import SimulatedClock, advance
-from bot.services import Caller
+from bot.services import Caller, Result
 from bot.storage import make_engine, upgrade
 from handlers.slack.commands import core_text
 from tests.fakes.messenger import RecordingMessenger
@@ -52,10 +52,12 @@ class CoreHarness:
         """Run `/practice text` as `user` (by default in tenant T1 on Slack; `caller` may
         set any other field of the Caller); the plain text of the private reply. Mentions
         are written as on Slack, `<@U1>`, and translated as the Slack front-end does."""
-        caller = Caller(
-            **{"platform": Platform.SLACK, "tenant_id": TEAM, "user_id": user, "channel_id": channel, **caller}
-        )
-        return plain_reply(asyncio.run(self._command(caller, core_text(text))))
+        return plain_reply(self.result(user, text, channel, **caller))
+
+    def result(self, user: str, text: str, channel: str = "CGROUP", **caller) -> Result:
+        """What the core answers `/practice text` as `user`, as `say` runs it."""
+        fields = {"platform": Platform.SLACK, "tenant_id": TEAM, "user_id": user, "channel_id": channel, **caller}
+        return asyncio.run(self._command(Caller(**fields), core_text(text)))
 
     async def _command(self, caller: Caller, text: str):
         result = await self.core.command(caller, text)

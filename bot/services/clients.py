@@ -12,8 +12,9 @@ from decimal import Decimal
 from sqlmodel import select
 
 from bot.availability import zone_of
+from bot.charts import trajectory_chart
 from bot.grammar import CloseClient, RecordOutcome, ReopenClient, SetClientBand, ShowCaseload, ShowClient, refuse
-from bot.messages import Bold, Code, Command, Line, Mention, Message, Section, day_label, line
+from bot.messages import Bold, Code, Command, Image, Line, Mention, Message, Section, day_label, line
 from bot.model import ADVICE_OUTCOMES, Advice, Client, Group, Score, ScoreKind
 from bot.outcomes import (
     ALLIANCE_FLAGS,
@@ -118,6 +119,13 @@ def trajectories(ctx: Context, group: Group, therapist: str, codes: Iterable[str
 
 def classify(group: Group, client: Client, trajectory: Trajectory) -> Classification:
     return classify_client(trajectory.ors, trajectory.srs, client.band, group.thresholds)
+
+
+def chart_of(client: Client, group: Group, trajectory: Trajectory) -> tuple[Image, ...]:
+    """The client's trajectory drawn, once there is a score to draw."""
+    if not trajectory.ors and not trajectory.srs:
+        return ()
+    return (trajectory_chart(client.code, trajectory.ors, trajectory.srs, client.band, group.thresholds),)
 
 
 # --- recording a score ----------------------------------------------------------------
@@ -267,7 +275,9 @@ def show_client(ctx: Context, command: ShowClient) -> Result:
             heading="Advice about this client",
         ),
     )
-    return Result(reply=Message(summary=f"Client {client.code}", sections=sections))
+    return Result(
+        reply=Message(summary=f"Client {client.code}", sections=sections, images=chart_of(client, group, trajectory))
+    )
 
 
 def _record_lines(group: Group, client: Client, of_someone_else: bool) -> tuple[Line, ...]:

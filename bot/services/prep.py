@@ -11,12 +11,12 @@ from bot.availability import zone_of
 from bot.forms import NOT_IDENTIFYING, FieldKind, Form, FormField, Values, check_fields
 from bot.grammar import Prepare, refuse
 from bot.messages import Bold, Button, Command, Line, Mention, Message, Section, day_label, line
-from bot.model import OPEN_ADVICE, Advice, Group, LearningNote, NoteSource, Objective, Person
+from bot.model import OPEN_ADVICE, Advice, Client, Group, LearningNote, NoteSource, Objective, Person
 from bot.outcomes import prep_line
 from bot.services.answers import id_from
 from bot.services.audit import guard
 from bot.services.caller import Context, Result
-from bot.services.clients import classify, find_client, trajectories
+from bot.services.clients import Trajectory, chart_of, classify, find_client, trajectories
 from bot.services.membership import my_group, require_member
 from bot.services.notes import keep_note
 from bot.services.objectives import active_objective
@@ -32,8 +32,10 @@ def prepare(ctx: Context, command: Prepare) -> Result:
     # Held for the request, so that each lookup of the caller's zone is answered from the session.
     _held = ctx.session.get(Person, (group.platform, group.tenant_id, me))
     objective = active_objective(ctx, group.id, me)
+    client = find_client(ctx, group, me, code)
+    trajectory = trajectories(ctx, group, me, [code])[code] if client else None
     lines = (
-        line(Bold("Scores: "), _scores(ctx, group, code)),
+        line(Bold("Scores: "), _scores(group, client, trajectory)),
         *_open_advice(ctx, group, code),
         line(Bold("Your objective: "), objective.text) if objective else _no_objective(),
         _newest_note(ctx, group, code, objective),
@@ -43,16 +45,15 @@ def prepare(ctx: Context, command: Prepare) -> Result:
         reply=Message(
             summary=heading,
             sections=(Section(lines, heading=heading),),
+            images=chart_of(client, group, trajectory) if client and trajectory else (),
             buttons=(Button("Set an intention", INTENTION_ACTION, f"{group.id}:{code}", "primary"),),
         )
     )
 
 
-def _scores(ctx: Context, group: Group, code: str) -> str:
-    client = find_client(ctx, group, ctx.caller.user_id, code)
-    if client is None:
+def _scores(group: Group, client: Client | None, trajectory: Trajectory | None) -> str:
+    if client is None or trajectory is None:
         return "no scores yet"
-    trajectory = trajectories(ctx, group, client.therapist_id, [code])[code]
     return prep_line(trajectory.ors, trajectory.srs, classify(group, client, trajectory))
 
 

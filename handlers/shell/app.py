@@ -31,6 +31,13 @@ def state_path(url: str) -> Path:
     return Path(DEFAULT_DATABASE + ".shell.json").resolve()
 
 
+def pictures_path(url: str) -> Path:
+    """The folder the shell writes charts to: `charts/` beside a SQLite file."""
+    if url.startswith("sqlite:///"):
+        return Path(url.removeprefix("sqlite:///")).parent / "charts"
+    return Path("charts").resolve()
+
+
 def run_shell(settings: Settings, demo: bool) -> None:
     engine = make_engine(settings.database_url)
     upgrade(engine)
@@ -38,7 +45,7 @@ def run_shell(settings: Settings, demo: bool) -> None:
     fresh = not path.exists()
     state = ShellState.load(path, now=datetime.now(timezone.utc))
     clock = SimulatedClock(state.clock)
-    screen = Screen()
+    screen = Screen(pictures=pictures_path(settings.database_url))
     core = Core(engine, settings, Messengers([ShellMessenger(screen, state.people, clock)]), clock)
     shell = Shell(core, clock, screen, state, path)
     asyncio.run(_session(shell, demo and fresh))

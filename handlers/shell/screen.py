@@ -1,14 +1,15 @@
-"""What the terminal shows: each message labelled with who sees it, and its buttons
-numbered so that typing the number clicks one."""
+"""What the terminal shows: each message labelled with who sees it, its pictures written to
+files, and its buttons numbered so that typing the number clicks one."""
 
 from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TextIO
 
 from bot.forms import FieldKind, FormField
-from bot.messages import Bold, ChannelLink, Code, Command, Line, Mention, Message, Section, Term, day_label
+from bot.messages import Bold, ChannelLink, Code, Command, Image, Line, Mention, Message, Section, Term, day_label
 
 COMMAND = "/practice"
 WORDS = {
@@ -26,8 +27,9 @@ class ShownButton:
 
 
 class Screen:
-    def __init__(self, out: TextIO | None = None, colour: bool | None = None):
+    def __init__(self, out: TextIO | None = None, colour: bool | None = None, pictures: Path = Path("charts")):
         self.out = out or sys.stdout
+        self.pictures = pictures  # the folder a message's pictures are written to
         self.colour = self.out.isatty() if colour is None else colour
         self.quiet = False
         self.buttons: dict[int, ShownButton] = {}
@@ -44,6 +46,8 @@ class Screen:
         heading = f"── {label}" + (f" · {when}" if when else "") + " "
         self.say(self._style(heading.ljust(60, "─"), "36"))
         self._sections(message.sections)
+        for image in message.images:
+            self._picture(image)
         if numbered:
             self.say("  " + "   ".join(f"[{number}] {button.label}" for number, button in numbered))
         if message.detail:
@@ -56,6 +60,15 @@ class Screen:
                 self.say("  " + self._style(section.heading, "1"))
             for spans in section.lines:
                 self.say("  " + self.text(spans))
+
+    def _picture(self, image: Image) -> None:
+        """The picture written to its file (a newer one of the same name replaces it), and its
+        path and alt text shown."""
+        self.pictures.mkdir(parents=True, exist_ok=True)
+        path = self.pictures / image.name
+        path.write_bytes(image.png)
+        self.say("  " + self._style(f"Chart: {path.resolve()}", "1"))
+        self.say(f"  {image.alt}")
 
     def note(self, text: str) -> None:
         self.say(self._style(text, "2"))

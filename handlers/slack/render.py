@@ -6,7 +6,7 @@ import json
 import re
 
 from bot.forms import FieldKind, Form, FormField, Values
-from bot.messages import Bold, ChannelLink, Code, Command, Line, Mention, Message, Section, Term, as_line
+from bot.messages import Bold, ChannelLink, Code, Command, Image, Line, Mention, Message, Section, Term, as_line
 
 COMMAND = "/practice"
 WORDS = {Term.TENANT: "workspace", Term.COACH_HANDOVER: "the coach or a workspace admin"}
@@ -151,9 +151,18 @@ def home_view(message: Message) -> dict:
 
 def _blocks(message: Message) -> list[dict]:
     blocks = [block for section in message.sections for block in _section_blocks(section)]
+    blocks += [_picture_block(image) for image in message.images]
     if message.buttons:
         blocks.append({"type": "actions", "elements": [_button(button) for button in message.buttons]})
     return blocks
+
+
+def _picture_block(image: Image) -> dict:
+    """A picture as its alt text, which states all it shows; the picture itself is not uploaded yet."""
+    text = f":bar_chart: {literal(image.alt)}"
+    if len(text) > MAX_SECTION_CHARS:
+        text = text[: MAX_SECTION_CHARS - 1] + "…"
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
 
 
 def _text_block(text: str) -> dict:

@@ -47,6 +47,7 @@ from bot.messages import (
     ChannelLink,
     Code,
     Command,
+    Image,
     Line,
     Mention,
     Message,
@@ -201,6 +202,7 @@ def message_cards(message: Message, names: Mapping[str, str] | None = None) -> l
     `names` (such as a channel's roster), else by the name the core gave it."""
     names = {**_names_given(message), **(names or {})}
     pieces = [piece for section in _sections(message) for piece in _section_pieces(section, names)]
+    pieces += [_picture_piece(image) for image in message.images]
     if message.buttons:
         pieces.append(_Piece(ActionSet(actions=[_button(button) for button in message.buttons])))
     parts = _parts(pieces, names)
@@ -237,6 +239,11 @@ def _dense_pieces(section: Section, names: Mapping[str, str]) -> list[_Piece]:
         size += length
     # A blank line between lines: one newline alone is only a space.
     return _heading(section) + [_Piece(TextBlock(text="\n\n".join(chunk), wrap=True)) for chunk in chunks if chunk]
+
+
+def _picture_piece(image: Image) -> _Piece:
+    """A picture as its alt text, which states all it shows; the picture itself is not in the card yet."""
+    return _Piece(TextBlock(text="📊 " + literal(image.alt, at_line_start=True), wrap=True))
 
 
 def _heading(section: Section) -> list[_Piece]:

@@ -189,3 +189,16 @@ def test_the_follow_up_form_takes_decimal_scores_a_session_and_the_intake_mark(b
     assert "Naming it helped" in client and "— applied" in client
     [redrawn] = [c.args for c in fake_slack.calls_to("chat.update")]
     assert "SRS 35.5 on" in str(redrawn) and "below 36, alliance concern" in str(redrawn)
+
+
+def test_the_client_view_on_slack_states_its_chart_in_words_until_charts_are_uploaded(group):
+    group.say(ALICE, "outcome C12 ors 30 session 1")
+    group.say(ALICE, "outcome C12 ors 14 session 2")
+    http, name = group.slack.command(ALICE, "CGROUP", "client C12")
+    assert http.status == 200, http
+    [reply] = group.slack.replies(name)
+    contexts = [block for block in reply["blocks"] if block["type"] == "context"]
+    assert len(contexts) == 1, reply["blocks"]
+    [element] = contexts[0]["elements"]
+    assert element["type"] == "mrkdwn" and element["text"].startswith(":bar_chart: Client C12's scores: ORS 30 (intake")
+    assert "Flags: reliable deterioration." in element["text"]

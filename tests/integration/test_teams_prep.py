@@ -24,3 +24,11 @@ def test_prep_in_the_channel_is_a_private_card_whose_intention_is_kept_as_a_note
     assert dialog_message(teams.submit(ALICE, submission(form, intention="Let the silence run"))) == "Done."
     assert "Let the silence run" in teams_group.chat(ALICE, "notes client C12")
     assert "Newest learning note" in teams_group.chat(ALICE, "prep C12")
+
+
+def test_the_prep_card_states_the_clients_chart_in_words_until_charts_are_in_cards(teams_group: TeamsGroup):
+    teams_group.chat(ALICE, "outcome C12 ors 20")
+    teams_group.chat(ALICE, "outcome C12 ors 26")
+    card = teams_group.chat(ALICE, "prep C12")
+    assert "📊 Client C12's scores: ORS 20 (intake, " in card
+    assert "the clinical cutoff 25 (adult band)" in card and "No flags." in card

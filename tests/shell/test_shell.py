@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from unittest import mock
 
 import pytest
+from PIL import Image
 from sqlmodel import Session, select
 
 from bot.config import load_settings
@@ -379,3 +380,22 @@ def test_feedback_after_the_meeting_in_the_terminal_comes_back_as_a_follow_up_a_
     assert "Fewer than 3 answers, so only the suggestions are shown." in preview and "• More role-play" in preview
     follow_up = shown(shell(tmp_path, "/clock +8d"), "DM to alice", "Ask what was least helpful")
     assert "Applied" in follow_up and "Advice from @alice" in follow_up
+
+
+def test_the_client_view_in_the_terminal_writes_its_chart_beside_the_database_and_says_what_it_shows(tmp_path):
+    output = shell(
+        tmp_path,
+        "/as coach",
+        "/practice setup",
+        "/as alice",
+        "/practice join",
+        "/practice outcome C12 ors 30 session 1",
+        "/practice outcome C12 ors 14 session 2",
+        "/practice client C12",
+    )
+    view = shown(output, "only alice sees this", "Client C12")
+    chart = tmp_path / "charts" / "client-C12.png"
+    assert f"Chart: {chart}" in view
+    assert "Client C12's scores: ORS 30 (intake, " in view and "Flags: reliable deterioration." in view
+    with Image.open(chart) as picture:
+        assert picture.format == "PNG" and picture.size == (800, 450)

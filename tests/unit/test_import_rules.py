@@ -62,3 +62,28 @@ def test_nothing_under_bot_scheduling_imports_a_use_case():
     assert len(modules) > 5  # the walk finds the package
     offenders = {path.name: service_imports(path.read_text()) for path in modules}
     assert {path: names for path, names in offenders.items() if names} == {}
+
+
+def imported_on_loading(source: str) -> Iterator[str]:
+    """The modules a module imports when it is loaded: at its top level, not inside a function."""
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            yield node.module
+
+
+def test_the_loading_check_tells_a_top_level_import_from_one_in_a_function():
+    source = "import matplotlib\nfrom matplotlib.figure import Figure\ndef f():\n    import matplotlib.dates\n"
+    assert list(imported_on_loading(source)) == ["matplotlib", "matplotlib.figure"]
+
+
+def test_the_core_loads_matplotlib_only_when_it_draws_a_chart():
+    """So that processes that draw nothing (e.g. `tick`) never pay for loading it."""
+    modules = sorted(CORE.rglob("*.py"))
+    drawing = [path for path in modules if "matplotlib" in path.read_text()]
+    assert drawing  # the walk finds the charts
+    loading = {str(path.relative_to(CORE)): list(imported_on_loading(path.read_text())) for path in drawing}
+    assert {path: [m for m in names if m.startswith("matplotlib")] for path, names in loading.items()} == {
+        path: [] for path in loading
+    }

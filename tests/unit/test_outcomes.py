@@ -18,6 +18,7 @@ from bot.outcomes import (
     Rating,
     Thresholds,
     alliance_concern,
+    change_by_month,
     classify_client,
     classify_ors,
     describe,
@@ -419,3 +420,21 @@ def test_scores_are_shown_without_a_needless_decimal(value, text):
 @pytest.mark.parametrize(("value", "text"), [("8", "+8"), ("-11.5", "-11.5"), ("0", "+0"), ("0.1", "+0.1")])
 def test_changes_are_shown_signed(value, text):
     assert signed(Decimal(value)) == text
+
+
+def test_change_by_month_counts_each_client_by_its_latest_ors_by_the_months_end():
+    falling = ors(30, 22, 14)  # 3, 10 and 17 Nov
+    rising_from_october = [replace(r, on=r.on - timedelta(weeks=5)) for r in ors(15, 21, 24)]  # 29 Sep, 6 and 13 Oct
+    intake_only = ors(20)
+    child = ors(30, 36)  # reliably improved, whichever band's cutoff
+    clients = [(falling, Band.ADULT), (rising_from_october, Band.ADULT), (intake_only, Band.ADULT), (child, Band.CHILD)]
+    months = [date(2026, 9, 1), date(2026, 10, 1), date(2026, 11, 1)]
+    found = change_by_month(clients, months)
+    assert [m.month for m in found] == months
+    assert [(m.improved, m.unchanged, m.deteriorated) for m in found] == [(0, 0, 0), (1, 0, 0), (2, 0, 1)]
+
+
+def test_change_by_month_follows_the_groups_reliable_change():
+    months = [date(2026, 11, 1), date(2026, 12, 1)]
+    found = change_by_month([(ors(20, 25), Band.ADULT)], months, replace(DEFAULT_THRESHOLDS, ors_reliable_change=6))
+    assert [(m.improved, m.unchanged, m.deteriorated) for m in found] == [(0, 1, 0), (0, 1, 0)]

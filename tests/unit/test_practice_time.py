@@ -9,7 +9,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.model import PracticeKind
-from bot.practice_time import first_week_shown, kind_of, minutes_by_kind, minutes_per_week, weeks_start
+from bot.practice_time import (
+    first_week_shown,
+    kind_of,
+    minutes_by_kind,
+    minutes_per_week,
+    minutes_per_week_by_kind,
+    weeks_start,
+)
 
 K = PracticeKind
 
@@ -97,3 +104,16 @@ def test_minutes_by_kind_most_first_and_only_kinds_practised():
         (K.SKILL_REHEARSAL, 5),
     ]
     assert minutes_by_kind([]) == {}
+
+
+def test_minutes_per_week_by_kind_keeps_only_the_kinds_practised_in_the_weeks_shown():
+    new_york = ZoneInfo("America/New_York")
+    logs = [
+        (datetime(2026, 11, 30, 15, tzinfo=timezone.utc), K.READING, 20),
+        (datetime(2026, 12, 1, 15, tzinfo=timezone.utc), K.RECORDING_REVIEW, 30),
+        (datetime(2026, 12, 2, 15, tzinfo=timezone.utc), K.READING, 10),
+        (datetime(2026, 11, 24, 15, tzinfo=timezone.utc), K.READING, 5),
+        (datetime(2026, 10, 1, 15, tzinfo=timezone.utc), K.CONSULTATION, 60),  # before the weeks shown
+    ]
+    found = minutes_per_week_by_kind(logs, date(2026, 12, 3), new_york, weeks=2)
+    assert found == {K.RECORDING_REVIEW: [0, 30], K.READING: [5, 30]}
