@@ -7,10 +7,11 @@ says its own way (its command prefix, its word for a tenant) is a span the front
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import Enum
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -88,14 +89,19 @@ class Button:
 
 @dataclass(frozen=True)
 class Image:
-    """A picture the message shows after its sections, such as a chart: a PNG, and the alt
-    text that says all it shows to anyone who cannot see it."""
+    """A picture the message shows after its sections, such as a chart: its PNG, drawn the
+    first time a front-end asks for it (one that shows only the alt text never draws it), and
+    the alt text that says all it shows to anyone who cannot see it."""
 
     name: str  # a file name for it, e.g. "client-C12.png"
-    png: bytes
     alt: str
     width: int
     height: int
+    draw: Callable[[], bytes] = field(repr=False, compare=False)
+
+    @cached_property
+    def png(self) -> bytes:
+        return self.draw()
 
 
 @dataclass(frozen=True)

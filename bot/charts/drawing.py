@@ -59,7 +59,13 @@ P = ParamSpec("P")
 
 
 def drawn(name: str, alt: str, draw: Callable[[Any], None]) -> Chart:
-    """The chart `draw(figure)` draws on a new figure of the charts' size, style and margins."""
+    """The chart `draw(figure)` draws on a new figure of the charts' size, style and margins,
+    when its PNG is first asked for."""
+    width, height = round(WIDTH_INCHES * DPI), round(HEIGHT_INCHES * DPI)
+    return Chart(name, alt, width, height, lambda: _png(draw))
+
+
+def _png(draw: Callable[[Any], None]) -> bytes:
     from matplotlib import rc_context
     from matplotlib.figure import Figure, SubplotParams
 
@@ -68,8 +74,7 @@ def drawn(name: str, alt: str, draw: Callable[[Any], None]) -> Chart:
         draw(figure)
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
-    width, height = round(WIDTH_INCHES * DPI), round(HEIGHT_INCHES * DPI)
-    return Chart(name, buffer.getvalue(), alt, width, height)
+    return buffer.getvalue()
 
 
 def legend_below(figure: Any, columns: int = 3) -> None:
@@ -80,4 +85,10 @@ def legend_below(figure: Any, columns: int = 3) -> None:
 
 async def off_the_loop(chart_of: Callable[P, Chart], *args: P.args, **kwargs: P.kwargs) -> Chart:
     """A chart drawn in the charts' own thread, for a caller on the event loop."""
-    return await asyncio.get_running_loop().run_in_executor(_pool, lambda: chart_of(*args, **kwargs))
+
+    def drawn_here() -> Chart:
+        chart = chart_of(*args, **kwargs)
+        _ = chart.png
+        return chart
+
+    return await asyncio.get_running_loop().run_in_executor(_pool, drawn_here)

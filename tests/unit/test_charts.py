@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
 import threading
 from dataclasses import replace
 from datetime import date, datetime, timezone
@@ -21,8 +22,12 @@ from bot.charts import (
     practice_chart,
     trajectory_chart,
 )
+from bot.messages import Image as Picture
+from bot.messages import Message
 from bot.model import PracticeKind
 from bot.outcomes import DEFAULT_THRESHOLDS, Band, MonthOfChange, Rating
+from handlers.slack import render as slack_render
+from handlers.teams import render as teams_render
 from tests.pictures import decoded
 
 INTAKE = date(2026, 11, 3)
@@ -43,7 +48,7 @@ def test_a_blank_picture_is_told_from_a_drawn_one():
     blank = io.BytesIO()
     Image.new("RGB", (800, 450), "white").save(blank, format="PNG")
     with pytest.raises(AssertionError):
-        decoded(Chart("blank.png", blank.getvalue(), "", 800, 450))
+        decoded(Chart("blank.png", "", 800, 450, blank.getvalue))
 
 
 def test_a_deteriorating_clients_trajectory_states_its_scores_lines_band_and_flags():
@@ -148,3 +153,26 @@ def test_a_chart_is_drawn_off_the_event_loop_in_the_charts_own_thread():
     chart = asyncio.run(on_the_loop())
     assert chart is trajectory_chart("C12", ors(30, 22), [], Band.ADULT, DEFAULT_THRESHOLDS)
     assert drawn_in[0].startswith("charts") and drawn_in[0] != threading.main_thread().name
+
+
+def undrawable(name: str = "client-C12.png") -> Picture:
+    def refuse() -> bytes:
+        raise AssertionError("drawn by a front-end that shows only the alt text")
+
+    return Picture(name, "Client C12's scores: ORS 30.", 800, 450, refuse)
+
+
+def test_a_picture_is_drawn_when_its_png_is_first_asked_for_and_only_then():
+    drawings: list[int] = []
+    image = Picture("c.png", "alt", 800, 450, lambda: drawings.append(1) or b"PNG")
+    assert drawings == []
+    assert image.png == image.png == b"PNG" and drawings == [1]
+    with pytest.raises(AssertionError, match="drawn by a front-end"):
+        _ = undrawable().png  # what the two tests below rely on
+
+
+def test_slack_and_teams_show_the_alt_text_without_drawing_the_picture():
+    message = replace(Message.text("Client C12"), images=(undrawable(),))
+    slack = json.dumps(slack_render.message_parts(message))
+    teams = json.dumps([teams_render.card_json(card) for card in teams_render.message_cards(message)])
+    assert "Client C12's scores: ORS 30." in slack and "Client C12's scores: ORS 30." in teams
