@@ -15,7 +15,7 @@ def _status(advice_count: int) -> Message:
     return Message(summary="Your practice", sections=(Section(lines, heading="Your practice"),))
 
 
-def _pages(message: Message, coached_id: int | None = None) -> list[dict]:
+def pages_of(message: Message, coached_id: int | None = None) -> list[dict]:
     first = render.home_view(message, 0, coached_id)
     views = [first]
     while (more := _button(views[-1], "More")) is not None:
@@ -68,7 +68,7 @@ def test_a_long_status_shows_whole_on_the_home_tab():
 def test_what_cannot_fit_in_one_view_goes_on_pages_reached_by_more_and_back():
     many = Message(summary="Your practice", sections=tuple(Section((line(f"Group {n}"),)) for n in range(250)))
 
-    views = _pages(many, coached_id=7)
+    views = pages_of(many, coached_id=7)
 
     assert len(views) == 3 and all(within_slacks_limits(view) for view in views)
     shown = [json.dumps(view) for view in views]
