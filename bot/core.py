@@ -18,8 +18,8 @@ from bot import deliveries, grammar, services
 from bot.config import Settings
 from bot.forms import NOT_IDENTIFYING, Values, not_identifying
 from bot.grammar import SUMMARIES, USAGE, UsageError
-from bot.messages import Bold, Button, ChannelLink, Command, Line, Message, Section, Term, as_line, line
-from bot.model import Person
+from bot.messages import Bold, Button, Command, Line, Message, Section, Term, as_line, line
+from bot.model import Person, Platform
 from bot.ports import Messenger, Messengers, Recipient, SendFailed, UnknownUser
 from bot.privacy import (
     PENDING_FOR,
@@ -34,12 +34,13 @@ from bot.privacy import (
 from bot.requests import remember_request
 from bot.scheduling.dispatcher import Clock, Dispatcher
 from bot.services import Caller, Context, Result
-from bot.services.membership import groups_of
+from bot.services.home import home_message
 from bot.services.people import named, remember_timezone
-from bot.services.practice import status_message
-from bot.storage import StorageFault, in_transaction
+from bot.storage import StorageFault, in_transaction, writes_of
 
 log = logging.getLogger(__name__)
+
+HomeTab = Callable[[Recipient, Message], Coroutine[Any, Any, None]]
 
 TIMEZONE_FRESH_FOR = timedelta(days=1)
 SORRY = "Something went wrong on my side and nothing was saved. Please try again in a minute."
@@ -119,6 +120,12 @@ class Core:
         self.clock = clock
         self.dispatcher = Dispatcher(engine, messengers, settings, clock, deliveries.prepare, deliveries.after_sent)
         self._background: set[asyncio.Task[None]] = set()
+        self._home_tabs: dict[Platform, HomeTab] = {}
+
+    def show_home_on(self, platform: Platform, tab: HomeTab) -> None:
+        """The platform has a Home tab, kept current: after each request that changes something of
+        the caller's, `tab` shows their Home again."""
+        self._home_tabs[platform] = tab
 
     async def command(self, caller: Caller, text: str, pending_token: str | None = None) -> Result:
         """Run a command; with `pending_token`, the flagged command kept under it, saved anyway."""
@@ -181,20 +188,10 @@ class Core:
             result.errors[NOT_IDENTIFYING.name] = "Tick this only if what I flagged is not about a person."
         return result
 
-    async def home(self, caller: Caller) -> Message:
-        result = await self._run(caller, self._home)
+    async def home(self, caller: Caller, coached_id: int | None = None) -> Message:
+        """The caller's Home; of the groups they coach, `coached_id`'s."""
+        result = await self._run(caller, lambda ctx: Result(reply=home_message(ctx, coached_id)))
         return result.reply or Message.text(SORRY)
-
-    def _home(self, ctx: Context) -> Result:
-        groups = groups_of(ctx)
-        if not groups:
-            return Result(reply=help_message())
-        sections = tuple(
-            replace(section, lines=(line(Bold("Group: "), ChannelLink(group.channel_id)), *section.lines))
-            for group in groups
-            for section in status_message(ctx, group).sections
-        )
-        return Result(reply=Message(summary="Your practice", sections=sections))
 
     async def learn_timezone(self, who: Recipient) -> None:
         """Ask the platform for the user's zone unless we learned it recently; a zone that
@@ -246,12 +243,13 @@ class Core:
     async def _run(
         self, caller: Caller, use_case: Callable[[Context], Result], override: bool = False, before_ack: bool = False
     ) -> Result:
-        def named_result(session: Session) -> Result:
+        def named_result(session: Session) -> tuple[Result, bool]:
+            wrote = writes_of(session)
             result = use_case(Context(session, caller, self.clock(), self.settings, override))
-            return with_names_in(session, caller, result)
+            return with_names_in(session, caller, result), wrote()
 
         try:
-            result = await in_transaction(self.engine, named_result, snapshot=True, before_ack=before_ack)
+            result, changed = await in_transaction(self.engine, named_result, snapshot=True, before_ack=before_ack)
         except UsageError as error:
             return Result(reply=usage_message(error))
         except LooksIdentifying as looks:
@@ -265,7 +263,16 @@ class Core:
         if result.updates or result.notice or result.files or result.dispatch_now:
             # After the request is answered: the front-end must ack first.
             self._in_background(self._carry_out(caller, result))
+        if changed and caller.platform in self._home_tabs:
+            self._in_background(self._show_home_again(caller))
         return result
+
+    async def _show_home_again(self, caller: Caller) -> None:
+        home = await self.home(caller)
+        try:
+            await self._home_tabs[caller.platform](caller.person, home)
+        except SendFailed as failure:
+            log.warning("could not show a Home tab again: %s", failure.reason)
 
     async def _carry_out(self, caller: Caller, result: Result) -> None:
         messenger = self._messenger_of(caller)

@@ -54,6 +54,7 @@ USAGE = {
     "caseload": "caseload [@therapist]",
     "log": "log <minutes> <activity>",
     "status": "status",
+    "home": "home",
     "digest": "digest preview|post",
     "pause": "pause <N>d|<N>w|<N> days|<N> weeks",
     "resume": "resume",
@@ -85,6 +86,8 @@ SUMMARIES: dict[str, str | Line] = {
     ),
     "status": "your objective, open follow-ups, and your practice minutes this week,"
     f" each of the last {WEEKS_SHOWN} weeks and by kind",
+    "home": "your Home: objective, check-in, follow-ups with their buttons, practice, clients, notes, pause;"
+    " for a coach, each group's therapists, next agenda and participation",
     "digest": "coach only: preview the weekly digest, or post it to the channel now",
     "pause": line(
         "pause your direct messages for a while, e.g. ", Code("pause 2w"), "; follow-ups and reviews wait for you"
@@ -307,6 +310,11 @@ class Status:
 
 
 @dataclass(frozen=True)
+class Home:
+    pass
+
+
+@dataclass(frozen=True)
 class DigestRequest:
     post: bool
 
@@ -330,6 +338,7 @@ Command = (
     | LogPractice
     | OpenLogForm
     | Status
+    | Home
     | DigestRequest
     | Pause
     | Resume
@@ -805,6 +814,7 @@ _PARSERS = {
     "caseload": _caseload,
     "log": _log,
     "status": _no_arguments(Status()),
+    "home": _no_arguments(Home()),
     "digest": _digest,
     "pause": _pause,
     "resume": _no_arguments(Resume()),

@@ -74,17 +74,18 @@ def as_line(text: str | Line) -> Line:
 
 
 @dataclass(frozen=True)
-class Section:
-    lines: tuple[Line, ...]
-    heading: str | None = None
-
-
-@dataclass(frozen=True)
 class Button:
     label: str
     action: str
     value: str
     style: str | None = None  # "primary" or "danger"
+
+
+@dataclass(frozen=True)
+class Section:
+    lines: tuple[Line, ...]
+    heading: str | None = None
+    buttons: tuple[Button, ...] = ()  # about this section alone, shown right after it
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from sqlalchemy import DateTime, Integer, bindparam, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine, ExceptionContext
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, create_engine
 
@@ -223,6 +224,24 @@ def transaction(engine: Engine, snapshot: bool = False) -> Iterator[Session]:
     with Session(engine, expire_on_commit=False) as session:
         with session.begin():
             yield session
+
+
+def writes_of(session: Session) -> Callable[[], bool]:
+    """From now on, whether the session wrote anything: a flushed or pending change, or an
+    INSERT, UPDATE or DELETE statement."""
+    wrote = False
+
+    def flushed(*_arguments) -> None:
+        nonlocal wrote
+        wrote = True
+
+    def executed(state: ORMExecuteState) -> None:
+        nonlocal wrote
+        wrote = wrote or not state.is_select
+
+    event.listen(session, "after_flush", flushed)
+    event.listen(session, "do_orm_execute", executed)
+    return lambda: wrote or bool(session.new or session.dirty or session.deleted)
 
 
 async def in_transaction(

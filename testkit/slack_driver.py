@@ -133,6 +133,40 @@ class SlackDriver:
             payload["message"] = {"type": "message", "ts": "1.0", "blocks": blocks}
         return self.post(urlencode({"payload": json.dumps(payload)})), name
 
+    def open_home(self, user: str) -> HttpReply:
+        """The user opens the app's Home tab: Slack's `app_home_opened` event."""
+        event = {
+            "token": "unused",
+            "team_id": self.team_id,
+            "api_app_id": "AFAKE",
+            "type": "event_callback",
+            "event_id": f"EvHome{next(_ids)}",
+            "event_time": int(time.time()),
+            "event": {"type": "app_home_opened", "user": user, "tab": "home", "event_ts": str(time.time())},
+            "authorizations": [{"team_id": self.team_id, "user_id": "UBOT", "is_bot": True}],
+        }
+        return self.post(json.dumps(event), "application/json")
+
+    def press_on_home(self, user: str, view: dict, action_id: str, value: str | None = None) -> HttpReply:
+        """Press `action_id` on the Home tab the bot published (`view`): a button, or a select
+        choosing `value`. A Home tab's actions come with no channel and no response_url."""
+        element = find_element(view["blocks"], action_id)
+        if element["type"] == "static_select":
+            action = {"type": "static_select", "selected_option": {"value": value}}
+        else:
+            action = {"type": "button", "value": value if value is not None else element["value"]}
+        payload = {
+            "type": "block_actions",
+            "team": {"id": self.team_id, "domain": "fake"},
+            "user": {"id": user, "team_id": self.team_id},
+            "api_app_id": "AFAKE",
+            "container": {"type": "view", "view_id": "VHOME"},
+            "trigger_id": f"trigger-home{next(_ids)}",
+            "view": {**view, "id": "VHOME"},
+            "actions": [{**action, "action_id": action_id, "block_id": "b", "action_ts": str(time.time())}],
+        }
+        return self.post(urlencode({"payload": json.dumps(payload)}))
+
     def submit(self, user: str, view: dict, values: dict[str, dict]) -> HttpReply:
         """Submit a modal the bot opened (its `view`), with `values` as Slack's view state."""
         payload = {
@@ -163,6 +197,13 @@ def user_change(event_id: str, user: str, tz: str, team_id: str = TEAM_ID) -> st
             "authorizations": [{"team_id": team_id, "user_id": "UBOT", "is_bot": True}],
         }
     )
+
+
+def find_element(blocks: list[dict], action_id: str) -> dict:
+    """A button or select, in an actions block or beside a section."""
+    elements = [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
+    elements += [b["accessory"] for b in blocks if "accessory" in b]
+    return next(e for e in elements if e.get("action_id") == action_id)
 
 
 def find_button(blocks: list[dict], action_id: str) -> dict:

@@ -45,7 +45,7 @@ def render(data: DigestData, for_coach_only: bool = False) -> Message:
         _practice(data),
         _follow_ups(data),
         _movement(data, for_coach_only),
-        _agenda(data, for_coach_only),
+        agenda(data, for_coach_only),
     ]
     sections.append(_supervision_feedback(data, for_coach_only))
     sections.append(_learning(data, for_coach_only))
@@ -185,7 +185,7 @@ def _flagged(data: DigestData, *kinds: FlagKind) -> list[tuple[ClientWeek, Flag]
     return [(client, flag) for client in data.clients for flag in client.judged.flags if flag.kind in kinds]
 
 
-def _agenda(data: DigestData, for_coach_only: bool) -> Section:
+def agenda(data: DigestData, for_coach_only: bool) -> Section:
     """The order of business, most urgent first: client flags, open loops, objectives."""
     items: list[Line] = []
     if _client_lines_shown(data, for_coach_only):

@@ -26,6 +26,7 @@ from bot.services import (
     clients,
     digests,
     groups,
+    home,
     meetings,
     notes,
     objective_history,
@@ -67,6 +68,7 @@ _COMMANDS: dict[type, Callable[[Context, object], Result]] = {
     grammar.LogPractice: practice.log_practice,
     grammar.OpenLogForm: practice.open_log_form,
     grammar.Status: practice.status,
+    grammar.Home: home.home,
     grammar.DigestRequest: digests.digest_command,
     grammar.Pause: away.pause,
     grammar.Resume: away.resume,
@@ -88,6 +90,10 @@ _BUTTONS: dict[str, Callable[[Context, str], Result]] = {
     prep.INTENTION_ACTION: prep.open_intention_form,
     MEETING_PREP_ACTION: meetings.open_prep_form,
     MEETING_FEEDBACK_ACTION: meetings.open_feedback_form,
+    home.PICK_GROUP_ACTION: home.pick_group,
+    home.CLIENT_ACTION: home.open_client,
+    home.PREVIEW_ACTION: home.preview_digest,
+    home.POST_ACTION: home.post_digest,
     **{
         resurface_action(a): (lambda ctx, value, a=a: notes.press_resurfacing(ctx, value, a))
         for a in (*RESURFACE_ASK, *RESURFACE_ANSWERS)

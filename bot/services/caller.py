@@ -59,3 +59,4 @@ class Result:
     dispatch_now: bool = False
     identifying: list[Flag] = field(default_factory=list)  # why nothing was stored
     files: list[tuple[str, bytes]] = field(default_factory=list)  # sent to the caller with `notice`
+    shows_home: bool = False  # `reply` is the caller's Home: where the platform has a Home tab, it goes there

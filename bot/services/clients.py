@@ -257,6 +257,12 @@ def show_client(ctx: Context, command: ShowClient) -> Result:
     client = find_client(ctx, group, therapist, command.client_code)
     if client is None:
         raise refuse(_no_such_client(command.client_code, command.therapist_id), "client")
+    return Result(reply=client_view(ctx, group, client))
+
+
+def client_view(ctx: Context, group: Group, client: Client) -> Message:
+    """A client's record, scores from intake, classification and the advice about them."""
+    therapist = client.therapist_id
     trajectory = trajectories(ctx, group, therapist, [client.code])[client.code]
     classified = classify(group, client, trajectory)
     advice = ctx.session.exec(
@@ -275,9 +281,7 @@ def show_client(ctx: Context, command: ShowClient) -> Result:
             heading="Advice about this client",
         ),
     )
-    return Result(
-        reply=Message(summary=f"Client {client.code}", sections=sections, images=chart_of(client, group, trajectory))
-    )
+    return Message(summary=f"Client {client.code}", sections=sections, images=chart_of(client, group, trajectory))
 
 
 def _record_lines(group: Group, client: Client, of_someone_else: bool) -> tuple[Line, ...]:
@@ -329,7 +333,7 @@ def show_caseload(ctx: Context, command: ShowCaseload) -> Result:
     lines: list[Line] = [] if therapist == ctx.caller.user_id else [line(Bold("Therapist: "), Mention(therapist))]
     lines.append(line(Bold("Active clients: "), f"{len(active)} (closed: {len(clients) - len(active)})"))
     lines += _counts(list(classified.values()))
-    lines += [_client_summary(code, c) for code, c in classified.items()]
+    lines += [client_summary(code, c) for code, c in classified.items()]
     return Result(reply=Message.text(*lines, heading=heading))
 
 
@@ -365,7 +369,7 @@ def _counts(classified: list[Classification]) -> list[Line]:
     return lines
 
 
-def _client_summary(code: str, classified: Classification) -> Line:
+def client_summary(code: str, classified: Classification) -> Line:
     if classified.change is None:
         change = "intake only" if classified.intake else "no ORS yet"
     else:

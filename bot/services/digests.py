@@ -6,7 +6,7 @@ from bot.digest.gather import gather
 from bot.digest.render import render
 from bot.grammar import DigestRequest
 from bot.messages import ChannelLink, Message, line
-from bot.model import Delivery, DeliveryKind
+from bot.model import Delivery, DeliveryKind, Group
 from bot.scheduling import keys
 from bot.scheduling.outbox import schedule
 from bot.services.audit import audit
@@ -16,8 +16,13 @@ from bot.services.membership import group_here, my_group, require_coach
 
 def digest_command(ctx: Context, command: DigestRequest) -> Result:
     group = group_here(ctx) or my_group(ctx, "digest")
+    return digest_of(ctx, group, command.post)
+
+
+def digest_of(ctx: Context, group: Group, post: bool) -> Result:
+    """The coach's preview of the group's digest, or the digest posted to its channel now."""
     require_coach(ctx, group, "digest")
-    if not command.post:
+    if not post:
         return Result(reply=render(gather(ctx.session, group, ctx.now), for_coach_only=True))
     audit(ctx, "digest posted now", group)
     # Posted by the dispatcher, like the weekly one, so both share pacing, retries and bookkeeping.

@@ -144,7 +144,7 @@ def status_message(ctx: Context, group: Group) -> Message:
     if objective:
         lines = [
             line(Bold("Objective: "), objective.text, f" (review {day_label(objective.review_on)})"),
-            line(Bold("Progress on it (1–5), weekly: "), _progress_trend(ctx, objective, where)),
+            line(Bold("Progress on it (1–5), weekly: "), progress_trend_of(ctx, objective, where)),
         ]
     else:
         lines = [line(Bold("Objective: "), "none yet; set one with ", Command("objective"))]
@@ -161,14 +161,14 @@ def status_message(ctx: Context, group: Group) -> Message:
     for advice in open_advice:
         client = f" ({advice.client_code})" if advice.client_code else ""
         lines.append(line(f"• {day_label(advice.created_at)}: ", advice.text, client))
-    lines += _practice_time(ctx, group, me, where)
+    lines += practice_time_lines(ctx, group, me, where)
     if group.coach_id == me:
         lines.append(line(Bold("You coach this group."), " Preview its digest with ", Command("digest preview"), "."))
         lines.append(line(Bold("Client outcome lines: "), outcome_lines_shown(group)))
     return Message.text(*lines, heading="Your practice")
 
 
-def _progress_trend(ctx: Context, objective: Objective, where: ZoneInfo) -> str:
+def progress_trend_of(ctx: Context, objective: Objective, where: ZoneInfo) -> str:
     """The weekly ratings since the objective was set, in one statement."""
     by_week = dict(
         ctx.session.exec(
@@ -183,7 +183,7 @@ def _progress_trend(ctx: Context, objective: Objective, where: ZoneInfo) -> str:
     return trend or "no check-in since you set it"
 
 
-def _practice_time(ctx: Context, group: Group, me: str, where: ZoneInfo) -> list[Line]:
+def practice_time_lines(ctx: Context, group: Group, me: str, where: ZoneInfo) -> list[Line]:
     """This week's minutes, and each of the last WEEKS_SHOWN weeks' in the therapist's zone, and
     each kind's over those weeks."""
     today = ctx.now.astimezone(where).date()

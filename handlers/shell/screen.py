@@ -26,6 +26,9 @@ class ShownButton:
     label: str
 
 
+Numbered = tuple[int, ShownButton]
+
+
 class Screen:
     def __init__(self, out: TextIO | None = None, colour: bool | None = None, pictures: Path = Path("charts")):
         self.out = out or sys.stdout
@@ -40,26 +43,33 @@ class Screen:
 
     def show(self, label: str, message: Message, owner: str | None = None, when: str | None = None) -> None:
         """Print a message under its label; number its buttons for `owner` to click."""
+        by_section = [[self._number(owner, button) for button in section.buttons] for section in message.sections]
         numbered = [self._number(owner, button) for button in message.buttons]
         if self.quiet:
             return
         heading = f"── {label}" + (f" · {when}" if when else "") + " "
         self.say(self._style(heading.ljust(60, "─"), "36"))
-        self._sections(message.sections)
+        self._sections(message.sections, by_section)
         for image in message.images:
             self._picture(image)
-        if numbered:
-            self.say("  " + "   ".join(f"[{number}] {button.label}" for number, button in numbered))
+        self._buttons(numbered)
         if message.detail:
             self.say(self._style("  ── in its thread ".ljust(60, "─"), "36"))
             self._sections(message.detail)
 
-    def _sections(self, sections: tuple[Section, ...]) -> None:
-        for section in sections:
+    def _sections(
+        self, sections: tuple[Section, ...], buttons: list[list[tuple[int, ShownButton]]] | None = None
+    ) -> None:
+        for section, numbered in zip(sections, buttons or [[] for _ in sections], strict=True):
             if section.heading:
                 self.say("  " + self._style(section.heading, "1"))
             for spans in section.lines:
                 self.say("  " + self.text(spans))
+            self._buttons(numbered)
+
+    def _buttons(self, numbered: list[Numbered]) -> None:
+        if numbered:
+            self.say("  " + "   ".join(f"[{number}] {button.label}" for number, button in numbered))
 
     def _picture(self, image: Image) -> None:
         """The picture written to its file (a newer one of the same name replaces it), and its

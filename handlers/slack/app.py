@@ -7,7 +7,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings
 from bot.core import Core
+from bot.model import Platform
 from handlers.slack import actions, commands, events, views
+from handlers.slack.context import publish_home
 from handlers.slack.messenger import web_client
 from handlers.slack.workspace import OneWorkspace
 
@@ -22,4 +24,6 @@ def build_app(settings: Settings, core: Core, workspace: OneWorkspace | None = N
     )
     for listeners in (commands, actions, views, events):
         listeners.register(app, core)
+    home_client = web_client(settings)
+    core.show_home_on(Platform.SLACK, lambda person, message: publish_home(home_client, person.id, message))
     return app

@@ -88,10 +88,29 @@ def caller_from(context: AsyncBoltContext) -> Caller:
 
 
 async def present(
-    core: Core, caller: Caller, result: Result, client: AsyncWebClient, respond, trigger_id: str | None
+    core: Core,
+    caller: Caller,
+    result: Result,
+    client: AsyncWebClient,
+    respond,
+    trigger_id: str | None,
+    from_home: bool = False,
+    coached_id: int | None = None,
 ) -> None:
-    """Show a result to the person who asked: open its form, or reply only to them. Every
-    failure to show it ends in a reply that says so."""
+    """Show a result to the person who asked: open its form, show their Home on its tab, or
+    reply only to them (from the Home tab, which has nowhere to reply, in a direct message).
+    Every failure to show it ends in a reply that says so."""
+    if result.shows_home and result.reply is not None:
+        await publish_home(client, caller.user_id, result.reply, coached_id=coached_id)
+        if from_home:
+            return
+
+    async def reply(message: Message) -> None:
+        if from_home:
+            await _direct(core, caller, message)
+        else:
+            await _reply(respond, await _within_replies(core, caller, message))
+
     if result.form is not None and trigger_id:
         try:
             await client.views_open(trigger_id=trigger_id, view=render.modal(result.form))
@@ -99,9 +118,33 @@ async def present(
             # Such as expired_trigger_id: a trigger lasts three seconds after the click.
             reason = error.response.get("error") if isinstance(error, SlackApiError) else type(error).__name__
             log.warning("could not open a form: %s", reason)
-            await _reply(respond, Message.text(FORM_NOT_OPENED))
+            await reply(Message.text(FORM_NOT_OPENED))
     if result.reply is not None:
-        await _reply(respond, await _within_replies(core, caller, result.reply))
+        await reply(result.reply)
+
+
+async def publish_home(
+    client: AsyncWebClient, user_id: str, message: Message, page: int = 0, coached_id: int | None = None
+) -> None:
+    """The user's Home tab shows `message`, at `page` (from 0); a failure is only logged, as
+    the tab is shown again when next opened."""
+    try:
+        await client.views_publish(user_id=user_id, view=render.home_view(message, page, coached_id))
+    except (SlackApiError, aiohttp.ClientError, asyncio.TimeoutError) as error:
+        reason = error.response.get("error") if isinstance(error, SlackApiError) else type(error).__name__
+        log.warning("could not publish a Home tab: %s", reason)
+
+
+def from_home_tab(body: dict) -> bool:
+    return (body.get("view") or {}).get("type") == "home"
+
+
+async def _direct(core: Core, caller: Caller, message: Message) -> None:
+    """A reply where a request has none (a button on the Home tab): in the person's direct messages."""
+    try:
+        await core.messengers.of(Platform.SLACK).send_direct(caller.person, message)
+    except SendFailed as failure:
+        log.warning("could not send a reply from the Home tab: %s", failure.reason)
 
 
 async def _within_replies(core: Core, caller: Caller, message: Message) -> Message:

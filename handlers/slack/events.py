@@ -1,4 +1,4 @@
-"""Events: the App Home tab shows the user's own practice; profile changes keep time zones current."""
+"""Events: the App Home tab shows the user's Home; profile changes keep time zones current."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ from slack_bolt.async_app import AsyncApp
 from bot.core import Core
 from bot.model import Platform
 from bot.ports import Recipient
-from handlers.slack import render
-from handlers.slack.context import acked_once, caller_from, tenant_of
+from handlers.slack.context import acked_once, caller_from, publish_home, tenant_of
 
 log = logging.getLogger(__name__)
 
@@ -23,8 +22,7 @@ def register(app: AsyncApp, core: Core) -> None:
         if not isinstance(user, str) or not user:
             log.warning("ignored an app_home_opened event without a user")
             return
-        message = await core.home(caller_from(context))
-        await client.views_publish(user_id=user, view=render.home_view(message))
+        await publish_home(client, user, await core.home(caller_from(context)))
 
     async def on_user_change(body, event, context, client, respond):
         user = event.get("user", {})

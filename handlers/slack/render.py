@@ -6,7 +6,21 @@ import json
 import re
 
 from bot.forms import FieldKind, Form, FormField, Values
-from bot.messages import Bold, ChannelLink, Code, Command, Image, Line, Mention, Message, Section, Term, as_line
+from bot.messages import (
+    Bold,
+    Button,
+    ChannelLink,
+    Code,
+    Command,
+    Image,
+    Line,
+    Mention,
+    Message,
+    Section,
+    Term,
+    as_line,
+)
+from bot.services.home import PICK_GROUP_ACTION
 
 COMMAND = "/practice"
 WORDS = {Term.TENANT: "workspace", Term.COACH_HANDOVER: "the coach or a workspace admin"}
@@ -26,6 +40,8 @@ MAX_SECTION_CHARS = 3000
 # (msg_blocks_too_long; undocumented, slackapi/bolt-js#2509), so a part keeps well below that.
 MAX_PART_CHARS = 10_000
 MAX_TITLE_CHARS = 24
+MAX_OPTION_CHARS = 75
+HOME_PAGE_ACTION = "home:page"  # Slack's own: a Home tab's pages are Slack's limit, not the core's
 
 
 def escape(text: str) -> str:
@@ -141,20 +157,66 @@ def _packed_lines(texts: list[str]) -> list[list[dict]]:
     return [[_text_block(text) for text in part] for part in parts]
 
 
-def home_view(message: Message) -> dict:
-    """A Home tab is one view, not a thread: all of the message, within its 100 blocks."""
-    blocks = _blocks(message)
-    if len(blocks) > MAX_HOME_BLOCKS:
-        blocks = blocks[: MAX_HOME_BLOCKS - 1] + [_text_block("_The rest does not fit on this tab._")]
+def home_view(message: Message, page: int = 0, coached_id: int | None = None) -> dict:
+    """A Home tab is one view, not a thread: the message in pages of at most 100 blocks,
+    each beyond the first reached from the one before by its "More" button."""
+    pages = _home_pages(_blocks(message))
+    shown = min(max(page, 0), len(pages) - 1)
+    blocks = pages[shown]
+    turns = []
+    if shown > 0:
+        turns.append(_page_button("Back", coached_id, shown - 1))
+    if shown < len(pages) - 1:
+        turns.append(_page_button(f"More ({shown + 2} of {len(pages)})", coached_id, shown + 1))
+    if turns:
+        blocks = [*blocks, {"type": "actions", "elements": turns}]
     return {"type": "home", "blocks": blocks}
+
+
+def _home_pages(blocks: list[dict]) -> list[list[dict]]:
+    per_page = MAX_HOME_BLOCKS - 1  # one left for the page's buttons
+    return [blocks[start : start + per_page] for start in range(0, len(blocks), per_page)] or [[]]
+
+
+def _page_button(label: str, coached_id: int | None, page: int) -> dict:
+    return _button(Button(label, HOME_PAGE_ACTION, home_page_value(coached_id, page)))
+
+
+def home_page_value(coached_id: int | None, page: int) -> str:
+    return f"{coached_id if coached_id is not None else ''}:{page}"
+
+
+def home_page_of(value: str) -> tuple[int | None, int]:
+    """The coached group and the page a "More" button names; what is not a number is the first."""
+    group, _, page = value.partition(":")
+    return (int(group) if group.isdigit() else None), (int(page) if page.isdigit() and len(page) < 4 else 0)
 
 
 def _blocks(message: Message) -> list[dict]:
     blocks = [block for section in message.sections for block in _section_blocks(section)]
     blocks += [_picture_block(image) for image in message.images]
-    if message.buttons:
-        blocks.append({"type": "actions", "elements": [_button(button) for button in message.buttons]})
-    return blocks
+    return blocks + _actions(message.buttons)
+
+
+def _actions(buttons: tuple[Button, ...]) -> list[dict]:
+    """Buttons as an actions block; a group picker's options as one static select."""
+    if not buttons:
+        return []
+    picked = [button for button in buttons if button.action == PICK_GROUP_ACTION]
+    elements = [_button(button) for button in buttons if button.action != PICK_GROUP_ACTION]
+    if picked:
+        elements.insert(0, _group_select(picked))
+    return [{"type": "actions", "elements": elements}]
+
+
+def _group_select(options: list[Button]) -> dict:
+    choices = [{"text": _plain(option.label[:MAX_OPTION_CHARS]), "value": option.value} for option in options]
+    select = {"type": "static_select", "action_id": PICK_GROUP_ACTION, "options": choices}
+    chosen = next((choice for choice, option in zip(choices, options, strict=True) if option.style), None)
+    select["placeholder"] = _plain("Choose a group")
+    if chosen:
+        select["initial_option"] = chosen
+    return select
 
 
 def _picture_block(image: Image) -> dict:
@@ -180,7 +242,11 @@ def _section_blocks(section: Section) -> list[dict]:
             chunks[-1] += "\n" + text
         else:
             chunks.append(text)
-    return [_text_block(chunk) for chunk in chunks]
+    blocks = [_text_block(chunk) for chunk in chunks]
+    if len(section.buttons) == 1:  # beside the section's text: one block, not two
+        blocks[-1]["accessory"] = _button(section.buttons[0])
+        return blocks
+    return blocks + _actions(section.buttons)
 
 
 def _section_texts(section: Section) -> list[str]:

@@ -22,9 +22,22 @@ ICONS = ("color.png", "outline.png")
 # In a channel everyone sees the bot's replies, so the channel's menu offers the commands about
 # the group and the 1:1 chat's the rest, about one's own data; both offer help. The menus only
 # suggest: any subcommand can be typed in either place. The coach looks at a member's caseload
-# and records a recording of theirs reviewed from the channel, and one preps for a session from
-# wherever one is (its answer is private); Teams shows at most 12 commands in a menu.
-CHANNEL_MENU = ("setup", "join", "leave", "coach", "advice", "recording", "digest", "holiday", "caseload", "prep")
+# and records a recording of theirs reviewed from the channel, and one preps for a session or looks
+# at one's status from wherever one is (their answers are private); Teams shows at most 12 commands
+# in a menu, and the chat's holds `home`.
+CHANNEL_MENU = (
+    "setup",
+    "join",
+    "leave",
+    "coach",
+    "advice",
+    "recording",
+    "digest",
+    "holiday",
+    "caseload",
+    "prep",
+    "status",
+)
 
 
 def write_package(out: Path, app_id: str) -> None:

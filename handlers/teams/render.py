@@ -222,7 +222,10 @@ def _sections(message: Message) -> tuple[Section, ...]:
 
 
 def _section_pieces(section: Section, names: Mapping[str, str]) -> list[_Piece]:
-    return _heading(section) + [_line_piece(spans, names) for spans in section.lines]
+    pieces = _heading(section) + [_line_piece(spans, names) for spans in section.lines]
+    if section.buttons:
+        pieces.append(_Piece(ActionSet(actions=[_button(button) for button in section.buttons])))
+    return pieces
 
 
 def _dense_pieces(section: Section, names: Mapping[str, str]) -> list[_Piece]:

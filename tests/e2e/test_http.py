@@ -85,7 +85,7 @@ def test_command_is_acked_empty_and_answered_by_response_url(group):
     assert reply["response_type"] == "ephemeral"
 
 
-def test_app_home_shows_the_users_own_practice(slack, fake_slack):
+def test_app_home_shows_the_therapists_home_and_the_coachs_group_table(slack, fake_slack):
     fake_slack.add_user("UHOME", "Europe/Oslo")
     slack.say("UHOME", "CHOME", "setup")
     slack.say("UHOME", "CHOME", "join")
@@ -107,10 +107,15 @@ def test_app_home_shows_the_users_own_practice(slack, fake_slack):
         "authorizations": [{"team_id": slack.team_id, "user_id": "UBOT", "is_bot": True}],
     }
     assert slack.post(json.dumps(event), "application/json").status == 200
-    [published] = fake_slack.wait_for("views.publish")
+    # Published again after each of the three commands (each changed something), then when opened.
+    published = fake_slack.wait_for("views.publish", 4)[-1]
     assert published.args["user_id"] == "UHOME"
-    home_text = json.dumps(published.args["view"])
-    assert "theory of change" in home_text and "You coach this group" in home_text
+    view = published.args["view"]
+    home_text = json.dumps(view)
+    assert view["type"] == "home" and len(view["blocks"]) <= 100
+    assert "theory of change" in home_text and "This week's check-in" in home_text and "Practice minutes" in home_text
+    assert "The group you coach" in home_text and "<@UHOME>: Listen for the client's theory of change" in home_text
+    assert "home:digest_preview" in home_text
 
 
 def test_an_oversized_request_is_refused(slack, fake_slack):

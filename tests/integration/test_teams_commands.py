@@ -63,6 +63,7 @@ SUBCOMMANDS = {
     "caseload": Case(ALICE, "caseload", "Active clients:** 0"),
     "log": Case(ALICE, "log 30 reviewed a session recording", "Logged 30 min: reviewed a session recording"),
     "status": Case(ALICE, "status", "Practice this week:**"),
+    "home": Case(ALICE, "home", "Open follow-ups"),
     "digest": Case(COACH, "digest preview", "Practice digest"),
     "pause": Case(ALICE, "pause 1w", "Paused until"),
     "resume": Case(ALICE, "resume", "Welcome back", before="pause 1w"),

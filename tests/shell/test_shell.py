@@ -399,3 +399,28 @@ def test_the_client_view_in_the_terminal_writes_its_chart_beside_the_database_an
     assert "Client C12's scores: ORS 30 (intake, " in view and "Flags: reliable deterioration." in view
     with Image.open(chart) as picture:
         assert picture.format == "PNG" and picture.size == (800, 450)
+
+
+def test_practice_home_prints_the_home_with_buttons_that_work_as_in_the_dm(tmp_path):
+    output = shell(
+        tmp_path,
+        "/as coach",
+        "/practice setup",
+        "/as alice",
+        "/practice join",
+        "/practice objective Hold silences longer",
+        "/as coach",
+        "/practice advice @alice Name the rupture out loud in 1d",
+        "/clock +2d",
+        "/as alice",
+        "/practice home",
+    )
+    home = shown(output, "only alice sees", "This week's check-in")
+    assert "Hold silences longer" in home and "Name the rupture out loud" in home and "Practice minutes" in home
+    not_yet = button_number(home, "Not yet (remind me in 7 days)")
+
+    answered = shell(tmp_path, "/as alice", not_yet, "/practice home", "/as coach", "/practice home")
+
+    assert "I'll ask again on" in answered
+    assert "The group you coach" in shown(answered, "only coach sees", "Therapists")
+    assert "@alice: Hold silences longer" in shown(answered, "only coach sees", "Therapists")

@@ -17,6 +17,7 @@ from bot.grammar import (
     DigestRequest,
     GiveAdvice,
     Help,
+    Home,
     Join,
     Leave,
     LogPractice,
@@ -196,15 +197,17 @@ def test_setup_sets_each_outcome_threshold():
     )
 
 
-# join, leave, status
+# join, leave, status, home
 
 
-@pytest.mark.parametrize(("text", "command"), [("join", Join()), ("leave", Leave()), ("status", Status())])
+@pytest.mark.parametrize(
+    ("text", "command"), [("join", Join()), ("leave", Leave()), ("status", Status()), ("home", Home())]
+)
 def test_commands_without_arguments(text, command):
     assert parse(text) == command
 
 
-@pytest.mark.parametrize("name", ["join", "leave", "status"])
+@pytest.mark.parametrize("name", ["join", "leave", "status", "home"])
 def test_commands_without_arguments_refuse_extra_words(name):
     error = refused(f"{name} the group now")
     assert str(error) == f"`{name}` takes no arguments, but got “the group now”."
