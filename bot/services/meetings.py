@@ -3,6 +3,8 @@ useful the last one was, with what they will try before the next (kept as advice
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot import prompts, values
 from bot.availability import zone_of
 from bot.forms import NOT_IDENTIFYING, Errors, FieldKind, Form, FormField, Values, check_fields
@@ -23,10 +25,7 @@ SELF_ADVICE_DAYS = 7  # what a therapist will try before the next meeting is fol
 
 
 def open_prep_form(ctx: Context, delivery_id: str) -> Result:
-    delivery, _member = _own(ctx, delivery_id, DeliveryKind.PREP, "That question about the meeting")
-    if delivery.answer is not None:
-        return Result(reply=Message.text(ALREADY_ANSWERED))
-    return Result(form=_prep_form(delivery))
+    return _open_form(ctx, delivery_id, DeliveryKind.PREP, _prep_form)
 
 
 def _prep_form(delivery: Delivery) -> Form:
@@ -58,7 +57,7 @@ def _prep_form(delivery: Delivery) -> Form:
 
 
 def submit_prep(ctx: Context, context: dict[str, str], submitted: Values) -> Result:
-    delivery, member = _own(ctx, context.get("delivery_id"), DeliveryKind.PREP, "That question about the meeting")
+    delivery, member = _own(ctx, context.get("delivery_id"), DeliveryKind.PREP)
     if delivery.answer is not None:
         return Result(notice=Message.text(ALREADY_ANSWERED))
     clean, errors = check_fields(_prep_form(delivery), submitted)
@@ -117,10 +116,14 @@ def _request_said(kind: RequestKind, code: str | None, text: str | None) -> Line
 
 
 def open_feedback_form(ctx: Context, delivery_id: str) -> Result:
-    delivery, _member = _own(ctx, delivery_id, DeliveryKind.FEEDBACK, "That question about the meeting")
+    return _open_form(ctx, delivery_id, DeliveryKind.FEEDBACK, _feedback_form)
+
+
+def _open_form(ctx: Context, delivery_id: str, kind: DeliveryKind, form_of: Callable[[Delivery], Form]) -> Result:
+    delivery, _member = _own(ctx, delivery_id, kind)
     if delivery.answer is not None:
         return Result(reply=Message.text(ALREADY_ANSWERED))
-    return Result(form=_feedback_form(delivery))
+    return Result(form=form_of(delivery))
 
 
 def _feedback_form(delivery: Delivery) -> Form:
@@ -154,7 +157,7 @@ def _feedback_form(delivery: Delivery) -> Form:
 
 
 def submit_feedback(ctx: Context, context: dict[str, str], submitted: Values) -> Result:
-    delivery, member = _own(ctx, context.get("delivery_id"), DeliveryKind.FEEDBACK, "That question about the meeting")
+    delivery, member = _own(ctx, context.get("delivery_id"), DeliveryKind.FEEDBACK)
     if delivery.answer is not None:
         return Result(notice=Message.text(ALREADY_ANSWERED))
     clean, errors = check_fields(_feedback_form(delivery), submitted)
@@ -189,5 +192,5 @@ def submit_feedback(ctx: Context, context: dict[str, str], submitted: Values) ->
     return Result(updates=redraw(ctx, delivery, prompts.meeting_feedback_answered(meeting_on, line(" ".join(said)))))
 
 
-def _own(ctx: Context, raw_id: str | None, kind: DeliveryKind, what: str) -> tuple[Delivery, Member]:
-    return own_delivery(ctx, raw_id, kind, Member, what)
+def _own(ctx: Context, raw_id: str | None, kind: DeliveryKind) -> tuple[Delivery, Member]:
+    return own_delivery(ctx, raw_id, kind, Member, "That question about the meeting")
