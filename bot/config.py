@@ -37,22 +37,26 @@ class Settings:
     slack_messages_per_second: float
     retention_days: int
     database_connect_timeout: int
+    uninstalled_retention_days: int = 30  # a tenant's data is kept this long after the app is removed
     slack_channel_interval_seconds: float = 1.0
     # Teams is served when TEAMS_CLIENT_ID is set: the bot's Entra app registration.
     teams_client_id: str | None = None
     teams_client_secret: str | None = None
     teams_tenant_id: str | None = None
     teams_allowed_tenants: frozenset[str] = frozenset()  # none set: TEAMS_TENANT_ID's alone
+    teams_any_tenant: bool = False  # TEAMS_ALLOWED_TENANTS=*: a multi-tenant registration serves whoever installs it
     teams_cloud: str = "Public"
     teams_cloud_overrides: dict[str, str] = field(default_factory=dict)
     teams_service_url: str | None = None  # for a conversation the bot has not heard from yet
     teams_messages_per_second: float = 5.0
     resurface_days: tuple[int, ...] = (2, 7, 21, 60)  # days after writing that a learning note comes back
 
-    @property
-    def teams_tenants_served(self) -> frozenset[str]:
-        """Whose activities are served: the SDK checks the token, never the tenant."""
-        return self.teams_allowed_tenants or frozenset({self.teams_tenant_id} if self.teams_tenant_id else ())
+    def serves_teams_tenant(self, tenant_id: str) -> bool:
+        """Whether this tenant's activities are served: the SDK checks the token, never the tenant."""
+        if self.teams_any_tenant:
+            return bool(tenant_id)
+        allowed = self.teams_allowed_tenants or frozenset({self.teams_tenant_id} if self.teams_tenant_id else ())
+        return tenant_id in allowed
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
@@ -71,12 +75,14 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         slack_messages_per_second=_number(environ, "SLACK_MESSAGES_PER_SECOND", 5.0, 0.5, 1000, "messages per second"),
         retention_days=_positive_int(environ, "RETENTION_DAYS", 730),
         database_connect_timeout=_positive_int(environ, "DATABASE_CONNECT_TIMEOUT", 60),
+        uninstalled_retention_days=_positive_int(environ, "UNINSTALLED_RETENTION_DAYS", 30),
         resurface_days=_resurface_days(environ),
         slack_channel_interval_seconds=_number(environ, "SLACK_CHANNEL_INTERVAL_SECONDS", 1.0, 0, 60, "seconds"),
         teams_client_id=_guid(environ, "TEAMS_CLIENT_ID"),
         teams_client_secret=_optional(environ, "TEAMS_CLIENT_SECRET"),
         teams_tenant_id=_tenant(environ.get("TEAMS_TENANT_ID", ""), "TEAMS_TENANT_ID"),
         teams_allowed_tenants=_allowed_tenants(environ),
+        teams_any_tenant=_any_tenant(environ),
         teams_cloud=_teams_cloud(environ),
         teams_cloud_overrides=_cloud_overrides(environ),
         teams_service_url=_url(environ, "TEAMS_SERVICE_URL"),
@@ -92,8 +98,21 @@ def _tenant(raw: str, name: str) -> str | None:
 
 
 def _allowed_tenants(environ: dict[str, str]) -> frozenset[str]:
+    if _any_tenant(environ):
+        return frozenset()
     parts = (_tenant(part, "TEAMS_ALLOWED_TENANTS") for part in environ.get("TEAMS_ALLOWED_TENANTS", "").split(","))
     return frozenset(part for part in parts if part)
+
+
+def _any_tenant(environ: dict[str, str]) -> bool:
+    if environ.get("TEAMS_ALLOWED_TENANTS", "").strip() != "*":
+        return False
+    if environ.get("TEAMS_TENANT_ID", "").strip():
+        raise ConfigError(
+            "TEAMS_ALLOWED_TENANTS=* serves any tenant, which only a multi-tenant app registration can:"
+            " leave TEAMS_TENANT_ID unset, so that the bot's tokens come from the Bot Framework's tenant"
+        )
+    return True
 
 
 def _teams_cloud(environ: dict[str, str]) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from bot import deliveries, grammar, services
+from bot import deliveries, grammar, installations, services
 from bot.config import Settings
 from bot.forms import NOT_IDENTIFYING, Values, not_identifying
 from bot.grammar import SUMMARIES, USAGE, UsageError
@@ -224,6 +224,33 @@ class Core:
             lambda session: remember_timezone(session, who, timezone_name, now, window, display_name),
             snapshot=True,
         )
+
+    async def tenant_removed(self, platform: Platform, tenant_id: str, installation_id: str | None = None) -> None:
+        """The platform says the app was removed from the tenant (from one install in it, when
+        named): nothing more is sent there, and its data goes after UNINSTALLED_RETENTION_DAYS."""
+        now = self.clock()
+        count = await in_transaction(
+            self.engine, lambda session: installations.removed(session, platform, tenant_id, installation_id, now)
+        )
+        log.warning(
+            "the app was removed from %s tenant %s%s: %d group(s) held; their data is deleted in %d days"
+            " unless it is installed again",
+            platform,
+            tenant_id,
+            "" if installation_id is None else " (one install)",
+            count,
+            self.settings.uninstalled_retention_days,
+        )
+
+    async def tenant_installed(self, platform: Platform, tenant_id: str, installation_id: str | None = None) -> None:
+        """The app is installed in the tenant (in one install in it, when named): groups held
+        since it was removed resume."""
+        now = self.clock()
+        count = await in_transaction(
+            self.engine, lambda session: installations.installed(session, platform, tenant_id, installation_id, now)
+        )
+        if count:
+            log.warning("the app is installed again in %s tenant %s: %d group(s) resume", platform, tenant_id, count)
 
     async def first_time(self, key: str, before_ack: bool = False) -> bool:
         """Whether a platform request with this key is new; a retry of one already handled is not.

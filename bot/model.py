@@ -61,6 +61,9 @@ class Group(SQLModel, table=True):
     tenant_id: str  # a Slack workspace, a Microsoft Entra tenant, the shell
     channel_id: str
     address: str | None = _long_text()  # what the front-end needs to reach the channel; never read by the core
+    # Where the app is installed that holds the channel, as the front-end names it (Teams: the team),
+    # so that removing the app from there removes the group; None where the tenant is one install (Slack).
+    installation_id: str | None = None
     coach_id: str
     timezone: str
     digest_weekday: int = 4
@@ -89,6 +92,7 @@ class Group(SQLModel, table=True):
     rhythm_from: datetime = _utc()  # weekly occurrences before this (set-up, or a change of times) are not sent
     last_digest_at: datetime | None = _utc(nullable=True)
     planned_until: datetime | None = _utc(nullable=True)  # the plan pass skips the group until then; None: plan it
+    removed_at: datetime | None = _utc(nullable=True)  # the app was uninstalled: nothing is sent; purged later
 
     @property
     def thresholds(self) -> Thresholds:

@@ -1,14 +1,16 @@
 """Deleting data: one person's from some groups (when they ask, or long after they left),
-and history older than the retention period."""
+history older than the retention period, and whole groups long after the app was removed."""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime
 
 from sqlalchemy import delete, exists, or_
 from sqlalchemy import select as sql_select
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, select
 
+from bot.installations import PLATFORM_ACTOR
 from bot.model import (
     CLOSED_ADVICE,
     Advice,
@@ -27,9 +29,11 @@ from bot.model import (
     Objective,
     ObjectiveStatus,
     Person,
+    Platform,
     PracticeLog,
     RecordingReview,
     Score,
+    SendingHold,
 )
 
 
@@ -114,3 +118,48 @@ def _in_a_group(person):
     member = member.where(same_tenant, Member.user_id == person.user_id, Member.left_at.is_(None))
     coach = sql_select(Group.id).where(same_tenant, Group.coach_id == person.user_id)
     return exists(member) | exists(coach)
+
+
+def purge_uninstalled(session: Session, removed_before: datetime, now: datetime) -> None:
+    """Every group removed before the cutoff and not installed again, with all it holds, and
+    then the people of its tenant who belong to no group any more. The audit log keeps that it
+    happened, without content."""
+    groups = session.exec(select(Group).where(Group.removed_at < removed_before)).all()
+    if not groups:
+        return
+    group_ids = [group.id for group in groups]
+    tenants = Counter((group.platform, group.tenant_id) for group in groups)
+    _delete_notes(session, LearningNote.group_id.in_(group_ids))
+    for table in _tables_of_groups():
+        session.execute(delete(table).where(table.c.group_id.in_(group_ids)))
+    session.execute(delete(Group).where(Group.id.in_(group_ids)))
+    for (platform, tenant_id), count in tenants.items():
+        _forget_tenant_if_empty(session, platform, tenant_id)
+        session.add(
+            AuditEntry(
+                platform=platform,
+                tenant_id=tenant_id,
+                actor_id=PLATFORM_ACTOR,
+                action="data deleted after the app was removed",
+                detail=f"{count} group(s)",
+                at=now,
+            )
+        )
+
+
+def _tables_of_groups():
+    """Every table whose rows belong to a group, children first: a table added later is purged too."""
+    return [
+        table
+        for table in reversed(SQLModel.metadata.sorted_tables)
+        if "group_id" in table.c and table.name != Group.__tablename__
+    ]
+
+
+def _forget_tenant_if_empty(session: Session, platform: Platform, tenant_id: str) -> None:
+    in_tenant_person = (Person.platform == platform) & (Person.tenant_id == tenant_id)
+    session.execute(delete(Person).where(in_tenant_person, ~_in_a_group(Person)))
+    if session.exec(select(Group.id).where(Group.platform == platform, Group.tenant_id == tenant_id)).first() is None:
+        hold = session.get(SendingHold, (platform, tenant_id))
+        if hold is not None:
+            session.delete(hold)

@@ -120,7 +120,12 @@ def served_platforms(settings: Settings) -> list[Platform]:
     if settings.slack_bot_token:
         served.append(Platform.SLACK)
     if settings.teams_client_id:
-        require(settings, "TEAMS_CLIENT_SECRET", "TEAMS_TENANT_ID")
+        require(settings, "TEAMS_CLIENT_SECRET")
+        if not (settings.teams_tenant_id or settings.teams_allowed_tenants or settings.teams_any_tenant):
+            raise ConfigError(
+                "TEAMS_TENANT_ID is not set; put it in the environment or in .env (see .env.example),"
+                " or for a multi-tenant app registration set TEAMS_ALLOWED_TENANTS (tenant IDs, or * for any)"
+            )
         served.append(Platform.TEAMS)
     if not served:
         raise ConfigError(

@@ -135,17 +135,29 @@ class SlackDriver:
 
     def open_home(self, user: str) -> HttpReply:
         """The user opens the app's Home tab: Slack's `app_home_opened` event."""
-        event = {
+        return self.event({"type": "app_home_opened", "user": user, "tab": "home"})
+
+    def uninstalled(self) -> HttpReply:
+        """The workspace removed the app: Slack's `app_uninstalled` event."""
+        return self.event({"type": "app_uninstalled"})
+
+    def tokens_revoked(self, bot: bool = True) -> HttpReply:
+        """Slack's `tokens_revoked` event: the bot's token, or only a user's."""
+        return self.event({"type": "tokens_revoked", "tokens": {"bot": ["UBOT"] if bot else [], "oauth": ["UALICE"]}})
+
+    def event(self, event: dict) -> HttpReply:
+        """An Events API callback of this workspace carrying `event`."""
+        callback = {
             "token": "unused",
             "team_id": self.team_id,
             "api_app_id": "AFAKE",
             "type": "event_callback",
-            "event_id": f"EvHome{next(_ids)}",
+            "event_id": f"Ev{next(_ids)}",
             "event_time": int(time.time()),
-            "event": {"type": "app_home_opened", "user": user, "tab": "home", "event_ts": str(time.time())},
+            "event": {**event, "event_ts": str(time.time())},
             "authorizations": [{"team_id": self.team_id, "user_id": "UBOT", "is_bot": True}],
         }
-        return self.post(json.dumps(event), "application/json")
+        return self.post(json.dumps(callback), "application/json")
 
     def press_on_home(self, user: str, view: dict, action_id: str, value: str | None = None) -> HttpReply:
         """Press `action_id` on the Home tab the bot published (`view`): a button, or a select

@@ -113,9 +113,26 @@ class TeamsDriver:
         activity["channelData"]["eventType"] = "teamMemberAdded"
         return self.send(activity)
 
+    def removed_from_team(self, by: Member) -> Reply:
+        """The bot taken out of the team: Teams tells of it as it tells of its install, twice."""
+        activity = self._activity("conversationUpdate", by, self._channel_conversation(TEAM_ID))
+        activity.update(membersRemoved=[{"id": self.bot["id"]}])
+        activity["channelData"]["eventType"] = "teamMemberRemoved"
+        return self.send(activity)
+
+    def uninstalled_from_team(self, by: Member) -> Reply:
+        activity = self._activity("installationUpdate", by, self._channel_conversation(TEAM_ID))
+        activity.update(action="remove")
+        return self.send(activity)
+
     def installed_for(self, user: Member) -> Reply:
         activity = self._activity("installationUpdate", user, self._chat_of(user))
         activity.update(action="add")
+        return self.send(activity)
+
+    def uninstalled_for(self, user: Member) -> Reply:
+        activity = self._activity("installationUpdate", user, self._chat_of(user))
+        activity.update(action="remove")
         return self.send(activity)
 
     # ----- signing and shapes -----

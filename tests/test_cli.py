@@ -64,13 +64,19 @@ def test_serve_with_part_of_a_platform_configured_names_what_is_missing(cli, tmp
     for configured, missing in (
         ({"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_SIGNING_SECRET"),
         ({"TEAMS_CLIENT_ID": "00000000-0000-4000-8000-000000000001"}, "TEAMS_CLIENT_SECRET"),
-        ({"TEAMS_CLIENT_ID": "00000000-0000-4000-8000-000000000001", "TEAMS_CLIENT_SECRET": "s"}, "TEAMS_TENANT_ID"),
     ):
         result = cli(["serve"], **database, **configured)
         assert result.returncode == 2
         assert result.stderr.strip().splitlines() == [
             f"supervision-bot: {missing} is not set; put it in the environment or in .env (see .env.example)"
         ]
+    no_tenant = {"TEAMS_CLIENT_ID": "00000000-0000-4000-8000-000000000001", "TEAMS_CLIENT_SECRET": "s"}
+    result = cli(["serve"], **database, **no_tenant)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "supervision-bot: TEAMS_TENANT_ID is not set; put it in the environment or in .env (see .env.example),"
+        " or for a multi-tenant app registration set TEAMS_ALLOWED_TENANTS (tenant IDs, or * for any)"
+    ]
 
 
 def test_malformed_values_are_named(cli, tmp_path):

@@ -71,7 +71,12 @@ class Dispatcher:
             )
 
     async def tidy(self) -> None:
-        await housekeeping.tidy(self.engine, self.clock(), timedelta(days=self.settings.retention_days))
+        await housekeeping.tidy(
+            self.engine,
+            self.clock(),
+            timedelta(days=self.settings.retention_days),
+            timedelta(days=self.settings.uninstalled_retention_days),
+        )
 
     async def drain(self) -> int:
         """Send everything due now; the number of deliveries handled."""

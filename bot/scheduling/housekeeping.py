@@ -1,6 +1,6 @@
 """Tidying up, now and then: take back deliveries whose worker died, forget requests too old
-to be retried and flagged texts no longer pending, and delete records older than the
-retention period."""
+to be retried and flagged texts no longer pending, delete records older than the
+retention period, and the groups of an app removed longer ago than its grace period."""
 
 from __future__ import annotations
 
@@ -11,17 +11,18 @@ from sqlalchemy.engine import Engine
 
 from bot.privacy import forget_expired_pending
 from bot.requests import forget_old_requests
-from bot.retention import purge_older_than
+from bot.retention import purge_older_than, purge_uninstalled
 from bot.scheduling.outbox import take_back_expired
 from bot.storage import in_transaction
 
 log = logging.getLogger(__name__)
 
 
-async def tidy(engine: Engine, now: datetime, retention: timedelta) -> None:
+async def tidy(engine: Engine, now: datetime, retention: timedelta, uninstalled_retention: timedelta) -> None:
     taken = await in_transaction(engine, lambda session: take_back_expired(session, now))
     if taken:
         log.warning("took back %d deliveries whose lease expired", taken)
     await in_transaction(engine, lambda session: forget_old_requests(session, now))
     await in_transaction(engine, lambda session: forget_expired_pending(session, now))
     await in_transaction(engine, lambda session: purge_older_than(session, now - retention))
+    await in_transaction(engine, lambda session: purge_uninstalled(session, now - uninstalled_retention, now))

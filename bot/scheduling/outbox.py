@@ -52,9 +52,12 @@ def claim_due(
 
 
 def _sendable(platforms: Iterable[Platform]):
-    """Pending, in a group of a platform served here, in a tenant whose sending is not held."""
+    """Pending, in a group of a platform served here whose app was not removed, in a tenant
+    whose sending is not held."""
     held = (SendingHold.platform == Group.platform) & (SendingHold.tenant_id == Group.tenant_id)
-    sendable_groups = select(Group.id).where(Group.platform.in_(list(platforms)), ~exists().where(held))
+    sendable_groups = select(Group.id).where(
+        Group.platform.in_(list(platforms)), Group.removed_at.is_(None), ~exists().where(held)
+    )
     return (Delivery.status == DeliveryStatus.PENDING) & Delivery.group_id.in_(sendable_groups)
 
 

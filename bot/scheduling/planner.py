@@ -29,8 +29,9 @@ from bot.scheduling.outbox import schedule
 
 
 def due_for_planning(now: datetime):
-    """The SQL condition that a group's plan has run out, or that something it rests on changed."""
-    return Group.planned_until.is_(None) | (Group.planned_until <= now)
+    """The SQL condition that a group's plan has run out, or that something it rests on changed;
+    a group whose app was removed is not planned."""
+    return Group.removed_at.is_(None) & (Group.planned_until.is_(None) | (Group.planned_until <= now))
 
 
 def groups_to_plan(session: Session, now: datetime) -> list[int]:

@@ -18,7 +18,8 @@ from bot.privacy import Flag
 @dataclass(frozen=True)
 class Caller:
     """Who is asking, and from where. `address` and `channel_address` are what the front-end
-    needs to reach the caller privately and the channel (opaque to the core, kept for sending)."""
+    needs to reach the caller privately and the channel, and `installation_id` what it names the
+    install that holds the channel (all opaque to the core, kept for sending and for uninstalls)."""
 
     platform: Platform
     tenant_id: str
@@ -28,6 +29,7 @@ class Caller:
     is_admin: bool = False  # looked up only for what needs it
     address: str | None = None
     channel_address: str | None = None
+    installation_id: str | None = None  # where the app is installed that holds the channel (Teams: the team)
 
     @property
     def person(self) -> Recipient:

@@ -32,6 +32,7 @@ def setup(ctx: Context, command: Setup) -> Result:
             tenant_id=ctx.caller.tenant_id,
             channel_id=ctx.caller.channel_id,
             address=ctx.caller.channel_address,
+            installation_id=ctx.caller.installation_id,
             coach_id=ctx.caller.user_id,
             timezone=_coach_zone(ctx),
             created_at=ctx.now,

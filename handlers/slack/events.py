@@ -1,4 +1,5 @@
-"""Events: the App Home tab shows the user's Home; profile changes keep time zones current."""
+"""Events: the App Home tab shows the user's Home; profile changes keep time zones current; an
+uninstall, or the bot's token revoked, stops everything sent to the workspace."""
 
 from __future__ import annotations
 
@@ -30,5 +31,14 @@ def register(app: AsyncApp, core: Core) -> None:
             tenant = tenant_of(context) or user.get("team_id", "")
             await core.user_changed(Recipient(Platform.SLACK, tenant, user["id"]), user["tz"])
 
+    async def on_uninstalled(body, event, context, client, respond):
+        await core.tenant_removed(Platform.SLACK, tenant_of(context) or body.get("team_id", ""))
+
+    async def on_tokens_revoked(body, event, context, client, respond):
+        if (event.get("tokens") or {}).get("bot"):  # a user's token alone leaves the bot working
+            await on_uninstalled(body, event, context, client, respond)
+
     app.event("app_home_opened")(acked_once(core, on_home_opened))
     app.event("user_change")(acked_once(core, on_user_change))
+    app.event("app_uninstalled")(acked_once(core, on_uninstalled))
+    app.event("tokens_revoked")(acked_once(core, on_tokens_revoked))

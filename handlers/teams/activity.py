@@ -53,7 +53,14 @@ def caller_from(activity: Activity) -> Caller:
         in_direct_message=personal,
         address=Conversation(conversation_id, service_url).to_text() if personal else None,
         channel_address=Conversation(channel, service_url).to_text() if channel else None,
+        installation_id=team_of(activity),
     )
+
+
+def team_of(activity: Activity) -> str | None:
+    """The team an activity in a team's channel comes from; None in a chat."""
+    team = _dig(activity, "channelData", "team", "id")
+    return team if isinstance(team, str) and team else None
 
 
 def command_text(activity: Activity) -> str:

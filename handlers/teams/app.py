@@ -58,7 +58,7 @@ def build_endpoint(settings: Settings, core: Core, messenger: TeamsMessenger) ->
         messaging_endpoint=MESSAGES_PATH,
     )
     background = Background()
-    app.use(only_allowed_tenants(settings.teams_tenants_served))
+    app.use(only_allowed_tenants(settings))
     app.use(answered_first(background))
     app.use(keep_people_current(core))
     for listeners in (messages, dialogs, installs, consent):
@@ -66,12 +66,12 @@ def build_endpoint(settings: Settings, core: Core, messenger: TeamsMessenger) ->
     return TeamsEndpoint(route, app.initialize, background)
 
 
-def only_allowed_tenants(allowed: frozenset[str]):
-    """The SDK checks the token, not the tenant: an activity from any other tenant is
+def only_allowed_tenants(settings: Settings):
+    """The SDK checks the token, not the tenant: an activity from a tenant not served is
     refused before anything reads it further, and nothing is stored or sent."""
 
     async def refuse_other_tenants(ctx: ActivityContext):
-        if tenant_of(as_json(ctx.activity)) not in allowed:
+        if not settings.serves_teams_tenant(tenant_of(as_json(ctx.activity))):
             log.warning("refused an activity from a tenant not in TEAMS_ALLOWED_TENANTS")
             return InvokeResponse(status=403)
         await ctx.next()

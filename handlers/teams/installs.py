@@ -1,13 +1,15 @@
-"""The bot added to a team or to a person's chats: it says hello once, with how to start."""
+"""The bot added to a team or to a person's chats: it says hello once, with how to start. The
+app removed from a team: its groups there are held, and deleted later unless it comes back."""
 
 from __future__ import annotations
 
-from microsoft_teams.api import ConversationUpdateActivity, InstalledActivity
+from microsoft_teams.api import ConversationUpdateActivity, InstalledActivity, UninstalledActivity
 from microsoft_teams.apps import ActivityContext, App
 
 from bot.core import Core
 from bot.messages import COMMAND_NAME
-from handlers.teams.activity import is_personal
+from bot.model import Platform
+from handlers.teams.activity import is_personal, team_of, tenant_of
 from handlers.teams.context import as_json
 from handlers.teams.messenger import TeamsMessenger
 
@@ -15,14 +17,34 @@ from handlers.teams.messenger import TeamsMessenger
 def register(app: App, core: Core, messenger: TeamsMessenger) -> None:
     @app.on_install_add
     async def on_installed(ctx: ActivityContext[InstalledActivity]) -> None:
+        await _in_team(core, ctx, removed=False)
         await _hello(core, ctx)
 
+    @app.on_install_remove
+    async def on_uninstalled(ctx: ActivityContext[UninstalledActivity]) -> None:
+        await _in_team(core, ctx, removed=True)
+
     @app.on_conversation_update
-    async def on_members_added(ctx: ActivityContext[ConversationUpdateActivity]) -> None:
+    async def on_members_changed(ctx: ActivityContext[ConversationUpdateActivity]) -> None:
         activity = as_json(ctx.activity)
         bot_id = (activity.get("recipient") or {}).get("id")
         if any(member.get("id") == bot_id for member in activity.get("membersAdded") or []):
+            await _in_team(core, ctx, removed=False)
             await _hello(core, ctx)
+        if any(member.get("id") == bot_id for member in activity.get("membersRemoved") or []):
+            await _in_team(core, ctx, removed=True)
+
+
+async def _in_team(core: Core, ctx: ActivityContext, removed: bool) -> None:
+    """The app added to or removed from a team; in a person's chats, no group is concerned."""
+    activity = as_json(ctx.activity)
+    team = team_of(activity)
+    if team is None:
+        return
+    if removed:
+        await core.tenant_removed(Platform.TEAMS, tenant_of(activity), team)
+    else:
+        await core.tenant_installed(Platform.TEAMS, tenant_of(activity), team)
 
 
 async def _hello(core: Core, ctx: ActivityContext) -> None:

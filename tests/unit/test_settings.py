@@ -37,9 +37,28 @@ TEAMS = {"TEAMS_CLIENT_ID": "00000000-0000-4000-8000-00000000b07a", "TEAMS_CLIEN
 
 
 def test_teams_serves_its_own_tenant_unless_others_are_allowed():
-    assert load_settings(TEAMS).teams_tenants_served == {"T1"}
+    own = load_settings(TEAMS)
+    assert own.serves_teams_tenant("T1") and not own.serves_teams_tenant("T2")
     allowed = load_settings({**TEAMS, "TEAMS_ALLOWED_TENANTS": " T2, T3 ,"})
-    assert allowed.teams_tenants_served == {"T2", "T3"}
+    assert [allowed.serves_teams_tenant(tenant) for tenant in ("T1", "T2", "T3")] == [False, True, True]
+
+
+def test_a_star_serves_any_tenant_of_a_multi_tenant_registration():
+    multi_tenant = {key: value for key, value in TEAMS.items() if key != "TEAMS_TENANT_ID"}
+    anyone = load_settings({**multi_tenant, "TEAMS_ALLOWED_TENANTS": " * "})
+    assert anyone.serves_teams_tenant("T1") and anyone.serves_teams_tenant("any-other-tenant")
+    assert not anyone.serves_teams_tenant("")  # an activity naming no tenant is still refused
+    with pytest.raises(ConfigError, match=r"TEAMS_ALLOWED_TENANTS=\* serves any tenant.*leave TEAMS_TENANT_ID unset"):
+        load_settings({**TEAMS, "TEAMS_ALLOWED_TENANTS": "*"})
+    with pytest.raises(ConfigError, match="TEAMS_ALLOWED_TENANTS is malformed"):
+        load_settings({**multi_tenant, "TEAMS_ALLOWED_TENANTS": "*, T2"})
+
+
+def test_data_is_kept_30_days_after_an_uninstall_unless_set():
+    assert load_settings({}).uninstalled_retention_days == 30
+    assert load_settings({"UNINSTALLED_RETENTION_DAYS": "7"}).uninstalled_retention_days == 7
+    with pytest.raises(ConfigError, match="UNINSTALLED_RETENTION_DAYS is malformed"):
+        load_settings({"UNINSTALLED_RETENTION_DAYS": "0"})
 
 
 def test_teams_cloud_overrides_are_read_and_checked():
