@@ -11,6 +11,7 @@ import re
 import sys
 from collections.abc import Iterable
 from datetime import datetime, timezone
+from typing import TextIO
 
 REDACTED = "[redacted]"
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -96,8 +97,12 @@ class JsonFormatter(logging.Formatter):
 
 def configure_logging(level: str, log_format: str, secrets: Iterable[str]) -> None:
     """Every record of the process, the libraries' and warnings included, to stderr in one format."""
-    handler = logging.StreamHandler(sys.stderr)
+    logging.basicConfig(level=level, handlers=[log_handler(log_format, secrets, sys.stderr)], force=True)
+    logging.captureWarnings(True)
+
+
+def log_handler(log_format: str, secrets: Iterable[str], stream: TextIO) -> logging.Handler:
+    handler = logging.StreamHandler(stream)
     handler.addFilter(Redact(secrets))
     handler.setFormatter(JsonFormatter() if log_format == "json" else TextFormatter())
-    logging.basicConfig(level=level, handlers=[handler], force=True)
-    logging.captureWarnings(True)
+    return handler

@@ -101,7 +101,8 @@ class Metrics:
         event.listen(engine, "handle_error", self._database_error)
 
     def _database_error(self, context: ExceptionContext) -> None:
-        if isinstance(context.chained_exception, StorageFault):  # bot.storage's own listener said so
+        # Set only once an earlier listener (bot.storage's) returned an exception of its own.
+        if isinstance(getattr(context, "chained_exception", None), StorageFault):
             error = "unavailable"
         elif context.sqlalchemy_exception is not None and lost_race(context.sqlalchemy_exception):
             error = "conflict"
