@@ -96,8 +96,11 @@ class JsonFormatter(logging.Formatter):
 
 
 def configure_logging(level: str, log_format: str, secrets: Iterable[str]) -> None:
-    """Every record of the process, the libraries' and warnings included, to stderr in one format."""
-    logging.basicConfig(level=level, handlers=[log_handler(log_format, secrets, sys.stderr)], force=True)
+    """Every record of the process, the libraries' and warnings included, to stderr in one format;
+    unless logging is configured already (by a test runner, say), as logging.basicConfig leaves it."""
+    if logging.getLogger().handlers:
+        return
+    logging.basicConfig(level=level, handlers=[log_handler(log_format, secrets, sys.stderr)])
     logging.captureWarnings(True)
 
 
