@@ -123,6 +123,7 @@ def _a_run(bot: RunningBot, fake: FakeSlack) -> Run:
         return value(get(f"{bot.url}/metrics")[1], "supervision_bot_deliveries_total", status="sent") >= 1
 
     wait_until(digest_sent)  # by serve's timer, once the Retry-After has passed
+    wait_until(lambda: '"message": "delivery sent"' in bot.output())  # counted first, then logged
     page = get(f"{bot.url}/metrics")[1]
     lines = [json.loads(line) for line in bot.output().splitlines() if line.strip()]
     return Run(bot, fake, slack.team_id, page, lines)
@@ -210,9 +211,14 @@ def test_metrics_port_serves_them_there_and_not_on_the_main_port(database_url, f
     bot.start()
     try:
         SlackDriver(bot.url, fake_slack).say("UPORT", "CPORT", "help")
-        status, page = get(f"http://127.0.0.1:{port}/metrics")
-        assert status == 200
-        assert value(page, "supervision_bot_requests_total", platform="slack", kind="command", code="200") == 1
+        assert get(f"http://127.0.0.1:{port}/metrics")[0] == 200
+
+        def counted() -> float:  # once the answer is out, which the client may see first
+            page = get(f"http://127.0.0.1:{port}/metrics")[1]
+            return value(page, "supervision_bot_requests_total", platform="slack", kind="command", code="200")
+
+        wait_until(lambda: counted() >= 1)
+        assert counted() == 1
         assert get(f"{bot.url}/metrics")[0] == 404
     finally:
         bot.stop()
