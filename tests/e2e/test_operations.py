@@ -123,7 +123,7 @@ def _a_run(bot: RunningBot, fake: FakeSlack) -> Run:
         return value(get(f"{bot.url}/metrics")[1], "supervision_bot_deliveries_total", status="sent") >= 1
 
     wait_until(digest_sent)  # by serve's timer, once the Retry-After has passed
-    wait_until(lambda: '"message": "delivery sent"' in bot.output())  # counted first, then logged
+    assert bot.logged('"message": "delivery sent"')  # counted first, then logged
     page = get(f"{bot.url}/metrics")[1]
     lines = [json.loads(line) for line in bot.output().splitlines() if line.strip()]
     return Run(bot, fake, slack.team_id, page, lines)

@@ -109,9 +109,8 @@ def test_an_activity_without_a_valid_token_is_refused_with_nothing_stored_or_sen
     assert bot_calls(fake_microsoft) == []
     assert [person.user_id for person in rows(database_url, Person)] == [COACH.id]
     # Logged as requests of their kind, the tenant their body claims not trusted.
-    logged = teams_bot.output()
-    assert f"platform=teams tenant={TENANT_ID} kind=message outcome=ok status=200" in logged  # the setup
-    assert logged.count("platform=teams kind=message outcome=refused status=401") == len(tokens)
+    assert teams_bot.logged(f"platform=teams tenant={TENANT_ID} kind=message outcome=ok status=200")  # the setup
+    assert teams_bot.logged("platform=teams kind=message outcome=refused status=401", len(tokens)) == len(tokens)
 
 
 def test_another_tenants_activity_with_a_valid_token_is_refused_with_nothing_stored_or_sent(
@@ -122,7 +121,7 @@ def test_another_tenants_activity_with_a_valid_token_is_refused_with_nothing_sto
         assert reply.status == 403
     assert bot_calls(fake_microsoft) == [] and rows(database_url, Group) == [] and rows(database_url, Person) == []
     assert "refused an activity from a tenant not in TEAMS_ALLOWED_TENANTS" in teams_bot.output()
-    assert teams_bot.output().count(f"platform=teams tenant={OUTSIDER_TENANT} kind=message outcome=refused") == 2
+    assert teams_bot.logged(f"platform=teams tenant={OUTSIDER_TENANT} kind=message outcome=refused", 2) == 2
 
 
 def test_a_body_that_is_not_a_json_object_is_refused_without_a_traceback(teams_bot):
