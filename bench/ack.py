@@ -15,7 +15,11 @@ housekeeping with history past the retention period to delete.
 With --database-url (PostgreSQL: the URL of a database to make a schema of its own in,
 dropped afterwards) it runs there instead of on a new SQLite file.
 
-    .venv/bin/python bench/ack.py [--rounds 10] [--concurrency 50] [--database-url URL]
+With --observed, `serve` runs as in production, writing its JSON log line for each request and
+delivery (LOG_LEVEL=INFO, LOG_FORMAT=json) and counting its metrics (METRICS=1); otherwise at
+LOG_LEVEL=WARNING. Each process's log goes to a file in the bench's working directory.
+
+    .venv/bin/python bench/ack.py [--rounds 10] [--concurrency 50] [--database-url URL] [--observed]
 """
 
 from __future__ import annotations
@@ -91,7 +95,8 @@ def bare_bolt(port: int, api_url: str) -> None:
 
 
 def start(command: list[str], environment: dict[str, str], port: int, workdir: Path) -> subprocess.Popen:
-    process = subprocess.Popen(command, env=environment, cwd=workdir)
+    with open(workdir / f"log-{port}.txt", "a") as log:  # a line per request and delivery at INFO (--observed)
+        process = subprocess.Popen(command, env=environment, cwd=workdir, stderr=log)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -274,6 +279,11 @@ def main() -> None:
     parser.add_argument(
         "--load-rate", type=float, default=LOAD_RATE, help="posts a second the loaded serve may send (default 100)"
     )
+    parser.add_argument(
+        "--observed",
+        action="store_true",
+        help="serve as in production: a JSON log line per request and delivery (LOG_LEVEL=INFO) and METRICS=1",
+    )
     parser.add_argument("--bare-bolt-port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--api-url", help=argparse.SUPPRESS)
     arguments = parser.parse_args()
@@ -282,10 +292,10 @@ def main() -> None:
         bare_bolt(arguments.bare_bolt_port, arguments.api_url)
         return
     with bench_database(arguments.database_url, "ack") as database_url:
-        run(database_url, arguments.rounds, arguments.concurrency, arguments.load_rate)
+        run(database_url, arguments.rounds, arguments.concurrency, arguments.load_rate, arguments.observed)
 
 
-def run(database_url: str, rounds: int, concurrency: int, load_rate: float) -> None:
+def run(database_url: str, rounds: int, concurrency: int, load_rate: float, observed: bool) -> None:
     workdir = Path(tempfile.mkdtemp(prefix="bench-ack-"))
     fake = FakeSlack().start()
     environment = {
@@ -296,6 +306,8 @@ def run(database_url: str, rounds: int, concurrency: int, load_rate: float) -> N
         "DATABASE_URL": database_url,
         "LOG_LEVEL": "WARNING",
     }
+    if observed:
+        environment.update(LOG_LEVEL="INFO", LOG_FORMAT="json", METRICS="1")
     bot_port, bare_port = 38310, 38311
     serve = [str(Path(sys.executable).with_name("supervision-bot")), "serve", "--port", str(bot_port)]
     bare = [sys.executable, __file__, "--bare-bolt-port", str(bare_port), "--api-url", fake.api_url]

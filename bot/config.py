@@ -6,7 +6,7 @@ import io
 import json
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from urllib.parse import urlparse
 
 from dotenv import find_dotenv, load_dotenv
@@ -18,6 +18,8 @@ DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 TEAMS_CLOUDS = ("Public", "USGov", "USGovDoD", "China")
 TEAMS_CLOUD_FIELDS = ("openid_metadata_url", "login_endpoint", "token_issuer", "token_service_url")
 GUID = re.compile(r"[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
+LOG_LEVELS = ("INFO", "DEBUG", "WARNING", "ERROR", "CRITICAL")
+LOG_FORMATS = ("text", "json")
 TENANT = re.compile(r"[A-Za-z0-9][A-Za-z0-9.-]{0,253}")  # a GUID, or a domain such as contoso.onmicrosoft.com
 
 
@@ -50,6 +52,17 @@ class Settings:
     teams_service_url: str | None = None  # for a conversation the bot has not heard from yet
     teams_messages_per_second: float = 5.0
     resurface_days: tuple[int, ...] = (2, 7, 21, 60)  # days after writing that a learning note comes back
+    log_level: str = "INFO"
+    log_format: str = "text"  # or "json": one JSON object a line
+    metrics: bool = False  # GET /metrics on the main port
+    metrics_port: int | None = None  # GET /metrics on this port instead, and not on the main one
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """Every secret set: each token and secret, and the database's password, for the logs to redact."""
+        values = [getattr(self, item.name) for item in fields(self) if item.name.endswith(("_token", "_secret"))]
+        values.append(make_url(self.database_url).password)
+        return tuple(value for value in values if value)
 
     def serves_teams_tenant(self, tenant_id: str) -> bool:
         """Whether this tenant's activities are served: the SDK checks the token, never the tenant."""
@@ -87,7 +100,38 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         teams_cloud_overrides=_cloud_overrides(environ),
         teams_service_url=_url(environ, "TEAMS_SERVICE_URL"),
         teams_messages_per_second=_number(environ, "TEAMS_MESSAGES_PER_SECOND", 5.0, 0.5, 1000, "messages per second"),
+        log_level=_choice(environ, "LOG_LEVEL", LOG_LEVELS),
+        log_format=_choice(environ, "LOG_FORMAT", LOG_FORMATS),
+        metrics=_metrics(environ),
+        metrics_port=_port(environ, "METRICS_PORT"),
     )
+
+
+def _choice(environ: dict[str, str], name: str, choices: tuple[str, ...]) -> str:
+    """One of `choices`, in any case; the first is the default."""
+    value = environ.get(name, "").strip().lower() or choices[0].lower()
+    for choice in choices:
+        if value == choice.lower():
+            return choice
+    raise ConfigError(f"{name} is malformed: it should be one of {', '.join(choices)}")
+
+
+def _metrics(environ: dict[str, str]) -> bool:
+    raw = environ.get("METRICS", "").strip().lower()
+    if raw not in ("", "0", "1"):
+        raise ConfigError("METRICS is malformed: it should be 1 (serve GET /metrics) or 0")
+    if raw == "0" and environ.get("METRICS_PORT", "").strip():
+        raise ConfigError("METRICS=0 turns metrics off, but METRICS_PORT is set: unset one of them")
+    return raw == "1"
+
+
+def _port(environ: dict[str, str], name: str) -> int | None:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or not 0 < int(raw) < 65536:
+        raise ConfigError(f"{name} is malformed: it should be a port number from 1 to 65535, got {raw!r}")
+    return int(raw)
 
 
 def _tenant(raw: str, name: str) -> str | None:

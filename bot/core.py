@@ -18,6 +18,7 @@ from bot import deliveries, grammar, installations, services
 from bot.config import Settings
 from bot.forms import NOT_IDENTIFYING, Values, not_identifying
 from bot.grammar import SUMMARIES, USAGE, UsageError
+from bot.measurements import Measurements, NoMeasurements
 from bot.messages import Bold, Button, Command, Line, Message, Section, Term, as_line, line
 from bot.model import Person, Platform
 from bot.ports import Messenger, Messengers, Recipient, SendFailed, UnknownUser
@@ -113,12 +114,27 @@ def _address_known(person: Person, who: Recipient) -> bool:
 
 
 class Core:
-    def __init__(self, engine: Engine, settings: Settings, messengers: Messengers, clock: Clock):
+    def __init__(
+        self,
+        engine: Engine,
+        settings: Settings,
+        messengers: Messengers,
+        clock: Clock,
+        measurements: Measurements | None = None,
+    ):
         self.engine = engine
         self.settings = settings
         self.messengers = messengers
         self.clock = clock
-        self.dispatcher = Dispatcher(engine, messengers, settings, clock, deliveries.prepare, deliveries.after_sent)
+        self.dispatcher = Dispatcher(
+            engine,
+            messengers,
+            settings,
+            clock,
+            deliveries.prepare,
+            deliveries.after_sent,
+            measurements=measurements or NoMeasurements(),
+        )
         self._background: set[asyncio.Task[None]] = set()
         self._home_tabs: dict[Platform, HomeTab] = {}
 

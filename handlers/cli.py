@@ -12,6 +12,7 @@ import os
 import signal
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -23,11 +24,14 @@ from sqlalchemy.exc import OperationalError
 from bot.config import ConfigError, Settings, load_settings, require
 from bot.core import Core
 from bot.identifiers import name_lists
+from bot.measurements import Measurements
 from bot.model import Platform
 from bot.ports import Messenger, Messengers
 from bot.storage import StorageFault, make_engine, upgrade, wait_for_database
+from handlers.logs import configure_logging
 
 if TYPE_CHECKING:
+    from handlers.metrics import Metrics
     from handlers.server import Endpoint
 
 log = logging.getLogger("supervision-bot")
@@ -36,11 +40,9 @@ log = logging.getLogger("supervision-bot")
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     arguments = parser.parse_args(argv)
-    logging.basicConfig(
-        level=os.environ.get("LOG_LEVEL", "INFO"), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
     try:
         settings = load_settings()
+        configure_logging(settings.log_level, settings.log_format, settings.secrets)
         return arguments.run(arguments, settings)
     except ConfigError as error:
         print(f"supervision-bot: {error}", file=sys.stderr)
@@ -135,13 +137,56 @@ def served_platforms(settings: Settings) -> list[Platform]:
     return served
 
 
-def _core(settings: Settings, platforms: list[Platform], clock=None, wait_seconds: float = 0) -> Core:
+def _core(
+    settings: Settings,
+    platforms: list[Platform],
+    clock=None,
+    wait_seconds: float = 0,
+    measurements: Measurements | None = None,
+) -> Core:
     return Core(
         _ready_engine(settings, wait_seconds),
         settings,
         Messengers(_messenger(settings, platform) for platform in platforms),
         clock or (lambda: datetime.now(timezone.utc)),
+        measurements,
     )
+
+
+def _metrics(settings: Settings, socket: bool) -> Metrics | None:
+    """The process's numbers, when METRICS or METRICS_PORT asks for them."""
+    if not (settings.metrics or settings.metrics_port):
+        return None
+    if socket and settings.metrics_port is None:
+        raise ConfigError("METRICS=1 serves /metrics on the HTTP port, which --socket does not open: set METRICS_PORT")
+    from handlers.metrics import Metrics
+
+    return Metrics()
+
+
+def _served_core(settings: Settings, platforms: list[Platform], metrics: Metrics | None) -> Core:
+    core = _core(settings, platforms, wait_seconds=settings.database_connect_timeout, measurements=metrics)
+    if metrics is not None:
+        metrics.watch(core.engine)
+    return core
+
+
+@contextmanager
+def _metrics_on_their_port(metrics: Metrics | None, settings: Settings, host: str, main_port: int | None):
+    """GET /metrics on METRICS_PORT, if it is set, while the block runs."""
+    if metrics is None or settings.metrics_port is None:
+        yield
+        return
+    if settings.metrics_port == main_port:
+        raise ConfigError(f"METRICS_PORT is {main_port}, the port serve answers on: choose another, or set METRICS=1")
+    try:
+        server = metrics.serve_on(host, settings.metrics_port)
+    except OSError as error:
+        raise ConfigError(f"cannot serve metrics on METRICS_PORT {settings.metrics_port}: {error.strerror}") from None
+    try:
+        yield
+    finally:
+        server.shutdown()
 
 
 def _messenger(settings: Settings, platform: Platform) -> Messenger:
@@ -175,12 +220,14 @@ def _endpoints(settings: Settings, core: Core, platforms: list[Platform]) -> dic
 
 def _serve(arguments, settings: Settings) -> int:
     name_lists()  # read now, not while a first request waits for its ack
+    metrics = _metrics(settings, arguments.socket)
     if arguments.socket:
         from handlers.slack.app import build_app
 
         require(settings, "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
-        core = _core(settings, [Platform.SLACK], wait_seconds=settings.database_connect_timeout)
-        asyncio.run(_socket_mode(build_app(settings, core), core, settings))
+        core = _served_core(settings, [Platform.SLACK], metrics)
+        with _metrics_on_their_port(metrics, settings, arguments.host, None):
+            asyncio.run(_socket_mode(build_app(settings, core), core, settings))
         return 0
     platforms = served_platforms(settings)
     if Platform.SLACK in platforms:
@@ -189,16 +236,16 @@ def _serve(arguments, settings: Settings) -> int:
 
     from handlers.server import Server
 
-    core = _core(settings, platforms, wait_seconds=settings.database_connect_timeout)
+    core = _served_core(settings, platforms, metrics)
+    endpoints = _endpoints(settings, core, platforms)
+    server = Server(core, endpoints, metrics=metrics, metrics_here=settings.metrics_port is None)
     # uvicorn shuts down gracefully on SIGTERM, then raises the signal again: exit 0 then.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    uvicorn.run(
-        Server(core, _endpoints(settings, core, platforms)),
-        host=arguments.host,
-        port=arguments.port,
-        log_level="warning",
-        lifespan="on",
-    )
+    with _metrics_on_their_port(metrics, settings, arguments.host, arguments.port):
+        # log_config=None: uvicorn's records go through the process's own handler (its format, redaction).
+        uvicorn.run(
+            server, host=arguments.host, port=arguments.port, log_level="warning", log_config=None, lifespan="on"
+        )
     return 0
 
 

@@ -266,6 +266,15 @@ class RunningBot:
     def output(self) -> str:
         return self.log.read_text()
 
+    def logged(self, text: str, times: int = 1, timeout: float = 10) -> int:
+        """How many times `text` is in the log, once it is there at least `times` times or
+        `timeout` has passed: the server logs a request just after its answer, which the
+        client may see first."""
+        deadline = time.monotonic() + timeout
+        while (found := self.output().count(text)) < times and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return found
+
 
 def run_cli(arguments: list[str], environment: dict[str, str], workdir: Path) -> subprocess.CompletedProcess:
     return subprocess.run(

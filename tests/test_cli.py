@@ -189,3 +189,17 @@ def test_a_corrupt_dotenv_is_one_line_naming_the_file_and_line(cli, tmp_path):
         assert result.returncode == 2, result.stderr
         assert result.stderr.strip().splitlines() == [result.stderr.strip()], result.stderr
         assert f"{tmp_path / '.env'}, line 2" in result.stderr and "Traceback" not in result.stderr, result.stderr
+
+
+def test_a_malformed_log_format_is_named_and_exits_2(cli):
+    ran = cli(["db", "upgrade"], LOG_FORMAT="xml")
+    assert ran.returncode == 2
+    assert ran.stderr.strip() == "supervision-bot: LOG_FORMAT is malformed: it should be one of text, json"
+
+
+def test_metrics_on_the_port_serve_answers_on_are_refused(tmp_path):
+    values = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "METRICS_PORT": "3999"}
+    database = f"sqlite:///{tmp_path}/db.sqlite3"
+    result = run_cli(["serve", "--port", "3999"], environment(DATABASE_URL=database, **values), tmp_path)
+    assert result.returncode == 2
+    assert "METRICS_PORT is 3999, the port serve answers on" in result.stderr

@@ -6,14 +6,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.config import Settings
-from bot.model import Delivery, DeliveryStatus, Platform
+from bot.measurements import Job, Measurements, NoMeasurements, Outcome
+from bot.model import Delivery, DeliveryStatus, Group, Platform
 from bot.ports import MessageRef, Messengers, SendFailed
 from bot.scheduling import housekeeping, planner
 from bot.scheduling.holds import due_for_a_check, hold_sending, settle_hold
@@ -30,6 +34,15 @@ CONCURRENCY = 8
 SOON = timedelta(seconds=10)  # what falls due this soon (a Retry-After, say) is waited for, not left for later
 Clock = Callable[[], datetime]
 Claimed = tuple[Delivery, str]  # a delivery and the lease token it was claimed under
+WARNED = (Outcome.RETRY, Outcome.RATE_LIMITED, Outcome.HELD, Outcome.DEAD)
+
+
+@dataclass(frozen=True)
+class Tenant:
+    """Where a delivery goes: a Slack workspace, a Microsoft Entra tenant."""
+
+    platform: Platform
+    id: str
 
 
 class Dispatcher:
@@ -42,6 +55,7 @@ class Dispatcher:
         prepare: Prepare,
         after_sent: AfterSent,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        measurements: Measurements | None = None,
     ):
         self.engine = engine
         self.messengers = messengers
@@ -50,10 +64,11 @@ class Dispatcher:
         self.prepare = prepare
         self.after_sent = after_sent
         self.sleep = sleep
+        self.measurements = measurements or NoMeasurements()
         self.stopping = False
         self._waiting: asyncio.Future | None = None
         # Within a drain, each platform tenant that answered 429, and when it may be posted to again.
-        self._rate_limited_until: dict[tuple[Platform, str], datetime] = {}
+        self._rate_limited_until: dict[Tenant, datetime] = {}
 
     def stop(self) -> None:
         """Finish the sends under way, hand back the rest of what was claimed, and claim no more."""
@@ -63,6 +78,10 @@ class Dispatcher:
 
     async def plan(self) -> None:
         """Plan the groups whose plan ran out or changed, each in a transaction of its own."""
+        with self._timed(Job.PLAN):
+            await self._plan()
+
+    async def _plan(self) -> None:
         now = self.clock()
         window = timedelta(hours=self.settings.checkin_skip_after_hours)
         for group_id in await self.in_transaction(lambda session: planner.groups_to_plan(session, now)):
@@ -71,15 +90,28 @@ class Dispatcher:
             )
 
     async def tidy(self) -> None:
-        await housekeeping.tidy(
-            self.engine,
-            self.clock(),
-            timedelta(days=self.settings.retention_days),
-            timedelta(days=self.settings.uninstalled_retention_days),
-        )
+        with self._timed(Job.TIDY):
+            await housekeeping.tidy(
+                self.engine,
+                self.clock(),
+                timedelta(days=self.settings.retention_days),
+                timedelta(days=self.settings.uninstalled_retention_days),
+            )
 
     async def drain(self) -> int:
         """Send everything due now; the number of deliveries handled."""
+        with self._timed(Job.DRAIN):
+            return await self._drain()
+
+    @contextmanager
+    def _timed(self, job: Job) -> Iterator[None]:
+        began = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.measurements.job_took(job, time.perf_counter() - began)
+
+    async def _drain(self) -> int:
         queue: asyncio.Queue[Claimed | None] = asyncio.Queue(maxsize=BATCH)
         results = GroupCommit(self.engine)
         senders = [asyncio.create_task(self._sender(queue, results)) for _ in range(CONCURRENCY)]
@@ -121,6 +153,7 @@ class Dispatcher:
             delivery, token = item
             if self.stopping or results.failed:
                 self._hand_back(results, delivery, token, delivery.due_at)
+                self._done(delivery, None, Outcome.HANDED_BACK)
             else:
                 await self._deliver(results, delivery, token)
 
@@ -142,50 +175,99 @@ class Dispatcher:
 
     async def _deliver(self, results: GroupCommit, delivery: Delivery, token: str) -> None:
         now = self.clock()
+        began = time.perf_counter()
         try:
-            step = await self.in_transaction(lambda session: self.prepare(session, delivery, now, self.settings))
+            step, tenant = await self.in_transaction(lambda session: self._prepared(session, delivery, now))
         except Exception:
-            log.exception("could not prepare delivery %s", delivery.key)
-            failure = after_failure(delivery.attempts, now, SendFailed("could not prepare"))
-            self._record(results, delivery, token, failure)
+            log.exception("could not prepare delivery %s (%s)", delivery.id, delivery.kind)
+            self._failed(results, delivery, token, None, SendFailed("could not prepare"), now)
             return
+        self.measurements.prepare_took(delivery.kind, time.perf_counter() - began)
         if isinstance(step, Skip):
             self._record(results, delivery, token, {"status": step.status, "last_error": step.reason})
+            skipped = Outcome.SUPERSEDED if step.status is DeliveryStatus.SUPERSEDED else Outcome.SKIPPED
+            self._done(delivery, tenant, skipped, reason=step.reason)
         elif isinstance(step, Defer):
             self._defer(results, delivery, token, step, now)
+            self._done(delivery, tenant, Outcome.DEFERRED)
         else:
             await self._send(results, delivery, token, step, now)
 
+    def _prepared(self, session: Session, delivery: Delivery, now: datetime) -> tuple[Send | Skip | Defer, Tenant]:
+        step = self.prepare(session, delivery, now, self.settings)
+        group = session.get(Group, delivery.group_id)  # read by `prepare`: no second query
+        return step, Tenant(group.platform, group.tenant_id)
+
     async def _send(self, results: GroupCommit, delivery: Delivery, token: str, step: Send, now: datetime) -> None:
-        tenant = (step.to.platform, step.to.tenant_id)
+        tenant = Tenant(step.to.platform, step.to.tenant_id)
         if (limited_until := self._rate_limited_until.get(tenant)) is not None:
             self._hand_back(results, delivery, token, max(delivery.due_at, limited_until))
+            self._done(delivery, tenant, Outcome.HANDED_BACK)
             return
         messenger = self.messengers.of(step.to.platform)
+        began = time.perf_counter()
         try:
             if step.direct:
                 ref = await messenger.send_direct(step.to, step.message)
             else:
                 ref = await messenger.post_to_channel(step.to, step.message)
         except SendFailed as failure:
-            log.warning("delivery %s failed: %s", delivery.key, failure.reason)
+            self.measurements.send_took(delivery.kind, tenant.platform, time.perf_counter() - began)
             if failure.credentials_refused:
                 reason = failure.reason
                 await self.in_transaction(lambda session: hold_sending(session, step.to, reason, now))
                 self._hand_back(results, delivery, token, delivery.due_at)
+                self._done(delivery, tenant, Outcome.HELD, reason=reason)
             else:
-                retry = after_failure(delivery.attempts, now, failure)
+                retry = self._failed(results, delivery, token, tenant, failure, now)
                 if failure.retry_after is not None:
                     # What else is claimed for this tenant waits with it, rather than being refused one by one.
                     self._rate_limited_until[tenant] = max(retry["due_at"], self._rate_limited_until.get(tenant, now))
-                self._record(results, delivery, token, retry)
             return
         except Exception:
-            log.exception("delivery %s failed unexpectedly", delivery.key)
-            failure = after_failure(delivery.attempts, now, SendFailed("unexpected error"))
-            self._record(results, delivery, token, failure)
+            log.exception("delivery %s (%s) failed unexpectedly", delivery.id, delivery.kind)
+            self._failed(results, delivery, token, tenant, SendFailed("unexpected error"), now)
             return
+        self.measurements.send_took(delivery.kind, tenant.platform, time.perf_counter() - began)
+        self._done(delivery, tenant, Outcome.SENT)
         results.add(lambda session: self._sent(session, delivery, token, step, ref, now))
+
+    def _failed(
+        self,
+        results: GroupCommit,
+        delivery: Delivery,
+        token: str,
+        tenant: Tenant | None,
+        failure: SendFailed,
+        now: datetime,
+    ) -> dict:
+        """Record a failed attempt as tried again later or given up; the values recorded."""
+        values = after_failure(delivery.attempts, now, failure)
+        if values["status"] is DeliveryStatus.DEAD:
+            outcome = Outcome.DEAD
+        else:
+            outcome = Outcome.RETRY if failure.retry_after is None else Outcome.RATE_LIMITED
+        self._record(results, delivery, token, values)
+        self._done(delivery, tenant, outcome, reason=failure.reason)
+        return values
+
+    def _done(self, delivery: Delivery, tenant: Tenant | None, outcome: Outcome, reason: str | None = None) -> None:
+        """One line in the log and one count for each attempt at a delivery: never its key, which
+        may hold a user id, nor anything of its message."""
+        platform = None if tenant is None else tenant.platform
+        self.measurements.delivery_done(delivery.kind, platform, outcome)
+        fields = {
+            "platform": platform and platform.value,
+            "tenant": None if tenant is None else tenant.id,
+            "kind": delivery.kind.value,
+            "outcome": outcome.value,
+            "delivery": delivery.id,
+            "attempt": delivery.attempts,
+        }
+        if reason is not None:
+            fields["reason"] = reason
+        level = logging.WARNING if outcome in WARNED else logging.INFO
+        log.log(level, "delivery %s", outcome, extra={"fields": fields})  # handlers/logs.py writes the fields
 
     def _sent(
         self,
@@ -205,7 +287,11 @@ class Dispatcher:
             message_channel=ref.channel_id,
             message_id=ref.message_id,
         ):
-            log.warning("delivery %s was sent after its lease ran out; another worker may send it again", delivery.key)
+            log.warning(
+                "delivery %s (%s) was sent after its lease ran out; another worker may send it again",
+                delivery.id,
+                delivery.kind,
+            )
             return
         self.after_sent(session, delivery, now, step, ref, self.settings)
 

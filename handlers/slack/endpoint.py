@@ -14,14 +14,29 @@ from slack_bolt.adapter.asgi.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.internals import parse_body
 
-from handlers.server import headers_of, respond_json
+from bot.model import Platform
+from handlers.server import UNREAD, Seen, headers_of, respond_json
 
 EVENTS_PATH = "/slack/events"
 MAX_REQUEST_AGE_SECONDS = 5 * 60
 TIMESTAMP = re.compile(r"[0-9]{1,12}")
+# The kind of each request, by its payload's type; a slash command's form has none.
+KINDS = {
+    "block_actions": "action",
+    "interactive_message": "action",
+    "view_submission": "view",
+    "view_closed": "view",
+    "block_suggestion": "options",
+    "shortcut": "shortcut",
+    "message_action": "shortcut",
+    "event_callback": "event",
+    "url_verification": "url_verification",
+}
 
 
 class SlackEndpoint:
+    platform = Platform.SLACK
+
     def __init__(self, app: AsyncApp, signing_secret: str, on_start: Callable[[], Awaitable[None]] | None = None):
         self.signing_secret = signing_secret.encode()
         self.bolt = AsyncSlackRequestHandler(app, path=EVENTS_PATH)
@@ -35,14 +50,16 @@ class SlackEndpoint:
     async def settled(self) -> None:
         return None  # Bolt runs each listener's work after the ack as a task of its own
 
-    async def __call__(self, scope, body: bytes, send) -> None:
+    async def __call__(self, scope, body: bytes, send) -> Seen:
         headers = headers_of(scope)
         if not self._signed_by_slack(headers, body):
             await respond_json(send, 401, {"ok": False, "error": "invalid signature"})
-        elif not _well_formed(body, headers.get("content-type")):
+            return UNREAD
+        if (parsed := _parsed(body, headers.get("content-type"))) is None:
             await respond_json(send, 400, {"ok": False, "error": "malformed request"})
-        else:
-            await self.bolt(scope, _replay(body), send)
+            return UNREAD
+        await self.bolt(scope, _replay(body), send)
+        return seen(parsed)
 
     def _signed_by_slack(self, headers: dict[str, str], body: bytes) -> bool:
         timestamp = headers.get("x-slack-request-timestamp", "")
@@ -53,13 +70,21 @@ class SlackEndpoint:
         return hmac.compare_digest(expected.encode(), headers.get("x-slack-signature", "").encode())
 
 
-def _well_formed(body: bytes, content_type: str | None) -> bool:
-    """Whether Bolt can parse the body: UTF-8, and JSON or a form whose payload is a JSON object."""
+def _parsed(body: bytes, content_type: str | None) -> dict | None:
+    """The body as Bolt will parse it, if it can: UTF-8, and JSON or a form whose payload is a JSON object."""
     try:
         parsed = parse_body(body.decode("utf-8"), (content_type or "").split(";")[0].strip() or None)
     except (ValueError, RecursionError):
-        return False
-    return isinstance(parsed, dict)
+        return None
+    return parsed if isinstance(parsed, dict) else None
+
+
+def seen(parsed: dict) -> Seen:
+    """A signed request's kind and workspace."""
+    kind = "command" if "command" in parsed else KINDS.get(str(parsed.get("type")), "other")
+    team = parsed.get("team")
+    tenant = parsed.get("team_id") or (team.get("id") if isinstance(team, dict) else None)
+    return Seen(kind, tenant if isinstance(tenant, str) else None)
 
 
 def _replay(body: bytes):

@@ -14,11 +14,22 @@ from typing import Any
 
 from microsoft_teams.apps.http.adapter import HttpMethod, HttpRequest, HttpRouteHandler
 
-from handlers.server import headers_of, respond_json
+from bot.model import Platform
+from handlers.server import UNREAD, Seen, headers_of, respond_json
+from handlers.teams.activity import tenant_of
 
 log = logging.getLogger(__name__)
 
 MESSAGES_PATH = "/api/messages"
+# The kind of each activity, by its type; any other is "other".
+KINDS = {
+    "message": "message",
+    "invoke": "invoke",
+    "conversationUpdate": "conversation_update",
+    "installationUpdate": "installation_update",
+    "messageReaction": "message_reaction",
+    "event": "event",
+}
 
 
 class Background:
@@ -68,6 +79,8 @@ class MessagingRoute:
 
 
 class TeamsEndpoint:
+    platform = Platform.TEAMS
+
     def __init__(self, route: MessagingRoute, initialize, background: Background):
         self.route = route
         self._initialize = initialize
@@ -79,13 +92,21 @@ class TeamsEndpoint:
     async def settled(self) -> None:
         await self.background.settled()
 
-    async def __call__(self, scope, body: bytes, send) -> None:
+    async def __call__(self, scope, body: bytes, send) -> Seen:
         activity = _json_object(body)
         if activity is None or self.route.handler is None:
             await respond_json(send, 400, {"error": "malformed request"})
-            return
+            return UNREAD
         response = await self.route.handler(HttpRequest(body=activity, headers=headers_of(scope)))
         await respond_json(send, response["status"], response.get("body"))
+        return seen(activity, response["status"])
+
+
+def seen(activity: dict, status: int) -> Seen:
+    """An activity's kind, and its tenant once the SDK took its token (a refused one's body is
+    anyone's; a 403 is a tenant refused, worth naming)."""
+    tenant = tenant_of(activity) if status < 400 or status == 403 else None
+    return Seen(KINDS.get(str(activity.get("type")), "other"), tenant)
 
 
 def _json_object(body: bytes) -> dict | None:

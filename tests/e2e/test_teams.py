@@ -14,6 +14,7 @@ from testkit.slack_driver import SlackDriver, blocks_text
 from testkit.teams_driver import (
     CHANNEL_ID,
     TEAM_ID,
+    TENANT_ID,
     Member,
     TeamsDriver,
     buttons,
@@ -94,7 +95,9 @@ BAD_TOKENS = (
 )
 
 
-def test_an_activity_without_a_valid_token_is_refused_with_nothing_stored_or_sent(teams, fake_microsoft, database_url):
+def test_an_activity_without_a_valid_token_is_refused_with_nothing_stored_or_sent(
+    teams, teams_bot, fake_microsoft, database_url
+):
     assert "now a supervision group" in said(teams, COACH, "practice setup")  # the checks below can see it
     assert len(rows(database_url, Group)) == 1 and bot_calls(fake_microsoft)
     fake_microsoft.reset()
@@ -105,6 +108,9 @@ def test_an_activity_without_a_valid_token_is_refused_with_nothing_stored_or_sen
     )
     assert bot_calls(fake_microsoft) == []
     assert [person.user_id for person in rows(database_url, Person)] == [COACH.id]
+    # Logged as requests of their kind, the tenant their body claims not trusted.
+    assert teams_bot.logged(f"platform=teams tenant={TENANT_ID} kind=message outcome=ok status=200")  # the setup
+    assert teams_bot.logged("platform=teams kind=message outcome=refused status=401", len(tokens)) == len(tokens)
 
 
 def test_another_tenants_activity_with_a_valid_token_is_refused_with_nothing_stored_or_sent(
@@ -115,6 +121,7 @@ def test_another_tenants_activity_with_a_valid_token_is_refused_with_nothing_sto
         assert reply.status == 403
     assert bot_calls(fake_microsoft) == [] and rows(database_url, Group) == [] and rows(database_url, Person) == []
     assert "refused an activity from a tenant not in TEAMS_ALLOWED_TENANTS" in teams_bot.output()
+    assert teams_bot.logged(f"platform=teams tenant={OUTSIDER_TENANT} kind=message outcome=refused", 2) == 2
 
 
 def test_a_body_that_is_not_a_json_object_is_refused_without_a_traceback(teams_bot):

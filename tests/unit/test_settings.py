@@ -1,4 +1,5 @@
-"""Settings read from the environment: the pacing interval per channel, the Teams app id."""
+"""Settings read from the environment: the pacing interval per channel, the Teams app id, the
+logs and metrics, and the secrets the logs redact."""
 
 from __future__ import annotations
 
@@ -78,3 +79,43 @@ def test_teams_cloud_overrides_are_read_and_checked():
 def test_malformed_teams_settings_are_named(name, raw):
     with pytest.raises(ConfigError, match=f"{name} is malformed"):
         load_settings({**TEAMS, name: raw})
+
+
+def test_logs_are_readable_at_info_and_metrics_off_unless_set():
+    settings = load_settings({})
+    assert (settings.log_level, settings.log_format, settings.metrics, settings.metrics_port) == (
+        "INFO",
+        "text",
+        False,
+        None,
+    )
+    chosen = load_settings({"LOG_LEVEL": "debug", "LOG_FORMAT": "JSON", "METRICS": "1", "METRICS_PORT": "9464"})
+    assert (chosen.log_level, chosen.log_format, chosen.metrics, chosen.metrics_port) == ("DEBUG", "json", True, 9464)
+
+
+@pytest.mark.parametrize(
+    ("environment", "named"),
+    [
+        ({"LOG_LEVEL": "loud"}, "LOG_LEVEL is malformed"),
+        ({"LOG_FORMAT": "xml"}, "LOG_FORMAT is malformed"),
+        ({"METRICS": "yes please"}, "METRICS is malformed"),
+        ({"METRICS_PORT": "70000"}, "METRICS_PORT is malformed"),
+        ({"METRICS": "0", "METRICS_PORT": "9464"}, "METRICS=0 turns metrics off"),
+    ],
+)
+def test_malformed_log_and_metrics_settings_are_named(environment, named):
+    with pytest.raises(ConfigError, match=named):
+        load_settings(environment)
+
+
+def test_the_secrets_are_every_token_and_secret_set_and_the_databases_password():
+    settings = load_settings(
+        {
+            **TEAMS,
+            "SLACK_BOT_TOKEN": "xoxb-1",
+            "SLACK_SIGNING_SECRET": "signing",
+            "DATABASE_URL": "postgresql://bot:pa55word@db/bot",
+        }
+    )
+    assert sorted(settings.secrets) == ["pa55word", "s", "signing", "xoxb-1"]
+    assert load_settings({}).secrets == ()
