@@ -15,6 +15,8 @@ from sqlalchemy.exc import ArgumentError
 
 DEFAULT_DATABASE_URL = "sqlite:///supervision-bot.sqlite3"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+DEFAULT_SLACK_SCOPES = ("commands", "chat:write", "users:read", "im:write", "files:write")  # manifest.yml's
+SLACK_SCOPE = re.compile(r"[a-z][a-z_.-]*(:[a-z][a-z_.-]*)*")  # chat:write, links.embed:write, incoming-webhook
 TEAMS_CLOUDS = ("Public", "USGov", "USGovDoD", "China")
 TEAMS_CLOUD_FIELDS = ("openid_metadata_url", "login_endpoint", "token_issuer", "token_service_url")
 GUID = re.compile(r"[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
@@ -48,6 +50,11 @@ class Settings:
     teams_service_url: str | None = None  # for a conversation the bot has not heard from yet
     teams_messages_per_second: float = 5.0
     resurface_days: tuple[int, ...] = (2, 7, 21, 60)  # days after writing that a learning note comes back
+    # Slack is installed to any workspace through OAuth when SLACK_CLIENT_ID is set, instead of
+    # serving the one workspace of SLACK_BOT_TOKEN.
+    slack_client_id: str | None = None
+    slack_client_secret: str | None = None
+    slack_scopes: tuple[str, ...] = DEFAULT_SLACK_SCOPES
 
     @property
     def teams_tenants_served(self) -> frozenset[str]:
@@ -81,7 +88,23 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         teams_cloud_overrides=_cloud_overrides(environ),
         teams_service_url=_url(environ, "TEAMS_SERVICE_URL"),
         teams_messages_per_second=_number(environ, "TEAMS_MESSAGES_PER_SECOND", 5.0, 0.5, 1000, "messages per second"),
+        slack_client_id=_optional(environ, "SLACK_CLIENT_ID"),
+        slack_client_secret=_optional(environ, "SLACK_CLIENT_SECRET"),
+        slack_scopes=_slack_scopes(environ),
     )
+
+
+def _slack_scopes(environ: dict[str, str]) -> tuple[str, ...]:
+    raw = environ.get("SLACK_SCOPES", "").strip()
+    if not raw:
+        return DEFAULT_SLACK_SCOPES
+    scopes = tuple(part.strip() for part in raw.split(","))
+    if not all(SLACK_SCOPE.fullmatch(scope) for scope in scopes):
+        raise ConfigError(
+            "SLACK_SCOPES is malformed: it should be Slack's bot scopes separated by commas,"
+            f" like {','.join(DEFAULT_SLACK_SCOPES)}"
+        )
+    return scopes
 
 
 def _tenant(raw: str, name: str) -> str | None:

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import OperationalError
 
 from bot.config import ConfigError, Settings, load_settings, require
@@ -117,7 +117,14 @@ def _ready_engine(settings: Settings, wait_seconds: float = 0):
 def served_platforms(settings: Settings) -> list[Platform]:
     """Each platform is served when its configuration is present; a part of one missing is named."""
     served = []
-    if settings.slack_bot_token:
+    if settings.slack_bot_token and settings.slack_client_id:
+        raise ConfigError(
+            "both SLACK_BOT_TOKEN and SLACK_CLIENT_ID are set: set SLACK_BOT_TOKEN alone to serve its one workspace,"
+            " or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET alone to be installed to any workspace (see .env.example)"
+        )
+    if settings.slack_client_id:
+        require(settings, "SLACK_CLIENT_SECRET")
+    if settings.slack_bot_token or settings.slack_client_id:
         served.append(Platform.SLACK)
     if settings.teams_client_id:
         require(settings, "TEAMS_CLIENT_SECRET", "TEAMS_TENANT_ID")
@@ -131,35 +138,40 @@ def served_platforms(settings: Settings) -> list[Platform]:
 
 
 def _core(settings: Settings, platforms: list[Platform], clock=None, wait_seconds: float = 0) -> Core:
+    engine = _ready_engine(settings, wait_seconds)
     return Core(
-        _ready_engine(settings, wait_seconds),
+        engine,
         settings,
-        Messengers(_messenger(settings, platform) for platform in platforms),
+        Messengers(_messenger(settings, platform, engine) for platform in platforms),
         clock or (lambda: datetime.now(timezone.utc)),
     )
 
 
-def _messenger(settings: Settings, platform: Platform) -> Messenger:
+def _messenger(settings: Settings, platform: Platform, engine: Engine) -> Messenger:
     if platform is Platform.TEAMS:
         from handlers.teams.app import teams_messenger
 
         return teams_messenger(settings)
     from handlers.slack.messenger import slack_messenger
+    from handlers.slack.workspace import installed_workspaces
 
-    return slack_messenger(settings)
+    return slack_messenger(settings, installed_workspaces(settings, engine) if settings.slack_client_id else None)
 
 
 def _endpoints(settings: Settings, core: Core, platforms: list[Platform]) -> dict[str, Endpoint]:
     endpoints: dict[str, Endpoint] = {}
     if Platform.SLACK in platforms:
         from handlers.slack.app import build_app
-        from handlers.slack.endpoint import EVENTS_PATH, SlackEndpoint
-        from handlers.slack.messenger import web_client
+        from handlers.slack.endpoint import EVENTS_PATH, OAuthPages, SlackEndpoint
+        from handlers.slack.installs import INSTALL_PATH, REDIRECT_PATH
         from handlers.slack.workspace import OneWorkspace
 
-        workspace = OneWorkspace(web_client(settings))
-        app = build_app(settings, core, workspace)
-        endpoints[EVENTS_PATH] = SlackEndpoint(app, settings.slack_signing_secret, on_start=workspace.learn)
+        workspaces = core.messengers.of(Platform.SLACK).workspaces  # type: ignore[attr-defined]
+        app = build_app(settings, core, workspaces)
+        learn = workspaces.learn if isinstance(workspaces, OneWorkspace) else None
+        endpoints[EVENTS_PATH] = events = SlackEndpoint(app, settings.slack_signing_secret, on_start=learn)
+        if settings.slack_client_id:
+            endpoints[INSTALL_PATH] = endpoints[REDIRECT_PATH] = OAuthPages(events.bolt)
     if Platform.TEAMS in platforms:
         from handlers.teams.app import build_endpoint
         from handlers.teams.endpoint import MESSAGES_PATH
@@ -174,6 +186,8 @@ def _serve(arguments, settings: Settings) -> int:
         from handlers.slack.app import build_app
 
         require(settings, "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
+        if settings.slack_client_id:
+            raise ConfigError("Socket Mode serves the one workspace of SLACK_BOT_TOKEN: unset SLACK_CLIENT_ID")
         core = _core(settings, [Platform.SLACK], wait_seconds=settings.database_connect_timeout)
         asyncio.run(_socket_mode(build_app(settings, core), core, settings))
         return 0

@@ -1,5 +1,6 @@
-"""The one ASGI application: each platform's endpoint (Slack's POST /slack/events, Teams'
-POST /api/messages), GET /healthz, and the scheduler's timers for the life of the server."""
+"""The one ASGI application: each platform's endpoint (Slack's POST /slack/events and, installed
+through OAuth, its GET /slack/install and /slack/oauth_redirect pages; Teams' POST /api/messages),
+GET /healthz, and the scheduler's timers for the life of the server."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ MAX_BODY_BYTES = 256 * 1024  # the platforms' largest payloads, form submissions
 
 class Endpoint(Protocol):
     """One platform's requests, given their body already read."""
+
+    method: str  # the HTTP method it answers: POST for a platform's requests, GET for a page
 
     async def start(self) -> None:
         """Called once as the server starts, before any request."""
@@ -47,7 +50,7 @@ class Server:
             await self._health(send)
         elif (endpoint := self.endpoints.get(scope["path"])) is None:
             await respond_json(send, 404, {"ok": False, "error": "not found"})
-        elif scope["method"] != "POST":
+        elif scope["method"] != endpoint.method:
             await respond_json(send, 405, {"ok": False, "error": "method not allowed"})
         elif (body := await _read_body(receive, MAX_BODY_BYTES)) is None:
             await respond_json(send, 413, {"ok": False, "error": "request too large"})

@@ -1,4 +1,5 @@
-"""Events: the App Home tab shows the user's Home; profile changes keep time zones current."""
+"""Events: the App Home tab shows the user's Home; profile changes keep time zones current; the
+app's removal from a workspace, or its token's revocation, deletes the workspace's installation."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from bot.core import Core
 from bot.model import Platform
 from bot.ports import Recipient
 from handlers.slack.context import acked_once, caller_from, publish_home, tenant_of
+from handlers.slack.workspace import Workspaces
 
 log = logging.getLogger(__name__)
 
@@ -32,3 +34,18 @@ def register(app: AsyncApp, core: Core) -> None:
 
     app.event("app_home_opened")(acked_once(core, on_home_opened))
     app.event("user_change")(acked_once(core, on_user_change))
+
+
+def register_removals(app: AsyncApp, core: Core, workspaces: Workspaces) -> None:
+    async def on_app_uninstalled(body, event, context, client, respond):
+        await workspaces.uninstalled(context.enterprise_id, context.team_id)
+        # TODO(merge): await core.tenant_removed(Platform.SLACK, tenant_of(context))
+
+    async def on_tokens_revoked(body, event, context, client, respond):
+        tokens = event.get("tokens") or {}
+        users = [user for user in tokens.get("oauth") or [] if isinstance(user, str)]
+        await workspaces.revoked(context.enterprise_id, context.team_id, bot=bool(tokens.get("bot")), users=users)
+        # TODO(merge), if the bot's token is among them: await core.tenant_removed(Platform.SLACK, tenant_of(context))
+
+    app.event("app_uninstalled")(acked_once(core, on_app_uninstalled))
+    app.event("tokens_revoked")(acked_once(core, on_tokens_revoked))

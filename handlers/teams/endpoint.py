@@ -68,6 +68,8 @@ class MessagingRoute:
 
 
 class TeamsEndpoint:
+    method = "POST"
+
     def __init__(self, route: MessagingRoute, initialize, background: Background):
         self.route = route
         self._initialize = initialize

@@ -29,8 +29,8 @@ def test_every_listener_registered_asks_whether_its_request_is_a_retry():
     settings = load_settings({"SLACK_BOT_TOKEN": "xoxb-test"})
     core = Core(make_engine("sqlite://"), settings, Messengers([]), lambda: datetime.now(timezone.utc))
     app = build_app(settings, core)
-    # the command, the buttons, the Home tab's pages, each form and two events: every listener is seen
-    assert len(app._async_listeners) == 1 + 1 + 1 + len(FORM_KINDS) + 2
+    # the command, the buttons, the Home tab's pages, each form and four events: every listener is seen
+    assert len(app._async_listeners) == 1 + 1 + 1 + len(FORM_KINDS) + 4
 
     assert not_asking(app) == []
 
