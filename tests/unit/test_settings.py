@@ -59,3 +59,12 @@ def test_teams_cloud_overrides_are_read_and_checked():
 def test_malformed_teams_settings_are_named(name, raw):
     with pytest.raises(ConfigError, match=f"{name} is malformed"):
         load_settings({**TEAMS, name: raw})
+
+
+def test_slacks_oauth_asks_for_the_manifests_scopes_unless_others_are_set():
+    assert load_settings({}).slack_scopes == ("commands", "chat:write", "users:read", "im:write", "files:write")
+    scopes = load_settings({"SLACK_SCOPES": "commands, chat:write,links.embed:write"}).slack_scopes
+    assert scopes == ("commands", "chat:write", "links.embed:write")
+    for raw in ("commands,,chat:write", "Chat:Write", "commands chat:write"):
+        with pytest.raises(ConfigError, match="SLACK_SCOPES is malformed"):
+            load_settings({"SLACK_SCOPES": raw})
