@@ -21,6 +21,10 @@ from handlers.slack.messenger import web_client
 from handlers.slack.workspace import InstalledWorkspaces, OneWorkspace, Workspaces
 
 log = logging.getLogger(__name__)
+NOT_INSTALLED = (
+    "Supervision bot is not installed in this workspace, or was removed from it, so nothing was done."
+    " Ask a workspace admin to install it again from the bot's install page."
+)
 
 
 def build_app(settings: Settings, core: Core, workspaces: Workspaces | None = None) -> AsyncApp:
@@ -39,6 +43,7 @@ def build_app(settings: Settings, core: Core, workspaces: Workspaces | None = No
 
         states = OAuthStates(core.engine)
         options["oauth_settings"] = oauth_settings(settings, workspaces.installations, states, installed)
+        options["user_facing_authorize_error_message"] = NOT_INSTALLED
     app = AsyncApp(
         client=AsyncWebClient(base_url=settings.slack_api_url),
         authorize=workspaces,

@@ -23,6 +23,7 @@ from sqlalchemy import select, text, update
 from sqlmodel import Session
 
 from bot.model import SLACK_BOTS, SLACK_OAUTH_STATES, SendingHold
+from handlers.slack.app import NOT_INSTALLED
 from testkit.database import engine_for
 from testkit.slack_api import ROTATING_TOKEN_EXPIRES_IN
 from testkit.slack_driver import SlackDriver, buttons
@@ -129,6 +130,11 @@ def test_a_redirect_with_a_wrong_forged_used_or_expired_state_is_refused_and_ins
         assert redirect(bot, state, cookie) == 401  # expired
         assert fake_slack.calls_to("oauth.v2.access") == []
 
+        link, cookie = install_page(bot)
+        state = parse_qs(urlparse(link).query)["state"][0]
+        assert redirect(bot, state, cookie, code="never-granted") == 401  # Slack refuses the code
+        assert [call.answer["error"] for call in fake_slack.calls_to("oauth.v2.access")] == ["invalid_code"]
+
         # The same steps with a state as issued install the workspace, once.
         link, cookie = install_page(bot)
         state = parse_qs(urlparse(link).query)["state"][0]
@@ -138,7 +144,7 @@ def test_a_redirect_with_a_wrong_forged_used_or_expired_state_is_refused_and_ins
             teams = connection.execute(select(SLACK_BOTS.c.team_id)).scalars().all()
     finally:
         engine.dispose()
-    assert len(fake_slack.calls_to("oauth.v2.access")) == 1
+    assert [call.answer["ok"] for call in fake_slack.calls_to("oauth.v2.access")] == [False, True]
     assert teams == ["TBETA"]
 
 
@@ -157,6 +163,10 @@ def test_each_workspace_is_served_with_its_own_token_and_a_revoked_one_holds_onl
         assert {call.args["token"] for call in fake_slack.wait_for("chat.postMessage", channel=channel)} == {
             tokens[team]
         }
+        published = len(fake_slack.calls_to("views.publish", user_id=coach))  # after changes, by the core
+        assert slacks[team].open_home(coach).status == 200
+        homes = fake_slack.wait_for("views.publish", published + 1, user_id=coach)
+        assert {home.args["token"] for home in homes} == {tokens[team]}
     ticked = bot.tick(weekday_at(17, 15))
     assert ticked.returncode == 0, ticked.stderr
     for team, (_, therapist, _) in groups.items():
@@ -179,33 +189,69 @@ def test_each_workspace_is_served_with_its_own_token_and_a_revoked_one_holds_onl
     assert held == ["TALPHA"]
 
 
-def test_the_apps_removal_from_a_workspace_deletes_its_installation_and_only_its(bot, fake_slack, database_url):
-    for team in ("TALPHA", "TBETA"):
-        install(bot, fake_slack, team)
-    event = {
+def test_a_workspace_the_app_is_not_installed_to_is_told_so_and_nothing_is_stored(bot, fake_slack, database_url):
+    install(bot, fake_slack, "TALPHA")
+    fake_slack.add_user("USTRANGER", "Europe/Berlin")
+    slack = SlackDriver(bot.url, fake_slack, "TNEVER")
+
+    http, name = slack.command("USTRANGER", "CSTRANGE", "setup")
+
+    assert http.status == 200
+    assert slack.replies(name)[0]["text"] == NOT_INSTALLED
+    assert fake_slack.calls_to("users.info", user="USTRANGER") == []
+    engine = engine_for(database_url)
+    try:
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM practice_group")).scalar_one() == 0
+    finally:
+        engine.dispose()
+
+
+def workspace_event(bot, fake, team_id: str, event: dict) -> int:
+    """Slack's event in the workspace, as Slack sends it when the app is removed or a token revoked."""
+    body = {
         "token": "unused",
-        "team_id": "TALPHA",
+        "team_id": team_id,
         "api_app_id": "AFAKE",
         "type": "event_callback",
-        "event_id": "EvUninstalled1",
+        "event_id": f"Ev{event['type']}{team_id}",
         "event_time": int(time.time()),
-        "event": {"type": "app_uninstalled", "event_ts": str(time.time())},
+        "event": {**event, "event_ts": str(time.time())},
     }
-    assert SlackDriver(bot.url, fake_slack, "TALPHA").post(json.dumps(event), "application/json").status == 200
+    return SlackDriver(bot.url, fake, team_id).post(json.dumps(body), "application/json").status
+
+
+def test_the_apps_removal_or_its_revoked_bot_token_deletes_that_workspaces_installation_only(
+    bot, fake_slack, database_url
+):
+    for team in ("TALPHA", "TBETA", "TGAMMA"):
+        install(bot, fake_slack, team)
+
+    assert workspace_event(bot, fake_slack, "TALPHA", {"type": "app_uninstalled"}) == 200
+    users_only = {"type": "tokens_revoked", "tokens": {"oauth": ["UINSTALLER"]}}
+    assert workspace_event(bot, fake_slack, "TGAMMA", users_only) == 200  # a user's token: the bot stays
+    bots = {"type": "tokens_revoked", "tokens": {"oauth": [], "bot": ["UBOT"]}}
+    assert workspace_event(bot, fake_slack, "TBETA", bots) == 200
 
     engine = engine_for(database_url)
     try:
         deadline = time.monotonic() + 10
-        while (teams := _installed_teams(engine)) != ["TBETA"] and time.monotonic() < deadline:
+        while (bots_left := _teams_in(engine, "slack_bots")) != ["TGAMMA"] and time.monotonic() < deadline:
             time.sleep(0.05)
+        installations_left = _teams_in(engine, "slack_installations")
     finally:
         engine.dispose()
-    assert teams == ["TBETA"]
+    assert bots_left == ["TGAMMA"]
+    assert installations_left == ["TBETA"]  # only the bot's token was revoked there; TGAMMA's installer's went
+
+    fake_slack.add_user("UCOACHA", "Europe/Berlin")
+    http, name = SlackDriver(bot.url, fake_slack, "TALPHA").command("UCOACHA", "CGROUPA", "setup")
+    assert http.status == 200 and SlackDriver(bot.url, fake_slack, "TALPHA").replies(name)[0]["text"] == NOT_INSTALLED
 
 
-def _installed_teams(engine) -> list[str]:
+def _teams_in(engine, table: str) -> list[str]:
     with engine.connect() as connection:
-        return sorted(connection.execute(text("SELECT team_id FROM slack_bots")).scalars().all())
+        return sorted(connection.execute(text(f"SELECT team_id FROM {table}")).scalars().all())
 
 
 def test_a_rotating_token_is_refreshed_by_the_scheduling_pass_it_comes_due_in_and_when_slack_says_it_expired(
