@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.messages import Message
 from bot.model import Platform
 from bot.ports import MessageRef, Recipient, SendFailed, UnknownUser
+from bot.storage import StorageFault
 from handlers.pacing import Pacer
 from handlers.slack.render import fallback_text, message_parts
 from handlers.slack.workspace import OneWorkspace, Workspaces
@@ -145,6 +146,8 @@ class SlackMessenger:
             raise _failure(error) from None
         except (aiohttp.ClientError, asyncio.TimeoutError) as error:
             raise SendFailed(f"network: {type(error).__name__}") from None
+        except StorageFault:  # reading the workspace's installation: tried again later, as a network error is
+            raise SendFailed("the installation could not be read") from None
 
 
 def _failure(error: SlackApiError) -> SendFailed:
