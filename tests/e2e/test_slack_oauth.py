@@ -187,6 +187,9 @@ def test_each_workspace_is_served_with_its_own_token_and_a_revoked_one_holds_onl
     finally:
         engine.dispose()
     assert held == ["TALPHA"]
+    assert "installed to Slack workspace TALPHA" in bot.output()  # the log is there to be read
+    secrets = ["test-client-secret", *tokens.values()]
+    assert [secret for secret in secrets if secret in bot.output() + ticked.stderr + ticked.stdout] == []
 
 
 def test_a_workspace_the_app_is_not_installed_to_is_told_so_and_nothing_is_stored(bot, fake_slack, database_url):
