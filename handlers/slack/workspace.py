@@ -131,12 +131,17 @@ class InstalledWorkspaces(AsyncAuthorize):
         return self._clients[token]
 
     async def refused(self, tenant_id: str, error: str) -> bool:
-        bot = self._bots.pop(tenant_id, None)
-        if error != "token_expired" or bot is None or bot.bot_refresh_token is None:
+        refused = self._bots.pop(tenant_id, None)
+        if refused is None:
             return False
-        expired = Bot(**{**bot.to_dict_for_copying(), "bot_token_expires_at": int(time.time())})
-        self._bots[tenant_id] = expired
-        return True
+        if error == "token_expired" and refused.bot_refresh_token is not None:
+            self._bots[tenant_id] = Bot(**{**refused.to_dict_for_copying(), "bot_token_expires_at": int(time.time())})
+            return True
+        try:  # installed again, or refreshed, by another process meanwhile?
+            stored = await self.installations.bot_of(tenant_id)
+        except StorageFault:
+            return False
+        return stored is not None and stored.bot_token != refused.bot_token
 
     async def uninstalled(self, enterprise_id: str | None, team_id: str | None) -> None:
         await self.installations.async_delete_all(enterprise_id=enterprise_id, team_id=team_id)

@@ -2,7 +2,8 @@
 builds the tables slack_sdk's stores use; an installation is found by its workspace, newest
 first, whatever Enterprise Grid org it is in; a state is consumed once, and never once expired;
 a rotating token is refreshed once however many sends want it at the same time, and a refresh
-Slack refuses holds the workspace rather than failing a send for good."""
+Slack refuses holds the workspace rather than failing a send for good; a token Slack refuses
+after another process installed the workspace again is replaced at once."""
 
 from __future__ import annotations
 
@@ -14,9 +15,13 @@ from slack_sdk.oauth.installation_store import Installation
 from sqlalchemy import inspect
 
 from bot.config import load_settings
-from bot.ports import SendFailed
+from bot.messages import Message
+from bot.model import Platform
+from bot.ports import Recipient, SendFailed
 from bot.storage import make_engine, upgrade
+from handlers.pacing import Pacer
 from handlers.slack.installs import Installations, OAuthStates
+from handlers.slack.messenger import SlackMessenger
 from handlers.slack.workspace import InstalledWorkspaces, installed_workspaces
 from testkit.slack_api import ROTATING_TOKEN_EXPIRES_IN
 from tests.integration.test_migration_0003 import table_sizes
@@ -136,3 +141,23 @@ def test_a_workspace_not_installed_is_held_not_given_up(database_url, fake_slack
         asyncio.run(workspaces.client_for("TOTHER"))
     assert refused.value.credentials_refused and not refused.value.permanent
     assert fake_slack.calls_to("oauth.v2.access") == []
+
+
+def test_a_token_refused_after_another_process_installed_the_workspace_again_is_replaced_at_once(
+    database_url, fake_slack, engine
+):
+    workspaces = rotating_workspaces(database_url, fake_slack, engine, expires_in=ROTATING_TOKEN_EXPIRES_IN)
+    messenger = SlackMessenger(workspaces, lambda: Pacer(1000))
+    fake_slack.add_user("UALICE", "Europe/Berlin")
+    assert asyncio.run(messenger.user_timezone(Recipient(Platform.SLACK, "T1", "UALICE"))) == "Europe/Berlin"
+
+    # Another replica installs the workspace again: Slack revokes the token this one knows.
+    asyncio.run(workspaces.installations.async_save(installation("T1", "xoxb-second")))
+    fake_slack.refuse_token("xoxb-first")
+    sent = asyncio.run(messenger.send_direct(Recipient(Platform.SLACK, "T1", "UALICE"), Message.text("Hello")))
+
+    assert sent.tenant_id == "T1"
+    assert [(call.args["token"], call.answer["ok"]) for call in fake_slack.calls_to("chat.postMessage")] == [
+        ("xoxb-first", False),
+        ("xoxb-second", True),
+    ]
