@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 ASK_AT_START_SECONDS = 5.0  # the server takes no request until start-up is over
 # A rotating token (12 hours) is refreshed this long before it expires, as Bolt does by default.
 REFRESH_MINUTES_BEFORE_EXPIRY = 120
-NOT_INSTALLED = "not_installed"
+NO_INSTALLATION = "not_installed"  # the reason a send to a workspace not installed fails
 
 
 class Workspaces(Protocol):
@@ -175,7 +175,7 @@ class InstalledWorkspaces(AsyncAuthorize):
     async def _read_and_refresh(self, tenant_id: str, known: Bot | None) -> Bot:
         stored = await self.installations.bot_of(tenant_id)
         if stored is None:
-            raise SendFailed(NOT_INSTALLED, credentials_refused=True)
+            raise SendFailed(NO_INSTALLATION, credentials_refused=True)
         # Slack said the known token has expired, though the store may not know it: refresh it.
         bot = known if known is not None and known.bot_token == stored.bot_token else stored
         if not _due(bot):
