@@ -15,6 +15,8 @@ from sqlalchemy.exc import ArgumentError
 
 DEFAULT_DATABASE_URL = "sqlite:///supervision-bot.sqlite3"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+DEFAULT_SLACK_SCOPES = ("commands", "chat:write", "users:read", "im:write", "files:write")  # manifest.yml's
+SLACK_SCOPE = re.compile(r"[a-z][a-z_.-]*(:[a-z][a-z_.-]*)*")  # chat:write, links.embed:write, incoming-webhook
 TEAMS_CLOUDS = ("Public", "USGov", "USGovDoD", "China")
 TEAMS_CLOUD_FIELDS = ("openid_metadata_url", "login_endpoint", "token_issuer", "token_service_url")
 GUID = re.compile(r"[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
@@ -56,6 +58,11 @@ class Settings:
     log_format: str = "text"  # or "json": one JSON object a line
     metrics: bool = False  # GET /metrics on the main port
     metrics_port: int | None = None  # GET /metrics on this port instead, and not on the main one
+    # Slack is installed to any workspace through OAuth when SLACK_CLIENT_ID is set, instead of
+    # serving the one workspace of SLACK_BOT_TOKEN.
+    slack_client_id: str | None = None
+    slack_client_secret: str | None = None
+    slack_scopes: tuple[str, ...] = DEFAULT_SLACK_SCOPES
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -104,6 +111,9 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         log_format=_choice(environ, "LOG_FORMAT", LOG_FORMATS),
         metrics=_metrics(environ),
         metrics_port=_port(environ, "METRICS_PORT"),
+        slack_client_id=_optional(environ, "SLACK_CLIENT_ID"),
+        slack_client_secret=_optional(environ, "SLACK_CLIENT_SECRET"),
+        slack_scopes=_slack_scopes(environ),
     )
 
 
@@ -132,6 +142,19 @@ def _port(environ: dict[str, str], name: str) -> int | None:
     if not raw.isdigit() or not 0 < int(raw) < 65536:
         raise ConfigError(f"{name} is malformed: it should be a port number from 1 to 65535, got {raw!r}")
     return int(raw)
+
+
+def _slack_scopes(environ: dict[str, str]) -> tuple[str, ...]:
+    raw = environ.get("SLACK_SCOPES", "").strip()
+    if not raw:
+        return DEFAULT_SLACK_SCOPES
+    scopes = tuple(part.strip() for part in raw.split(","))
+    if not all(SLACK_SCOPE.fullmatch(scope) for scope in scopes):
+        raise ConfigError(
+            "SLACK_SCOPES is malformed: it should be Slack's bot scopes separated by commas,"
+            f" like {','.join(DEFAULT_SLACK_SCOPES)}"
+        )
+    return scopes
 
 
 def _tenant(raw: str, name: str) -> str | None:

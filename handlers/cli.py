@@ -18,7 +18,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import OperationalError
 
 from bot.config import ConfigError, Settings, load_settings, require
@@ -33,6 +33,7 @@ from handlers.logs import configure_logging
 if TYPE_CHECKING:
     from handlers.metrics import Metrics
     from handlers.server import Endpoint
+    from handlers.slack.workspace import OneWorkspace
 
 log = logging.getLogger("supervision-bot")
 
@@ -119,7 +120,14 @@ def _ready_engine(settings: Settings, wait_seconds: float = 0):
 def served_platforms(settings: Settings) -> list[Platform]:
     """Each platform is served when its configuration is present; a part of one missing is named."""
     served = []
-    if settings.slack_bot_token:
+    if settings.slack_bot_token and settings.slack_client_id:
+        raise ConfigError(
+            "both SLACK_BOT_TOKEN and SLACK_CLIENT_ID are set: set SLACK_BOT_TOKEN alone to serve its one workspace,"
+            " or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET alone to be installed to any workspace (see .env.example)"
+        )
+    if settings.slack_client_id:
+        require(settings, "SLACK_CLIENT_SECRET")
+    if settings.slack_bot_token or settings.slack_client_id:
         served.append(Platform.SLACK)
     if settings.teams_client_id:
         require(settings, "TEAMS_CLIENT_SECRET")
@@ -144,10 +152,11 @@ def _core(
     wait_seconds: float = 0,
     measurements: Measurements | None = None,
 ) -> Core:
+    engine = _ready_engine(settings, wait_seconds)
     return Core(
-        _ready_engine(settings, wait_seconds),
+        engine,
         settings,
-        Messengers(_messenger(settings, platform) for platform in platforms),
+        Messengers(_messenger(settings, platform, engine) for platform in platforms),
         clock or (lambda: datetime.now(timezone.utc)),
         measurements,
     )
@@ -189,33 +198,49 @@ def _metrics_on_their_port(metrics: Metrics | None, settings: Settings, host: st
         server.shutdown()
 
 
-def _messenger(settings: Settings, platform: Platform) -> Messenger:
+def _messenger(settings: Settings, platform: Platform, engine: Engine) -> Messenger:
     if platform is Platform.TEAMS:
         from handlers.teams.app import teams_messenger
 
         return teams_messenger(settings)
     from handlers.slack.messenger import slack_messenger
+    from handlers.slack.workspace import installed_workspaces
 
-    return slack_messenger(settings)
+    return slack_messenger(settings, installed_workspaces(settings, engine) if settings.slack_client_id else None)
 
 
 def _endpoints(settings: Settings, core: Core, platforms: list[Platform]) -> dict[str, Endpoint]:
     endpoints: dict[str, Endpoint] = {}
     if Platform.SLACK in platforms:
         from handlers.slack.app import build_app
-        from handlers.slack.endpoint import EVENTS_PATH, SlackEndpoint
-        from handlers.slack.messenger import web_client
+        from handlers.slack.endpoint import EVENTS_PATH, OAuthPages, SlackEndpoint
+        from handlers.slack.installs import INSTALL_PATH, REDIRECT_PATH
         from handlers.slack.workspace import OneWorkspace
 
-        workspace = OneWorkspace(web_client(settings))
-        app = build_app(settings, core, workspace)
-        endpoints[EVENTS_PATH] = SlackEndpoint(app, settings.slack_signing_secret, on_start=workspace.learn)
+        workspaces = core.messengers.of(Platform.SLACK).workspaces  # type: ignore[attr-defined]
+        app = build_app(settings, core, workspaces)
+        learn = _resuming_its_workspace(workspaces, core) if isinstance(workspaces, OneWorkspace) else None
+        endpoints[EVENTS_PATH] = events = SlackEndpoint(app, settings.slack_signing_secret, on_start=learn)
+        if settings.slack_client_id:
+            endpoints[INSTALL_PATH] = endpoints[REDIRECT_PATH] = OAuthPages(events.bolt)
     if Platform.TEAMS in platforms:
         from handlers.teams.app import build_endpoint
         from handlers.teams.endpoint import MESSAGES_PATH
 
         endpoints[MESSAGES_PATH] = build_endpoint(settings, core, core.messengers.of(Platform.TEAMS))
     return endpoints
+
+
+def _resuming_its_workspace(workspace: OneWorkspace, core: Core):
+    """At start-up, ask Slack who the bot is; a token that works shows the app is installed in its
+    workspace (again, after an uninstall: a new token comes with a restart)."""
+
+    async def learn() -> None:
+        tenant_id = await workspace.learn()
+        if tenant_id:
+            await core.tenant_installed(Platform.SLACK, tenant_id)
+
+    return learn
 
 
 def _serve(arguments, settings: Settings) -> int:
@@ -225,6 +250,8 @@ def _serve(arguments, settings: Settings) -> int:
         from handlers.slack.app import build_app
 
         require(settings, "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
+        if settings.slack_client_id:
+            raise ConfigError("Socket Mode serves the one workspace of SLACK_BOT_TOKEN: unset SLACK_CLIENT_ID")
         core = _served_core(settings, [Platform.SLACK], metrics)
         with _metrics_on_their_port(metrics, settings, arguments.host, None):
             asyncio.run(_socket_mode(build_app(settings, core), core, settings))

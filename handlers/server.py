@@ -1,6 +1,7 @@
-"""The one ASGI application: each platform's endpoint (Slack's POST /slack/events, Teams'
-POST /api/messages), GET /healthz, GET /metrics when it is served here, and the scheduler's
-timers for the life of the server. Each request to an endpoint is logged in one line and counted."""
+"""The one ASGI application: each platform's endpoint (Slack's POST /slack/events and, installed
+through OAuth, its GET /slack/install and /slack/oauth_redirect pages; Teams' POST /api/messages),
+GET /healthz, GET /metrics when it is served here, and the scheduler's timers for the life of the
+server. Each request to an endpoint is logged in one line and counted."""
 
 from __future__ import annotations
 
@@ -42,6 +43,7 @@ class Endpoint(Protocol):
     """One platform's requests, given their body already read."""
 
     platform: Platform
+    method: str  # the HTTP method it answers: POST for a platform's requests, GET for a page
 
     async def start(self) -> None:
         """Called once as the server starts, before any request."""
@@ -97,7 +99,7 @@ class Server:
             request_done(endpoint.platform, seen, answer.status, seconds, self.metrics)
 
     async def _answered(self, endpoint: Endpoint, scope, receive, send) -> Seen:
-        if scope["method"] != "POST":
+        if scope["method"] != endpoint.method:
             await respond_json(send, 405, {"ok": False, "error": "method not allowed"})
         elif (body := await _read_body(receive, MAX_BODY_BYTES)) is None:
             await respond_json(send, 413, {"ok": False, "error": "request too large"})

@@ -19,6 +19,8 @@ from testkit.recorded import LoopbackServer, RecordedCalls
 
 TEAM_ID = "T0FAKE"
 BOT_USER_ID = "UBOT"
+APP_ID = "AFAKE"
+ROTATING_TOKEN_EXPIRES_IN = 12 * 60 * 60  # seconds, as Slack's
 STOP_POLL_SECONDS = 0.01  # how often the server looks for a stop request (http.server's default: 0.5)
 
 
@@ -51,6 +53,13 @@ class FakeSlack(RecordedCalls):
         self.posts_waiting = 0
         self._drop_held = False
         self.resets: dict[str, int] = {}
+        # Installing through OAuth: the codes Slack would hand an installer, the workspace each
+        # token and refresh token is for, and the tokens Slack refuses (revoked or expired).
+        self.codes: dict[str, tuple[str, int | None]] = {}
+        self.teams_of_tokens: dict[str, str] = {}
+        self.refresh_tokens: dict[str, str] = {}
+        self.refused_tokens: dict[str, str] = {}
+        self._tokens = itertools.count(1)
         self._server = LoopbackServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True  # stopping never waits for a request still being answered
         self._thread = threading.Thread(target=self._server.serve_forever, args=(STOP_POLL_SECONDS,), daemon=True)
@@ -78,7 +87,9 @@ class FakeSlack(RecordedCalls):
         with self._lock:
             self.calls.clear()
             self.posts_waiting = 0
-        for recorded in (self.timezones, self.failures, self.refused_channels, self.uploads, self.resets):
+        for recorded in (self.timezones, self.failures, self.refused_channels, self.uploads, self.resets, self.codes):
+            recorded.clear()
+        for recorded in (self.teams_of_tokens, self.refresh_tokens, self.refused_tokens):
             recorded.clear()
         self.admins.clear()
         self._drop_held = False
@@ -110,6 +121,20 @@ class FakeSlack(RecordedCalls):
         """Record the next call(s) to `method` as accepted, then drop the connection unanswered."""
         self.resets[method] = self.resets.get(method, 0) + times
 
+    def grant(self, code: str, team_id: str, expires_in: int | None = None) -> None:
+        """An installer of workspace `team_id` approved the app: Slack redirects them back with
+        `code`, which oauth.v2.access exchanges for the workspace's bot token (a rotating one,
+        expiring in `expires_in` seconds, if given)."""
+        self.codes[code] = (team_id, expires_in)
+
+    def refuse_token(self, token: str, error: str = "token_revoked") -> None:
+        """Every call with `token` is refused with `error` (token_revoked, token_expired, invalid_auth)."""
+        self.refused_tokens[token] = error
+
+    def tokens_of(self, team_id: str) -> list[str]:
+        """The bot tokens issued for the workspace, oldest first."""
+        return [token for token, team in self.teams_of_tokens.items() if team == team_id]
+
     def response_url(self, name: str) -> str:
         return f"{self.url}/response/{name}"
 
@@ -119,6 +144,8 @@ class FakeSlack(RecordedCalls):
         return call
 
     def _answer(self, method: str, args: dict) -> tuple[int, dict, dict]:
+        if method != "oauth.v2.access" and args.get("token") in self.refused_tokens:
+            return 200, {"ok": False, "error": self.refused_tokens[args["token"]]}, {}
         if method == "chat.postMessage" and args.get("channel") in self.refused_channels:
             return 200, {"ok": False, "error": self.refused_channels[args["channel"]]}, {}
         queued = self.failures.get(method)
@@ -128,10 +155,13 @@ class FakeSlack(RecordedCalls):
         return 200, self._result(method, args), {}
 
     def _result(self, method: str, args: dict) -> dict:
+        team_id = self.teams_of_tokens.get(args.get("token", ""), TEAM_ID)
+        if method == "oauth.v2.access":
+            return self._oauth_access(args)
         if method == "auth.test":
             return {
                 "ok": True,
-                "team_id": TEAM_ID,
+                "team_id": team_id,
                 "user_id": BOT_USER_ID,
                 "bot_id": "BFAKE",
                 "url": "https://fake.slack/",
@@ -140,7 +170,7 @@ class FakeSlack(RecordedCalls):
             user = args.get("user")
             if user not in self.timezones:
                 return {"ok": False, "error": "user_not_found"}
-            profile = {"id": user, "tz": self.timezones[user], "team_id": TEAM_ID, "is_admin": user in self.admins}
+            profile = {"id": user, "tz": self.timezones[user], "team_id": team_id, "is_admin": user in self.admins}
             return {"ok": True, "user": profile}
         if method == "chat.postMessage":
             channel = args.get("channel", "")
@@ -165,6 +195,38 @@ class FakeSlack(RecordedCalls):
         if method in ("views.open", "views.publish", "views.update"):
             return {"ok": True, "view": {"id": f"V{next(self._ts)}"}}
         return {"ok": False, "error": "unknown_method"}
+
+    def _oauth_access(self, args: dict) -> dict:
+        """A code exchanged for a workspace's bot token, or a rotating token refreshed."""
+        if args.get("grant_type") == "refresh_token":
+            team_id = self.refresh_tokens.pop(args.get("refresh_token", ""), None)
+            if team_id is None:
+                return {"ok": False, "error": "invalid_refresh_token"}
+            return {"ok": True, "token_type": "bot", **self._issue(team_id, ROTATING_TOKEN_EXPIRES_IN)}
+        if args.get("code") not in self.codes:
+            return {"ok": False, "error": "invalid_code"}
+        team_id, expires_in = self.codes.pop(args["code"])
+        return {
+            "ok": True,
+            "token_type": "bot",
+            "scope": "commands,chat:write,users:read,im:write,files:write",
+            "bot_user_id": BOT_USER_ID,
+            "app_id": APP_ID,
+            "team": {"id": team_id, "name": f"Workspace {team_id}"},
+            "enterprise": None,
+            "is_enterprise_install": False,
+            "authed_user": {"id": "UINSTALLER"},
+            **self._issue(team_id, expires_in),
+        }
+
+    def _issue(self, team_id: str, expires_in: int | None) -> dict:
+        token = f"xoxb-{team_id}-{next(self._tokens)}"
+        self.teams_of_tokens[token] = team_id
+        if expires_in is None:
+            return {"access_token": token}
+        refresh_token = f"xoxe-1-{team_id}-{next(self._tokens)}"
+        self.refresh_tokens[refresh_token] = team_id
+        return {"access_token": token, "refresh_token": refresh_token, "expires_in": expires_in}
 
     def _handler(self):
         fake = self

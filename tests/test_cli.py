@@ -63,6 +63,8 @@ def test_serve_with_part_of_a_platform_configured_names_what_is_missing(cli, tmp
     database = {"DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3"}
     for configured, missing in (
         ({"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_SIGNING_SECRET"),
+        ({"SLACK_CLIENT_ID": "1111.2222"}, "SLACK_CLIENT_SECRET"),
+        ({"SLACK_CLIENT_ID": "1111.2222", "SLACK_CLIENT_SECRET": "s"}, "SLACK_SIGNING_SECRET"),
         ({"TEAMS_CLIENT_ID": "00000000-0000-4000-8000-000000000001"}, "TEAMS_CLIENT_SECRET"),
     ):
         result = cli(["serve"], **database, **configured)
@@ -77,6 +79,13 @@ def test_serve_with_part_of_a_platform_configured_names_what_is_missing(cli, tmp
         "supervision-bot: TEAMS_TENANT_ID is not set; put it in the environment or in .env (see .env.example),"
         " or for a multi-tenant app registration set TEAMS_ALLOWED_TENANTS (tenant IDs, or * for any)"
     ]
+
+
+def test_a_bot_token_and_an_oauth_client_id_together_are_refused(cli, tmp_path):
+    both = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_CLIENT_ID": "1111.2222", "SLACK_CLIENT_SECRET": "s"}
+    result = cli(["serve"], DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3", SLACK_SIGNING_SECRET="s", **both)
+    assert result.returncode == 2
+    assert "both SLACK_BOT_TOKEN and SLACK_CLIENT_ID are set" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_malformed_values_are_named(cli, tmp_path):

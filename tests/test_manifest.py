@@ -80,3 +80,15 @@ def test_interactivity_and_all_requests_go_to_the_one_events_path():
 def test_scopes_cover_the_web_api_methods_used():
     scopes = set(MANIFEST["oauth_config"]["scopes"]["bot"])
     assert {"commands", "chat:write", "users:read"} <= scopes
+
+
+def test_the_oauth_redirect_url_is_the_flows_and_the_scopes_asked_for_are_the_manifests():
+    from bot.config import DEFAULT_SLACK_SCOPES
+    from handlers.slack.installs import REDIRECT_PATH
+
+    assert [url.endswith(REDIRECT_PATH) for url in MANIFEST["oauth_config"]["redirect_urls"]] == [True]
+    assert list(DEFAULT_SLACK_SCOPES) == MANIFEST["oauth_config"]["scopes"]["bot"]
+
+
+def test_removal_from_a_workspace_and_revoked_tokens_are_listened_for():
+    assert {"app_uninstalled", "tokens_revoked"} <= registered("event")

@@ -1,6 +1,7 @@
 """POST /slack/events: Slack's signature is checked here, on the raw bytes, before anything
 parses the body: Bolt parses first and verifies after, so a malformed unsigned request
-would reach its parser."""
+would reach its parser. GET /slack/install and /slack/oauth_redirect: the OAuth flow's pages,
+which a browser opens, so unsigned; Bolt checks the flow's state."""
 
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ KINDS = {
 
 class SlackEndpoint:
     platform = Platform.SLACK
+    method = "POST"
 
     def __init__(self, app: AsyncApp, signing_secret: str, on_start: Callable[[], Awaitable[None]] | None = None):
         self.signing_secret = signing_secret.encode()
@@ -92,3 +94,21 @@ def _replay(body: bytes):
         return {"type": "http.request", "body": body, "more_body": False}
 
     return receive
+
+
+class OAuthPages:
+    """The install page and the page Slack redirects the installer back to."""
+
+    method = "GET"
+
+    def __init__(self, bolt: AsyncSlackRequestHandler):
+        self.bolt = bolt
+
+    async def start(self) -> None:
+        return None
+
+    async def settled(self) -> None:
+        return None
+
+    async def __call__(self, scope, body: bytes, send) -> None:
+        await self.bolt(scope, _replay(body), send)

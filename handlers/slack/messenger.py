@@ -1,5 +1,5 @@
 """The core's Messenger over Slack's Web API, with Slack's errors mapped to the core's.
-Each workspace (the core's tenant) is paced on its own."""
+Each workspace (the core's tenant) is paced on its own, and called with its own token."""
 
 from __future__ import annotations
 
@@ -14,8 +14,10 @@ from bot.config import Settings
 from bot.messages import Message
 from bot.model import Platform
 from bot.ports import MessageRef, Recipient, SendFailed, UnknownUser
+from bot.storage import StorageFault
 from handlers.pacing import Pacer
 from handlers.slack.render import fallback_text, message_parts
+from handlers.slack.workspace import OneWorkspace, Workspaces
 
 TOKEN_ERRORS = frozenset({"invalid_auth", "not_authed", "token_revoked", "token_expired"})
 PERMANENT_ERRORS = frozenset(
@@ -38,23 +40,25 @@ def web_client(settings: Settings) -> AsyncWebClient:
     return AsyncWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
 
 
-def slack_messenger(settings: Settings) -> SlackMessenger:
-    """The messenger `serve` and `tick` post with; `tick` needs nothing else of Slack's (Bolt's app is `serve`'s)."""
+def slack_messenger(settings: Settings, workspaces: Workspaces | None = None) -> SlackMessenger:
+    """The messenger `serve` and `tick` post with; `tick` needs nothing else of Slack's (Bolt's
+    app is `serve`'s). Without `workspaces`, the one workspace of SLACK_BOT_TOKEN."""
     pacing = settings.slack_messages_per_second, settings.slack_channel_interval_seconds
-    return SlackMessenger(web_client(settings), lambda: Pacer(pacing[0], per_channel=pacing[1]))
+    return SlackMessenger(workspaces or web_client(settings), lambda: Pacer(pacing[0], per_channel=pacing[1]))
 
 
 class SlackMessenger:
     platform = Platform.SLACK
 
-    def __init__(self, client: AsyncWebClient, new_pacer: Callable[[], Pacer]):
-        self.client = client
+    def __init__(self, workspaces: Workspaces | AsyncWebClient, new_pacer: Callable[[], Pacer]):
+        """`workspaces`: where each workspace's token comes from, or the client of a bot token's one workspace."""
+        self.workspaces = OneWorkspace(workspaces) if isinstance(workspaces, AsyncWebClient) else workspaces
         self._new_pacer = new_pacer
         self._pacers: dict[str, Pacer] = {}
 
     async def user_timezone(self, person: Recipient) -> str:
         try:
-            response = await self._call(self.client.users_info, user=person.id)
+            response = await self._call(person.tenant_id, "users_info", user=person.id)
         except SendFailed as failure:
             if failure.reason in ("user_not_found", "users_not_found"):
                 raise UnknownUser(person.id) from None
@@ -62,7 +66,7 @@ class SlackMessenger:
         return response["user"].get("tz") or "UTC"
 
     async def is_admin(self, person: Recipient) -> bool:
-        response = await self._call(self.client.users_info, user=person.id)
+        response = await self._call(person.tenant_id, "users_info", user=person.id)
         return bool(response["user"].get("is_admin") or response["user"].get("is_owner"))
 
     async def send_direct(self, person: Recipient, message: Message) -> MessageRef:
@@ -73,15 +77,17 @@ class SlackMessenger:
         first, *rest = message_parts(message)
         text = fallback_text(message)
         pacer = self._pacer(channel.tenant_id)
-        response = await self._post(pacer, channel.id, text=text, blocks=first)
+        response = await self._post(channel.tenant_id, pacer, channel.id, text=text, blocks=first)
         ref = MessageRef(Platform.SLACK, channel.tenant_id, response["channel"], response["ts"])
         for part in rest:
-            await self._post(pacer, ref.channel_id, thread_ts=ref.message_id, text=f"{text} (continued)", blocks=part)
+            thread = {"thread_ts": ref.message_id, "text": f"{text} (continued)", "blocks": part}
+            await self._post(channel.tenant_id, pacer, ref.channel_id, **thread)
         return ref
 
     async def update(self, ref: MessageRef, message: Message) -> None:
         await self._call(
-            self.client.chat_update,
+            ref.tenant_id,
+            "chat_update",
             channel=ref.channel_id,
             ts=ref.message_id,
             text=fallback_text(message),
@@ -89,10 +95,11 @@ class SlackMessenger:
         )
 
     async def send_files(self, person: Recipient, message: Message, files: list[tuple[str, bytes]]) -> None:
-        opened = await self._call(self.client.conversations_open, users=person.id)
+        opened = await self._call(person.tenant_id, "conversations_open", users=person.id)
         uploads = [{"content": content, "filename": name, "title": name} for name, content in files]
         await self._call(
-            self.client.files_upload_v2,
+            person.tenant_id,
+            "files_upload_v2",
             channel=opened["channel"]["id"],
             initial_comment=fallback_text(message),
             file_uploads=uploads,
@@ -100,7 +107,7 @@ class SlackMessenger:
 
     async def credentials_work(self, tenant_id: str) -> bool:
         try:
-            await self._call(self.client.auth_test)
+            await self._call(tenant_id, "auth_test")
         except SendFailed:
             return False
         return True
@@ -110,24 +117,37 @@ class SlackMessenger:
             self._pacers[tenant_id] = self._new_pacer()
         return self._pacers[tenant_id]
 
-    async def _post(self, pacer: Pacer, channel: str, **arguments):
+    async def _post(self, tenant_id: str, pacer: Pacer, channel: str, **arguments):
         if blocked := pacer.blocked_for():
             raise SendFailed("ratelimited", retry_after=blocked)
         await pacer.wait_turn(channel)
         try:
-            return await self._call(self.client.chat_postMessage, channel=channel, **arguments)
+            return await self._call(tenant_id, "chat_postMessage", channel=channel, **arguments)
         except SendFailed as failure:
             if failure.retry_after is not None:
                 pacer.block(failure.retry_after)
             raise
 
-    async def _call(self, method, **arguments):
+    async def _call(self, tenant_id: str, method: str, **arguments):
+        """`method` of the Web API, with the workspace's token; once more with a new token
+        if Slack refused this one and a new one was to be had (an expired rotating token)."""
         try:
-            return await method(**arguments)
+            return await self._call_once(tenant_id, method, arguments)
+        except SendFailed as failure:
+            if not (failure.credentials_refused and await self.workspaces.refused(tenant_id, failure.reason)):
+                raise
+        return await self._call_once(tenant_id, method, arguments)
+
+    async def _call_once(self, tenant_id: str, method: str, arguments: dict):
+        try:
+            client = await self.workspaces.client_for(tenant_id)
+            return await getattr(client, method)(**arguments)
         except SlackApiError as error:
             raise _failure(error) from None
         except (aiohttp.ClientError, asyncio.TimeoutError) as error:
             raise SendFailed(f"network: {type(error).__name__}") from None
+        except StorageFault:  # reading the workspace's installation: tried again later, as a network error is
+            raise SendFailed("the installation could not be read") from None
 
 
 def _failure(error: SlackApiError) -> SendFailed:

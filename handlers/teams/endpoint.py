@@ -80,6 +80,7 @@ class MessagingRoute:
 
 class TeamsEndpoint:
     platform = Platform.TEAMS
+    method = "POST"
 
     def __init__(self, route: MessagingRoute, initialize, background: Background):
         self.route = route

@@ -1,5 +1,6 @@
 """Every Messenger keeps the core's contract (bot/ports.py): the Slack one against a fake
-Slack Web API on loopback, the Teams one against a fake Bot Connector and Entra ID over TLS,
+Slack Web API on loopback (with one workspace's bot token, and installed to workspaces through
+OAuth), the Teams one against a fake Bot Connector and Entra ID over TLS,
 the shell's on a screen in memory, and the recording fake the core's tests use. A new
 front-end's messenger joins the lists below."""
 
@@ -37,6 +38,29 @@ def slack(request):
     return SlackMessenger(web_client(settings), lambda: Pacer(1000)), "T0FAKE"
 
 
+def slack_installed(request):
+    """The Slack one installed to its workspace through OAuth: its token read from the database."""
+    from slack_sdk.oauth.installation_store import Installation
+
+    from bot.config import load_settings
+    from bot.storage import make_engine, upgrade
+    from handlers.slack.workspace import installed_workspaces
+
+    fake_slack = request.getfixturevalue("fake_slack")
+    fake_slack.add_user(KNOWN, "Europe/Berlin")
+    fake_slack.teams_of_tokens["xoxb-installed"] = "TINSTALLED"
+    engine = make_engine(f"sqlite:///{request.getfixturevalue('tmp_path')}/installations.sqlite3")
+    request.addfinalizer(engine.dispose)
+    upgrade(engine)
+    oauth = {"SLACK_CLIENT_ID": "1111.2222", "SLACK_CLIENT_SECRET": "s", "SLACK_API_URL": fake_slack.api_url}
+    workspaces = installed_workspaces(load_settings(oauth), engine)
+    installed = Installation(
+        app_id="AFAKE", team_id="TINSTALLED", bot_token="xoxb-installed", bot_id="B", bot_user_id="U", user_id="U1"
+    )
+    asyncio.run(workspaces.installations.async_save(installed))
+    return SlackMessenger(workspaces, lambda: Pacer(1000)), "TINSTALLED"
+
+
 def teams(request):
     return teams_messenger(request.getfixturevalue("microsoft")), "00000000-0000-4000-8000-0000000000c0"
 
@@ -50,7 +74,7 @@ def recording(_request):
     return RecordingMessenger(SimulatedClock(NOW), {KNOWN: "Europe/Berlin"}), "T1"
 
 
-TELLING_ZONES = [slack, shell, recording]
+TELLING_ZONES = [slack, slack_installed, shell, recording]
 NOT_TELLING_ZONES = [teams]  # the zone comes with each activity a user sends instead
 
 

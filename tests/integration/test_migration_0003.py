@@ -44,13 +44,16 @@ ROWS_BEFORE_0003 = [  # one row or more in every table of revision 0002
 ]
 
 
-TABLES_ADDED_LATER = {  # by 0007, 0008, 0011 and 0013
+TABLES_ADDED_LATER = {  # by 0007, 0008, 0011, 0013 and 0014
     "client",
     "learning_note",
     "learning_note_revision",
     "recording_review",
     "meeting_request",
     "meeting_feedback",
+    "slack_installations",
+    "slack_bots",
+    "slack_oauth_states",
 }
 
 

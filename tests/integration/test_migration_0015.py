@@ -15,7 +15,7 @@ from tests.integration.test_migration_0008 import ROWS_BEFORE_0008, _column_name
 def test_upgrading_keeps_every_group_installed_and_a_downgrade_drops_only_its_columns(empty_database_url):
     engine = make_engine(empty_database_url)
     try:
-        upgrade(engine, "0013")
+        upgrade(engine, "0014")
         _insert(engine, ROWS_BEFORE_0008)
         before = table_sizes(engine)
 
@@ -26,7 +26,7 @@ def test_upgrading_keeps_every_group_installed_and_a_downgrade_drops_only_its_co
             rows = connection.execute(text("SELECT installation_id, removed_at FROM practice_group")).all()
         assert rows and set(rows) == {(None, None)}
 
-        _downgrade(engine, "0013")
+        _downgrade(engine, "0014")
 
         assert table_sizes(engine) == before
         assert {"installation_id", "removed_at"}.isdisjoint(_column_names(engine, "practice_group"))

@@ -119,3 +119,12 @@ def test_the_secrets_are_every_token_and_secret_set_and_the_databases_password()
     )
     assert sorted(settings.secrets) == ["pa55word", "s", "signing", "xoxb-1"]
     assert load_settings({}).secrets == ()
+
+
+def test_slacks_oauth_asks_for_the_manifests_scopes_unless_others_are_set():
+    assert load_settings({}).slack_scopes == ("commands", "chat:write", "users:read", "im:write", "files:write")
+    scopes = load_settings({"SLACK_SCOPES": "commands, chat:write,links.embed:write"}).slack_scopes
+    assert scopes == ("commands", "chat:write", "links.embed:write")
+    for raw in ("commands,,chat:write", "Chat:Write", "commands chat:write"):
+        with pytest.raises(ConfigError, match="SLACK_SCOPES is malformed"):
+            load_settings({"SLACK_SCOPES": raw})
