@@ -35,6 +35,9 @@ KINDS = {
 }
 
 
+INSTALL_PAGE = Seen("install_page")  # opened by a browser: no workspace says who it is until Slack's redirect
+
+
 class SlackEndpoint:
     platform = Platform.SLACK
     method = "POST"
@@ -99,6 +102,7 @@ def _replay(body: bytes):
 class OAuthPages:
     """The install page and the page Slack redirects the installer back to."""
 
+    platform = Platform.SLACK
     method = "GET"
 
     def __init__(self, bolt: AsyncSlackRequestHandler):
@@ -110,5 +114,6 @@ class OAuthPages:
     async def settled(self) -> None:
         return None
 
-    async def __call__(self, scope, body: bytes, send) -> None:
+    async def __call__(self, scope, body: bytes, send) -> Seen:
         await self.bolt(scope, _replay(body), send)
+        return INSTALL_PAGE
