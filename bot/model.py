@@ -7,20 +7,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import (
-    Boolean,
-    Column,
-    DateTime,
-    Enum,
-    Index,
-    Integer,
-    String,
-    Table,
-    Text,
-    UniqueConstraint,
-    func,
-    text,
-)
+from sqlalchemy import Column, Enum, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from bot.meetings import Meeting, RequestKind
@@ -492,67 +479,3 @@ class PendingText(SQLModel, table=True):
     command_text: str = _long_text(nullable=False)
     created_at: datetime = _utc()
     expires_at: datetime = _utc(index=True)
-
-
-# Slack's installations, one a workspace the app is installed to, and the OAuth flow's states:
-# slack_sdk's SQLAlchemy stores (handlers/slack/installs.py) read and write them, on these
-# tables, with their own columns and naive UTC times; the core never reads them. Declared here
-# so that the schema the models describe is the schema the migrations build (0014).
-SLACK_INSTALLATIONS = Table(
-    "slack_installations",
-    SQLModel.metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("client_id", String(32), nullable=False),
-    Column("app_id", String(32), nullable=False),
-    Column("enterprise_id", String(32)),
-    Column("enterprise_name", String(200)),
-    Column("enterprise_url", String(200)),
-    Column("team_id", String(32)),
-    Column("team_name", String(200)),
-    Column("bot_token", String(200)),
-    Column("bot_id", String(32)),
-    Column("bot_user_id", String(32)),
-    Column("bot_scopes", String(1000)),
-    Column("bot_refresh_token", String(200)),
-    Column("bot_token_expires_at", DateTime),
-    Column("user_id", String(32), nullable=False),
-    Column("user_token", String(200)),
-    Column("user_scopes", String(1000)),
-    Column("user_refresh_token", String(200)),
-    Column("user_token_expires_at", DateTime),
-    Column("incoming_webhook_url", String(200)),
-    Column("incoming_webhook_channel", String(200)),
-    Column("incoming_webhook_channel_id", String(200)),
-    Column("incoming_webhook_configuration_url", String(200)),
-    Column("is_enterprise_install", Boolean, default=False, nullable=False),
-    Column("token_type", String(32)),
-    Column("installed_at", DateTime, nullable=False, default=func.now()),
-    Index("slack_installations_idx", "client_id", "enterprise_id", "team_id", "user_id", "installed_at"),
-)
-SLACK_BOTS = Table(
-    "slack_bots",
-    SQLModel.metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("client_id", String(32), nullable=False),
-    Column("app_id", String(32), nullable=False),
-    Column("enterprise_id", String(32)),
-    Column("enterprise_name", String(200)),
-    Column("team_id", String(32)),
-    Column("team_name", String(200)),
-    Column("bot_token", String(200)),
-    Column("bot_id", String(32)),
-    Column("bot_user_id", String(32)),
-    Column("bot_scopes", String(1000)),
-    Column("bot_refresh_token", String(200)),
-    Column("bot_token_expires_at", DateTime),
-    Column("is_enterprise_install", Boolean, default=False, nullable=False),
-    Column("installed_at", DateTime, nullable=False, default=func.now()),
-    Index("slack_bots_idx", "client_id", "enterprise_id", "team_id", "installed_at"),
-)
-SLACK_OAUTH_STATES = Table(
-    "slack_oauth_states",
-    SQLModel.metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("state", String(200), nullable=False),
-    Column("expire_at", DateTime, nullable=False),
-)

@@ -1,6 +1,6 @@
 """Installing the app to any workspace through Slack's OAuth: where each workspace's
 installation and the OAuth flow's states live (slack_sdk's SQLAlchemy stores, on the project's
-database and on the tables of bot/model.py, built by migration 0014), and the flow's settings.
+database and on the tables of tables.py, built by migration 0014), and the flow's settings.
 
 The stores' calls run on the database's threads, so that the event loop stays free."""
 
@@ -26,8 +26,8 @@ from sqlalchemy import and_, desc, or_
 from sqlalchemy.engine import Engine
 
 from bot.config import Settings
-from bot.model import SLACK_BOTS, SLACK_INSTALLATIONS, SLACK_OAUTH_STATES
 from bot.storage import WORK_BEFORE_ACK
+from handlers.slack.tables import SLACK_BOTS, SLACK_INSTALLATIONS, SLACK_OAUTH_STATES
 
 log = logging.getLogger(__name__)
 

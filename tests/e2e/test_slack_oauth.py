@@ -22,8 +22,9 @@ import pytest
 from sqlalchemy import select, text, update
 from sqlmodel import Session
 
-from bot.model import SLACK_BOTS, SLACK_OAUTH_STATES, SendingHold
+from bot.model import SendingHold
 from handlers.slack.app import NOT_INSTALLED
+from handlers.slack.tables import SLACK_BOTS, SLACK_OAUTH_STATES
 from testkit.database import engine_for
 from testkit.slack_api import ROTATING_TOKEN_EXPIRES_IN
 from testkit.slack_driver import SlackDriver, buttons

@@ -13,6 +13,7 @@ from sqlmodel import Session, SQLModel
 
 from bot.model import Delivery, DeliveryKind, Group, Platform
 from bot.storage import make_engine, transaction, upgrade
+from handlers.slack import tables as slack_tables  # noqa: F401  (the Slack front-end's tables, on the same metadata)
 
 NOW = datetime(2024, 3, 4, 9, 30, tzinfo=timezone.utc)
 PLUS_FIVE = timezone(timedelta(hours=5))
