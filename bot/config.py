@@ -48,6 +48,7 @@ class Settings:
     teams_service_url: str | None = None  # for a conversation the bot has not heard from yet
     teams_messages_per_second: float = 5.0
     resurface_days: tuple[int, ...] = (2, 7, 21, 60)  # days after writing that a learning note comes back
+    public_url: str | None = None  # the server's public address: charts are then shown by signed links to it
 
     @property
     def teams_tenants_served(self) -> frozenset[str]:
@@ -81,6 +82,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         teams_cloud_overrides=_cloud_overrides(environ),
         teams_service_url=_url(environ, "TEAMS_SERVICE_URL"),
         teams_messages_per_second=_number(environ, "TEAMS_MESSAGES_PER_SECOND", 5.0, 0.5, 1000, "messages per second"),
+        public_url=_url(environ, "PUBLIC_URL"),
     )
 
 

@@ -1,5 +1,6 @@
 """The one ASGI application: each platform's endpoint (Slack's POST /slack/events, Teams'
-POST /api/messages), GET /healthz, and the scheduler's timers for the life of the server."""
+POST /api/messages), GET /healthz, GET /charts/… (charts behind signed links, when PUBLIC_URL
+is set), and the scheduler's timers for the life of the server."""
 
 from __future__ import annotations
 
@@ -7,13 +8,17 @@ import asyncio
 import json
 import logging
 from typing import Protocol
+from urllib.parse import parse_qsl
 
+from bot.chart_links import PATH as CHARTS_PATH
+from bot.chart_links import Refused
 from bot.core import Core
 from bot.scheduling.runner import Timers
 from bot.storage import database_problem
 
 log = logging.getLogger(__name__)
 
+CACHED_PRIVATELY = (b"cache-control", b"private, max-age=3600")
 MAX_BODY_BYTES = 256 * 1024  # the platforms' largest payloads, form submissions, are far smaller
 
 
@@ -45,6 +50,8 @@ class Server:
             return
         elif scope["path"] == "/healthz":
             await self._health(send)
+        elif scope["path"].startswith(CHARTS_PATH) and self.core.chart_links is not None:
+            await self._chart(scope, send)
         elif (endpoint := self.endpoints.get(scope["path"])) is None:
             await respond_json(send, 404, {"ok": False, "error": "not found"})
         elif scope["method"] != "POST":
@@ -80,6 +87,25 @@ class Server:
             return
         log.warning("health check: the database cannot be read or written: %s", problem)
         await respond_json(send, 503, {"ok": False, "error": "the database cannot be read or written"})
+
+    async def _chart(self, scope, send) -> None:
+        """A chart behind a signed link: 403 for a link altered or expired, 404 for one gone."""
+        assert self.core.chart_links is not None
+        if scope["method"] not in ("GET", "HEAD"):
+            await respond_json(send, 405, {"ok": False, "error": "method not allowed"})
+            return
+        query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
+        try:
+            png = await self.core.chart_links.png_at(scope["path"], query)
+        except Refused:
+            await respond_json(send, 403, {"ok": False, "error": "this link was altered or has expired"})
+            return
+        if png is None:
+            await respond_json(send, 404, {"ok": False, "error": "not found"})
+            return
+        headers = [(b"content-type", b"image/png"), (b"content-length", str(len(png)).encode())]
+        await send({"type": "http.response.start", "status": 200, "headers": [*headers, CACHED_PRIVATELY]})
+        await send({"type": "http.response.body", "body": png if scope["method"] == "GET" else b""})
 
 
 def headers_of(scope) -> dict[str, str]:

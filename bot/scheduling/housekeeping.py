@@ -1,5 +1,5 @@
 """Tidying up, now and then: take back deliveries whose worker died, forget requests too old
-to be retried and flagged texts no longer pending, and delete records older than the
+to be retried, flagged texts no longer pending and charts whose links expired, and delete records older than the
 retention period."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.engine import Engine
 
+from bot.chart_links import forget_expired_charts
 from bot.privacy import forget_expired_pending
 from bot.requests import forget_old_requests
 from bot.retention import purge_older_than
@@ -24,4 +25,5 @@ async def tidy(engine: Engine, now: datetime, retention: timedelta) -> None:
         log.warning("took back %d deliveries whose lease expired", taken)
     await in_transaction(engine, lambda session: forget_old_requests(session, now))
     await in_transaction(engine, lambda session: forget_expired_pending(session, now))
+    await in_transaction(engine, lambda session: forget_expired_charts(session, now))
     await in_transaction(engine, lambda session: purge_older_than(session, now - retention))

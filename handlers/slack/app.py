@@ -25,5 +25,8 @@ def build_app(settings: Settings, core: Core, workspace: OneWorkspace | None = N
     for listeners in (commands, actions, views, events):
         listeners.register(app, core)
     home_client = web_client(settings)
-    core.show_home_on(Platform.SLACK, lambda person, message: publish_home(home_client, person.id, message))
+    core.show_home_on(
+        Platform.SLACK,
+        lambda person, message: publish_home(home_client, person.id, message, links=core.chart_links),
+    )
     return app

@@ -4,7 +4,9 @@ Each workspace (the core's tenant) is paced on its own."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
+from dataclasses import replace
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -15,7 +17,10 @@ from bot.messages import Message
 from bot.model import Platform
 from bot.ports import MessageRef, Recipient, SendFailed, UnknownUser
 from handlers.pacing import Pacer
-from handlers.slack.render import fallback_text, message_parts
+from handlers.slack import pictures
+from handlers.slack.render import fallback_text, message_parts, picture_block
+
+log = logging.getLogger(__name__)
 
 TOKEN_ERRORS = frozenset({"invalid_auth", "not_authed", "token_revoked", "token_expired"})
 PERMANENT_ERRORS = frozenset(
@@ -70,14 +75,38 @@ class SlackMessenger:
         return await self.post_to_channel(person, message)
 
     async def post_to_channel(self, channel: Recipient, message: Message) -> MessageRef:
-        first, *rest = message_parts(message)
+        first, *rest = message_parts(replace(message, images=()))
         text = fallback_text(message)
         pacer = self._pacer(channel.tenant_id)
         response = await self._post(pacer, channel.id, text=text, blocks=first)
         ref = MessageRef(Platform.SLACK, channel.tenant_id, response["channel"], response["ts"])
         for part in rest:
             await self._post(pacer, ref.channel_id, thread_ts=ref.message_id, text=f"{text} (continued)", blocks=part)
+        if message.images:
+            await self._pictures_in_thread(pacer, ref, message)
         return ref
+
+    async def _pictures_in_thread(self, pacer: Pacer, ref: MessageRef, message: Message) -> None:
+        """The message's pictures as files in its thread, or else their alt text there. The message
+        is sent whatever happens to them, so a failure here is not the message's."""
+        try:
+            await self._call(
+                pictures.in_thread,
+                client=self.client,
+                channel_id=ref.channel_id,
+                thread_ts=ref.message_id,
+                images=message.images,
+            )
+            return
+        except SendFailed as failure:
+            log.warning("could not upload a message's pictures, so their alt text is posted: %s", failure.reason)
+        blocks = [picture_block(image, {}) for image in message.images]
+        try:
+            await self._post(
+                pacer, ref.channel_id, thread_ts=ref.message_id, text=fallback_text(message), blocks=blocks
+            )
+        except SendFailed as failure:
+            log.warning("could not post a message's pictures' alt text: %s", failure.reason)
 
     async def update(self, ref: MessageRef, message: Message) -> None:
         await self._call(
