@@ -185,7 +185,7 @@ class FakeSlack(RecordedCalls):
         if method == "conversations.open":
             return {"ok": True, "channel": {"id": "D" + args.get("users", "")[1:]}}
         if method == "files.getUploadURLExternal":
-            file_id = f"F{next(self._ts)}"
+            file_id = f"F{next(self._ts):09d}"
             return {"ok": True, "file_id": file_id, "upload_url": f"{self.url}/upload/{file_id}"}
         if method == "files.completeUploadExternal":
             self.completed.update(item["id"] for item in args.get("files", []) if item["id"] in self.uploads)

@@ -17,6 +17,7 @@ import hashlib
 import logging
 from collections import OrderedDict
 from collections.abc import Iterable
+from weakref import WeakKeyDictionary
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -33,6 +34,7 @@ READY_WAITS = (1.0, 2.0, 4.0)  # seconds between tries of a Home whose pictures 
 NOT_READY = "invalid slack file"  # what Slack says of a slack_file it has not finished processing
 
 _uploaded: OrderedDict[tuple[str, str], str] = OrderedDict()  # (token's digest, PNG's digest) → file id
+_one_upload_at_a_time: WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = WeakKeyDictionary()
 
 
 async def sources(
@@ -67,6 +69,13 @@ async def in_thread(client: AsyncWebClient, channel_id: str, thread_ts: str, ima
 
 
 async def _file_of(client: AsyncWebClient, image: Image, png: bytes) -> str | None:
+    """The file of the picture's PNG: uploaded once, though two Homes with it are drawn at once."""
+    loop = asyncio.get_running_loop()
+    async with _one_upload_at_a_time.setdefault(loop, asyncio.Lock()):
+        return await _uploaded_once(client, image, png)
+
+
+async def _uploaded_once(client: AsyncWebClient, image: Image, png: bytes) -> str | None:
     key = (_digest((client.token or "").encode()), _digest(png))
     if key in _uploaded:
         _uploaded.move_to_end(key)
