@@ -57,7 +57,7 @@ def signature(key: bytes, chart_id: str, expires: int) -> str:
 
 
 def forget_expired_charts(session: Session, now: datetime) -> None:
-    session.exec(delete(ChartImage).where(ChartImage.expires_at <= now))  # type: ignore[call-overload]
+    session.execute(delete(ChartImage).where(ChartImage.expires_at <= now))
 
 
 def _kept(session: Session, chart_id: str, png: bytes, expires: datetime) -> bytes:
@@ -84,4 +84,4 @@ def _served(session: Session, path: str, query: dict[str, str], now: datetime) -
 
 
 def _key(session: Session) -> bytes:
-    return session.get(SigningKey, KEY_NAME).secret  # type: ignore[union-attr]
+    return session.get(SigningKey, KEY_NAME).secret
