@@ -162,6 +162,7 @@ async def _once_pictures_are_ready(
             except SlackApiError as error:
                 if not pictures.not_ready(error):
                     raise
+        pictures.forget(sources)
         log.warning("a Home tab's pictures were not ready in time; it shows their alt text")
     except (SlackApiError, aiohttp.ClientError, asyncio.TimeoutError) as error:
         reason = error.response.get("error") if isinstance(error, SlackApiError) else type(error).__name__

@@ -33,7 +33,8 @@ UPLOADS_KEPT = 256
 READY_WAITS = (1.0, 2.0, 4.0)  # seconds between tries of a Home whose pictures Slack is still processing
 NOT_READY = "invalid slack file"  # what Slack says of a slack_file it has not finished processing
 
-_uploaded: OrderedDict[tuple[str, str], str] = OrderedDict()  # (token's digest, PNG's digest) → file id
+# (the workspace's API and token, by their digest; the PNG's digest) → its file's id
+_uploaded: OrderedDict[tuple[str, str], str] = OrderedDict()
 _one_upload_at_a_time: WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = WeakKeyDictionary()
 
 
@@ -50,6 +51,13 @@ async def sources(
         elif (file_id := await _file_of(client, image, png)) is not None:
             found[image] = {"slack_file": {"id": file_id}}
     return found
+
+
+def forget(found: dict[Image, dict]) -> None:
+    """Slack never took these files (deleted, or never processed): the next Home uploads them anew."""
+    refused = {source["slack_file"]["id"] for source in found.values() if "slack_file" in source}
+    for key in [key for key, file_id in _uploaded.items() if file_id in refused]:
+        del _uploaded[key]
 
 
 def not_ready(error: SlackApiError) -> bool:
@@ -76,7 +84,7 @@ async def _file_of(client: AsyncWebClient, image: Image, png: bytes) -> str | No
 
 
 async def _uploaded_once(client: AsyncWebClient, image: Image, png: bytes) -> str | None:
-    key = (_digest((client.token or "").encode()), _digest(png))
+    key = (_digest(f"{client.base_url} {client.token}".encode()), _digest(png))
     if key in _uploaded:
         _uploaded.move_to_end(key)
         return _uploaded[key]
