@@ -2,9 +2,9 @@
 picture by its address (when PUBLIC_URL is set).
 
 A link names the PNG's row, its expiry and an HMAC-SHA256 of both under a key every replica
-shares (made at random by migration 0016); the PNG is kept in the database until it expires, so
-whichever replica a load balancer picks can serve it. A link that was altered or has expired
-gets 403; the row goes at the next tidying after it expires.
+shares (made at random in the database when the first link is signed); the PNG is kept in the
+database until it expires, so whichever replica a load balancer picks can serve it. A link that
+was altered or has expired gets 403; the row goes at the next tidying after it expires.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 
@@ -24,6 +25,7 @@ from bot.storage import in_transaction
 
 LINK_LIFETIME = timedelta(days=7)  # long enough to read a digest until the next one
 KEY_NAME = "chart links"
+KEY_BYTES = 32
 PATH = "/charts/"
 LINK = re.compile(r"/charts/(?P<id>[0-9a-f]{64})\.png")
 
@@ -84,4 +86,11 @@ def _served(session: Session, path: str, query: dict[str, str], now: datetime) -
 
 
 def _key(session: Session) -> bytes:
-    return session.get(SigningKey, KEY_NAME).secret
+    """The key, made at random the first time a link is signed; replicas racing to make it
+    both end with the winner's (in_transaction runs the loser again)."""
+    kept = session.get(SigningKey, KEY_NAME)
+    if kept is None:
+        kept = SigningKey(name=KEY_NAME, secret=secrets.token_bytes(KEY_BYTES))
+        session.add(kept)
+        session.flush()
+    return kept.secret

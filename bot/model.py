@@ -489,7 +489,7 @@ class ChartImage(SQLModel, table=True):
 
 
 class SigningKey(SQLModel, table=True):
-    """A random key made by the migration that added it, shared by every replica: chart links are signed with it."""
+    """A random key in the database, shared by every replica: chart links are signed with it."""
 
     __tablename__ = "signing_key"
 

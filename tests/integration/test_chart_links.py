@@ -1,6 +1,6 @@
 """Charts behind signed links on a real database (SQLite and PostgreSQL): a link gives its PNG
-back until it expires and is refused after, the same chart is kept once, and the scheduler's
-tidying deletes the charts whose links have all expired."""
+back until it expires and is refused after, the same chart is kept once, the scheduler's
+tidying deletes the charts whose links have all expired, and every replica signs with one key."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from sqlmodel import Session, select
 
-from bot.chart_links import LINK_LIFETIME, Refused
-from bot.model import ChartImage
+from bot.chart_links import KEY_BYTES, LINK_LIFETIME, ChartLinks, Refused
+from bot.model import ChartImage, SigningKey
 from tests.core_harness import CoreHarness
 
 START = datetime(2026, 12, 2, 9, tzinfo=timezone.utc)
@@ -54,3 +54,16 @@ def test_a_link_gives_its_chart_until_it_expires_and_tidying_deletes_it_after(ha
     harness.clock.now += timedelta(days=1)
     asyncio.run(harness.core.dispatcher.tidy())
     assert kept(harness) == 0
+
+
+def test_replicas_sign_with_the_one_key_the_first_link_made(harness):
+    replica = ChartLinks(harness.engine, "https://bot.example.org", harness.clock)
+    with Session(harness.engine) as session:
+        assert session.exec(select(SigningKey)).all() == []
+
+    link = asyncio.run(replica.url_for(PNG))
+
+    assert opened(harness, link) == PNG  # signed by one replica, served by another
+    with Session(harness.engine) as session:
+        [key] = session.exec(select(SigningKey)).all()
+    assert len(key.secret) == KEY_BYTES

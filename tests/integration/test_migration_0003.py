@@ -44,13 +44,15 @@ ROWS_BEFORE_0003 = [  # one row or more in every table of revision 0002
 ]
 
 
-TABLES_ADDED_LATER = {  # by 0007, 0008, 0011 and 0013
+TABLES_ADDED_LATER = {  # by 0007, 0008, 0011, 0013 and 0016
     "client",
     "learning_note",
     "learning_note_revision",
     "recording_review",
     "meeting_request",
     "meeting_feedback",
+    "chart_image",
+    "signing_key",
 }
 
 

@@ -1,11 +1,9 @@
 """charts behind signed links (PUBLIC_URL): each PNG until it expires, and the key the links are
-signed with, made here at random once for the whole database
+signed with (made at random when the first link is signed)
 
 Revision ID: 0016
 Revises: 0013
 """
-
-import secrets
 
 import sqlalchemy as sa
 import sqlmodel
@@ -29,13 +27,12 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("chart_image") as batch_op:
         batch_op.create_index(batch_op.f("ix_chart_image_expires_at"), ["expires_at"], unique=False)
-    keys = op.create_table(
+    op.create_table(
         "signing_key",
         sa.Column("name", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("secret", sa.LargeBinary(), nullable=False),
         sa.PrimaryKeyConstraint("name"),
     )
-    op.bulk_insert(keys, [{"name": "chart links", "secret": secrets.token_bytes(32)}])
 
 
 def downgrade() -> None:
