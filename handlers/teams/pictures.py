@@ -1,5 +1,5 @@
 """Pictures in Teams cards: a card's Image needs an address Teams can fetch. A PNG small enough
-is its own address, a data: URI (the charts' 64-colour PNGs are 7–12 KB, so one fits in a card
+is its own address, a data: URI (the charts' 64-colour PNGs are 7–14 KB, so one fits in a card
 within Teams' 28 KB); a larger one is a signed link to the bot's own server when PUBLIC_URL is
 set (bot/chart_links.py), and otherwise shown as its alt text."""
 
