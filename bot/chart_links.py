@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import re
 import secrets
 from collections.abc import Callable
@@ -21,7 +22,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.model import ChartImage, SigningKey
-from bot.storage import in_transaction
+from bot.storage import StorageFault, in_transaction
+
+log = logging.getLogger(__name__)
 
 LINK_LIFETIME = timedelta(days=7)  # long enough to read a digest until the next one
 KEY_NAME = "chart links"
@@ -40,11 +43,16 @@ class ChartLinks:
         self.public_url = public_url.rstrip("/")
         self.clock = clock
 
-    async def url_for(self, png: bytes) -> str:
-        """A link to the PNG that works for LINK_LIFETIME from now."""
+    async def url_for(self, png: bytes) -> str | None:
+        """A link to the PNG that works for LINK_LIFETIME from now; None while the database
+        cannot keep it (the picture is then shown as its alt text)."""
         chart_id = hashlib.sha256(png).hexdigest()
         expires = self.clock().replace(microsecond=0) + LINK_LIFETIME
-        key = await in_transaction(self.engine, lambda session: _kept(session, chart_id, png, expires))
+        try:
+            key = await in_transaction(self.engine, lambda session: _kept(session, chart_id, png, expires))
+        except StorageFault as fault:
+            log.warning("could not keep a chart for its link: %s", fault)
+            return None
         stamp = int(expires.timestamp())
         return f"{self.public_url}{PATH}{chart_id}.png?expires={stamp}&signature={signature(key, chart_id, stamp)}"
 

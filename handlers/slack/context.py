@@ -138,21 +138,31 @@ async def publish_home(
     try:
         await _published(client, user_id, render.home_view(message, page, coached_id, sources))
     except SlackApiError as error:
-        if not (sources and pictures.not_ready(error)):
+        if not (sources and error.response.get("error") == "invalid_blocks"):
             log.warning("could not publish a Home tab: %s", error.response.get("error"))
             return
-        await _once_pictures_are_ready(client, user_id, message, page, coached_id, sources)
+        await _alt_text_meanwhile(client, user_id, message, page, coached_id, sources, pictures.not_ready(error))
     except (aiohttp.ClientError, asyncio.TimeoutError) as error:
         log.warning("could not publish a Home tab: %s", type(error).__name__)
 
 
-async def _once_pictures_are_ready(
-    client: AsyncWebClient, user_id: str, message: Message, page: int, coached_id: int | None, sources: dict
+async def _alt_text_meanwhile(
+    client: AsyncWebClient,
+    user_id: str,
+    message: Message,
+    page: int,
+    coached_id: int | None,
+    sources: dict,
+    processing: bool,
 ) -> None:
-    """The Home with its pictures' alt text at once, then with the pictures once Slack has
-    processed their files; never over a Home published since (Slack checks the view's hash)."""
+    """The Home with its pictures' alt text at once and, if Slack is still `processing` their
+    files, with the pictures once it has; never over a Home published since (Slack checks the
+    view's hash). Pictures Slack cannot show (a link it could not fetch) stay their alt text."""
     try:
         shown = await _published(client, user_id, render.home_view(message, page, coached_id))
+        if not processing:
+            log.warning("Slack could not show a Home tab's pictures, so it shows their alt text")
+            return
         for wait in pictures.READY_WAITS:
             await asyncio.sleep(wait)
             try:

@@ -47,7 +47,8 @@ async def sources(
     for image in images:
         png = await png_off_the_loop(image)
         if links is not None:
-            found[image] = {"image_url": await links.url_for(png)}
+            if (url := await links.url_for(png)) is not None:
+                found[image] = {"image_url": url}
         elif (file_id := await _file_of(client, image, png)) is not None:
             found[image] = {"slack_file": {"id": file_id}}
     return found

@@ -22,6 +22,6 @@ async def sources(images: Iterable[Image], links: ChartLinks | None) -> dict[Ima
         uri = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
         if len(uri) <= MAX_DATA_URI_BYTES:
             found[image] = uri
-        elif links is not None:
-            found[image] = await links.url_for(png)
+        elif links is not None and (url := await links.url_for(png)) is not None:
+            found[image] = url
     return found
