@@ -63,6 +63,7 @@ class Settings:
     slack_client_id: str | None = None
     slack_client_secret: str | None = None
     slack_scopes: tuple[str, ...] = DEFAULT_SLACK_SCOPES
+    public_url: str | None = None  # the server's public address: charts are then shown by signed links to it
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -114,6 +115,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         slack_client_id=_optional(environ, "SLACK_CLIENT_ID"),
         slack_client_secret=_optional(environ, "SLACK_CLIENT_SECRET"),
         slack_scopes=_slack_scopes(environ),
+        public_url=_url(environ, "PUBLIC_URL"),
     )
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot import deliveries, grammar, installations, services
+from bot.chart_links import ChartLinks
 from bot.config import Settings
 from bot.forms import NOT_IDENTIFYING, Values, not_identifying
 from bot.grammar import SUMMARIES, USAGE, UsageError
@@ -137,6 +138,8 @@ class Core:
         )
         self._background: set[asyncio.Task[None]] = set()
         self._home_tabs: dict[Platform, HomeTab] = {}
+        # Where front-ends that show a picture by its address find charts: only with a public address.
+        self.chart_links = ChartLinks(engine, settings.public_url, clock) if settings.public_url else None
 
     def show_home_on(self, platform: Platform, tab: HomeTab) -> None:
         """The platform has a Home tab, kept current: after each request that changes something of

@@ -31,6 +31,7 @@ from bot.ports import MessageRef
 from bot.scheduling import keys, planner
 from bot.scheduling.outbox import schedule
 from bot.scheduling.steps import Defer, Send, Skip
+from bot.services.charts import group_charts
 from bot.services.notes import schedule_return
 from bot.services.objective_history import review_material
 from bot.services.people import channel_of, named, recipient, remember_address
@@ -54,7 +55,8 @@ def prepare(session: Session, delivery: Delivery, now: datetime, settings: Setti
             return SUPERSEDED
         data = gather(session, group, now)
         reported = tuple(item.delivery_id for item in data.undelivered)
-        digest = named(session, group.platform, group.tenant_id, render(data))
+        digest = replace(render(data), images=group_charts(session, group, now))
+        digest = named(session, group.platform, group.tenant_id, digest)
         return Send(digest, channel_of(group), direct=False, reports_failures=reported)
     if delivery.is_reminder and _original_answered(session, delivery):
         return Skip("answered before the reminder")

@@ -82,13 +82,6 @@ class Button:
 
 
 @dataclass(frozen=True)
-class Section:
-    lines: tuple[Line, ...]
-    heading: str | None = None
-    buttons: tuple[Button, ...] = ()  # about this section alone, shown right after it
-
-
-@dataclass(frozen=True)
 class Image:
     """A picture the message shows after its sections, such as a chart: its PNG, drawn the
     first time a front-end asks for it (one that shows only the alt text never draws it), and
@@ -103,6 +96,14 @@ class Image:
     @cached_property
     def png(self) -> bytes:
         return self.draw()
+
+
+@dataclass(frozen=True)
+class Section:
+    lines: tuple[Line, ...]
+    heading: str | None = None
+    buttons: tuple[Button, ...] = ()  # about this section alone, shown right after it
+    image: Image | None = None  # a picture of what its lines say (such as a chart), shown under them
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,12 @@ class Message:
     def every_section(self) -> tuple[Section, ...]:
         """The message's sections, then its detail's."""
         return self.sections + self.detail
+
+
+def images_of(message: Message) -> tuple[Image, ...]:
+    """Every picture a message shows, its sections' first, in order."""
+    sections = tuple(section.image for section in message.every_section if section.image is not None)
+    return sections + message.images
 
 
 def mentioned(message: Message) -> set[str]:

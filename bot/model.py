@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import Column, Enum, Index, Text, UniqueConstraint, text
+from sqlalchemy import Column, Enum, Index, LargeBinary, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from bot.meetings import Meeting, RequestKind
@@ -479,3 +479,23 @@ class PendingText(SQLModel, table=True):
     command_text: str = _long_text(nullable=False)
     created_at: datetime = _utc()
     expires_at: datetime = _utc(index=True)
+
+
+class ChartImage(SQLModel, table=True):
+    """A chart's PNG behind a signed link to the bot's own server (when PUBLIC_URL is set), kept
+    in the database so that any replica can serve it, until it expires."""
+
+    __tablename__ = "chart_image"
+
+    id: str = Field(primary_key=True)  # the PNG's SHA-256: the same chart, the same row
+    png: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    expires_at: datetime = _utc(index=True)
+
+
+class SigningKey(SQLModel, table=True):
+    """A random key in the database, shared by every replica: chart links are signed with it."""
+
+    __tablename__ = "signing_key"
+
+    name: str = Field(primary_key=True)
+    secret: bytes = Field(sa_column=Column(LargeBinary, nullable=False))

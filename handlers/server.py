@@ -1,7 +1,8 @@
 """The one ASGI application: each platform's endpoint (Slack's POST /slack/events and, installed
 through OAuth, its GET /slack/install and /slack/oauth_redirect pages; Teams' POST /api/messages),
-GET /healthz, GET /metrics when it is served here, and the scheduler's timers for the life of the
-server. Each request to an endpoint is logged in one line and counted."""
+GET /healthz, GET /metrics when it is served here, GET /charts/… (charts behind signed links, when
+PUBLIC_URL is set), and the scheduler's timers for the life of the server. Each request to an
+endpoint is logged in one line and counted."""
 
 from __future__ import annotations
 
@@ -11,7 +12,10 @@ import logging
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
+from urllib.parse import parse_qsl
 
+from bot.chart_links import PATH as CHARTS_PATH
+from bot.chart_links import Refused
 from bot.config import TENANT
 from bot.core import Core
 from bot.model import Platform
@@ -23,6 +27,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+CACHED_PRIVATELY = (b"cache-control", b"private, max-age=3600")
 MAX_BODY_BYTES = 256 * 1024  # the platforms' largest payloads, form submissions, are far smaller
 METRICS_PATH = "/metrics"
 
@@ -82,6 +87,8 @@ class Server:
             await self._health(send)
         elif scope["path"] == METRICS_PATH and self.metrics is not None and self.metrics_here:
             await self.metrics.page(scope, receive, send)
+        elif scope["path"].startswith(CHARTS_PATH) and self.core.chart_links is not None:
+            await self._chart(scope, send)
         elif (endpoint := self.endpoints.get(scope["path"])) is None:
             await respond_json(send, 404, {"ok": False, "error": "not found"})
         else:
@@ -133,6 +140,25 @@ class Server:
             return
         log.warning("health check: the database cannot be read or written: %s", problem)
         await respond_json(send, 503, {"ok": False, "error": "the database cannot be read or written"})
+
+    async def _chart(self, scope, send) -> None:
+        """A chart behind a signed link: 403 for a link altered or expired, 404 for one gone."""
+        assert self.core.chart_links is not None
+        if scope["method"] not in ("GET", "HEAD"):
+            await respond_json(send, 405, {"ok": False, "error": "method not allowed"})
+            return
+        query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
+        try:
+            png = await self.core.chart_links.png_at(scope["path"], query)
+        except Refused:
+            await respond_json(send, 403, {"ok": False, "error": "this link was altered or has expired"})
+            return
+        if png is None:
+            await respond_json(send, 404, {"ok": False, "error": "not found"})
+            return
+        headers = [(b"content-type", b"image/png"), (b"content-length", str(len(png)).encode())]
+        await send({"type": "http.response.start", "status": 200, "headers": [*headers, CACHED_PRIVATELY]})
+        await send({"type": "http.response.body", "body": png if scope["method"] == "GET" else b""})
 
 
 class Answer:

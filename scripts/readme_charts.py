@@ -56,8 +56,8 @@ def main() -> None:
             charts = [
                 *chart_of(client, group, trajectories(ctx, group, therapist, [code])[code]),
                 therapists_practice(ctx, group, THERAPIST),
-                groups_weeks(ctx, group),
-                groups_change(ctx, group),
+                groups_weeks(ctx.session, group, ctx.now),
+                groups_change(ctx.session, group, ctx.now),
             ]
         engine.dispose()
     for chart in charts:

@@ -47,6 +47,8 @@ class FakeSlack(RecordedCalls):
         self.refused_channels: dict[str, str] = {}
         self.admins: set[str] = set()
         self.uploads: dict[str, bytes] = {}
+        self.completed: set[str] = set()  # files whose upload was completed
+        self.processing = 0  # how many more views.publish calls find their files not processed yet
         self._ts = itertools.count(1)
         self.posts_open = threading.Event()
         self.posts_open.set()
@@ -92,6 +94,8 @@ class FakeSlack(RecordedCalls):
         for recorded in (self.teams_of_tokens, self.refresh_tokens, self.refused_tokens):
             recorded.clear()
         self.admins.clear()
+        self.completed.clear()
+        self.processing = 0
         self._drop_held = False
         self.posts_open.set()
 
@@ -135,6 +139,11 @@ class FakeSlack(RecordedCalls):
         """The bot tokens issued for the workspace, oldest first."""
         return [token for token, team in self.teams_of_tokens.items() if team == team_id]
 
+    def still_processing(self, times: int = 1) -> None:
+        """The next `times` views.publish calls with an image block of an uploaded file are refused,
+        as Slack refuses a file it has not finished processing."""
+        self.processing = times
+
     def response_url(self, name: str) -> str:
         return f"{self.url}/response/{name}"
 
@@ -152,7 +161,28 @@ class FakeSlack(RecordedCalls):
         if queued:
             failure = queued.pop(0)
             return failure.status, failure.body, failure.headers
+        if method in ("views.publish", "chat.postMessage") and (problems := self._file_problems(args)):
+            return 200, {"ok": False, "error": "invalid_blocks", "errors": problems}, {}
         return 200, self._result(method, args), {}
+
+    def _file_problems(self, args: dict) -> list[str]:
+        """What Slack says of image blocks whose slack_file is not a file uploaded, or not processed yet."""
+        blocks = (args.get("view") or {}).get("blocks") or args.get("blocks") or []
+        files = [
+            (n, b["slack_file"].get("id"))
+            for n, b in enumerate(blocks)
+            if b.get("type") == "image" and "slack_file" in b
+        ]
+        if not files:
+            return []
+        with self._lock:
+            processing = self.processing > 0
+            self.processing -= processing
+        return [
+            f"invalid slack file [json-pointer:/blocks/{n}/slack_file]"
+            for n, file_id in files
+            if processing or file_id not in self.completed
+        ]
 
     def _result(self, method: str, args: dict) -> dict:
         team_id = self.teams_of_tokens.get(args.get("token", ""), TEAM_ID)
@@ -185,15 +215,16 @@ class FakeSlack(RecordedCalls):
         if method == "conversations.open":
             return {"ok": True, "channel": {"id": "D" + args.get("users", "")[1:]}}
         if method == "files.getUploadURLExternal":
-            file_id = f"F{next(self._ts)}"
+            file_id = f"F{next(self._ts):09d}"
             return {"ok": True, "file_id": file_id, "upload_url": f"{self.url}/upload/{file_id}"}
         if method == "files.completeUploadExternal":
+            self.completed.update(item["id"] for item in args.get("files", []) if item["id"] in self.uploads)
             return {
                 "ok": True,
                 "files": [{"id": item["id"], "title": item.get("title")} for item in args.get("files", [])],
             }
         if method in ("views.open", "views.publish", "views.update"):
-            return {"ok": True, "view": {"id": f"V{next(self._ts)}"}}
+            return {"ok": True, "view": {"id": f"V{next(self._ts)}", "hash": f"{next(self._ts)}.hash"}}
         return {"ok": False, "error": "unknown_method"}
 
     def _oauth_access(self, args: dict) -> dict:

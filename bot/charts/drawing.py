@@ -24,6 +24,7 @@ Chart = Image  # a drawn chart is a picture a message shows; its alt text states
 
 WIDTH_INCHES, HEIGHT_INCHES, DPI = 8.0, 4.5, 100  # 800 × 450 pixels
 FONT_SIZE = 12
+PALETTE_COLOURS = 64
 CACHED_CHARTS = 64  # per kind of chart: the charts last drawn, kept by the data they show
 
 # Okabe & Ito's palette, told apart with any kind of colour vision.
@@ -74,6 +75,17 @@ def _png(draw: Callable[[Any], None]) -> bytes:
         draw(figure)
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    return _in_a_palette(buffer.getvalue())
+
+
+def _in_a_palette(png: bytes) -> bytes:
+    """The picture in PALETTE_COLOURS colours: a third of the bytes, so that it fits in a Teams
+    card as a data URI, and no difference to the eye for flat-coloured charts."""
+    from PIL import Image as Picture
+
+    buffer = io.BytesIO()
+    picture = Picture.open(io.BytesIO(png)).convert("RGB")
+    picture.quantize(colors=PALETTE_COLOURS, method=Picture.Quantize.MEDIANCUT).save(buffer, "PNG", optimize=True)
     return buffer.getvalue()
 
 
@@ -92,3 +104,8 @@ async def off_the_loop(chart_of: Callable[P, Chart], *args: P.args, **kwargs: P.
         return chart
 
     return await asyncio.get_running_loop().run_in_executor(_pool, drawn_here)
+
+
+async def png_off_the_loop(image: Image) -> bytes:
+    """The picture's PNG, drawn (the first time it is asked for) in the charts' own thread."""
+    return await asyncio.get_running_loop().run_in_executor(_pool, lambda: image.png)

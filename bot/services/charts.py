@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from bot.availability import zone_of
 from bot.charts import PRACTICE_WEEKS, change_chart, group_practice_chart, practice_chart, weekly
@@ -54,20 +54,25 @@ def therapists_practice(ctx: Context, group: Group, therapist: str) -> Image:
     return practice_chart(first_week_shown(today, PRACTICE_WEEKS), PRACTICE_WEEKS, weekly(by_kind), progress)
 
 
-def groups_weeks(ctx: Context, group: Group) -> Image:
+def group_charts(session: Session, group: Group, now: datetime) -> tuple[Image, Image]:
+    """What the digest's thread shows of the group: its weeks, and its clients' change by month."""
+    return groups_weeks(session, group, now), groups_change(session, group, now)
+
+
+def groups_weeks(session: Session, group: Group, now: datetime) -> Image:
     """Each of the last GROUP_WEEKS weeks in the group's zone: the members who checked in, the
     members then, and the minutes practised."""
     where = ZoneInfo(group.timezone)
-    today = ctx.now.astimezone(where).date()
+    today = now.astimezone(where).date()
     since = weeks_start(today, where, GROUP_WEEKS)
     first = first_week_shown(today, GROUP_WEEKS)
-    check_ins = ctx.session.exec(
+    check_ins = session.exec(
         select(CheckIn.answered_at, CheckIn.user_id).where(CheckIn.group_id == group.id, CheckIn.answered_at >= since)
     ).all()
-    members = ctx.session.exec(
+    members = session.exec(
         select(Member.joined_at, Member.left_at).where(Member.group_id == group.id, Member.user_id != group.coach_id)
     ).all()
-    logs = ctx.session.exec(
+    logs = session.exec(
         select(PracticeLog.logged_at, PracticeLog.minutes).where(
             PracticeLog.group_id == group.id, PracticeLog.logged_at >= since
         )
@@ -86,16 +91,16 @@ def _week_span(monday: date, where: ZoneInfo) -> tuple[datetime, datetime]:
     return start, datetime.combine(monday + timedelta(weeks=1), time(0), tzinfo=where)
 
 
-def groups_change(ctx: Context, group: Group) -> Image:
+def groups_change(session: Session, group: Group, now: datetime) -> Image:
     """The group's clients, at the end of each of the last CHANGE_MONTHS months (the group's
     zone) from the month of its first ORS, by their change from intake to their latest ORS by then."""
     where = ZoneInfo(group.timezone)
-    today = ctx.now.astimezone(where).date()
+    today = now.astimezone(where).date()
     bands = {
         (client.therapist_id, client.code): client.band
-        for client in ctx.session.exec(select(Client).where(Client.group_id == group.id))
+        for client in session.exec(select(Client).where(Client.group_id == group.id))
     }
-    scores = ctx.session.exec(
+    scores = session.exec(
         select(Score)
         .where(Score.group_id == group.id, Score.kind == ScoreKind.ORS)
         .order_by(Score.recorded_at, Score.id)

@@ -33,6 +33,7 @@ from bot.practice_time import WEEKS_SHOWN, monday_of
 from bot.scheduling import keys
 from bot.services.answers import id_from
 from bot.services.caller import Context, Result
+from bot.services.charts import groups_weeks, therapists_practice
 from bot.services.clients import classify, client_summary, client_view, trajectories
 from bot.services.digests import digest_of
 from bot.services.membership import active_member, groups_of
@@ -95,8 +96,11 @@ def therapist_sections(ctx: Context, group: Group, member: Member) -> list[Secti
         ),
         _check_in_section(ctx, group, where),
         *_follow_up_sections(ctx, group),
-        # A chart of these weeks goes here once charts are drawn; until then, the numbers.
-        Section(tuple(practice_time_lines(ctx, group, me, where)), heading="Practice minutes"),
+        Section(
+            tuple(practice_time_lines(ctx, group, me, where)),
+            heading="Practice minutes",
+            image=therapists_practice(ctx, group, me),
+        ),
         *_client_sections(ctx, group),
         _notes_section(ctx, group, where),
         Section((_pause_line(member, where, ctx),), heading="Pause"),
@@ -236,8 +240,11 @@ def coach_sections(ctx: Context, group: Group, coached: list[Group]) -> list[Sec
         ),
         Section(tuple(_therapist_rows(ctx, group, data)), heading="Therapists"),
         agenda(data, for_coach_only=True),
-        # A chart of these weeks goes here once charts are drawn; until then, the numbers.
-        Section((_participation_line(ctx, group, len(data.members)),), heading="Participation"),
+        Section(
+            (_participation_line(ctx, group, len(data.members)),),
+            heading="Participation",
+            image=groups_weeks(ctx.session, group, ctx.now),
+        ),
         Section(
             (line("The digest as it would be posted now:"),),
             heading="Digest",

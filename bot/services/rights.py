@@ -16,6 +16,7 @@ from bot.messages import Button, Command, Message, Section, line
 from bot.model import (
     Advice,
     AuditEntry,
+    ChartImage,
     CheckIn,
     Client,
     Delivery,
@@ -34,6 +35,7 @@ from bot.model import (
     Score,
     SeenRequest,
     SendingHold,
+    SigningKey,
     in_tenant,
 )
 from bot.ports import Recipient
@@ -115,6 +117,8 @@ HOLDS_NOTHING_ABOUT_A_PERSON = {
     Holiday: "a group's days off",
     SendingHold: "a tenant whose sending is held after its credentials were refused",
     SeenRequest: "the ids of platform requests already handled, kept a day against retries",
+    ChartImage: "charts behind signed links: numbers with no name or id, kept until the link expires",
+    SigningKey: "the key chart links are signed with",
 }
 
 

@@ -65,6 +65,8 @@ class Screen:
                 self.say("  " + self._style(section.heading, "1"))
             for spans in section.lines:
                 self.say("  " + self.text(spans))
+            if section.image is not None:
+                self._picture(section.image)
             self._buttons(numbered)
 
     def _buttons(self, numbered: list[Numbered]) -> None:

@@ -26,7 +26,7 @@ def register(app: AsyncApp, core: Core) -> None:
     async def on_page(body, action, context, client, respond):
         coached_id, page = render.home_page_of(_value(action))
         message = await core.home(caller_from(context), coached_id)
-        await publish_home(client, context.user_id, message, page, coached_id)
+        await publish_home(client, context.user_id, message, page, coached_id, core.chart_links)
 
     app.action(ACTION_IDS)(acked_once(core, on_button))
     app.action(render.HOME_PAGE_ACTION)(acked_once(core, on_page))

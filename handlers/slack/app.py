@@ -60,7 +60,7 @@ def build_app(settings: Settings, core: Core, workspaces: Workspaces | None = No
         except SendFailed as failure:
             log.warning("could not publish a Home tab: %s", failure.reason)
             return
-        await publish_home(client, person.id, message)
+        await publish_home(client, person.id, message, links=core.chart_links)
 
     core.show_home_on(Platform.SLACK, show_home)
     return app

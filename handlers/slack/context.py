@@ -11,12 +11,13 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.chart_links import ChartLinks
 from bot.core import Core
-from bot.messages import Message
+from bot.messages import Message, images_of
 from bot.model import Platform
 from bot.ports import SendFailed
 from bot.services import Caller, Result
-from handlers.slack import render
+from handlers.slack import pictures, render
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +102,7 @@ async def present(
     reply only to them (from the Home tab, which has nowhere to reply, in a direct message).
     Every failure to show it ends in a reply that says so."""
     if result.shows_home and result.reply is not None:
-        await publish_home(client, caller.user_id, result.reply, coached_id=coached_id)
+        await publish_home(client, caller.user_id, result.reply, coached_id=coached_id, links=core.chart_links)
         if from_home:
             return
 
@@ -124,15 +125,62 @@ async def present(
 
 
 async def publish_home(
-    client: AsyncWebClient, user_id: str, message: Message, page: int = 0, coached_id: int | None = None
+    client: AsyncWebClient,
+    user_id: str,
+    message: Message,
+    page: int = 0,
+    coached_id: int | None = None,
+    links: ChartLinks | None = None,
 ) -> None:
-    """The user's Home tab shows `message`, at `page` (from 0); a failure is only logged, as
-    the tab is shown again when next opened."""
+    """The user's Home tab shows `message`, at `page` (from 0), its pictures as image blocks
+    (handlers/slack/pictures.py); a failure is only logged, as the tab is shown again when next opened."""
+    sources = await pictures.sources(client, images_of(message), links)
     try:
-        await client.views_publish(user_id=user_id, view=render.home_view(message, page, coached_id))
+        await _published(client, user_id, render.home_view(message, page, coached_id, sources))
+    except SlackApiError as error:
+        if not (sources and error.response.get("error") == "invalid_blocks"):
+            log.warning("could not publish a Home tab: %s", error.response.get("error"))
+            return
+        await _alt_text_meanwhile(client, user_id, message, page, coached_id, sources, pictures.not_ready(error))
+    except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+        log.warning("could not publish a Home tab: %s", type(error).__name__)
+
+
+async def _alt_text_meanwhile(
+    client: AsyncWebClient,
+    user_id: str,
+    message: Message,
+    page: int,
+    coached_id: int | None,
+    sources: dict,
+    processing: bool,
+) -> None:
+    """The Home with its pictures' alt text at once and, if Slack is still `processing` their
+    files, with the pictures once it has; never over a Home published since (Slack checks the
+    view's hash). Pictures Slack cannot show (a link it could not fetch) stay their alt text."""
+    try:
+        shown = await _published(client, user_id, render.home_view(message, page, coached_id))
+        if not processing:
+            log.warning("Slack could not show a Home tab's pictures, so it shows their alt text")
+            return
+        for wait in pictures.READY_WAITS:
+            await asyncio.sleep(wait)
+            try:
+                view = render.home_view(message, page, coached_id, sources)
+                await _published(client, user_id, view, shown["view"].get("hash"))
+                return
+            except SlackApiError as error:
+                if not pictures.not_ready(error):
+                    raise
+        pictures.forget(sources)
+        log.warning("a Home tab's pictures were not ready in time; it shows their alt text")
     except (SlackApiError, aiohttp.ClientError, asyncio.TimeoutError) as error:
         reason = error.response.get("error") if isinstance(error, SlackApiError) else type(error).__name__
         log.warning("could not publish a Home tab: %s", reason)
+
+
+async def _published(client: AsyncWebClient, user_id: str, view: dict, view_hash: str | None = None):
+    return await client.views_publish(user_id=user_id, view=view, hash=view_hash)
 
 
 def from_home_tab(body: dict) -> bool:

@@ -25,7 +25,7 @@ def register(app: AsyncApp, core: Core) -> None:
         if not isinstance(user, str) or not user:
             log.warning("ignored an app_home_opened event without a user")
             return
-        await publish_home(client, user, await core.home(caller_from(context)))
+        await publish_home(client, user, await core.home(caller_from(context)), links=core.chart_links)
 
     async def on_user_change(body, event, context, client, respond):
         user = event.get("user", {})

@@ -4,7 +4,9 @@ Each workspace (the core's tenant) is paced on its own, and called with its own 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -16,8 +18,11 @@ from bot.model import Platform
 from bot.ports import MessageRef, Recipient, SendFailed, UnknownUser
 from bot.storage import StorageFault
 from handlers.pacing import Pacer
-from handlers.slack.render import fallback_text, message_parts
+from handlers.slack import pictures
+from handlers.slack.render import fallback_text, message_parts, picture_block
 from handlers.slack.workspace import OneWorkspace, Workspaces
+
+log = logging.getLogger(__name__)
 
 TOKEN_ERRORS = frozenset({"invalid_auth", "not_authed", "token_revoked", "token_expired"})
 PERMANENT_ERRORS = frozenset(
@@ -74,7 +79,7 @@ class SlackMessenger:
         return await self.post_to_channel(person, message)
 
     async def post_to_channel(self, channel: Recipient, message: Message) -> MessageRef:
-        first, *rest = message_parts(message)
+        first, *rest = message_parts(replace(message, images=()))
         text = fallback_text(message)
         pacer = self._pacer(channel.tenant_id)
         response = await self._post(channel.tenant_id, pacer, channel.id, text=text, blocks=first)
@@ -82,7 +87,27 @@ class SlackMessenger:
         for part in rest:
             thread = {"thread_ts": ref.message_id, "text": f"{text} (continued)", "blocks": part}
             await self._post(channel.tenant_id, pacer, ref.channel_id, **thread)
+        if message.images:
+            await self._pictures_in_thread(pacer, ref, message)
         return ref
+
+    async def _pictures_in_thread(self, pacer: Pacer, ref: MessageRef, message: Message) -> None:
+        """The message's pictures as files in its thread, or else their alt text there. The message
+        is sent whatever happens to them, so a failure here is not the message's."""
+        try:
+            await self._using(
+                ref.tenant_id,
+                lambda client: pictures.in_thread(client, ref.channel_id, ref.message_id, message.images),
+            )
+            return
+        except SendFailed as failure:
+            log.warning("could not upload a message's pictures, so their alt text is posted: %s", failure.reason)
+        blocks = [picture_block(image, {}) for image in message.images]
+        try:
+            thread = {"thread_ts": ref.message_id, "text": fallback_text(message), "blocks": blocks}
+            await self._post(ref.tenant_id, pacer, ref.channel_id, **thread)
+        except SendFailed as failure:
+            log.warning("could not post a message's pictures' alt text: %s", failure.reason)
 
     async def update(self, ref: MessageRef, message: Message) -> None:
         await self._call(
@@ -129,19 +154,22 @@ class SlackMessenger:
             raise
 
     async def _call(self, tenant_id: str, method: str, **arguments):
-        """`method` of the Web API, with the workspace's token; once more with a new token
-        if Slack refused this one and a new one was to be had (an expired rotating token)."""
+        """`method` of the Web API, with the workspace's token."""
+        return await self._using(tenant_id, lambda client: getattr(client, method)(**arguments))
+
+    async def _using(self, tenant_id: str, work: Callable[[AsyncWebClient], Awaitable]):
+        """`work` with a client holding the workspace's token; once more with a new token if Slack
+        refused this one and a new one was to be had (an expired rotating token)."""
         try:
-            return await self._call_once(tenant_id, method, arguments)
+            return await self._once(tenant_id, work)
         except SendFailed as failure:
             if not (failure.credentials_refused and await self.workspaces.refused(tenant_id, failure.reason)):
                 raise
-        return await self._call_once(tenant_id, method, arguments)
+        return await self._once(tenant_id, work)
 
-    async def _call_once(self, tenant_id: str, method: str, arguments: dict):
+    async def _once(self, tenant_id: str, work: Callable[[AsyncWebClient], Awaitable]):
         try:
-            client = await self.workspaces.client_for(tenant_id)
-            return await getattr(client, method)(**arguments)
+            return await work(await self.workspaces.client_for(tenant_id))
         except SlackApiError as error:
             raise _failure(error) from None
         except (aiohttp.ClientError, asyncio.TimeoutError) as error:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 
 from bot.forms import FieldKind, Form, FormField, Values
 from bot.messages import (
@@ -41,6 +42,7 @@ MAX_SECTION_CHARS = 3000
 MAX_PART_CHARS = 10_000
 MAX_TITLE_CHARS = 24
 MAX_OPTION_CHARS = 75
+MAX_ALT_TEXT_CHARS = 2000  # an image block's alt_text
 HOME_PAGE_ACTION = "home:page"  # Slack's own: a Home tab's pages are Slack's limit, not the core's
 
 
@@ -114,11 +116,16 @@ def _plain_span(span, code_mark: str) -> str:
     return span
 
 
+# Where Slack finds each picture shown as an image block: {"slack_file": {"id": …}} or
+# {"image_url": …}. A picture without one is shown as its alt text.
+Sources = Mapping[Image, dict]
+
+
 def message_parts(message: Message) -> list[list[dict]]:
     """The blocks of a message, split into parts of at most 50 blocks and MAX_PART_CHARS: the
     first part is the message itself, the rest go in its thread. Its detail follows in parts of
     its own, packed line by line, so that the message in the channel holds none of it."""
-    parts = _packed(_blocks(message))
+    parts = _packed(_blocks(message, {}))
     if message.detail:
         parts += _packed_lines([text for section in message.detail for text in _section_texts(section)])
     return parts
@@ -157,10 +164,11 @@ def _packed_lines(texts: list[str]) -> list[list[dict]]:
     return [[_text_block(text) for text in part] for part in parts]
 
 
-def home_view(message: Message, page: int = 0, coached_id: int | None = None) -> dict:
+def home_view(message: Message, page: int = 0, coached_id: int | None = None, sources: Sources | None = None) -> dict:
     """A Home tab is one view, not a thread: the message in pages of at most 100 blocks,
-    each beyond the first reached from the one before by its "More" button."""
-    pages = _home_pages(_blocks(message))
+    each beyond the first reached from the one before by its "More" button; each picture with
+    a source in `sources` as an image block."""
+    pages = _home_pages(_blocks(message, sources or {}))
     shown = min(max(page, 0), len(pages) - 1)
     blocks = pages[shown]
     turns = []
@@ -192,9 +200,9 @@ def home_page_of(value: str) -> tuple[int | None, int]:
     return (int(group) if group.isdigit() else None), (int(page) if page.isdigit() and len(page) < 4 else 0)
 
 
-def _blocks(message: Message) -> list[dict]:
-    blocks = [block for section in message.sections for block in _section_blocks(section)]
-    blocks += [_picture_block(image) for image in message.images]
+def _blocks(message: Message, sources: Sources) -> list[dict]:
+    blocks = [block for section in message.sections for block in _section_blocks(section, sources)]
+    blocks += [picture_block(image, sources) for image in message.images]
     return blocks + _actions(message.buttons)
 
 
@@ -219,8 +227,11 @@ def _group_select(options: list[Button]) -> dict:
     return select
 
 
-def _picture_block(image: Image) -> dict:
-    """A picture as its alt text, which states all it shows; the picture itself is not uploaded yet."""
+def picture_block(image: Image, sources: Sources) -> dict:
+    """A picture as an image block from its source, with its alt text; without a source, as its
+    alt text, which states all it shows."""
+    if image in sources:
+        return {"type": "image", **sources[image], "alt_text": _cut(image.alt, MAX_ALT_TEXT_CHARS)}
     text = f":bar_chart: {literal(image.alt)}"
     if len(text) > MAX_SECTION_CHARS:
         text = text[: MAX_SECTION_CHARS - 1] + "…"
@@ -235,7 +246,11 @@ def fallback_text(message: Message) -> str:
     return escape(plain(message.summary_line, code_mark="`"))
 
 
-def _section_blocks(section: Section) -> list[dict]:
+def _cut(text: str, most: int) -> str:
+    return text if len(text) <= most else text[: most - 1] + "…"
+
+
+def _section_blocks(section: Section, sources: Sources) -> list[dict]:
     chunks: list[str] = []
     for text in _section_texts(section):
         if chunks and len(chunks[-1]) + 1 + len(text) <= MAX_SECTION_CHARS:
@@ -243,7 +258,9 @@ def _section_blocks(section: Section) -> list[dict]:
         else:
             chunks.append(text)
     blocks = [_text_block(chunk) for chunk in chunks]
-    if len(section.buttons) == 1:  # beside the section's text: one block, not two
+    if section.image is not None:
+        blocks.append(picture_block(section.image, sources))
+    if len(section.buttons) == 1 and section.image is None:  # beside the section's text: one block, not two
         blocks[-1]["accessory"] = _button(section.buttons[0])
         return blocks
     return blocks + _actions(section.buttons)

@@ -47,6 +47,7 @@ def teams_messenger(settings: Settings) -> TeamsMessenger:
 
 
 def build_endpoint(settings: Settings, core: Core, messenger: TeamsMessenger) -> TeamsEndpoint:
+    messenger.links = core.chart_links
     route = MessagingRoute()
     app = App(
         client_id=settings.teams_client_id,

@@ -22,10 +22,12 @@ from microsoft_teams.api import (
 from microsoft_teams.apps.utils.thread import to_threaded_conversation_id
 from microsoft_teams.cards import AdaptiveCard
 
-from bot.messages import Mention, Message, Span
+from bot.chart_links import ChartLinks
+from bot.messages import Image, Mention, Message, Span, images_of
 from bot.model import Platform
 from bot.ports import MessageRef, Recipient, SendFailed
 from handlers.pacing import Pacer
+from handlers.teams import pictures
 from handlers.teams.addresses import Conversation
 from handlers.teams.connector import Connector, CredentialsRefused, TokenUnavailable
 from handlers.teams.files import PendingUploads
@@ -52,6 +54,10 @@ class TeamsMessenger:
         # The chats this process opened, for replies to someone who wrote in a channel (whose
         # activity does not say where their chat is); the core keeps those a delivery opened.
         self._opened: dict[tuple[str, str], Conversation] = {}
+        self.links: ChartLinks | None = None  # where `serve` serves charts too large for a card (PUBLIC_URL)
+
+    async def _pictures(self, message: Message) -> dict[Image, str]:
+        return await pictures.sources(images_of(message), self.links)
 
     async def user_timezone(self, person: Recipient) -> str | None:
         """None: the Bot Connector cannot tell (each activity a user sends carries their zone instead)."""
@@ -63,13 +69,14 @@ class TeamsMessenger:
 
     async def send_direct(self, person: Recipient, message: Message) -> MessageRef:
         chat, opened = await self._chat_with(person)
-        ref = await self._send_parts(person.tenant_id, chat, message_cards(message), fallback_text(message))
+        cards = message_cards(message, sources=await self._pictures(message))
+        ref = await self._send_parts(person.tenant_id, chat, cards, fallback_text(message))
         return replace(ref, recipient_address=chat.to_text()) if opened else ref
 
     async def post_to_channel(self, channel: Recipient, message: Message) -> MessageRef:
         conversation = Conversation(channel.id, self._service_url_of(channel))
         names = await self._names(channel.tenant_id, conversation, message)
-        cards = message_cards(message, names)
+        cards = message_cards(message, names, await self._pictures(message))
         return await self._send_parts(channel.tenant_id, conversation, cards, fallback_text(message), in_thread=True)
 
     async def update(self, ref: MessageRef, message: Message) -> None:
@@ -77,7 +84,7 @@ class TeamsMessenger:
         if conversation is None:
             raise SendFailed(f"not a Teams conversation: {ref.channel_id}", permanent=True)
         names = await self._names(ref.tenant_id, conversation, message)
-        activity = _activity(message_cards(message, names)[0], fallback_text(message))
+        activity = _activity(message_cards(message, names, await self._pictures(message))[0], fallback_text(message))
         api = self.connector.api(conversation.service_url)
         await self._write(
             ref.tenant_id,

@@ -36,6 +36,7 @@ from microsoft_teams.cards import (
     TextInput,
     ToggleInput,
 )
+from microsoft_teams.cards import Image as CardImage
 from microsoft_teams.cards import Mention as MentionEntity
 from microsoft_teams.cards.core import ActionStyle
 
@@ -195,14 +196,18 @@ class _Piece:
     mentioned: tuple[str, ...] = ()
 
 
-def message_cards(message: Message, names: Mapping[str, str] | None = None) -> list[AdaptiveCard]:
+def message_cards(
+    message: Message, names: Mapping[str, str] | None = None, sources: Mapping[Image, str] | None = None
+) -> list[AdaptiveCard]:
     """The message as one card, or as several parts in order when it is too large for one;
     its buttons come at the end of its content, and its detail after them, starting a part of
     its own (in a channel, the parts after the first go in its thread). A mention is named by
-    `names` (such as a channel's roster), else by the name the core gave it."""
+    `names` (such as a channel's roster), else by the name the core gave it; a picture with an
+    address in `sources` (handlers/teams/pictures.py) is shown, any other as its alt text."""
     names = {**_names_given(message), **(names or {})}
-    pieces = [piece for section in _sections(message) for piece in _section_pieces(section, names)]
-    pieces += [_picture_piece(image) for image in message.images]
+    sources = sources or {}
+    pieces = [piece for section in _sections(message) for piece in _section_pieces(section, names, sources)]
+    pieces += [_picture_piece(image, sources) for image in message.images]
     if message.buttons:
         pieces.append(_Piece(ActionSet(actions=[_button(button) for button in message.buttons])))
     parts = _parts(pieces, names)
@@ -221,8 +226,10 @@ def _sections(message: Message) -> tuple[Section, ...]:
     return message.sections or (Section((message.summary_line,)),)
 
 
-def _section_pieces(section: Section, names: Mapping[str, str]) -> list[_Piece]:
+def _section_pieces(section: Section, names: Mapping[str, str], sources: Mapping[Image, str]) -> list[_Piece]:
     pieces = _heading(section) + [_line_piece(spans, names) for spans in section.lines]
+    if section.image is not None:
+        pieces.append(_picture_piece(section.image, sources))
     if section.buttons:
         pieces.append(_Piece(ActionSet(actions=[_button(button) for button in section.buttons])))
     return pieces
@@ -244,8 +251,10 @@ def _dense_pieces(section: Section, names: Mapping[str, str]) -> list[_Piece]:
     return _heading(section) + [_Piece(TextBlock(text="\n\n".join(chunk), wrap=True)) for chunk in chunks if chunk]
 
 
-def _picture_piece(image: Image) -> _Piece:
-    """A picture as its alt text, which states all it shows; the picture itself is not in the card yet."""
+def _picture_piece(image: Image, sources: Mapping[Image, str]) -> _Piece:
+    """A picture from its address, with its alt text; without one, as its alt text, which states all it shows."""
+    if image in sources:
+        return _Piece(CardImage(url=sources[image], alt_text=image.alt, size="Stretch"))
     return _Piece(TextBlock(text="📊 " + literal(image.alt, at_line_start=True), wrap=True))
 
 

@@ -54,11 +54,20 @@ def checked_in(harness: CoreHarness, user: str, progress: int) -> None:
 
 
 def drawn(harness: CoreHarness, chart_of, *args):
+    """A therapist's chart, as a request of theirs draws it."""
     with Session(harness.engine) as session:
         group = session.exec(select(Group)).one()
         caller = Caller(group.platform, TEAM, "UCOACH", channel_id=group.channel_id)
         ctx = Context(session, caller, harness.clock.now, load_settings({"DATABASE_URL": harness.database_url}))
         chart = chart_of(ctx, group, *args)
+    decoded(chart)
+    return chart
+
+
+def group_drawn(harness: CoreHarness, chart_of):
+    """A group's chart, as Home and the digest draw it."""
+    with Session(harness.engine) as session:
+        chart = chart_of(session, session.exec(select(Group)).one(), harness.clock.now)
     decoded(chart)
     return chart
 
@@ -89,7 +98,7 @@ def test_the_groups_check_ins_against_its_members_and_minutes_per_week(harness):
     checked_in(harness, "UALICE", 3)
     checked_in(harness, "UBOB", 2)
 
-    chart = drawn(harness, groups_weeks)
+    chart = group_drawn(harness, groups_weeks)
     assert "Checked in: 0 of 0, 0 of 0, 0 of 0, 0 of 0, 0 of 0, 0 of 0, 1 of 2, 2 of 3." in chart.alt
     assert "Practice minutes: 0, 0, 0, 0, 0, 0, 30, 45 (75 in all)." in chart.alt
 
@@ -103,7 +112,7 @@ def test_the_groups_clients_by_their_change_at_each_months_end_from_its_first_sc
     harness.say("UALICE", "outcome C1 ors 26 session 2")
     harness.say("UBOB", "outcome C1 ors 24 session 3")
 
-    chart = drawn(harness, groups_change)
+    chart = group_drawn(harness, groups_change)
     assert "Sep 2026" not in chart.alt  # before the group's first score
     assert "Oct 2026: 0 reliably improved, 1 with no reliable change, 0 reliably deteriorated" in chart.alt
     assert "Nov 2026: 1 reliably improved, 0 with no reliable change, 1 reliably deteriorated" in chart.alt

@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 from bot.model import Delivery, DeliveryKind, Platform
 from bot.services import Caller
 from tests.core_harness import TEAM, CoreHarness, plain
+from tests.pictures import decoded
 
 COACH, ALICE = "UCOACH", "UALICE"
 CHANNEL = "CGROUP"
@@ -39,6 +40,24 @@ def posted_digests(h: CoreHarness) -> list[str]:
 
 def later(h: CoreHarness, **delta: float) -> None:
     h.advance_to(h.clock.now + timedelta(**delta))
+
+
+def test_the_posted_digest_carries_the_groups_charts(h):
+    h.say(ALICE, "log 25 read about ruptures")
+    h.say(ALICE, "outcome C1 ors 20 intake")
+    h.say(ALICE, "outcome C1 ors 27 session 2")
+    h.advance_to(FRIDAY_DIGEST)
+
+    [digest] = [sent.message for sent in h.messenger.to(CHANNEL, "Practice digest")]
+
+    weeks, change = digest.images
+    for chart in (weeks, change):
+        decoded(chart)
+    assert weeks.alt.endswith("0 of 1. Practice minutes: 0, 0, 0, 0, 0, 0, 0, 25 (25 in all).")
+    assert change.alt == (
+        "Clients' change since intake, at each month's end."
+        " Dec 2026: 1 reliably improved, 0 with no reliable change, 0 reliably deteriorated."
+    )
 
 
 def test_the_first_digest_counts_what_was_recorded_at_the_moment_of_set_up(h):

@@ -16,6 +16,7 @@ from bot.prompts import follow_up_action
 from bot.services import Caller
 from bot.services.home import CLIENT_ACTION, PICK_GROUP_ACTION, POST_ACTION, PREVIEW_ACTION
 from tests.core_harness import TEAM, CoreHarness, plain, plain_reply
+from tests.pictures import decoded
 
 START = datetime(2026, 6, 1, 10, tzinfo=timezone.utc)  # a Monday
 COACH, ALICE, BOB = "UCOACH", "UALICE", "UBOB"
@@ -140,6 +141,23 @@ def test_the_coachs_home_has_a_row_per_therapist_the_agenda_participation_and_th
     assert "Agenda for the next meeting" in plain(press(harness, COACH, digest[0]).reply)
     assert "Only this group's coach" in plain_reply(press(harness, ALICE, digest[0]))
     assert "Only this group's coach" in plain_reply(press(harness, ALICE, digest[1]))
+
+
+def test_the_therapists_home_draws_their_practice_and_the_coachs_the_groups_weeks(harness):
+    harness.say(ALICE, "objective Hold silences longer")
+    harness.say(ALICE, "log 30 reviewed a session recording")
+    harness.say(BOB, "log 45 rehearsed a rupture repair")
+
+    practice = section(home_of(harness, ALICE), "Practice minutes").image
+    participation = section(home_of(harness, COACH), "Participation").image
+
+    decoded(practice)
+    decoded(participation)
+    assert "Practice minutes in each of the last 12 weeks" in practice.alt
+    assert "(30 in all)" in practice.alt and "By kind: recording review 30." in practice.alt  # Alice's alone
+    assert "Checked in: " in participation.alt and participation.alt.endswith(
+        "0 of 2. Practice minutes: 0, 0, 0, 0, 0, 0, 0, 75 (75 in all)."
+    )
 
 
 def test_a_coach_of_several_groups_picks_which_one_home_shows(harness):

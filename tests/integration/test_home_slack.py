@@ -6,9 +6,13 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from bot.prompts import follow_up_action
 from bot.services.home import CLIENT_ACTION, PICK_GROUP_ACTION, PREVIEW_ACTION
 from testkit.slack_driver import blocks_text
+from tests.in_process import InProcessBot, InProcessSlack
+from tests.integration.conftest import running_without_tracebacks
 from tests.steps import at
 
 ALICE, COACH = "UALICE", "UCOACH"
@@ -98,3 +102,25 @@ def test_the_coachs_home_has_the_group_table_and_a_picker_that_republishes(slack
 
     chosen = blocks_text(published(fake_slack, COACH, before + 1)["blocks"])
     assert "<#CSECOND>" in chosen and "No therapists yet" in chosen
+
+
+@pytest.fixture
+def slack_with_a_public_url(database_url, fake_slack):
+    started = running_without_tracebacks(
+        lambda: InProcessBot(database_url, fake_slack, PUBLIC_URL="https://bot.example.org")
+    )
+    yield InProcessSlack(next(started), fake_slack)
+    next(started, None)
+
+
+def test_a_home_whose_charts_slack_cannot_fetch_is_published_with_their_alt_text(slack_with_a_public_url, fake_slack):
+    fake_slack.add_user(COACH, "Europe/Berlin")
+    fake_slack.fail_next("views.publish", error="invalid_blocks")  # as for an image_url Slack could not download
+
+    slack_with_a_public_url.say(COACH, "CGROUP", "setup")
+
+    refused, shown = fake_slack.wait_for("views.publish", 2)
+    [chart] = [block for block in refused.args["view"]["blocks"] if block["type"] == "image"]
+    assert chart["image_url"].startswith("https://bot.example.org/charts/") and not fake_slack.uploads
+    assert ":bar_chart: The group's last 8 weeks" in json.dumps(shown.args["view"])
+    assert shown.answer["ok"] and len(fake_slack.calls_to("views.publish")) == 2  # no retry: it was not processing

@@ -3,7 +3,12 @@ on each use, its buttons working as in the direct message, and the coach's group
 
 from __future__ import annotations
 
+import base64
+import json
+
+from handlers.teams.render import MAX_PART_BYTES
 from testkit.teams_driver import buttons, card_text, cards_to, dialog_card, dialog_message, field_ids
+from tests.pictures import decoded_png
 from tests.teams_steps import ALICE, COACH, TeamsGroup, a_follow_up
 
 
@@ -39,3 +44,19 @@ def test_the_coachs_home_in_the_chat_has_the_group_table_and_the_digest_buttons(
     assert "Agenda for the next meeting" in shown and "Participation" in shown
     assert {"Digest preview", "Post digest now"} <= set(buttons(card))
     assert "0 of 2 checked in" in dialog_message(teams_group.teams.press(COACH, buttons(card)["Digest preview"]))
+
+
+def test_the_home_card_carries_the_charts_as_images_within_teams_size(teams_group: TeamsGroup):
+    teams_group.chat(ALICE, "log 30 reviewed a session recording")
+
+    card = home_card(teams_group, COACH)
+
+    images = [element for element in card["body"] if element["type"] == "Image"]
+    assert [image["altText"][:30] for image in images] == ["The group's last 8 weeks, from"]
+    [participation] = images
+    assert participation["url"].startswith("data:image/png;base64,")
+    decoded_png(base64.b64decode(participation["url"].removeprefix("data:image/png;base64,")))
+    assert "Practice minutes: 0, 0, 0, 0, 0, 0, 0, 30 (30 in all)." in participation["altText"]
+    assert len(json.dumps(card)) <= MAX_PART_BYTES
+    therapists = [element for element in home_card(teams_group, ALICE)["body"] if element["type"] == "Image"]
+    assert "Practice minutes in each of the last 12 weeks" in therapists[0]["altText"]

@@ -44,7 +44,7 @@ ROWS_BEFORE_0003 = [  # one row or more in every table of revision 0002
 ]
 
 
-TABLES_ADDED_LATER = {  # by 0007, 0008, 0011, 0013 and 0014
+TABLES_ADDED_LATER = {  # by 0007, 0008, 0011, 0013, 0014 and 0016
     "client",
     "learning_note",
     "learning_note_revision",
@@ -54,6 +54,8 @@ TABLES_ADDED_LATER = {  # by 0007, 0008, 0011, 0013 and 0014
     "slack_installations",
     "slack_bots",
     "slack_oauth_states",
+    "chart_image",
+    "signing_key",
 }
 
 

@@ -115,7 +115,7 @@ def test_export_sends_my_data_as_json_and_csv_and_nobody_elses(bot, group, fake_
     reply = group.say(ALICE, "export")
     assert "I'm sending you your data in a direct message" in reply
 
-    [completed] = fake_slack.wait_for("files.completeUploadExternal")
+    [completed] = fake_slack.wait_for("files.completeUploadExternal", channel_id="DALICE")
     assert completed.args["channel_id"] == "DALICE"
     uploaded = {item["title"]: fake_slack.uploads[item["id"]] for item in completed.args["files"]}
     exported = json.loads(uploaded["supervision-bot-export.json"])["records"]

@@ -3,7 +3,10 @@ channel, answered privately as a card in the 1:1 chat, whose button opens the in
 
 from __future__ import annotations
 
+import base64
+
 from testkit.teams_driver import buttons, cards_to, dialog_card, dialog_message, field_ids, submission
+from tests.pictures import decoded_png
 from tests.teams_steps import ALICE, TeamsGroup
 
 
@@ -26,9 +29,13 @@ def test_prep_in_the_channel_is_a_private_card_whose_intention_is_kept_as_a_note
     assert "Newest learning note" in teams_group.chat(ALICE, "prep C12")
 
 
-def test_the_prep_card_states_the_clients_chart_in_words_until_charts_are_in_cards(teams_group: TeamsGroup):
+def test_the_prep_card_draws_the_clients_chart_with_its_numbers_as_alt_text(teams_group: TeamsGroup):
     teams_group.chat(ALICE, "outcome C12 ors 20")
     teams_group.chat(ALICE, "outcome C12 ors 26")
-    card = teams_group.chat(ALICE, "prep C12")
-    assert "📊 Client C12's scores: ORS 20 (intake, " in card
-    assert "the clinical cutoff 25 (adult band)" in card and "No flags." in card
+    teams_group.chat(ALICE, "prep C12")
+
+    [chart] = [element for element in cards_to(teams_group.fake, ALICE)[-1]["body"] if element["type"] == "Image"]
+
+    assert chart["altText"].startswith("Client C12's scores: ORS 20 (intake, ")
+    assert "the clinical cutoff 25 (adult band)" in chart["altText"] and "No flags." in chart["altText"]
+    decoded_png(base64.b64decode(chart["url"].removeprefix("data:image/png;base64,")))

@@ -4,8 +4,9 @@ section, in pages beyond them, each reached by the page before's "More" button."
 from __future__ import annotations
 
 import json
+import re
 
-from bot.messages import Button, Message, Section, line
+from bot.messages import Button, Image, Message, Section, line
 from bot.services.home import PICK_GROUP_ACTION
 from handlers.slack import render
 
@@ -40,10 +41,12 @@ def _button(view: dict, label: str) -> dict | None:
 
 def within_slacks_limits(view: dict) -> bool:
     sections = [block["text"]["text"] for block in view["blocks"] if block["type"] == "section"]
+    images = [block for block in view["blocks"] if block["type"] == "image"]
     return (
         view["type"] == "home"
         and len(view["blocks"]) <= render.MAX_HOME_BLOCKS
         and all(len(text) <= render.MAX_SECTION_CHARS for text in sections)
+        and all(_a_valid_image_block(image) for image in images)
         and all(
             len(e["text"]["text"]) <= 75
             for b in view["blocks"]
@@ -52,6 +55,45 @@ def within_slacks_limits(view: dict) -> bool:
             if "text" in e
         )
     )
+
+
+def _a_valid_image_block(block: dict) -> bool:
+    """Slack's image block: alt text of 1–2,000 characters and exactly one source, a file by its id
+    (F and at least 8 capitals or digits) or a URL of at most 3,000 characters."""
+    sources = {"slack_file", "image_url"} & set(block)
+    fields_known = set(block) <= {"type", "alt_text", "slack_file", "image_url", "title", "block_id"}
+    if len(sources) != 1 or not fields_known or not 0 < len(block["alt_text"]) <= 2000:
+        return False
+    if "image_url" in block:
+        return len(block["image_url"]) <= 3000 and block["image_url"].startswith(("https://", "http://"))
+    return set(block["slack_file"]) == {"id"} and re.fullmatch(r"F[A-Z0-9]{8,}", block["slack_file"]["id"]) is not None
+
+
+def _picture(alt: str) -> Image:
+    return Image("practice.png", alt, 800, 450, lambda: b"")
+
+
+def test_a_section_with_a_picture_shows_it_under_its_lines_as_an_image_block_with_its_alt_text():
+    picture = _picture("Practice minutes: " + "30, " * 800)  # longer than an image block's alt text
+    message = Message(
+        summary="Home", sections=(Section((line("Practice"),), buttons=(Button("Log", "a", "v"),), image=picture),)
+    )
+
+    text, image, actions = render.home_view(message, sources={picture: {"slack_file": {"id": "F0123ABCD9"}}})["blocks"]
+
+    assert text["type"] == "section" and "accessory" not in text and actions["type"] == "actions"
+    assert image == {"type": "image", "slack_file": {"id": "F0123ABCD9"}, "alt_text": picture.alt[:1999] + "…"}
+    assert within_slacks_limits({"type": "home", "blocks": [image]})
+
+
+def test_a_picture_slack_cannot_find_is_shown_as_its_alt_text():
+    picture = _picture("Practice minutes in each of the last 12 weeks: 0, 30 (30 in all).")
+    message = Message(summary="Home", sections=(Section((line("Practice"),), image=picture),))
+
+    _, alt = render.home_view(message)["blocks"]
+
+    assert alt == {"type": "context", "elements": [{"type": "mrkdwn", "text": f":bar_chart: {picture.alt}"}]}
+    assert not _a_valid_image_block({"type": "image", "slack_file": {"id": "F1"}, "alt_text": "x"})  # the check sees
 
 
 def test_a_long_status_shows_whole_on_the_home_tab():
