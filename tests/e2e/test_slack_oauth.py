@@ -296,3 +296,40 @@ def test_a_rotating_token_is_refreshed_by_the_scheduling_pass_it_comes_due_in_an
     sent = follow_ups_delivered(fake_slack, therapist)
     assert len(sent) == 2 and sent[-1]["token"] == latest != refreshed
     assert len(fake_slack.calls_to("oauth.v2.access", grant_type="refresh_token")) == 2
+
+
+def test_an_uninstalled_workspace_is_held_and_purged_after_the_grace_period_and_a_reinstalled_one_resumes(
+    bot, fake_slack, database_url
+):
+    for team in ("TALPHA", "TBETA"):
+        install(bot, fake_slack, team)
+    slacks = {team: SlackDriver(bot.url, fake_slack, team) for team in ("TALPHA", "TBETA")}
+    groups = {team: a_group_in(slack, fake_slack, team) for team, slack in slacks.items()}
+    for team, (coach, therapist, channel) in groups.items():
+        slacks[team].say(coach, channel, f"advice <@{therapist}|alice> Name the rupture client C12 in 14d")
+
+    for team in ("TALPHA", "TBETA"):
+        assert workspace_event(bot, fake_slack, team, {"type": "app_uninstalled"}) == 200
+    assert bot.logged("its installation is deleted", times=2) == 2
+    reinstalled = install(bot, fake_slack, "TALPHA")
+
+    assert bot.tick(weekday_at(17, 15)).returncode == 0
+
+    [follow_up] = follow_ups_delivered(fake_slack, groups["TALPHA"][1])
+    assert follow_up["token"] == reinstalled
+    assert follow_ups_delivered(fake_slack, groups["TBETA"][1]) == []
+    assert _groups_of(database_url) == ["TALPHA", "TBETA"]  # held, not yet deleted
+
+    assert bot.tick(weekday_at(31, 15)).returncode == 0
+
+    assert _groups_of(database_url) == ["TALPHA"]
+    assert follow_ups_delivered(fake_slack, groups["TBETA"][1]) == []
+
+
+def _groups_of(database_url: str) -> list[str]:
+    engine = engine_for(database_url)
+    try:
+        with engine.connect() as connection:
+            return sorted(connection.execute(text("SELECT tenant_id FROM practice_group")).scalars().all())
+    finally:
+        engine.dispose()
