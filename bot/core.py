@@ -137,6 +137,8 @@ class Core:
             measurements=measurements or NoMeasurements(),
         )
         self._background: set[asyncio.Task[None]] = set()
+        self._homes_due: dict[tuple[Platform, str, str], Caller] = {}  # Home tabs to show again, in order
+        self._showing_homes = False
         self._home_tabs: dict[Platform, HomeTab] = {}
         # Where front-ends that show a picture by its address find charts: only with a public address.
         self.chart_links = ChartLinks(engine, settings.public_url, clock) if settings.public_url else None
@@ -310,8 +312,25 @@ class Core:
             # After the request is answered: the front-end must ack first.
             self._in_background(self._carry_out(caller, result))
         if changed and caller.platform in self._home_tabs:
-            self._in_background(self._show_home_again(caller))
+            self._show_home_soon(caller)
         return result
+
+    def _show_home_soon(self, caller: Caller) -> None:
+        """Show the caller's Home again, after the Homes already due: one at a time, so that a
+        burst of requests is not slowed by as many Homes drawn at once, and once for a person
+        whose Home was still waiting."""
+        self._homes_due[(caller.platform, caller.tenant_id, caller.user_id)] = caller
+        if not self._showing_homes:
+            self._showing_homes = True
+            self._in_background(self._show_homes_due())
+
+    async def _show_homes_due(self) -> None:
+        try:
+            while self._homes_due:
+                key = next(iter(self._homes_due))
+                await self._show_home_again(self._homes_due.pop(key))
+        finally:
+            self._showing_homes = False
 
     async def _show_home_again(self, caller: Caller) -> None:
         home = await self.home(caller)
