@@ -47,39 +47,30 @@ def _trajectory(
     code: str, ors: tuple[Rating, ...], srs: tuple[Rating, ...], band: Band, thresholds: Thresholds
 ) -> Chart:
     classified = classify_client(ors, srs, band, thresholds)
-    alt = _alt(code, ors, srs, band, thresholds, classified)
-    return drawn(f"client-{code}.png", alt, _paint_trajectory, code, ors, srs, band, thresholds, classified)
-
-
-def _paint_trajectory(
-    figure: Any,
-    code: str,
-    ors: tuple[Rating, ...],
-    srs: tuple[Rating, ...],
-    band: Band,
-    thresholds: Thresholds,
-    classified: Classification,
-) -> None:
     cutoff = thresholds.cutoff(band)
-    axes = figure.subplots()
-    axes.set_title(f"Client {code}: ORS and SRS totals")
-    if classified.intake is not None:
-        low, high = _no_change_band(classified, thresholds)
-        about = f"no reliable change from intake ({shown(low)}–{shown(high)})"
-        axes.axhspan(float(low), float(high), color=SKY_BLUE, alpha=0.3, label=about)
-    axes.axhline(cutoff, color=BLACK, linestyle="--", linewidth=1.2, label=f"clinical cutoff {cutoff} ({band})")
-    concern = thresholds.srs_alliance_concern
-    axes.axhline(concern, color=VERMILLION, linestyle=":", linewidth=1.6, label=f"SRS concern below {concern}")
-    if ors:
-        axes.plot([r.on for r in ors], [float(r.value) for r in ors], "o-", color=BLUE, linewidth=2, label="ORS")
-    if srs:
-        days, totals = [r.on for r in srs], [float(r.value) for r in srs]
-        axes.plot(days, totals, "s--", color=ORANGE, linewidth=2, label="SRS")
-    _mark_flags(axes, classified, ors, srs)
-    axes.set_ylim(0, SCALE_TOP)
-    axes.set_ylabel("total (0–40)")
-    _date_ticks(axes, sorted({r.on for r in (*ors, *srs)}))
-    legend_below(figure)
+
+    def draw(figure: Any) -> None:
+        axes = figure.subplots()
+        axes.set_title(f"Client {code}: ORS and SRS totals")
+        if classified.intake is not None:
+            low, high = _no_change_band(classified, thresholds)
+            about = f"no reliable change from intake ({shown(low)}–{shown(high)})"
+            axes.axhspan(float(low), float(high), color=SKY_BLUE, alpha=0.3, label=about)
+        axes.axhline(cutoff, color=BLACK, linestyle="--", linewidth=1.2, label=f"clinical cutoff {cutoff} ({band})")
+        concern = thresholds.srs_alliance_concern
+        axes.axhline(concern, color=VERMILLION, linestyle=":", linewidth=1.6, label=f"SRS concern below {concern}")
+        if ors:
+            axes.plot([r.on for r in ors], [float(r.value) for r in ors], "o-", color=BLUE, linewidth=2, label="ORS")
+        if srs:
+            days, totals = [r.on for r in srs], [float(r.value) for r in srs]
+            axes.plot(days, totals, "s--", color=ORANGE, linewidth=2, label="SRS")
+        _mark_flags(axes, classified, ors, srs)
+        axes.set_ylim(0, SCALE_TOP)
+        axes.set_ylabel("total (0–40)")
+        _date_ticks(axes, sorted({r.on for r in (*ors, *srs)}))
+        legend_below(figure)
+
+    return drawn(f"client-{code}.png", _alt(code, ors, srs, band, thresholds, classified), draw)
 
 
 def _no_change_band(classified: Classification, thresholds: Thresholds) -> tuple[Decimal, Decimal]:

@@ -4,24 +4,15 @@ to PNG, and drawing off the event loop.
 matplotlib is imported only when a chart is drawn, so that processes that draw nothing (e.g.
 `tick`) never load it; its object-oriented API is used (no pyplot, no display), and one lock
 keeps drawing to one thread at a time, since matplotlib's shared state is not thread-safe.
-
-A chart is drawn by a module-level painter from plain values, so that what draws it can be
-sent to another process: for a caller on the event loop, charts are drawn in a process of
-their own, since drawing holds Python's interpreter lock for most of its 100 ms and, in a
-thread of the server's process, would hold up the acks of requests arriving meanwhile.
 """
 
 from __future__ import annotations
 
 import asyncio
 import io
-import logging
-import multiprocessing
 import threading
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from functools import partial
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, ParamSpec
 
 from bot.messages import Image
@@ -63,27 +54,25 @@ STYLE: dict[RcKeyType, Any] = {
 MARGINS = {"left": 0.08, "right": 0.96, "top": 0.92, "bottom": 0.1, "wspace": 0.25}
 LEGEND_BELOW = MARGINS | {"bottom": 0.24}
 
-log = logging.getLogger(__name__)
 _drawing = threading.Lock()
-_process: ProcessPoolExecutor | None = None
+_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="charts")
 P = ParamSpec("P")
 
 
-def drawn(name: str, alt: str, paint: Callable[..., None], *data: Any) -> Chart:
-    """The chart `paint(figure, *data)` draws on a new figure of the charts' size, style and
-    margins, when its PNG is first asked for. `paint` is a module-level function and `data`
-    plain values, so that the drawing can be done in another process."""
+def drawn(name: str, alt: str, draw: Callable[[Any], None]) -> Chart:
+    """The chart `draw(figure)` draws on a new figure of the charts' size, style and margins,
+    when its PNG is first asked for."""
     width, height = round(WIDTH_INCHES * DPI), round(HEIGHT_INCHES * DPI)
-    return Chart(name, alt, width, height, partial(_png, paint, *data))
+    return Chart(name, alt, width, height, lambda: _png(draw))
 
 
-def _png(paint: Callable[..., None], *data: Any) -> bytes:
+def _png(draw: Callable[[Any], None]) -> bytes:
     from matplotlib import rc_context
     from matplotlib.figure import Figure, SubplotParams
 
     with _drawing, rc_context(STYLE):
         figure = Figure(figsize=(WIDTH_INCHES, HEIGHT_INCHES), dpi=DPI, subplotpars=SubplotParams(**MARGINS))
-        paint(figure, *data)
+        draw(figure)
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
     return _in_a_palette(buffer.getvalue())
@@ -107,33 +96,16 @@ def legend_below(figure: Any, columns: int = 3) -> None:
 
 
 async def off_the_loop(chart_of: Callable[P, Chart], *args: P.args, **kwargs: P.kwargs) -> Chart:
-    """A chart, drawn in the charts' own process, for a caller on the event loop."""
-    chart = chart_of(*args, **kwargs)
-    await png_off_the_loop(chart)
-    return chart
+    """A chart drawn in the charts' own thread, for a caller on the event loop."""
+
+    def drawn_here() -> Chart:
+        chart = chart_of(*args, **kwargs)
+        _ = chart.png
+        return chart
+
+    return await asyncio.get_running_loop().run_in_executor(_pool, drawn_here)
 
 
 async def png_off_the_loop(image: Image) -> bytes:
-    """The picture's PNG, drawn (the first time it is asked for) in the charts' own process; in
-    this one, in a thread, if that process could not draw it."""
-    if "png" in vars(image):  # drawn already (Image.png is a cached property)
-        return image.png
-    loop = asyncio.get_running_loop()
-    try:
-        png = await loop.run_in_executor(_drawing_process(), image.draw)
-    except BrokenProcessPool:
-        global _process
-        log.warning("the charts' process ended; a new one draws the next chart")
-        _process = None
-        png = await asyncio.to_thread(image.draw)
-    vars(image)["png"] = png
-    return png
-
-
-def _drawing_process() -> ProcessPoolExecutor:
-    """One process that draws every chart, started (fresh, not forked from this one's threads)
-    with the first."""
-    global _process
-    if _process is None:
-        _process = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-    return _process
+    """The picture's PNG, drawn (the first time it is asked for) in the charts' own thread."""
+    return await asyncio.get_running_loop().run_in_executor(_pool, lambda: image.png)

@@ -28,33 +28,33 @@ def practice_chart(first_week: date, weeks: int, minutes: Weekly, progress: Rati
     """Minutes per week by kind in the `weeks` weeks from the Monday `first_week`, beside the
     progress ratings over the current objective (none: no objective, or no rating yet)."""
     mondays = [first_week + timedelta(weeks=n) for n in range(weeks)]
-    return drawn("practice.png", _alt(mondays, minutes, progress), _paint_practice, weeks, mondays, minutes, progress)
 
+    def draw(figure: Any) -> None:
+        practice, ratings = figure.subplots(1, 2, width_ratios=(3, 2))
+        practice.set_title(f"Practice minutes per week, last {weeks} weeks")
+        below = [0] * weeks
+        for (kind, each_week), colour in zip(minutes, SERIES):
+            practice.bar(range(weeks), each_week, bottom=below, color=colour, label=KIND_LABELS[kind])
+            below = [b + m for b, m in zip(below, each_week)]
+        practice.set_xticks(range(0, weeks, 2), [day(monday) for monday in mondays[::2]])
+        practice.set_ylabel("minutes")
+        practice.set_ylim(0, max(max(below) * 1.15, 60))
+        if minutes:
+            legend_below(figure, min(len(minutes), 3))
+        else:
+            practice.text(weeks / 2, 30, "no practice logged", ha="center")
+        ratings.set_title("Progress on the objective")
+        ratings.set_ylim(0.5, 5.5)
+        ratings.set_yticks(range(1, 6))
+        if progress:
+            ratings.plot(range(len(progress)), [rating for _, rating in progress], "o-", color=BLUE, linewidth=2)
+            step = -(-len(progress) // RATING_TICKS)
+            ratings.set_xticks(range(0, len(progress), step), [day(on) for on, _ in progress[::step]])
+        else:
+            ratings.set_xticks([])
+            ratings.text(0.5, 3, "no ratings yet", ha="center", transform=ratings.get_yaxis_transform())
 
-def _paint_practice(figure: Any, weeks: int, mondays: list[date], minutes: Weekly, progress: Ratings) -> None:
-    practice, ratings = figure.subplots(1, 2, width_ratios=(3, 2))
-    practice.set_title(f"Practice minutes per week, last {weeks} weeks")
-    below = [0] * weeks
-    for (kind, each_week), colour in zip(minutes, SERIES):
-        practice.bar(range(weeks), each_week, bottom=below, color=colour, label=KIND_LABELS[kind])
-        below = [b + m for b, m in zip(below, each_week)]
-    practice.set_xticks(range(0, weeks, 2), [day(monday) for monday in mondays[::2]])
-    practice.set_ylabel("minutes")
-    practice.set_ylim(0, max(max(below) * 1.15, 60))
-    if minutes:
-        legend_below(figure, min(len(minutes), 3))
-    else:
-        practice.text(weeks / 2, 30, "no practice logged", ha="center")
-    ratings.set_title("Progress on the objective")
-    ratings.set_ylim(0.5, 5.5)
-    ratings.set_yticks(range(1, 6))
-    if progress:
-        ratings.plot(range(len(progress)), [rating for _, rating in progress], "o-", color=BLUE, linewidth=2)
-        step = -(-len(progress) // RATING_TICKS)
-        ratings.set_xticks(range(0, len(progress), step), [day(on) for on, _ in progress[::step]])
-    else:
-        ratings.set_xticks([])
-        ratings.text(0.5, 3, "no ratings yet", ha="center", transform=ratings.get_yaxis_transform())
+    return drawn("practice.png", _alt(mondays, minutes, progress), draw)
 
 
 def _alt(mondays: list[date], minutes: Weekly, progress: Ratings) -> str:
