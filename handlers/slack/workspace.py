@@ -156,6 +156,8 @@ class InstalledWorkspaces(AsyncAuthorize):
             await self.installations.async_delete_installation(
                 enterprise_id=enterprise_id, team_id=team_id, user_id=user_id
             )
+        if users:
+            log.info("Slack revoked %d user token(s) in workspace %s: they are deleted", len(users), team_id)
         if bot:
             await self.installations.async_delete_bot(enterprise_id=enterprise_id, team_id=team_id)
             self.forget(team_id or enterprise_id or "")
