@@ -8,6 +8,8 @@ so what it caused is there to be seen when it returns."""
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import date, timedelta
 from typing import NamedTuple
 
@@ -257,6 +259,19 @@ def test_identifying_text_is_kept_back_until_save_anyway_is_pressed(teams_group:
     saved = dialog_message(teams_group.teams.press(ALICE, button))
     assert "Logged 20 min" in saved
     assert practice_logs(teams_bot) == [(ALICE.id, 20)]
+
+
+def test_the_save_anyway_button_carries_a_short_token_and_no_part_of_a_long_text(teams_group: TeamsGroup):
+    note = "Maria settles when I slow down and name what I see before I ask about her week. " * 11  # 902 characters
+    told = teams_group.chat(ALICE, f"note {note.strip()}")
+    assert "Nothing was saved" in told and "Maria" in told
+
+    button = buttons(cards_to(teams_group.fake, ALICE)[-1])["It is not identifying: save anyway"]
+
+    assert set(button) == {"msteams", "action", "value"} and re.fullmatch(r"[A-Za-z0-9_-]{20,64}", button["value"])
+    assert [word for word in set(re.findall(r"[a-z]{4,}", note.lower())) if word in json.dumps(button).lower()] == []
+    assert "Learning note kept" in dialog_message(teams_group.teams.press(ALICE, button))
+    assert "Maria settles when I slow down" in teams_group.chat(ALICE, "notes")
 
 
 def practice_logs(teams_bot) -> list[tuple[str, int]]:
