@@ -605,6 +605,8 @@ def _spelled_out_duration(following: list[str], after: list[str]) -> bool:
 
 
 def _could_be_the_value(keyword: str, word: str) -> bool:
+    if keyword == "ors" and word.lower() in values.NUMBER_WORDS.keys() - {"a", "an"}:
+        return True  # "ors eighteen", refused as not a number
     if keyword in ("client", "ors"):
         return any(character.isdigit() for character in word)
     return keyword == "in" and bool(LOOKS_LIKE_A_DURATION.fullmatch(word))

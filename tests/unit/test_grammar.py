@@ -359,6 +359,7 @@ def test_advice_prose_with_option_like_words_stays_advice_text(text):
         ("ors -1", "ors -1", "The baseline ORS must be a number from 0 to 40 with at most one decimal place"),
         ("ors 4.55", "ors 4.55", "The baseline ORS must be a number from 0 to 40"),
         ("ors: x", "ors: x", "The baseline ORS must be a number"),
+        ("ors eighteen", "ors eighteen", "The baseline ORS must be a number"),
         ("in 3 dayz", "in 3 dayz", "is not a number of days or weeks"),
         ("in 3 sessions", "in 3 sessions", "is not a number of days or weeks"),
         ("in 2m", "in 2m", "is not a number of days or weeks"),
