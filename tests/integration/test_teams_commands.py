@@ -17,7 +17,7 @@ import pytest
 from sqlmodel import Session, select
 
 from bot.grammar import USAGE
-from bot.model import Advice, AdviceStatus, Objective, PracticeLog
+from bot.model import Advice, AdviceStatus, Delivery, DeliveryKind, Objective, PracticeLog
 from testkit.teams_driver import (
     CHANNEL_ID,
     TEAM_ID,
@@ -166,6 +166,18 @@ def test_advice_that_names_no_therapist_is_refused(teams_group: TeamsGroup):
     assert "Start with the therapist" in teams_group.say(COACH, "advice alice Try this")
     assert "looks like a name" in teams_group.say(COACH, "advice @Alice Example Try this client: John", [ALICE])
     assert "Open follow-ups:** none" in teams_group.chat(ALICE, "status")
+
+
+def test_advice_options_after_a_two_word_mention_are_recorded_wherever_they_stand(teams_group: TeamsGroup, teams_bot):
+    told = teams_group.say(COACH, "advice @Alice Example client: C4 Try two-chair work, ors: 18 in three days", [ALICE])
+    assert "about client C4 (baseline ORS 18)" in told and "I'll ask them on" in told
+    refused = teams_group.say(COACH, "advice @Alice Example Try two-chair work ors eighteen", [ALICE])
+    assert "“ors eighteen”: The baseline ORS must be a number" in refused and "**Usage:**" in refused
+    with Session(teams_bot.engine) as session:
+        [advice] = session.exec(select(Advice)).all()
+        [asked] = session.exec(select(Delivery).where(Delivery.kind == DeliveryKind.FOLLOW_UP, ~Delivery.is_reminder))
+    assert (advice.text, advice.client_code, advice.baseline_ors) == ("Try two-chair work,", "C4", 18)
+    assert 3 <= (asked.due_at - advice.created_at).days < 7, "three days on, moved past a weekend; not 14"
 
 
 # ----- forms -----
