@@ -579,6 +579,8 @@ def _option_at(words: list[str], index: int) -> tuple[str, int] | None:
     if keyword not in ADVICE_OPTIONS:
         return None
     following = words[index + 1 : index + 3]
+    if keyword == "in" and _spelled_out_duration(following, words[index + 3 : index + 4]):
+        return keyword, 2
     if not (word.endswith(":") or following and _could_be_the_value(keyword, following[0])):
         return None
     if keyword == "in" and len(following) == 2 and following[0].isdigit():
@@ -586,7 +588,25 @@ def _option_at(words: list[str], index: int) -> tuple[str, int] | None:
     return keyword, len(following[:1])
 
 
+UNITS_OF_TIME = {"day", "days", "week", "weeks", "fortnight", "fortnights", "month", "months", "year", "years"}
+
+
+def _spelled_out_duration(following: list[str], after: list[str]) -> bool:
+    """Whether `in` stands before a number in words and a unit of time ("in two weeks", "in a
+    month", which is then refused). "A" and "an" count only at the end of a clause or before
+    another option: "practise in a day hospital" stays advice."""
+    if len(following) != 2:
+        return False
+    number, unit = following[0].lower(), following[1].lower()
+    if number not in values.NUMBER_WORDS or unit.rstrip(CLAUSE_END) not in UNITS_OF_TIME:
+        return False
+    at_a_clause_end = unit[-1] in CLAUSE_END or not after or after[0].lower().removesuffix(":") in ADVICE_OPTIONS
+    return number not in ("a", "an") or at_a_clause_end
+
+
 def _could_be_the_value(keyword: str, word: str) -> bool:
+    if keyword == "ors" and word.lower() in values.NUMBER_WORDS.keys() - {"a", "an"}:
+        return True  # "ors eighteen", refused as not a number
     if keyword in ("client", "ors"):
         return any(character.isdigit() for character in word)
     return keyword == "in" and bool(LOOKS_LIKE_A_DURATION.fullmatch(word))

@@ -22,7 +22,16 @@ LETTER_RUN = re.compile(r"[A-Za-z]+")
 MIN_NAME_LETTERS = 3  # "JD7" or "CL3" may be a code; "Anna1" holds a name
 NAME_LIKE = re.compile(r"[A-Z][a-z]{2,}")  # "Thabo2": written the way names are
 YEAR = re.compile(r"19\d\d|20[0-3]\d")
-DURATION = re.compile(r"(\d{1,3}) ?(d|days?|w|weeks?)", re.ASCII)
+NUMBER_WORDS = {
+    word: number
+    for number, word in enumerate(
+        "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen"
+        " seventeen eighteen nineteen twenty".split(),
+        start=1,
+    )
+} | {"thirty": 30, "a": 1, "an": 1}
+DURATION = re.compile(rf"(?:(\d{{1,3}}) ?|({'|'.join(NUMBER_WORDS)}) )(d|days?|w|weeks?|fortnights?)", re.ASCII)
+UNIT_DAYS = {"d": 1, "w": 7, "f": 14}
 CLOCK_TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)", re.ASCII)
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MAX_FOLLOW_UP_DAYS = 365
@@ -98,13 +107,15 @@ DURATION_RULES = {"follow-up": "days away", "pause": "days long"}
 
 
 def duration_days(raw: str, what: str) -> int:
-    """ "10d", "10 days", "2w" or "2 weeks", for a follow-up or a pause (`what`)."""
+    """ "10d", "10 days", "2w" or "2 weeks", for a follow-up or a pause (`what`); the number
+    may be written out ("two weeks", "a week"), and the unit may be a fortnight."""
     match = DURATION.fullmatch(raw.strip().lower())
     if not match:
         raise InvalidValue(
             f"“{raw}” is not a number of days or weeks: write the {what} like 10d, 10 days, 2w or 2 weeks."
         )
-    days = int(match.group(1)) * (7 if match.group(2).startswith("w") else 1)
+    digits, word, unit = match.groups()
+    days = (int(digits) if digits else NUMBER_WORDS[word]) * UNIT_DAYS[unit[0]]
     if not 1 <= days <= MAX_FOLLOW_UP_DAYS:
         raise InvalidValue(
             f"The {what} must be 1 to {MAX_FOLLOW_UP_DAYS} {DURATION_RULES[what]}; “{raw}” is {days} days."

@@ -83,6 +83,16 @@ class InProcessBot:
         response = asyncio.run(settled(self.app.async_dispatch(request)))
         return HttpReply(response.status, response.body, time.monotonic() - started)
 
+    def handle_at_once(self, bodies: list[str], content_type: str) -> list[int]:
+        """Bolt's HTTP status for each request, all dispatched at the same moment, once
+        everything they set going has finished."""
+
+        async def all_together():
+            requests = [AsyncBoltRequest(body=body, headers={"content-type": content_type}) for body in bodies]
+            return await asyncio.gather(*(self.app.async_dispatch(request) for request in requests))
+
+        return [response.status for response in asyncio.run(settled(all_together()))]
+
     def tick(self, now: str, **environment: str) -> int:
         """`supervision-bot tick --now now`, with a messenger of its own as a new process
         has; how many due deliveries it handled."""

@@ -66,6 +66,17 @@ class InProcessTeams:
         response = self._loop.run(settled(self.endpoint.route.handler(HttpRequest(body=activity, headers=headers))))
         return Reply(response["status"], response.get("body"), time.monotonic() - started)
 
+    def transport_at_once(self, requests: list[tuple[dict, dict[str, str]]]) -> list[int]:
+        """The SDK's HTTP status for each (activity, headers), all handled at the same moment,
+        once everything they set going has finished."""
+        assert self.endpoint.route.handler is not None
+        handler = self.endpoint.route.handler
+
+        async def all_together():
+            return await asyncio.gather(*(handler(HttpRequest(body=body, headers=h)) for body, h in requests))
+
+        return [response["status"] for response in self._loop.run(settled(all_together()))]
+
     def tick(self, at: datetime) -> int:
         """`supervision-bot tick --now at`: a core of its own, its clock stopped at `at`, with
         a messenger of its own as a new process has; how many due deliveries it handled."""

@@ -3,11 +3,14 @@ say it is not identifying, which is audited without the text."""
 
 from __future__ import annotations
 
+import json
+import re
+
 from sqlmodel import Session, select
 
 from bot.model import AuditEntry
 from testkit.database import engine_for
-from testkit.slack_driver import blocks_text, buttons, number_input, state, text_input, user_input
+from testkit.slack_driver import blocks_text, buttons, find_button, number_input, state, text_input, user_input
 
 ALICE, COACH = "UALICE", "UCOACH"
 
@@ -33,6 +36,21 @@ def test_a_name_in_a_command_stores_nothing_until_the_user_says_it_is_not_identi
     [entry] = [entry for entry in audit_entries(bot) if entry.action == "identifier override"]
     assert (entry.actor_id, entry.detail) == (ALICE, "flagged: name")
     assert "Sarah" not in entry.detail
+
+
+def test_the_save_anyway_button_carries_a_short_token_and_no_part_of_a_long_text(bot, group, fake_slack):
+    advice = "Ask Sarah about the week before the session, and about her sister. " * 7  # 490 characters
+    command = f"advice <@{ALICE}> {advice.strip()} client C12 ors 18 in 3 days"
+    http, name = group.slack.command(COACH, group.channel, command)
+    [reply] = group.slack.replies(name)
+    button = find_button(reply["blocks"], "identifier:save_anyway")
+
+    assert re.fullmatch(r"[A-Za-z0-9_-]{20,64}", button["value"]), button
+    assert [word for word in set(re.findall(r"[a-z]{4,}", advice.lower())) if word in json.dumps(button).lower()] == []
+    _, clicked = group.slack.click(COACH, {**reply, "channel": group.channel}, "identifier:save_anyway")
+    assert "Advice recorded for <@UALICE> about client C12 (baseline ORS 18)" in blocks_text(
+        group.slack.replies(clicked)[0]["blocks"]
+    )
 
 
 def test_phone_numbers_emails_and_record_numbers_are_refused_everywhere(group):

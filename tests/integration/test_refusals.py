@@ -63,6 +63,7 @@ def press(harness: CoreHarness, user: str, action: str, value: str) -> str:
         "Try two-chair work client C3 ors 18 in 3 days",
         "Try two-chair work client: C3 ors: 18 in: 3d",
         "client C3 Try two-chair work, in 3 days. ors 18",
+        "Try two-chair work in three days client C3 ors 18",
     ],
 )
 def test_advice_options_are_recorded_wherever_they_are_typed(group, text):

@@ -8,6 +8,8 @@ so what it caused is there to be seen when it returns."""
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import date, timedelta
 from typing import NamedTuple
 
@@ -15,7 +17,7 @@ import pytest
 from sqlmodel import Session, select
 
 from bot.grammar import USAGE
-from bot.model import Advice, AdviceStatus, Objective, PracticeLog
+from bot.model import Advice, AdviceStatus, Delivery, DeliveryKind, Objective, PracticeLog
 from testkit.teams_driver import (
     CHANNEL_ID,
     TEAM_ID,
@@ -166,6 +168,18 @@ def test_advice_that_names_no_therapist_is_refused(teams_group: TeamsGroup):
     assert "Open follow-ups:** none" in teams_group.chat(ALICE, "status")
 
 
+def test_advice_options_after_a_two_word_mention_are_recorded_wherever_they_stand(teams_group: TeamsGroup, teams_bot):
+    told = teams_group.say(COACH, "advice @Alice Example client: C4 Try two-chair work, ors: 18 in three days", [ALICE])
+    assert "about client C4 (baseline ORS 18)" in told and "I'll ask them on" in told
+    refused = teams_group.say(COACH, "advice @Alice Example Try two-chair work ors eighteen", [ALICE])
+    assert "“ors eighteen”: The baseline ORS must be a number" in refused and "**Usage:**" in refused
+    with Session(teams_bot.engine) as session:
+        [advice] = session.exec(select(Advice)).all()
+        [asked] = session.exec(select(Delivery).where(Delivery.kind == DeliveryKind.FOLLOW_UP, ~Delivery.is_reminder))
+    assert (advice.text, advice.client_code, advice.baseline_ors) == ("Try two-chair work,", "C4", 18)
+    assert 3 <= (asked.due_at - advice.created_at).days < 7, "three days on, moved past a weekend; not 14"
+
+
 # ----- forms -----
 
 
@@ -257,6 +271,19 @@ def test_identifying_text_is_kept_back_until_save_anyway_is_pressed(teams_group:
     saved = dialog_message(teams_group.teams.press(ALICE, button))
     assert "Logged 20 min" in saved
     assert practice_logs(teams_bot) == [(ALICE.id, 20)]
+
+
+def test_the_save_anyway_button_carries_a_short_token_and_no_part_of_a_long_text(teams_group: TeamsGroup):
+    note = "Maria settles when I slow down and name what I see before I ask about her week. " * 11  # 902 characters
+    told = teams_group.chat(ALICE, f"note {note.strip()}")
+    assert "Nothing was saved" in told and "Maria" in told
+
+    button = buttons(cards_to(teams_group.fake, ALICE)[-1])["It is not identifying: save anyway"]
+
+    assert set(button) == {"msteams", "action", "value"} and re.fullmatch(r"[A-Za-z0-9_-]{20,64}", button["value"])
+    assert [word for word in set(re.findall(r"[a-z]{4,}", note.lower())) if word in json.dumps(button).lower()] == []
+    assert "Learning note kept" in dialog_message(teams_group.teams.press(ALICE, button))
+    assert "Maria settles when I slow down" in teams_group.chat(ALICE, "notes")
 
 
 def practice_logs(teams_bot) -> list[tuple[str, int]]:

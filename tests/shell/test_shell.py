@@ -120,7 +120,15 @@ def test_the_demos_first_digest_has_something_in_every_section(demo):
     participation = digest[: digest.index("Learning objectives")]
     assert all(name in participation for name in ("@alice", "@ravi", "@mia"))
     assert "Checked in: @alice, @ravi" in participation and "Not yet: @mia" in participation
+    # Each section's first line is more than the line an empty week gives it.
+    after = {heading: lines[lines.index(heading) + 1] for heading in DIGEST_SECTIONS}
+    assert after["Learning objectives"].startswith("• @alice: Invite feedback") and "no objective" not in digest
+    assert after["Deliberate practice"] != "0 min in all" and after["Deliberate practice"].endswith(" min in all")
+    assert after["Follow-ups"].startswith("Applied: 1 · Partly: 1 · Open loops: 1")
+    assert after["Outcome movement"].startswith("• @alice · A12: from intake")
     assert "reliable improvement" in digest and "alliance concern" in digest
+    assert after["Agenda for the next meeting"].startswith("• Reliable deterioration: @mia")
+    assert after["Learning notes"].startswith("• @alice")
 
 
 def test_the_demos_reviews_are_spread_over_the_coming_weeks(demo):

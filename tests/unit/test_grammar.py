@@ -281,6 +281,12 @@ def test_advice_with_every_option_at_the_end():
         ("In 2 Weeks", "follow_up_days", 14),
         ("in: 3 days", "follow_up_days", 3),
         ("in:10d", "follow_up_days", 10),
+        ("in two weeks", "follow_up_days", 14),
+        ("in Three days", "follow_up_days", 3),
+        ("in one week", "follow_up_days", 7),
+        ("in a week", "follow_up_days", 7),
+        ("in a fortnight", "follow_up_days", 14),
+        ("in: two weeks", "follow_up_days", 14),
     ],
 )
 def test_advice_option_in_every_form_it_is_typed(option, field, value):
@@ -296,6 +302,8 @@ def test_advice_option_in_every_form_it_is_typed(option, field, value):
         "try client C3 two-chair ors 18 work in 3 days",
         "in 3 days try two-chair ors: 18 work client: C3",
         "try two-chair work in:3d client:C3 ors:18",
+        "in three days, try two-chair work client C3 ors 18",
+        "try two-chair work in three days client C3 ors 18",
     ],
 )
 def test_advice_options_may_come_anywhere_after_the_mention(text):
@@ -333,6 +341,10 @@ def test_advice_option_values_may_end_a_clause_or_sentence(text, prose, options)
         "a client-centred stance, in 50% of the session",
         "Track the ORS weekly",
         "use the ors at every session",
+        "work in two sessions on the rupture",
+        "practise in a day hospital setting",
+        "name it in a week of hard sessions",
+        "in one session, slow down",
     ],
 )
 def test_advice_prose_with_option_like_words_stays_advice_text(text):
@@ -347,6 +359,7 @@ def test_advice_prose_with_option_like_words_stays_advice_text(text):
         ("ors -1", "ors -1", "The baseline ORS must be a number from 0 to 40 with at most one decimal place"),
         ("ors 4.55", "ors 4.55", "The baseline ORS must be a number from 0 to 40"),
         ("ors: x", "ors: x", "The baseline ORS must be a number"),
+        ("ors eighteen", "ors eighteen", "The baseline ORS must be a number"),
         ("in 3 dayz", "in 3 dayz", "is not a number of days or weeks"),
         ("in 3 sessions", "in 3 sessions", "is not a number of days or weeks"),
         ("in 2m", "in 2m", "is not a number of days or weeks"),
@@ -354,6 +367,9 @@ def test_advice_prose_with_option_like_words_stays_advice_text(text):
         ("in 500d", "in 500d", "The follow-up must be 1 to 365 days away; “500d” is 500 days."),
         ("in 0d", "in 0d", "The follow-up must be 1 to 365 days away"),
         ("in 60 weeks", "in 60 weeks", "The follow-up must be 1 to 365 days away"),
+        ("in two months", "in two months", "is not a number of days or weeks"),
+        ("in a month.", "in a month.", "is not a number of days or weeks"),
+        ("in thirty fortnights", "in thirty fortnights", "The follow-up must be 1 to 365 days away"),
         ("client: JS", "client: JS", "must contain at least one digit"),
         ("client:smith", "client: smith", "looks like a name"),
         ("client Anna1", "client Anna1", "looks like a name"),

@@ -136,6 +136,14 @@ def test_score_message_says_what_the_score_is_for(what):
         ("1 Week", 7),
         ("3days", 3),
         ("2 w", 14),
+        ("two weeks", 14),
+        ("Three days", 3),
+        ("a week", 7),
+        ("an day", 1),
+        ("twelve weeks", 84),
+        ("thirty days", 30),
+        ("a fortnight", 14),
+        ("2 fortnights", 28),
     ],
 )
 def test_duration_in_days_or_weeks(raw, days):
@@ -143,7 +151,11 @@ def test_duration_in_days_or_weeks(raw, days):
 
 
 @pytest.mark.parametrize(
-    "raw", ["10", "d", "2m", "1.5w", "-3d", "1000d", "w2", "", "3 dayz", "3 sessions", "2 weeks later", "٣d"]
+    "raw",
+    [
+        *("10", "d", "2m", "1.5w", "-3d", "1000d", "w2", "", "3 dayz", "3 sessions", "2 weeks later", "٣d"),
+        *("ad", "twod", "two", "forty days", "a few days", "two months"),
+    ],
 )
 def test_duration_in_a_wrong_form_is_refused(raw):
     with pytest.raises(InvalidValue, match="is not a number of days or weeks") as caught:
