@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 from datetime import time as clock_time
 
 from bot.model import Advice, Delivery, DeliveryKind, Group, Member, Person, Platform
+from bot.scheduling import keys
 from bot.storage import transaction, upgrade
 from testkit.database import engine_for
 from testkit.slack_driver import buttons
@@ -59,7 +60,7 @@ def due_follow_ups(database_url: str, count: int) -> list[int]:
         session.flush()
         deliveries = [
             Delivery(
-                key=f"follow_up:{item.id}:1",
+                key=keys.follow_up(item.id, now - timedelta(minutes=1)),
                 kind=DeliveryKind.FOLLOW_UP,
                 group_id=group.id,
                 recipient_id=item.therapist_id,
