@@ -114,7 +114,7 @@ async def present(
         if from_home:
             await _direct(core, caller, message)
         else:
-            await _reply(respond, await _within_replies(core, caller, message))
+            await _reply(core, caller, respond, await _within_replies(core, caller, message))
 
     if result.form is not None and trigger_id:
         try:
@@ -228,12 +228,21 @@ async def _within_replies(core: Core, caller: Caller, message: Message) -> Messa
     return Message.text(SENT_AS_DM)
 
 
-async def _reply(respond, message: Message) -> None:
-    """A reply only the person who asked sees."""
+async def _reply(core: Core, caller: Caller, respond, message: Message) -> None:
+    """A reply only the person who asked sees; in their direct messages if its response_url
+    refuses it (expired after 30 minutes, or used up)."""
     for blocks in render.message_parts(message):
-        await respond(
-            text=render.fallback_text(message),
-            blocks=blocks,
-            response_type="ephemeral",
-            replace_original=False,
-        )
+        try:
+            response = await respond(
+                text=render.fallback_text(message),
+                blocks=blocks,
+                response_type="ephemeral",
+                replace_original=False,
+            )
+            refused = None if response.status_code == 200 else f"{response.status_code} {response.body}"
+        except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+            refused = type(error).__name__
+        if refused is not None:
+            log.warning("a reply's response_url refused it, so it goes as a direct message: %s", refused)
+            await _direct(core, caller, message)
+            return
