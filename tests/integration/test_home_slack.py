@@ -88,15 +88,7 @@ def test_the_coachs_home_has_the_group_table_and_a_picker_that_republishes(slack
     shown = blocks_text(view["blocks"])
     assert "Therapists" in shown and "<@UALICE>: Hold silences longer" in shown and "<@UBOB>: no objective" in shown
     assert "Agenda for the next meeting" in shown and PREVIEW_ACTION in json.dumps(view)
-    second = next(
-        option["value"]
-        for block in view["blocks"]
-        if block["type"] == "actions"
-        for element in block["elements"]
-        if element.get("action_id") == PICK_GROUP_ACTION
-        for option in element["options"]
-        if option["text"]["text"] == "#CSECOND"
-    )
+    second = view_value(view, "#CSECOND")
     before = publishes(fake_slack)
 
     slack.press_on_home(COACH, view, PICK_GROUP_ACTION, second)
