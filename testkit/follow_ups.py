@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 from datetime import time as clock_time
 
 from bot.model import Advice, Delivery, DeliveryKind, Group, Member, Person, Platform
+from bot.scheduling import keys
 from bot.storage import transaction, upgrade
 from testkit.database import engine_for
 from testkit.slack_driver import buttons
@@ -24,17 +25,17 @@ def follow_ups_posted(fake) -> Counter:
     return posted
 
 
-def due_follow_ups(database_url: str, count: int) -> list[int]:
-    """`count` follow-ups due a minute ago, each to its own therapist, in a group that
-    may be messaged at any hour; their delivery ids."""
+def due_follow_ups(database_url: str, count: int, tenant_id: str = "T0FAKE", channel_id: str = "CBIG") -> list[int]:
+    """`count` follow-ups due a minute ago, each to its own therapist, in a Slack group (of
+    `tenant_id`, in `channel_id`) that may be messaged at any hour; their delivery ids."""
     engine = engine_for(database_url)
     upgrade(engine)
     now = datetime.now(timezone.utc)
     with transaction(engine) as session:
         group = Group(
             platform=Platform.SLACK,
-            tenant_id="T0FAKE",
-            channel_id="CBIG",
+            tenant_id=tenant_id,
+            channel_id=channel_id,
             coach_id="UCOACH",
             timezone="UTC",
             created_at=now,
@@ -47,7 +48,7 @@ def due_follow_ups(database_url: str, count: int) -> list[int]:
         session.flush()
         users = [f"UR{number:05d}" for number in range(count)]
         session.add_all(
-            Person(platform=Platform.SLACK, tenant_id="T0FAKE", user_id=user, timezone="UTC", refreshed_at=now)
+            Person(platform=Platform.SLACK, tenant_id=tenant_id, user_id=user, timezone="UTC", refreshed_at=now)
             for user in users
         )
         session.add_all(Member(group_id=group.id, user_id=user, joined_at=now) for user in users)
@@ -59,7 +60,7 @@ def due_follow_ups(database_url: str, count: int) -> list[int]:
         session.flush()
         deliveries = [
             Delivery(
-                key=f"follow_up:{item.id}:1",
+                key=keys.follow_up(item.id, now - timedelta(minutes=1)),
                 kind=DeliveryKind.FOLLOW_UP,
                 group_id=group.id,
                 recipient_id=item.therapist_id,

@@ -9,6 +9,7 @@ from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from bot.model import (
+    CLOSED_ADVICE,
     Advice,
     AdviceStatus,
     CheckIn,
@@ -27,9 +28,9 @@ from bot.model import (
     ScoreKind,
 )
 from bot.outcomes import Band
+from bot.scheduling import keys
 
 CLIENTS_PER_THERAPIST = 5
-CLOSED_ADVICE = (AdviceStatus.APPLIED, AdviceStatus.PARTLY, AdviceStatus.NO_LONGER_RELEVANT)
 
 
 def seeded_group(
@@ -164,16 +165,22 @@ def _follow_ups(session: Session, group: Group) -> None:
     rows = []
     for advice_id, user, created_at, status in advice:
         due = created_at + timedelta(days=5)
-        rows.append(_delivery(group.id, advice_id, user, due, False, DeliveryStatus.SENT))
+        key = keys.follow_up(advice_id, due)
+        rows.append(_delivery(key, group.id, advice_id, user, due, False, DeliveryStatus.SENT))
         if status == AdviceStatus.OPEN and int(user[-1]) % 2:
-            rows.append(_delivery(group.id, advice_id, user, due + timedelta(days=1), True, DeliveryStatus.SENT))
+            reminder = keys.reminder(key)
+            rows.append(
+                _delivery(reminder, group.id, advice_id, user, due + timedelta(days=1), True, DeliveryStatus.SENT)
+            )
     rows[-1] |= dict(status=DeliveryStatus.DEAD, last_error="channel_not_found")
     session.execute(insert(Delivery), rows)
 
 
-def _delivery(group_id: int, advice_id: int, user: str, due: datetime, reminder: bool, status: DeliveryStatus) -> dict:
+def _delivery(
+    key: str, group_id: int, advice_id: int, user: str, due: datetime, reminder: bool, status: DeliveryStatus
+) -> dict:
     return dict(
-        key=f"follow-up:{advice_id}:{int(reminder)}",
+        key=key,
         kind=DeliveryKind.FOLLOW_UP,
         group_id=group_id,
         recipient_id=user,

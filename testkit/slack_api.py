@@ -288,7 +288,9 @@ class FakeSlack(RecordedCalls):
                         args[key] = json.loads(args[key])
                 if url.path.startswith("/response/"):
                     fake._record("response_url", {"name": url.path.removeprefix("/response/"), **args})
-                    self._send(200, {"ok": True}, {})
+                    queued = fake.failures.get("response_url")  # fail_next("response_url", 404, "expired_url")
+                    failure = queued.pop(0) if queued else Failure(200, {"ok": True}, {})
+                    self._send(failure.status, failure.body, failure.headers)
                     return
                 method = url.path.removeprefix("/api/")
                 args["token"] = (self.headers.get("Authorization") or "").removeprefix("Bearer ")

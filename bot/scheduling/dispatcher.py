@@ -118,10 +118,9 @@ class Dispatcher:
         self._rate_limited_until = {}
         handled = 0
         try:
-            # After a 429, claim no more this time round; the drain goes on once its Retry-After has passed.
-            while not (self.stopping or results.failed or self._rate_limited_until) and (
-                claimed := await self._claim()
-            ):
+            # After a 429, claim no more of that tenant's this time round (its Retry-After is
+            # waited out by the next drain), and go on with the others'.
+            while not (self.stopping or results.failed) and (claimed := await self._claim()):
                 for item in claimed:
                     await queue.put(item)
                 handled += len(claimed)
@@ -145,7 +144,10 @@ class Dispatcher:
         await self._check_held_credentials()
         now = self.clock()
         platforms = self.messengers.platforms
-        token, claimed = await self.in_transaction(lambda session: claim_due(session, now, LEASE, BATCH, platforms))
+        waiting = [(tenant.platform, tenant.id) for tenant in self._rate_limited_until]
+        token, claimed = await self.in_transaction(
+            lambda session: claim_due(session, now, LEASE, BATCH, platforms, waiting)
+        )
         return [(delivery, token) for delivery in claimed]
 
     async def _sender(self, queue: asyncio.Queue[Claimed | None], results: GroupCommit) -> None:

@@ -20,10 +20,16 @@ def schedule(session: Session, *deliveries: Delivery) -> None:
 
 
 def claim_due(
-    session: Session, now: datetime, lease: timedelta, limit: int, platforms: Iterable[Platform]
+    session: Session,
+    now: datetime,
+    lease: timedelta,
+    limit: int,
+    platforms: Iterable[Platform],
+    waiting: Iterable[tuple[Platform, str]] = (),
 ) -> tuple[str, list[Delivery]]:
     """Lease up to `limit` due deliveries of the platforms this worker serves, in one
-    statement. A tenant whose sending is held keeps its deliveries waiting.
+    statement. A tenant whose sending is held keeps its deliveries waiting, as do the
+    `waiting` ones (platform, tenant): those that asked us to slow down.
 
     On PostgreSQL, FOR UPDATE SKIP LOCKED lets concurrent workers claim disjoint rows;
     SQLite runs one writer at a time, so the same statement is atomic there too.
@@ -31,7 +37,7 @@ def claim_due(
     token = uuid.uuid4().hex
     due = (
         select(Delivery.id)
-        .where(_sendable(platforms), Delivery.due_at <= now)
+        .where(_sendable(platforms, waiting), Delivery.due_at <= now)
         .order_by(Delivery.due_at, Delivery.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
@@ -51,12 +57,15 @@ def claim_due(
     return token, sorted(claimed, key=lambda delivery: (delivery.due_at, delivery.id))
 
 
-def _sendable(platforms: Iterable[Platform]):
+def _sendable(platforms: Iterable[Platform], waiting: Iterable[tuple[Platform, str]] = ()):
     """Pending, in a group of a platform served here whose app was not removed, in a tenant
-    whose sending is not held."""
+    whose sending is not held and that is not `waiting`."""
     held = (SendingHold.platform == Group.platform) & (SendingHold.tenant_id == Group.tenant_id)
     sendable_groups = select(Group.id).where(
-        Group.platform.in_(list(platforms)), Group.removed_at.is_(None), ~exists().where(held)
+        Group.platform.in_(list(platforms)),
+        Group.removed_at.is_(None),
+        ~exists().where(held),
+        *(~((Group.platform == platform) & (Group.tenant_id == tenant)) for platform, tenant in waiting),
     )
     return (Delivery.status == DeliveryStatus.PENDING) & Delivery.group_id.in_(sendable_groups)
 

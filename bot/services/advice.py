@@ -13,7 +13,7 @@ from bot.availability import next_send_time, zone_of
 from bot.calendar import add_local_days
 from bot.forms import NOT_IDENTIFYING, FieldKind, Form, FormField, Values, check_fields
 from bot.grammar import DEFAULT_FOLLOW_UP_DAYS, GiveAdvice, OpenAdviceForm, refuse
-from bot.messages import Code, Command, Mention, Message, day_label, line
+from bot.messages import Code, Mention, Message, day_label, line
 from bot.model import (
     CLOSED_ADVICE,
     Advice,
@@ -32,7 +32,7 @@ from bot.services.answers import ALREADY_ANSWERED, id_from, own_delivery, redraw
 from bot.services.audit import guard
 from bot.services.caller import Context, Result
 from bot.services.clients import client_record, flags_raised, open_client, record_score
-from bot.services.membership import active_member, my_group
+from bot.services.membership import my_group, require_therapist
 from bot.services.notes import keep_note
 from bot.values import InvalidValue
 
@@ -57,16 +57,7 @@ def _record(ctx: Context, group: Group, command: GiveAdvice) -> Result:
     therapist = command.therapist_id
     if therapist != ctx.caller.user_id and group.coach_id != ctx.caller.user_id:
         raise refuse("Only the coach can record advice for someone else; you can record advice for yourself.", "advice")
-    if active_member(ctx, group, therapist) is None:
-        raise refuse(
-            line(
-                Mention(therapist),
-                " isn't a therapist in this group; they can join with ",
-                Command("join"),
-                " in its channel.",
-            ),
-            "advice",
-        )
+    require_therapist(ctx, group, therapist, "advice")
     if command.baseline_ors is not None and command.client_code is None:
         raise refuse(
             line("A baseline ORS needs the client code it belongs to, e.g. ", Code("client C12 ors 18"), "."), "advice"

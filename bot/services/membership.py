@@ -82,6 +82,22 @@ def require_member(ctx: Context, group: Group, usage_of: str) -> Member:
     return member
 
 
+def require_therapist(ctx: Context, group: Group, user_id: str, usage_of: str) -> Member:
+    """The member the caller names (advice for them, a recording of theirs reviewed)."""
+    member = active_member(ctx, group, user_id)
+    if member is None:
+        raise refuse(
+            line(
+                Mention(user_id),
+                " isn't a therapist in this group; they can join with ",
+                Command("join"),
+                " in its channel.",
+            ),
+            usage_of,
+        )
+    return member
+
+
 def require_coach(ctx: Context, group: Group, usage_of: str) -> None:
     if group.coach_id != ctx.caller.user_id:
         raise refuse(line("Only this group's coach (", Mention(group.coach_id), ") can do that."), usage_of)

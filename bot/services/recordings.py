@@ -5,29 +5,20 @@ from __future__ import annotations
 
 from sqlmodel import func, select
 
-from bot.grammar import ReviewRecording, refuse
+from bot.grammar import ReviewRecording
 from bot.knowing import RECORDINGS_WINDOW, WINDOW_WEEKS
-from bot.messages import Command, Mention, Message, line
+from bot.messages import Mention, Message, line
 from bot.model import Group, RecordingReview
 from bot.services.audit import guard
 from bot.services.caller import Context, Result
-from bot.services.membership import active_member, my_group, require_coach
+from bot.services.membership import my_group, require_coach, require_therapist
 
 
 def review_recording(ctx: Context, command: ReviewRecording) -> Result:
     group = my_group(ctx, "recording")
     require_coach(ctx, group, "recording")
     therapist = command.therapist_id
-    if active_member(ctx, group, therapist) is None:
-        raise refuse(
-            line(
-                Mention(therapist),
-                " isn't a therapist in this group; they can join with ",
-                Command("join"),
-                " in its channel.",
-            ),
-            "recording",
-        )
+    require_therapist(ctx, group, therapist, "recording")
     guard(ctx, group, note=command.note)
     ctx.session.add(
         RecordingReview(

@@ -10,7 +10,7 @@ from bot.core import Core
 from bot.services import BUTTON_ACTIONS
 from bot.services.home import PICK_GROUP_ACTION
 from handlers.slack import render
-from handlers.slack.context import acked_once, caller_from, from_home_tab, present, publish_home
+from handlers.slack.context import acked_once, caller_from, from_home_tab, present, show_home
 
 ACTION_IDS = re.compile("^(" + "|".join(re.escape(action) for action in sorted(BUTTON_ACTIONS)) + ")$")
 
@@ -25,8 +25,8 @@ def register(app: AsyncApp, core: Core) -> None:
 
     async def on_page(body, action, context, client, respond):
         coached_id, page = render.home_page_of(_value(action))
-        message = await core.home(caller_from(context), coached_id)
-        await publish_home(client, context.user_id, message, page, coached_id, core.chart_links)
+        caller = caller_from(context)
+        await show_home(core, caller, client, await core.home(caller, coached_id), page, coached_id)
 
     app.action(ACTION_IDS)(acked_once(core, on_button))
     app.action(render.HOME_PAGE_ACTION)(acked_once(core, on_page))

@@ -21,9 +21,12 @@ from handlers.slack import pictures, render
 
 log = logging.getLogger(__name__)
 
+SLACK_FAILURES = (SlackApiError, aiohttp.ClientError, asyncio.TimeoutError)  # what a Web API call may raise
+
 FORM_NOT_OPENED = "I couldn't open the form, so nothing changed. Please run the command again."
 MAX_REPLIES = 5  # Slack takes at most five replies on one response_url
 SENT_AS_DM = "That is too long to show here, so I've sent it to you as a direct message."
+HOME_NOT_SHOWN = "I couldn't show your Home just now. Please open it again in a minute."
 NOT_SENT_AS_DM = "That is too long to show here, and I couldn't send it to you as a direct message. Please try again."
 
 
@@ -102,26 +105,35 @@ async def present(
     reply only to them (from the Home tab, which has nowhere to reply, in a direct message).
     Every failure to show it ends in a reply that says so."""
     if result.shows_home and result.reply is not None:
-        await publish_home(client, caller.user_id, result.reply, coached_id=coached_id, links=core.chart_links)
         if from_home:
+            await show_home(core, caller, client, result.reply, coached_id=coached_id)
             return
+        await publish_home(client, caller.user_id, result.reply, coached_id=coached_id, links=core.chart_links)
 
     async def reply(message: Message) -> None:
         if from_home:
             await _direct(core, caller, message)
         else:
-            await _reply(respond, await _within_replies(core, caller, message))
+            await _reply(core, caller, respond, await _within_replies(core, caller, message))
 
     if result.form is not None and trigger_id:
         try:
             await client.views_open(trigger_id=trigger_id, view=render.modal(result.form))
-        except (SlackApiError, aiohttp.ClientError, asyncio.TimeoutError) as error:
+        except SLACK_FAILURES as error:
             # Such as expired_trigger_id: a trigger lasts three seconds after the click.
-            reason = error.response.get("error") if isinstance(error, SlackApiError) else type(error).__name__
-            log.warning("could not open a form: %s", reason)
+            log.warning("could not open a form: %s", _reason(error))
             await reply(Message.text(FORM_NOT_OPENED))
     if result.reply is not None:
         await reply(result.reply)
+
+
+async def show_home(
+    core: Core, caller: Caller, client: AsyncWebClient, message: Message, page: int = 0, coached_id: int | None = None
+) -> None:
+    """The caller's Home on its tab, for something they did there (opened it, pressed a button
+    on it); if Slack will not show it, a direct message says so."""
+    if not await publish_home(client, caller.user_id, message, page, coached_id, core.chart_links):
+        await _direct(core, caller, Message.text(HOME_NOT_SHOWN))
 
 
 async def publish_home(
@@ -131,19 +143,22 @@ async def publish_home(
     page: int = 0,
     coached_id: int | None = None,
     links: ChartLinks | None = None,
-) -> None:
+) -> bool:
     """The user's Home tab shows `message`, at `page` (from 0), its pictures as image blocks
-    (handlers/slack/pictures.py); a failure is only logged, as the tab is shown again when next opened."""
+    (handlers/slack/pictures.py); whether it was published (a failure is logged)."""
     sources = await pictures.sources(client, images_of(message), links)
     try:
         await _published(client, user_id, render.home_view(message, page, coached_id, sources))
-    except SlackApiError as error:
-        if not (sources and error.response.get("error") == "invalid_blocks"):
-            log.warning("could not publish a Home tab: %s", error.response.get("error"))
-            return
-        await _alt_text_meanwhile(client, user_id, message, page, coached_id, sources, pictures.not_ready(error))
-    except (aiohttp.ClientError, asyncio.TimeoutError) as error:
-        log.warning("could not publish a Home tab: %s", type(error).__name__)
+    except SLACK_FAILURES as error:
+        if not (sources and isinstance(error, SlackApiError) and error.response.get("error") == "invalid_blocks"):
+            log.warning("could not publish a Home tab: %s", _reason(error))
+            return False
+        return await _alt_text_meanwhile(client, user_id, message, page, coached_id, sources, pictures.not_ready(error))
+    return True
+
+
+def _reason(error: Exception) -> str:
+    return error.response.get("error") if isinstance(error, SlackApiError) else type(error).__name__
 
 
 async def _alt_text_meanwhile(
@@ -154,29 +169,34 @@ async def _alt_text_meanwhile(
     coached_id: int | None,
     sources: dict,
     processing: bool,
-) -> None:
+) -> bool:
     """The Home with its pictures' alt text at once and, if Slack is still `processing` their
     files, with the pictures once it has; never over a Home published since (Slack checks the
-    view's hash). Pictures Slack cannot show (a link it could not fetch) stay their alt text."""
+    view's hash). Pictures Slack cannot show (a link it could not fetch) stay their alt text.
+    Whether the Home was published, with its pictures or their alt text."""
     try:
         shown = await _published(client, user_id, render.home_view(message, page, coached_id))
-        if not processing:
-            log.warning("Slack could not show a Home tab's pictures, so it shows their alt text")
-            return
+    except SLACK_FAILURES as error:
+        log.warning("could not publish a Home tab: %s", _reason(error))
+        return False
+    if not processing:
+        log.warning("Slack could not show a Home tab's pictures, so it shows their alt text")
+        return True
+    try:
         for wait in pictures.READY_WAITS:
             await asyncio.sleep(wait)
             try:
                 view = render.home_view(message, page, coached_id, sources)
                 await _published(client, user_id, view, shown["view"].get("hash"))
-                return
+                return True
             except SlackApiError as error:
                 if not pictures.not_ready(error):
                     raise
         pictures.forget(sources)
         log.warning("a Home tab's pictures were not ready in time; it shows their alt text")
-    except (SlackApiError, aiohttp.ClientError, asyncio.TimeoutError) as error:
-        reason = error.response.get("error") if isinstance(error, SlackApiError) else type(error).__name__
-        log.warning("could not publish a Home tab: %s", reason)
+    except SLACK_FAILURES as error:
+        log.warning("could not publish a Home tab's pictures, so it shows their alt text: %s", _reason(error))
+    return True
 
 
 async def _published(client: AsyncWebClient, user_id: str, view: dict, view_hash: str | None = None):
@@ -208,12 +228,21 @@ async def _within_replies(core: Core, caller: Caller, message: Message) -> Messa
     return Message.text(SENT_AS_DM)
 
 
-async def _reply(respond, message: Message) -> None:
-    """A reply only the person who asked sees."""
+async def _reply(core: Core, caller: Caller, respond, message: Message) -> None:
+    """A reply only the person who asked sees; in their direct messages if its response_url
+    refuses it (expired after 30 minutes, or used up)."""
     for blocks in render.message_parts(message):
-        await respond(
-            text=render.fallback_text(message),
-            blocks=blocks,
-            response_type="ephemeral",
-            replace_original=False,
-        )
+        try:
+            response = await respond(
+                text=render.fallback_text(message),
+                blocks=blocks,
+                response_type="ephemeral",
+                replace_original=False,
+            )
+            refused = None if response.status_code == 200 else f"{response.status_code} {response.body}"
+        except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+            refused = type(error).__name__
+        if refused is not None:
+            log.warning("a reply's response_url refused it, so it goes as a direct message: %s", refused)
+            await _direct(core, caller, message)
+            return

@@ -11,7 +11,7 @@ from slack_bolt.async_app import AsyncApp
 from bot.core import Core
 from bot.model import Platform
 from bot.ports import Recipient
-from handlers.slack.context import acked_once, caller_from, publish_home, tenant_of
+from handlers.slack.context import acked_once, caller_from, show_home, tenant_of
 from handlers.slack.workspace import Workspaces
 
 log = logging.getLogger(__name__)
@@ -25,7 +25,8 @@ def register(app: AsyncApp, core: Core) -> None:
         if not isinstance(user, str) or not user:
             log.warning("ignored an app_home_opened event without a user")
             return
-        await publish_home(client, user, await core.home(caller_from(context)), links=core.chart_links)
+        caller = caller_from(context)
+        await show_home(core, caller, client, await core.home(caller))
 
     async def on_user_change(body, event, context, client, respond):
         user = event.get("user", {})

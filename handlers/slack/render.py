@@ -288,7 +288,7 @@ def _button(button) -> dict:
 def modal(form: Form) -> dict:
     blocks = []
     if form.intro:
-        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": escape(form.intro)}})
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": literal(form.intro)}})
     blocks += [_input(field) for field in form.fields]
     return {
         "type": "modal",

@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 OPEN_FORM = "teams_open_form"  # a button of this front-end's own: open the form a command asked for
 REPLIED_PRIVATELY = "I've replied to you privately."
 NOT_DELIVERED = "I couldn't reach you in our chat, so nothing more was shown. Please try again in a minute."
+NOT_SHOWN = "I couldn't show you my answer here, so nothing more was shown. Please try again in a minute."
 
 
 def as_json(activity: Any) -> dict[str, Any]:
@@ -44,7 +45,8 @@ def with_form_button(form: Form, opener: str) -> Message:
 async def present(
     messenger: Messenger, ctx: ActivityContext, caller: Caller, result: Result, command_text: str
 ) -> None:
-    """Show a typed command's result to the person who typed it, in their 1:1 chat."""
+    """Show a typed command's result to the person who typed it, in their 1:1 chat; if that
+    fails, say so where they typed it."""
     messages = []
     if result.form is not None:
         messages.append(with_form_button(result.form, form_opener(caller, command_text)))
@@ -55,6 +57,8 @@ async def present(
     delivered = await send_privately(messenger, caller, messages)
     if not caller.in_direct_message:
         await ctx.send(REPLIED_PRIVATELY if delivered else NOT_DELIVERED)
+    elif not delivered:  # a reply to the activity itself, which may go where the messenger's could not
+        await ctx.send(NOT_SHOWN)
 
 
 async def send_privately(messenger: Messenger, caller: Caller, messages: list[Message]) -> bool:

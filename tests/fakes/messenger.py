@@ -30,6 +30,7 @@ class RecordingMessenger:
         self.files: list[tuple[str, list[tuple[str, bytes]]]] = []
         self.recipients: list[Recipient] = []  # every reference the core handed over, as it was
         self.refused_tenants: set[str] = set()  # tenants whose credentials are refused
+        self.rate_limited_tenants: dict[str, float] = {}  # tenants that answer 429, with their Retry-After
         self.admin_lookup_failure: SendFailed | None = None  # raised by is_admin when set
         self._ids = itertools.count(1)
 
@@ -65,6 +66,8 @@ class RecordingMessenger:
     def _record(self, to: Recipient, message: Message) -> MessageRef:
         if to.tenant_id in self.refused_tenants:
             raise SendFailed("invalid_auth", credentials_refused=True)
+        if to.tenant_id in self.rate_limited_tenants:
+            raise SendFailed("ratelimited", retry_after=self.rate_limited_tenants[to.tenant_id])
         self.recipients.append(to)
         ref = MessageRef(to.platform, to.tenant_id, f"D-{to.id}", str(next(self._ids)))
         self.sent.append(Sent(to.id, message, self.clock(), ref))

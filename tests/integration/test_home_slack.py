@@ -10,6 +10,7 @@ import pytest
 
 from bot.prompts import follow_up_action
 from bot.services.home import CLIENT_ACTION, PICK_GROUP_ACTION, PREVIEW_ACTION
+from handlers.slack.context import HOME_NOT_SHOWN
 from testkit.slack_driver import blocks_text
 from tests.in_process import InProcessBot, InProcessSlack
 from tests.integration.conftest import running_without_tracebacks
@@ -87,21 +88,49 @@ def test_the_coachs_home_has_the_group_table_and_a_picker_that_republishes(slack
     shown = blocks_text(view["blocks"])
     assert "Therapists" in shown and "<@UALICE>: Hold silences longer" in shown and "<@UBOB>: no objective" in shown
     assert "Agenda for the next meeting" in shown and PREVIEW_ACTION in json.dumps(view)
-    second = next(
-        option["value"]
-        for block in view["blocks"]
-        if block["type"] == "actions"
-        for element in block["elements"]
-        if element.get("action_id") == PICK_GROUP_ACTION
-        for option in element["options"]
-        if option["text"]["text"] == "#CSECOND"
-    )
+    second = view_value(view, "#CSECOND")
     before = publishes(fake_slack)
 
     slack.press_on_home(COACH, view, PICK_GROUP_ACTION, second)
 
     chosen = blocks_text(published(fake_slack, COACH, before + 1)["blocks"])
     assert "<#CSECOND>" in chosen and "No therapists yet" in chosen
+
+
+def direct_messages(fake, user: str) -> list[str]:
+    return [call.args["text"] for call in fake.calls_to("chat.postMessage") if call.args["channel"] == user]
+
+
+def test_a_home_slack_will_not_show_when_it_is_opened_is_answered_in_a_direct_message(slack, group, fake_slack):
+    fake_slack.fail_next("views.publish", error="internal_error")
+
+    assert slack.open_home(ALICE).status == 200
+
+    assert fake_slack.wait_for("views.publish", publishes(fake_slack))  # it was tried
+    assert direct_messages(fake_slack, ALICE) == [HOME_NOT_SHOWN]
+
+
+def test_a_home_slack_will_not_show_after_a_press_on_it_is_answered_in_a_direct_message(slack, group, fake_slack):
+    slack.say(COACH, "CSECOND", "setup")
+    slack.open_home(COACH)
+    view = published(fake_slack, COACH, publishes(fake_slack))
+    fake_slack.fail_next("views.publish", error="internal_error")
+
+    slack.press_on_home(COACH, view, PICK_GROUP_ACTION, view_value(view, "#CSECOND"))
+
+    assert direct_messages(fake_slack, COACH) == [HOME_NOT_SHOWN]
+
+
+def view_value(view: dict, option_text: str) -> str:
+    return next(
+        option["value"]
+        for block in view["blocks"]
+        if block["type"] == "actions"
+        for element in block["elements"]
+        if element.get("action_id") == PICK_GROUP_ACTION
+        for option in element["options"]
+        if option["text"]["text"] == option_text
+    )
 
 
 @pytest.fixture

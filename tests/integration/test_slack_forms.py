@@ -1,6 +1,7 @@
 """Showing a result on Slack (handlers.slack.context.present) against the fake Slack Web API:
 a form Slack will not open is answered with a private reply saying so, and one warning; a reply
-too long for the five replies a response_url takes goes to the person's direct messages."""
+too long for the five replies a response_url takes goes to the person's direct messages, as
+does one its response_url refuses."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import asyncio
 import logging
 
 import pytest
+from slack_sdk.webhook import WebhookResponse
+from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.config import load_settings
 from bot.forms import Form, FormField
@@ -22,6 +25,7 @@ from testkit.slack_driver import blocks_text
 
 FORM = Form("objective", "Learning objective", "Save", (FormField("objective", "Your objective"),))
 CALLER = Caller(Platform.SLACK, TEAM_ID, "UCOACH", "CGROUP")
+ANSWERED = WebhookResponse(url="", status_code=200, body="ok", headers={})  # a response_url's answer to a reply
 
 
 @pytest.mark.parametrize(
@@ -33,8 +37,9 @@ def test_a_form_that_cannot_be_opened_is_answered_with_a_private_reply(bot, fake
     settings = load_settings({"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_API_URL": fake_slack.api_url})
     replies = []
 
-    async def respond(**reply) -> None:
+    async def respond(**reply) -> WebhookResponse:
         replies.append(reply)
+        return ANSWERED
 
     with caplog.at_level(logging.WARNING):
         asyncio.run(present(bot.core, CALLER, Result(form=FORM), web_client(settings), respond, "trigger-1"))
@@ -51,8 +56,9 @@ def test_a_reply_longer_than_five_replies_goes_to_direct_messages_and_a_short_on
     settings = load_settings({"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_API_URL": fake_slack.api_url})
     replies = []
 
-    async def respond(**reply) -> None:
+    async def respond(**reply) -> WebhookResponse:
         replies.append(reply)
+        return ANSWERED
 
     asyncio.run(present(bot.core, CALLER, Result(reply=message), web_client(settings), respond, None))
 
@@ -67,3 +73,24 @@ def test_a_reply_longer_than_five_replies_goes_to_direct_messages_and_a_short_on
         assert all(call.args.get("thread_ts") for call in direct[1:])  # continued in its thread
     else:
         assert direct == [] and len(replies) == len(message_parts(message))
+
+
+@pytest.mark.parametrize("error", ["expired_url", "used_url"])  # more than 30 minutes on, or five replies already
+def test_a_reply_slack_refuses_on_its_response_url_goes_to_direct_messages(bot, fake_slack, caplog, error):
+    fake_slack.fail_next("response_url", 404, error)
+    settings = load_settings({"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_API_URL": fake_slack.api_url})
+    url = fake_slack.response_url("r1")
+
+    async def respond(**reply):
+        return await AsyncWebhookClient(url).send_dict(reply)
+
+    with caplog.at_level(logging.WARNING):
+        asyncio.run(
+            present(bot.core, CALLER, Result(reply=Message.text("Logged 30 min")), web_client(settings), respond, None)
+        )
+
+    assert len(fake_slack.calls_to("response_url")) == 1  # it was tried
+    direct = fake_slack.calls_to("chat.postMessage")
+    assert [(call.args["channel"], call.args["text"]) for call in direct] == [("UCOACH", "Logged 30 min")]
+    warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(warnings) == 1 and error in warnings[0]

@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 
 from bot.grammar import USAGE
 from bot.model import Advice, AdviceStatus, Delivery, DeliveryKind, Objective, PracticeLog
+from handlers.teams.context import NOT_DELIVERED, NOT_SHOWN
 from testkit.teams_driver import (
     CHANNEL_ID,
     TEAM_ID,
@@ -347,6 +348,32 @@ def test_a_message_teams_sends_again_is_answered_and_handled_once(teams_group: T
     assert "Logged 30 min" in told
     assert teams_group.told(ALICE, lambda: teams.send(activity)) == ""
     assert "Practice this week:** 30 min" in teams_group.chat(ALICE, "status")
+
+
+# ----- a reply Microsoft refuses -----
+
+
+def texts_posted(teams_group: TeamsGroup, conversation_id: str, act) -> list[str | None]:
+    """The text of each post to a conversation while `act` is handled (a card's is None)."""
+    before = len(posts_to(teams_group.fake, conversation_id))
+    assert act().status == 200
+    return [call.args.get("text") for call in posts_to(teams_group.fake, conversation_id)[before:]]
+
+
+def test_a_reply_the_chat_refuses_is_followed_by_one_saying_so_in_the_channel(teams_group: TeamsGroup, teams_bot):
+    teams_group.fake.fail_next("activities.create")  # the reply to Alice's 1:1 chat
+    posted = texts_posted(
+        teams_group, teams_group.channel, lambda: teams_group.teams.in_channel(ALICE, "practice log 30 x")
+    )
+    assert posted == [NOT_DELIVERED]
+    assert practice_logs(teams_bot) == [(ALICE.id, 30)]
+
+
+def test_a_reply_the_chat_refuses_is_followed_by_one_saying_so_in_the_chat(teams_group: TeamsGroup, teams_bot):
+    teams_group.fake.fail_next("activities.create")
+    posted = texts_posted(teams_group, ALICE.chat_id, lambda: teams_group.teams.in_chat(ALICE, "log 30 x"))
+    assert posted[-1] == NOT_SHOWN and len(posted) == 2  # the card refused, then what happened
+    assert practice_logs(teams_bot) == [(ALICE.id, 30)]
 
 
 def test_the_bot_says_hello_once_however_often_teams_tells_of_its_install(teams: TeamsDriver, microsoft):

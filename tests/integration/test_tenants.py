@@ -15,7 +15,9 @@ from bot.grammar import user_token
 from bot.messages import Mention
 from bot.model import Delivery, DeliveryStatus, Group, Platform, SendingHold
 from bot.ports import Recipient
+from bot.scheduling.dispatcher import BATCH
 from bot.services import Caller
+from testkit.follow_ups import due_follow_ups
 from tests.core_harness import CoreHarness
 
 COACH, ALICE = "UCOACH", "UALICE"
@@ -89,6 +91,27 @@ def test_refused_credentials_hold_only_that_tenant_and_its_deliveries_go_once_th
     assert len(follow_ups(harness, Platform.SLACK, "T1")) == 1  # nothing sent twice
     with Session(harness.engine) as session:
         assert session.exec(select(SendingHold)).all() == []
+
+
+def test_a_429_in_one_tenant_holds_back_only_that_tenants_deliveries_in_the_same_pass(database_url):
+    h = CoreHarness(database_url, START, {}, platforms=(Platform.SLACK,))
+    try:
+        [limited] = due_follow_ups(database_url, 1, tenant_id="T1", channel_id="CONE")  # due first: claimed first
+        others = due_follow_ups(database_url, 4 * BATCH, tenant_id="T2", channel_id="CMANY")
+        slack = h.messengers[Platform.SLACK]
+        slack.rate_limited_tenants["T1"] = 3.0
+        now = datetime.now(timezone.utc)
+
+        assert h.tick(now) == 1 + len(others)
+
+        assert sorted(int(s.ref.message_id) for s in slack.sent) == list(range(1, len(others) + 1))
+        assert {s.ref.tenant_id for s in slack.sent} == {"T2"}
+        with Session(h.engine) as session:
+            waiting = session.get(Delivery, limited)
+            assert waiting.status is DeliveryStatus.PENDING and waiting.last_error == "ratelimited"
+            assert waiting.due_at >= now + timedelta(seconds=3)
+    finally:
+        h.close()
 
 
 def test_a_group_of_a_platform_this_process_does_not_serve_keeps_its_deliveries_waiting(database_url):

@@ -1,7 +1,8 @@
 """What may import what.
 
-- The core (bot/) imports no chat platform's SDK and no front-end: each front-end in
-  handlers/ translates between its platform and the core, never the other way round.
+- The core (bot/) imports no chat platform's SDK (nor Microsoft's sign-in library), no web
+  server or HTTP client (how a platform is reached is the front-end's) and no front-end: each
+  front-end in handlers/ translates between its platform and the core, never the other way round.
 - bot/scheduling is the delivery machinery: it imports no use case from bot/services; the
   domain's decisions on a delivery reach the dispatcher from bot/deliveries.py, through Core.
 """
@@ -14,17 +15,29 @@ from pathlib import Path
 
 CORE = Path(__file__).resolve().parents[2] / "bot"
 SCHEDULING = CORE / "scheduling"
-FORBIDDEN_IN_THE_CORE = ("slack_bolt", "slack_sdk", "microsoft_teams", "botbuilder", "handlers")
+PLATFORM_SDKS = ("slack_bolt", "slack_sdk", "microsoft_teams", "botbuilder", "msal")
+TRANSPORTS = ("aiohttp", "httpx", "requests", "starlette", "uvicorn", "fastapi")
+FORBIDDEN_IN_THE_CORE = PLATFORM_SDKS + TRANSPORTS + ("handlers",)
 
 
 def imported(source: str) -> Iterator[tuple[str, str | None]]:
     """Each absolute import anywhere in the source: (module, name) for `from module import
-    name`, (module, None) for `import module`."""
+    name`, (module, None) for `import module` and for `importlib.import_module("module")` or
+    `__import__("module")` with the module's name written out."""
     for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import):
+        if isinstance(node, ast.Call) and _dynamic_import(node.func) and node.args:
+            if isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+                yield node.args[0].value, None
+        elif isinstance(node, ast.Import):
             yield from ((alias.name, None) for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             yield from ((node.module, alias.name) for alias in node.names)
+
+
+def _dynamic_import(called: ast.expr) -> bool:
+    return (isinstance(called, ast.Name) and called.id in ("import_module", "__import__")) or (
+        isinstance(called, ast.Attribute) and called.attr == "import_module"
+    )
 
 
 def platform_imports(source: str) -> list[str]:
@@ -39,8 +52,22 @@ def service_imports(source: str) -> list[str]:
 def test_the_platform_check_sees_every_form_of_import():
     source = "import slack_sdk\nfrom slack_bolt.async_app import AsyncApp\ndef f():\n    import microsoft_teams.apps\n"
     source += "from handlers.slack import render\nimport os\nfrom bot import grammar\n"
+    source += "import msal\nfrom aiohttp import web\nimport uvicorn, starlette.requests\nimport httpx\n"
+    source += "importlib.import_module('slack_sdk.web')\n__import__('requests')\nimportlib.import_module(name)\n"
     found = sorted(platform_imports(source))
-    assert found == ["handlers.slack", "microsoft_teams.apps", "slack_bolt.async_app", "slack_sdk"]
+    assert found == [
+        "aiohttp",
+        "handlers.slack",
+        "httpx",
+        "microsoft_teams.apps",
+        "msal",
+        "requests",
+        "slack_bolt.async_app",
+        "slack_sdk",
+        "slack_sdk.web",
+        "starlette.requests",
+        "uvicorn",
+    ]
 
 
 def test_nothing_under_bot_imports_a_platform_sdk_or_a_front_end():

@@ -6,12 +6,13 @@ import io
 
 import pytest
 
+from bot.forms import Form, FormField
 from bot.grammar import GiveAdvice, SetObjective, UsageError, parse, readable, user_token
 from bot.messages import Bold, Code, Command, Message, Term, line, plain_text
 from handlers.shell.repl import core_text as shell_text
 from handlers.shell.screen import Screen
 from handlers.slack.commands import core_text as slack_text
-from handlers.slack.render import fallback_text, mrkdwn, plain
+from handlers.slack.render import fallback_text, modal, mrkdwn, plain
 from handlers.teams import render as teams
 
 # Slack: the bot's own markup.
@@ -76,6 +77,13 @@ def test_user_text_on_slack_never_formats(typed, shown):
 
 def test_user_text_in_bold_on_slack_cannot_end_the_bold():
     assert mrkdwn(line(Bold("a*b "), "x")) == "*a∗b* x"
+
+
+def test_a_forms_intro_on_slack_never_formats():
+    form = Form(
+        "log", "Log practice", "Save", (FormField("activity", "Activity"),), intro="What you *practised* <!here>"
+    )
+    assert modal(form)["blocks"][0]["text"] == {"type": "mrkdwn", "text": "What you ∗practised∗ &lt;!here&gt;"}
 
 
 # Teams: the bot's own markup (user text: tests/unit/test_teams_render.py).
