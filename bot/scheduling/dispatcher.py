@@ -19,8 +19,9 @@ from bot.config import Settings
 from bot.measurements import Job, Measurements, NoMeasurements, Outcome
 from bot.model import Delivery, DeliveryStatus, Group, Platform
 from bot.ports import MessageRef, Messengers, SendFailed
-from bot.scheduling import housekeeping, planner
+from bot.scheduling import planner
 from bot.scheduling.holds import due_for_a_check, hold_sending, settle_hold
+from bot.scheduling.housekeeping import Housekeeping
 from bot.scheduling.outbox import claim_due, finish, next_due
 from bot.scheduling.retry import after_failure
 from bot.scheduling.steps import AfterSent, Defer, Prepare, Send, Skip
@@ -65,6 +66,9 @@ class Dispatcher:
         self.after_sent = after_sent
         self.sleep = sleep
         self.measurements = measurements or NoMeasurements()
+        self.housekeeping = Housekeeping(
+            engine, timedelta(days=settings.retention_days), timedelta(days=settings.uninstalled_retention_days)
+        )
         self.stopping = False
         self._waiting: asyncio.Future | None = None
         # Within a drain, each platform tenant that answered 429, and when it may be posted to again.
@@ -91,12 +95,7 @@ class Dispatcher:
 
     async def tidy(self) -> None:
         with self._timed(Job.TIDY):
-            await housekeeping.tidy(
-                self.engine,
-                self.clock(),
-                timedelta(days=self.settings.retention_days),
-                timedelta(days=self.settings.uninstalled_retention_days),
-            )
+            await self.housekeeping.tidy(self.clock())
 
     async def drain(self) -> int:
         """Send everything due now; the number of deliveries handled."""

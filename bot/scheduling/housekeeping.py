@@ -18,13 +18,35 @@ from bot.storage import in_transaction
 
 log = logging.getLogger(__name__)
 
+PURGE_EVERY = timedelta(hours=1)  # retention is counted in days: deleting by the minute only costs the database
 
-async def tidy(engine: Engine, now: datetime, retention: timedelta, uninstalled_retention: timedelta) -> None:
-    taken = await in_transaction(engine, lambda session: take_back_expired(session, now))
-    if taken:
-        log.warning("took back %d deliveries whose lease expired", taken)
-    await in_transaction(engine, lambda session: forget_old_requests(session, now))
-    await in_transaction(engine, lambda session: forget_expired_pending(session, now))
-    await in_transaction(engine, lambda session: forget_expired_charts(session, now))
-    await in_transaction(engine, lambda session: purge_older_than(session, now - retention))
-    await in_transaction(engine, lambda session: purge_uninstalled(session, now - uninstalled_retention, now))
+
+class Housekeeping:
+    """One process's tidying. What keeps the bot going (leases taken back, the expired texts
+    and requests forgotten) is done at every pass; the retention purges at most once an hour
+    of the clock given, so a simulated month's hundreds of stops purge by the hour too."""
+
+    def __init__(self, engine: Engine, retention: timedelta, uninstalled_retention: timedelta):
+        self.engine = engine
+        self.retention = retention
+        self.uninstalled_retention = uninstalled_retention
+        self._purged_at: datetime | None = None
+
+    async def tidy(self, now: datetime) -> None:
+        engine = self.engine
+        taken = await in_transaction(engine, lambda session: take_back_expired(session, now))
+        if taken:
+            log.warning("took back %d deliveries whose lease expired", taken)
+        await in_transaction(engine, lambda session: forget_old_requests(session, now))
+        await in_transaction(engine, lambda session: forget_expired_pending(session, now))
+        await in_transaction(engine, lambda session: forget_expired_charts(session, now))
+        if self._purge_due(now):
+            await in_transaction(engine, lambda session: purge_older_than(session, now - self.retention))
+            await in_transaction(
+                engine, lambda session: purge_uninstalled(session, now - self.uninstalled_retention, now)
+            )
+            self._purged_at = now
+
+    def _purge_due(self, now: datetime) -> bool:
+        last = self._purged_at
+        return last is None or not last <= now < last + PURGE_EVERY

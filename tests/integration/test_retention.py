@@ -3,6 +3,7 @@ Each kind of history is tried with a row just outside the period and one just in
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 
@@ -57,6 +58,41 @@ def test_the_scheduler_purges_what_is_older_than_the_retention_period(database_u
         with Session(harness.engine) as session:
             assert [log.activity for log in session.exec(select(PracticeLog))] == ["recent practice"]
             assert list(session.exec(select(Score))) == []
+    finally:
+        harness.close()
+
+
+def test_the_purge_runs_once_an_hour_while_leases_are_taken_back_at_every_pass(database_url):
+    harness = CoreHarness(database_url, START, {COACH: "Europe/Paris"}, RETENTION_DAYS="1")
+    tidy = harness.core.dispatcher.tidy
+
+    def an_old_log_and_an_expired_lease() -> None:
+        with Session(harness.engine) as session, session.begin():
+            group = session.exec(select(Group)).one()
+            now = harness.clock.now
+            session.add(PracticeLog(group_id=group.id, user_id=ALICE, minutes=5, activity="old", logged_at=LONG_AGO))
+            session.add(_delivery(group, now, DeliveryStatus.CLAIMED, lease_expires_at=now - timedelta(seconds=1)))
+
+    def left() -> tuple[int, int]:
+        with Session(harness.engine) as session:
+            logs = len(session.exec(select(PracticeLog)).all())
+            claimed = len(session.exec(select(Delivery).where(Delivery.status == DeliveryStatus.CLAIMED)).all())
+        return logs, claimed
+
+    try:
+        harness.say(COACH, "setup")
+        an_old_log_and_an_expired_lease()
+        asyncio.run(tidy())
+        assert left() == (0, 0)  # the first pass purges
+
+        harness.clock.now += timedelta(minutes=59)
+        an_old_log_and_an_expired_lease()
+        asyncio.run(tidy())
+        assert left() == (1, 0)  # the lease is taken back; the purge waits for its hour
+
+        harness.clock.now += timedelta(minutes=1)
+        asyncio.run(tidy())
+        assert left() == (0, 0)
     finally:
         harness.close()
 
