@@ -92,6 +92,8 @@ def test_malformed_values_are_named(cli, tmp_path):
     for name, value in (
         ("DATABASE_URL", "mysql://nope"),
         ("DATABASE_URL", "postgresql://u@127.0.0.1:abc/db"),
+        ("DATABASE_URL", "sqlite:///"),  # no path: a database in memory, gone with each connection
+        ("DATABASE_URL", "sqlite:///:memory:"),
         ("SLACK_BOT_TOKEN", "not-a-token"),
         ("SLACK_API_URL", "slack.com/api"),
         ("CHECKIN_SKIP_AFTER_HOURS", "soon"),
