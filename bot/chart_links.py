@@ -31,6 +31,7 @@ KEY_NAME = "chart links"
 KEY_BYTES = 32
 PATH = "/charts/"
 LINK = re.compile(r"/charts/(?P<id>[0-9a-f]{64})\.png")
+EXPIRES = re.compile(r"[0-9]{1,12}")  # ASCII digits: str.isdigit() takes "²", which int() refuses
 
 
 class Refused(Exception):
@@ -82,10 +83,10 @@ def _kept(session: Session, chart_id: str, png: bytes, expires: datetime) -> byt
 def _served(session: Session, path: str, query: dict[str, str], now: datetime) -> bytes | None:
     named = LINK.fullmatch(path)
     stamp = query.get("expires", "")
-    if named is None or not stamp.isdigit() or len(stamp) > 12:
+    if named is None or EXPIRES.fullmatch(stamp) is None:
         raise Refused
     expected = signature(_key(session), named["id"], int(stamp))
-    if not hmac.compare_digest(expected, query.get("signature", "")):
+    if not hmac.compare_digest(expected.encode(), query.get("signature", "").encode()):
         raise Refused
     if datetime.fromtimestamp(int(stamp), timezone.utc) <= now:
         raise Refused

@@ -279,6 +279,8 @@ def _database_url(environ: dict[str, str]) -> str:
     malformed = ConfigError("DATABASE_URL is malformed: use sqlite:///path.sqlite3 or postgresql://user@host/db")
     if not value.startswith(("sqlite:///", "postgresql+psycopg://")):
         raise malformed
+    if value.removeprefix("sqlite:///") in ("", ":memory:"):
+        raise malformed  # a database in memory: each connection would get an empty one of its own
     try:
         make_url(value)
     except (ArgumentError, ValueError):

@@ -72,7 +72,9 @@ def deliveries_about(user_id: str):
     )
 
 
-FINISHED_DELIVERIES = (DeliveryStatus.SENT, DeliveryStatus.SKIPPED, DeliveryStatus.DEAD)
+# Every status but these is a message done with (sent, skipped, superseded, given up), so a status
+# added later is purged too.
+STILL_TO_COME = (DeliveryStatus.PENDING, DeliveryStatus.CLAIMED)
 
 
 def purge_older_than(session: Session, cutoff: datetime) -> None:
@@ -101,7 +103,7 @@ def purge_older_than(session: Session, cutoff: datetime) -> None:
         Client.closed_at,
     ):
         session.execute(delete(when.class_).where(when < cutoff))
-    session.execute(delete(Delivery).where(Delivery.status.in_(FINISHED_DELIVERIES), Delivery.due_at < cutoff))
+    session.execute(delete(Delivery).where(Delivery.status.not_in(STILL_TO_COME), Delivery.due_at < cutoff))
     session.execute(delete(Person).where(Person.refreshed_at < cutoff, ~_in_a_group(Person)))
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import delete, or_
+from sqlalchemy import Table, delete, or_
 from sqlalchemy import select as sql_select
 from sqlmodel import SQLModel, select
 from sqlmodel.sql.expression import Select
@@ -30,6 +32,7 @@ from bot.model import (
     Objective,
     PendingText,
     Person,
+    Platform,
     PracticeLog,
     RecordingReview,
     Score,
@@ -112,14 +115,32 @@ def export(ctx: Context, _command: Export) -> Result:
     )
 
 
-# Tables that hold nothing about a person, and why; every other table is exported.
+# Tables (by name) that hold nothing about a person, and why; every other table is exported.
+# A front-end adds its own tables here, or to KEPT_BY_FRONT_ENDS, as it defines them.
 HOLDS_NOTHING_ABOUT_A_PERSON = {
-    Holiday: "a group's days off",
-    SendingHold: "a tenant whose sending is held after its credentials were refused",
-    SeenRequest: "the ids of platform requests already handled, kept a day against retries",
-    ChartImage: "charts behind signed links: numbers with no name or id, kept until the link expires",
-    SigningKey: "the key chart links are signed with",
+    Holiday.__tablename__: "a group's days off",
+    SendingHold.__tablename__: "a tenant whose sending is held after its credentials were refused",
+    SeenRequest.__tablename__: "the ids of platform requests already handled, kept a day against retries",
+    ChartImage.__tablename__: "charts behind signed links: numbers with no name or id, kept until the link expires",
+    SigningKey.__tablename__: "the key chart links are signed with",
 }
+
+
+@dataclass(frozen=True)
+class KeptByAFrontEnd:
+    """A table a front-end keeps in the same database (Slack's installations), whose rows name a
+    person of its platform in `person`, in the tenant one of `tenant` holds; `secret` columns
+    (tokens) are never exported."""
+
+    table: Table
+    record: str
+    platform: Platform
+    person: str
+    tenant: tuple[str, ...]
+    secret: frozenset[str]
+
+
+KEPT_BY_FRONT_ENDS: list[KeptByAFrontEnd] = []
 
 
 def exported_tables(who: Recipient) -> dict[type[SQLModel], tuple[str, Select]]:
@@ -191,6 +212,22 @@ def _my_records(ctx: Context) -> list[dict]:
                 continue  # the detail names someone else whose id contains the caller's
             group_id = row.id if table is Group else getattr(row, "group_id", None)
             records.append({"record": record, "group_channel": channels.get(group_id), **row.model_dump(mode="json")})
+    return records + _kept_by_front_ends(ctx)
+
+
+def _kept_by_front_ends(ctx: Context) -> list[dict]:
+    records = []
+    for kept in KEPT_BY_FRONT_ENDS:
+        if kept.platform != ctx.caller.platform:
+            continue
+        columns = [column for column in kept.table.c if column.name not in kept.secret]
+        in_tenant = or_(*(kept.table.c[name] == ctx.caller.tenant_id for name in kept.tenant))
+        theirs = sql_select(*columns).where(kept.table.c[kept.person] == ctx.caller.user_id, in_tenant)
+        for fields in ctx.session.execute(theirs).mappings():
+            shown = {
+                name: value.isoformat() if isinstance(value, datetime) else value for name, value in fields.items()
+            }
+            records.append({"record": kept.record, "group_channel": None, **shown})
     return records
 
 

@@ -60,7 +60,7 @@ class SlackEndpoint:
         if not self._signed_by_slack(headers, body):
             await respond_json(send, 401, {"ok": False, "error": "invalid signature"})
             return UNREAD
-        if (parsed := _parsed(body, headers.get("content-type"))) is None:
+        if (parsed := _parsed(body, headers.get("content-type"))) is None or not _headers_in_utf8(scope):
             await respond_json(send, 400, {"ok": False, "error": "malformed request"})
             return UNREAD
         await self.bolt(scope, _replay(body), send)
@@ -76,12 +76,66 @@ class SlackEndpoint:
 
 
 def _parsed(body: bytes, content_type: str | None) -> dict | None:
-    """The body as Bolt will parse it, if it can: UTF-8, and JSON or a form whose payload is a JSON object."""
+    """The body as Bolt will parse it, if it can: UTF-8, and JSON or a form whose payload is a
+    JSON object of the shape Slack sends."""
     try:
         parsed = parse_body(body.decode("utf-8"), (content_type or "").split(";")[0].strip() or None)
     except (ValueError, RecursionError):
         return None
-    return parsed if isinstance(parsed, dict) else None
+    return parsed if isinstance(parsed, dict) and _shaped_as_slacks(parsed) else None
+
+
+# What Bolt reads of a request before any listener runs (the ids of its context, the keys its
+# matchers compare), and in what shape: a signed body shaped otherwise would fail inside Bolt.
+TEXTS = ("type", "team_id", "user_id", "channel_id", "enterprise_id", "api_app_id", "trigger_id", "event_id")
+IDENTIFIED = ("user", "team", "enterprise", "channel")  # an id, or an object holding one
+OBJECTS = ("event", "message", "previous_message", "item", "view", "container", "assistant_thread", "function_data")
+COMMAND_TEXTS = ("command", "text", "team_id", "user_id", "channel_id", "response_url")
+
+
+def _shaped_as_slacks(payload: dict, depth: int = 0) -> bool:
+    if depth > 2:
+        return True  # Bolt reads no deeper
+    if not all(_text(payload.get(key)) for key in TEXTS):
+        return False
+    if not all(_identified(payload.get(key)) for key in IDENTIFIED):
+        return False
+    if not all(payload.get(key) is None or _object(payload[key], depth + 1) for key in OBJECTS):
+        return False
+    authorizations = payload.get("authorizations")
+    if authorizations is not None and not (
+        isinstance(authorizations, list) and all(_object(each, 2) for each in authorizations)
+    ):
+        return False
+    if depth > 0:
+        return True
+    kind = payload.get("type")
+    if "command" in payload:
+        return all(isinstance(payload.get(key), str) for key in COMMAND_TEXTS)
+    if kind == "event_callback":
+        return isinstance(payload.get("event"), dict) and isinstance(payload["event"].get("type"), str)
+    if kind in ("view_submission", "view_closed"):
+        return isinstance(payload.get("view"), dict) and isinstance(payload["view"].get("type"), str)
+    if kind == "block_actions":
+        actions = payload.get("actions")
+        return isinstance(actions, list) and bool(actions) and all(_an_action(action) for action in actions)
+    return True
+
+
+def _object(value: object, depth: int) -> bool:
+    return isinstance(value, dict) and _shaped_as_slacks(value, depth)
+
+
+def _text(value: object) -> bool:
+    return value is None or isinstance(value, str)
+
+
+def _identified(value: object) -> bool:
+    return _text(value) or (isinstance(value, dict) and _text(value.get("id")))
+
+
+def _an_action(action: object) -> bool:
+    return isinstance(action, dict) and isinstance(action.get("action_id"), str) and _text(action.get("block_id"))
 
 
 def seen(parsed: dict) -> Seen:
@@ -90,6 +144,17 @@ def seen(parsed: dict) -> Seen:
     team = parsed.get("team")
     tenant = parsed.get("team_id") or (team.get("id") if isinstance(team, dict) else None)
     return Seen(kind, tenant if isinstance(tenant, str) else None)
+
+
+def _headers_in_utf8(scope) -> bool:
+    """Whether Bolt can read the headers: it decodes each as UTF-8, failing on any other bytes
+    (a browser's cookie, say)."""
+    try:
+        for name, value in scope["headers"]:
+            name.decode("utf-8"), value.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _replay(body: bytes):
@@ -115,5 +180,8 @@ class OAuthPages:
         return None
 
     async def __call__(self, scope, body: bytes, send) -> Seen:
-        await self.bolt(scope, _replay(body), send)
+        if not _headers_in_utf8(scope):
+            await respond_json(send, 400, {"ok": False, "error": "malformed request"})
+        else:
+            await self.bolt(scope, _replay(body), send)
         return INSTALL_PAGE

@@ -10,6 +10,25 @@ from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallation
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlmodel import SQLModel
 
+from bot.model import Platform
+from bot.services.rights import HOLDS_NOTHING_ABOUT_A_PERSON, KEPT_BY_FRONT_ENDS, KeptByAFrontEnd
+
 SLACK_INSTALLATIONS = SQLAlchemyInstallationStore.build_installations_table(SQLModel.metadata, "slack_installations")
 SLACK_BOTS = SQLAlchemyInstallationStore.build_bots_table(SQLModel.metadata, "slack_bots")
 SLACK_OAUTH_STATES = SQLAlchemyOAuthStateStore.build_oauth_states_table(SQLModel.metadata, "slack_oauth_states")
+
+# The export: an installation names the person who installed the app; its tokens stay out.
+KEPT_BY_FRONT_ENDS.append(
+    KeptByAFrontEnd(
+        SLACK_INSTALLATIONS,
+        "installation of the app",
+        Platform.SLACK,
+        person="user_id",
+        tenant=("team_id", "enterprise_id"),
+        secret=frozenset(
+            ("bot_token", "bot_refresh_token", "user_token", "user_refresh_token", "incoming_webhook_url")
+        ),
+    )
+)
+HOLDS_NOTHING_ABOUT_A_PERSON[SLACK_BOTS.name] = "each workspace's bot (its own user id) and token, naming no person"
+HOLDS_NOTHING_ABOUT_A_PERSON[SLACK_OAUTH_STATES.name] = "the OAuth flow's random states, kept ten minutes"

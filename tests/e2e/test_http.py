@@ -91,8 +91,9 @@ def test_an_oversized_request_is_refused(slack, fake_slack):
     assert fake_slack.calls == []
 
 
-def post_raw(bot, body: bytes, content_type: str, timestamp: str, signature: str) -> int:
+def post_raw(bot, body: bytes, content_type: str, timestamp: str, signature: str, **more: str) -> int:
     headers = {"Content-Type": content_type, "X-Slack-Request-Timestamp": timestamp, "X-Slack-Signature": signature}
+    headers.update(more)
     request = urllib.request.Request(f"{bot.url}/slack/events", data=body, headers=headers, method="POST")
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
@@ -114,6 +115,15 @@ MALFORMED_BODIES = [
     (b"payload={not json", FORM),
     (b"payload=" + b"%5B" * 5000, FORM),
     (b"[1, 2]", "application/json"),
+    # JSON objects, but not shaped as Slack's: Bolt reads these fields before any listener runs
+    (b'{"type": "event_callback", "event": "app_home_opened"}', "application/json"),
+    (b'{"type": "event_callback", "event": {"type": "app_home_opened", "user": 5}}', "application/json"),
+    (b'{"type": "event_callback", "team_id": ["T0FAKE"], "event": {"type": "app_home_opened"}}', "application/json"),
+    (b'{"type": "block_actions", "actions": "home:client"}', "application/json"),
+    (b'{"type": "block_actions", "actions": []}', "application/json"),
+    (b'payload={"type": "view_submission", "team": {"id": "T0FAKE"}, "view": {"callback_id": "objective"}}', FORM),
+    (b'payload={"type": "view_submission", "user": {"id": 7}, "view": "objective"}', FORM),
+    (STATUS.replace("response_url", "no_response_url").encode(), FORM),
 ]
 
 
@@ -122,7 +132,7 @@ def test_unsigned_or_badly_timestamped_requests_are_refused_without_a_traceback(
     for timestamp in ("abc", "", "1e10", "1700000000.5", f"{now}.5", f" {now}"):
         assert post_raw(bot, STATUS.encode(), FORM, timestamp, signed(STATUS.encode(), timestamp)) == 401, timestamp
     for body, content_type in MALFORMED_BODIES:
-        assert post_raw(bot, body, content_type, now, "v0=" + "0" * 64) == 401, body[:20]
+        assert post_raw(bot, body, content_type, now, "v0=" + "0" * 64) == 401, body[:60]
     assert fake_slack.calls == []
     # After the test, its fixture checks that its part of the log has no traceback.
 
@@ -133,7 +143,8 @@ def test_signed_but_malformed_requests_are_refused_without_a_traceback(bot, fake
     assert post_raw(bot, accepted, FORM, now, signed(accepted, now)) == 200  # the check can pass
     fake_slack.wait_for("response_url", name="signed-well-formed")
     for body, content_type in MALFORMED_BODIES:
-        assert post_raw(bot, body, content_type, now, signed(body, now)) == 400, body[:20]
+        assert post_raw(bot, body, content_type, now, signed(body, now)) == 400, body[:60]
+    assert post_raw(bot, accepted, FORM, now, signed(accepted, now), Cookie="\xff") == 400  # Bolt cannot read it
 
 
 def test_form_metadata_nested_deeply_is_refused_with_a_reply(slack, bot):

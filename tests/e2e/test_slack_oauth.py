@@ -124,6 +124,8 @@ def test_a_redirect_with_a_wrong_forged_used_or_expired_state_is_refused_and_ins
     assert redirect(bot, "another-state", cookie) == 400  # not the state this browser was given
     assert redirect(bot, state, None) == 400  # no cookie: another browser
     assert redirect(bot, "forged", f"{STATE_COOKIE}=forged") == 401  # never issued
+    assert redirect(bot, state, f"{STATE_COOKIE}=\xff") == 400  # a header not in UTF-8, which Bolt cannot read
+    assert get(f"{bot.url}/slack/install", cookie="\xfe=\xff")[0] == 400
     engine = engine_for(database_url)
     try:
         with engine.begin() as connection:

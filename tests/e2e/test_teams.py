@@ -3,6 +3,8 @@ keys, Entra ID and the Bot Connector), the requests are signed as the Bot Framew
 
 from __future__ import annotations
 
+import urllib.error
+import urllib.request
 from datetime import date, timedelta
 
 import pytest
@@ -127,6 +129,16 @@ def test_another_tenants_activity_with_a_valid_token_is_refused_with_nothing_sto
 def test_a_body_that_is_not_a_json_object_is_refused_without_a_traceback(teams_bot):
     transport = over_http(teams_bot.url)
     assert transport([], {}).status == 400  # a JSON array, not an activity
+    for body in (b"not json", b"\xff\xfe{}", b"[" * 100_000, b'{"type": ' + b"9" * 5000 + b"}", b""):
+        request = urllib.request.Request(f"{teams_bot.url}/api/messages", data=body, method="POST")
+        request.add_header("Content-Type", "application/json")
+        try:
+            urllib.request.urlopen(request, timeout=10)
+        except urllib.error.HTTPError as error:
+            assert error.code == 400, body[:20]
+        else:
+            raise AssertionError(f"{body[:20]!r} was accepted")
+    # After the test, its fixture checks that the log has no traceback.
 
 
 def test_the_whole_loop_on_teams(teams, teams_bot, fake_microsoft):

@@ -67,3 +67,30 @@ def test_replicas_sign_with_the_one_key_the_first_link_made(harness):
     with Session(harness.engine) as session:
         [key] = session.exec(select(SigningKey)).all()
     assert len(key.secret) == KEY_BYTES
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"expires": "1e10", "signature": "0" * 64},
+        {"expires": "²", "signature": "0" * 64},  # a digit to str.isdigit, not to int()
+        {"expires": "①", "signature": "0" * 64},
+        {"expires": "9" * 13, "signature": "0" * 64},
+        {"expires": "1700000000", "signature": "é" * 64},  # hmac compares ASCII only
+        {"expires": "1700000000"},
+    ],
+)
+def test_a_link_with_a_malformed_expiry_or_signature_is_refused(harness, query):
+    link = urlparse(asyncio.run(harness.core.chart_links.url_for(PNG)))
+    assert opened(harness, link.geturl()) == PNG  # the link as made can pass
+    with pytest.raises(Refused):
+        asyncio.run(harness.core.chart_links.png_at(link.path, query))
+
+
+@pytest.mark.parametrize(
+    "path", ["/charts/", "/charts/x.png", "/charts/../../etc/passwd", "/charts/" + "A" * 64 + ".png"]
+)
+def test_a_path_that_names_no_chart_is_refused(harness, path):
+    with pytest.raises(Refused):
+        asyncio.run(harness.core.chart_links.png_at(path, {"expires": "1700000000", "signature": "0" * 64}))

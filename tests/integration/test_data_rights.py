@@ -8,12 +8,14 @@ import io
 import json
 from datetime import datetime, timedelta, timezone
 
+from slack_sdk.oauth.installation_store import Installation
 from sqlmodel import SQLModel
 
 from bot.model import Platform
 from bot.ports import Recipient
 from bot.services import Caller
-from bot.services.rights import HOLDS_NOTHING_ABOUT_A_PERSON, exported_tables
+from bot.services.rights import HOLDS_NOTHING_ABOUT_A_PERSON, KEPT_BY_FRONT_ENDS, exported_tables
+from handlers.slack.installs import Installations
 from tests.core_harness import TEAM, CoreHarness
 
 START = datetime(2026, 6, 1, 10, tzinfo=timezone.utc)  # a Monday
@@ -22,11 +24,37 @@ ZONES = {COACH: "Europe/Paris", ALICE: "Europe/Paris", BOB: "Europe/Paris"}
 
 
 def test_every_table_is_exported_or_holds_nothing_about_a_person():
-    exported = set(exported_tables(Recipient(Platform.SLACK, TEAM, ALICE)))
+    exported = {table.__tablename__ for table in exported_tables(Recipient(Platform.SLACK, TEAM, ALICE))}
+    exported |= {kept.table.name for kept in KEPT_BY_FRONT_ENDS}
     nothing = set(HOLDS_NOTHING_ABOUT_A_PERSON)
-    tables = {mapper.class_ for mapper in SQLModel._sa_registry.mappers}
-    assert tables and not exported & nothing
+    tables = set(SQLModel.metadata.tables)  # the core's and the front-ends' (Slack's installations)
+    assert "slack_installations" in tables and not exported & nothing
     assert exported | nothing == tables
+
+
+def test_the_export_holds_the_slack_installation_its_caller_made_without_its_tokens(database_url):
+    harness = CoreHarness(database_url, START, ZONES)
+    try:
+        harness.say(COACH, "setup")
+        for installer, team in ((ALICE, TEAM), (BOB, TEAM), (ALICE, "TOTHER")):
+            installed = Installation(
+                app_id="AFAKE",
+                team_id=team,
+                user_id=installer,
+                bot_token="xoxb-secret",
+                bot_id="B1",
+                bot_user_id="UBOT",
+            )
+            asyncio.run(Installations(harness.engine, "1111.2222").async_save(installed))
+
+        records, rows = _export(harness, ALICE)
+
+        [mine] = [r for r in records if r["record"] == "installation of the app"]
+        assert (mine["team_id"], mine["user_id"], mine["bot_user_id"]) == (TEAM, ALICE, "UBOT")
+        assert "xoxb-secret" not in json.dumps(records) and "bot_token" not in mine
+        assert "installation of the app" in {row["record"] for row in rows}
+    finally:
+        harness.close()
 
 
 def _answer_check_in(harness: CoreHarness, user: str) -> None:

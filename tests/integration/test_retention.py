@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import inspect
 from sqlmodel import Session, SQLModel, select
 
+from bot.meetings import RequestKind
 from bot.model import (
     Advice,
     AdviceStatus,
@@ -22,7 +23,12 @@ from bot.model import (
     DeliveryStatus,
     Group,
     Holiday,
+    LearningNote,
+    MeetingFeedback,
+    MeetingRequest,
     Member,
+    NoteRevision,
+    NoteSource,
     Objective,
     ObjectiveStatus,
     Person,
@@ -176,6 +182,13 @@ def _ended_membership(session: Session, group: Group, at: datetime) -> list[SQLM
     ]
 
 
+def _learning_note(session: Session, group: Group, at: datetime) -> list[SQLModel]:
+    note = LearningNote(group_id=group.id, user_id=ALICE, text="Silence", source=NoteSource.NOTE, written_at=at)
+    session.add(note)
+    session.flush()
+    return [note, NoteRevision(note_id=note.id, text="Quiet", replaced_at=at)]
+
+
 HISTORY: dict[str, Callable[[Session, Group, datetime], list[SQLModel]]] = {
     "practice log": lambda s, g, at: [PracticeLog(group_id=g.id, user_id=ALICE, minutes=5, activity="x", logged_at=at)],
     "recording reviewed": lambda s, g, at: [
@@ -194,8 +207,19 @@ HISTORY: dict[str, Callable[[Session, Group, datetime], list[SQLModel]]] = {
     "closed objective": _closed_objective,
     "finished delivery": lambda s, g, at: [
         _delivery(g, at, DeliveryStatus.SENT),
+        _delivery(g, at, DeliveryStatus.SKIPPED),
+        _delivery(g, at, DeliveryStatus.SUPERSEDED),
         _delivery(g, at, DeliveryStatus.DEAD),
     ],
+    "request for a meeting": lambda s, g, at: [
+        MeetingRequest(
+            group_id=g.id, user_id=f"U{at.second}", meeting_on=at.date(), kind=RequestKind.SKILL, answered_at=at
+        )
+    ],
+    "feedback on a meeting": lambda s, g, at: [
+        MeetingFeedback(group_id=g.id, user_id=f"U{at.second}", meeting_on=at.date(), usefulness=7, answered_at=at)
+    ],
+    "learning note": _learning_note,
     "ended membership": _ended_membership,
     "person record of someone in no group": lambda s, g, at: [
         Person(platform=Platform.SLACK, tenant_id=TEAM, user_id=f"UGONE{at.second}", timezone="UTC", refreshed_at=at)
