@@ -6,6 +6,7 @@ import contextlib
 import io
 import json
 import re
+import shutil
 import subprocess
 from datetime import datetime, timedelta
 from unittest import mock
@@ -19,6 +20,13 @@ from bot.model import Objective
 from handlers.shell.app import database_url, run_shell
 from testkit.database import engine_for
 from tests.conftest import BOT_COMMAND
+
+
+@pytest.fixture(autouse=True)
+def migrated_shell_database(tmp_path, _migrated_sqlite):
+    """Each test's shell starts on a migrated database, copied from the tests' template
+    (migrating a new file takes a second); the console-script test makes its own."""
+    shutil.copyfile(_migrated_sqlite, tmp_path / "shell.sqlite3")
 
 
 def shell(tmp_path, *lines: str, demo: bool = False) -> str:
@@ -98,10 +106,28 @@ DIGEST_SECTIONS = (
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
+def demo_as_it_starts(tmp_path_factory, _migrated_sqlite):
+    """A folder with the demo's shell as `shell --demo` leaves it on starting, and what it printed:
+    played once for the module, as its month of history takes a while."""
+    folder = tmp_path_factory.mktemp("demo-started")
+    shutil.copyfile(_migrated_sqlite, folder / "shell.sqlite3")
+    return folder, shell(folder, "/quit", demo=True)
+
+
+@pytest.fixture
+def started_demo(demo_as_it_starts, tmp_path):
+    """A copy of the demo as it starts, in this test's own folder, and what starting it printed."""
+    folder, printed = demo_as_it_starts
+    shutil.copytree(folder, tmp_path, dirs_exist_ok=True)
+    return tmp_path, printed
+
+
+@pytest.fixture(scope="module")
+def demo(demo_as_it_starts, tmp_path_factory):
     """The demo as it starts (its clock and records), and its first weekly digest."""
     folder = tmp_path_factory.mktemp("demo")
-    started = shell(folder, "/quit", demo=True)
+    shutil.copytree(demo_as_it_starts[0], folder, dirs_exist_ok=True)
+    started = demo_as_it_starts[1]
     state = json.loads((folder / "shell.sqlite3.shell.json").read_text())
     engine = engine_for(f"sqlite:///{folder / 'shell.sqlite3'}")
     with Session(engine) as session:
@@ -164,7 +190,7 @@ def test_people_time_and_state_survive_a_restart(tmp_path):
 
 
 def test_no_colour_codes_when_piped(tmp_path):
-    arguments = [BOT_COMMAND, "shell", "--db", str(tmp_path / "shell.sqlite3")]
+    arguments = [BOT_COMMAND, "shell", "--db", str(tmp_path / "new.sqlite3")]
     piped = subprocess.run(
         arguments, input="/practice help\n/people\n", capture_output=True, text=True, cwd=tmp_path, timeout=60
     )
@@ -187,8 +213,8 @@ def test_what_is_typed_just_before_a_preview_is_in_it(tmp_path):
     assert "@alice: 35 min" in shown(output, "only coach sees this", "Deliberate practice")
 
 
-def test_the_demo_brings_a_learning_note_back_within_two_weeks_asking_first(tmp_path):
-    shell(tmp_path, "/quit", demo=True)
+def test_the_demo_brings_a_learning_note_back_within_two_weeks_asking_first(started_demo):
+    tmp_path, _printed = started_demo
     output = shell(tmp_path, "/as alice", "/clock +14d", "/quit")
     returned = output[output.index("DM to alice") :]
     returned = returned[returned.index("A learning note") :]
@@ -345,8 +371,8 @@ def test_the_log_form_and_status_with_the_weeks_and_kinds_in_the_terminal(tmp_pa
     assert "recording review 30 min · skill rehearsal 20 min · consultation 10 min" in status
 
 
-def test_the_demo_asks_before_its_first_digest_what_each_therapist_wants_from_the_meeting(tmp_path):
-    shell(tmp_path, "/quit", demo=True)
+def test_the_demo_asks_before_its_first_digest_what_each_therapist_wants_from_the_meeting(started_demo):
+    tmp_path, _printed = started_demo
     asked = shown(shell(tmp_path, "/as alice", "/clock +2d"), "DM to alice", "What do you want from the next meeting")
     answered = shell(tmp_path, "/as alice", button_number(asked, "Answer"), "case", "A12", "When to end the work", "")
     assert "On the agenda: Bring a case (A12): When to end the work" in shown(
