@@ -50,11 +50,24 @@ BEST_SHARED = "postgresql" if os.environ.get("TEST_DATABASE_URL") else "sqlite"
 
 
 def on_one_database(kind: str) -> pytest.MarkDecorator:
-    """For a module of tests of processes whose subject is not the database (a platform's
-    HTTP, its errors, its whole loop): run them on `kind` only. The database's side of what
-    they do runs on both kinds in-process (tests/integration), and across processes in
-    tests/e2e/test_resilience.py and test_replicas.py."""
-    return pytest.mark.parametrize("database_url", [kind], indirect=True)
+    """For tests whose subject is not the database (a platform's HTTP, its errors, its whole
+    loop; a front-end's translation in-process): the tests among them that use a database run
+    on `kind` only. The database's side of what they do runs on both kinds in the core's own
+    tests (tests/integration), and across processes in tests/e2e/test_resilience.py and
+    test_replicas.py."""
+    return pytest.mark.one_database(kind)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "one_database(kind): run the test's database_url on that kind only")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_generate_tests(metafunc):
+    # A parametrize mark, added before pytest reads the marks, so that it leaves out the fixture's two kinds.
+    marker = metafunc.definition.get_closest_marker("one_database")
+    if marker is not None and "database_url" in metafunc.fixturenames:
+        metafunc.definition.add_marker(pytest.mark.parametrize("database_url", [marker.args[0]], indirect=True))
 
 
 @pytest.fixture(params=BACKENDS)

@@ -12,9 +12,12 @@ from bot.prompts import follow_up_action
 from bot.services.home import CLIENT_ACTION, PICK_GROUP_ACTION, PREVIEW_ACTION
 from handlers.slack.context import HOME_NOT_SHOWN
 from testkit.slack_driver import blocks_text
+from tests.conftest import on_one_database
 from tests.in_process import InProcessBot, InProcessSlack
 from tests.integration.conftest import running_without_tracebacks
 from tests.steps import at
+
+pytestmark = on_one_database("sqlite")  # a front-end's translation: the core's SQL runs on both kinds in its own tests
 
 ALICE, COACH = "UALICE", "UCOACH"
 

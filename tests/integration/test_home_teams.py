@@ -8,8 +8,11 @@ import json
 
 from handlers.teams.render import MAX_PART_BYTES
 from testkit.teams_driver import buttons, card_text, cards_to, dialog_card, dialog_message, field_ids
+from tests.conftest import on_one_database
 from tests.pictures import decoded_png
 from tests.teams_steps import ALICE, COACH, TeamsGroup, a_follow_up
+
+pytestmark = on_one_database("sqlite")  # a front-end's translation: the core's SQL runs on both kinds in its own tests
 
 
 def home_card(group: TeamsGroup, member) -> dict:

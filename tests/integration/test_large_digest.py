@@ -15,7 +15,10 @@ from testkit.history import seeded_group
 from testkit.slack_api import TEAM_ID
 from testkit.slack_driver import blocks_text
 from testkit.teams_driver import TENANT_ID, Member, TeamsDriver, card_of, card_text, posts_to
+from tests.conftest import on_one_database
 from tests.teams_steps import roster_entry
+
+pytestmark = on_one_database("sqlite")  # a front-end's translation: the core's SQL runs on both kinds in its own tests
 
 THERAPISTS = 300
 WEEKS = 3

@@ -22,8 +22,11 @@ from bot.scheduling.retry import MAX_ATTEMPTS, PAST_RETRY_AFTER
 from bot.scheduling.simulation import SimulatedClock
 from testkit.database import deliveries, follow_up
 from testkit.slack_driver import blocks_text
+from tests.conftest import on_one_database
 from tests.in_process import PacedTime, slack_messenger
 from tests.steps import dms_with, retries_undisturbed
+
+pytestmark = on_one_database("sqlite")  # a front-end's translation: the core's SQL runs on both kinds in its own tests
 
 ALICE, COACH, CHANNEL = "UALICE", "UCOACH", "CGROUP"
 ADVICE = "Summarise before challenging"

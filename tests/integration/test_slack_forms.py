@@ -22,6 +22,9 @@ from handlers.slack.messenger import web_client
 from handlers.slack.render import message_parts
 from testkit.slack_api import TEAM_ID
 from testkit.slack_driver import blocks_text
+from tests.conftest import on_one_database
+
+pytestmark = on_one_database("sqlite")  # a front-end's translation: the core's SQL runs on both kinds in its own tests
 
 FORM = Form("objective", "Learning objective", "Save", (FormField("objective", "Your objective"),))
 CALLER = Caller(Platform.SLACK, TEAM_ID, "UCOACH", "CGROUP")

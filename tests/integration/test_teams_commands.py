@@ -35,7 +35,10 @@ from testkit.teams_driver import (
     shown_after,
     submission,
 )
+from tests.conftest import on_one_database
 from tests.teams_steps import ALICE, BOB, COACH, TeamsGroup, a_follow_up
+
+pytestmark = on_one_database("sqlite")  # a front-end's translation: the core's SQL runs on both kinds in its own tests
 
 CAROL = Member("29:carol", "Carol Example", "Europe/Paris")  # not in the group
 USAGE_OF_LOG = "“practice log ‹minutes› ‹activity›”"

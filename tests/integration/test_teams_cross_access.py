@@ -30,8 +30,10 @@ from testkit.teams_driver import (
     field_ids,
     submission,
 )
-from tests.conftest import free_port
+from tests.conftest import free_port, on_one_database
 from tests.teams_steps import ALICE, BOB, COACH, TeamsGroup, a_follow_up, a_teams_group, roster_entry
+
+pytestmark = on_one_database("sqlite")  # a front-end's translation: the core's SQL runs on both kinds in its own tests
 
 COACH_B = Member("29:coach-b", "Corin Coach", "Europe/London")
 CAROL = Member("29:carol", "Carol Example", "Europe/Paris")

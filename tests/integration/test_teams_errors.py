@@ -17,8 +17,11 @@ from sqlmodel import Session, select
 from bot.model import DeliveryStatus, Platform, SendingHold
 from testkit.database import follow_up
 from testkit.teams_driver import TENANT_ID, Member, TeamsDriver, card_of, card_text, posts_to
+from tests.conftest import on_one_database
 from tests.in_process_teams import InProcessTeams
 from tests.steps import retries_undisturbed
+
+pytestmark = on_one_database("sqlite")  # a front-end's translation: the core's SQL runs on both kinds in its own tests
 
 COACH = Member("29:coach", "Cora Coach", "Europe/Berlin")
 ALICE = Member("29:alice", "Alice Adams", "Europe/Berlin")

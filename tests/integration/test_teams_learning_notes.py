@@ -6,8 +6,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from testkit.teams_driver import buttons, card_text, cards_to, dialog_card, dialog_message, field_ids, submission
+from tests.conftest import on_one_database
 from tests.steps import next_weekday
 from tests.teams_steps import ALICE, TeamsGroup
+
+pytestmark = on_one_database("sqlite")  # a front-end's translation: the core's SQL runs on both kinds in its own tests
 
 
 def test_a_note_comes_back_as_a_card_asking_first_then_showing_it(teams_group: TeamsGroup, teams_bot):

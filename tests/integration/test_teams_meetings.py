@@ -19,8 +19,11 @@ from testkit.teams_driver import (
     shown_after,
     submission,
 )
+from tests.conftest import on_one_database
 from tests.steps import at, weekday_in
 from tests.teams_steps import ALICE, BOB, COACH, TeamsGroup
+
+pytestmark = on_one_database("sqlite")  # a front-end's translation: the core's SQL runs on both kinds in its own tests
 
 
 def card_headed(group: TeamsGroup, member, heading: str) -> dict:

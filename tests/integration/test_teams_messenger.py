@@ -15,8 +15,10 @@ from bot.ports import MessageRef, Recipient, SendFailed
 from handlers.teams.addresses import Conversation
 from handlers.teams.render import message_cards
 from testkit.microsoft import FakeMicrosoft
-from tests.conftest import free_port
+from tests.conftest import free_port, on_one_database
 from tests.teams import teams_messenger
+
+pytestmark = on_one_database("sqlite")  # a front-end's translation: the core's SQL runs on both kinds in its own tests
 
 TENANT = "00000000-0000-4000-8000-0000000000c0"
 OTHER_TENANT = "00000000-0000-4000-8000-0000000000c1"

@@ -5,8 +5,11 @@ dialog asking why, kept and shown in `objective history`."""
 from __future__ import annotations
 
 from testkit.teams_driver import buttons, card_text, cards_to, dialog_card, dialog_message, field_ids, submission
+from tests.conftest import on_one_database
 from tests.steps import next_weekday
 from tests.teams_steps import ALICE, TeamsGroup
+
+pytestmark = on_one_database("sqlite")  # a front-end's translation: the core's SQL runs on both kinds in its own tests
 
 
 def test_the_review_card_shows_results_and_notes_and_achieved_asks_why(teams_group: TeamsGroup, teams_bot):

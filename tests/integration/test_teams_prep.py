@@ -6,8 +6,11 @@ from __future__ import annotations
 import base64
 
 from testkit.teams_driver import buttons, cards_to, dialog_card, dialog_message, field_ids, submission
+from tests.conftest import on_one_database
 from tests.pictures import decoded_png
 from tests.teams_steps import ALICE, TeamsGroup
+
+pytestmark = on_one_database("sqlite")  # a front-end's translation: the core's SQL runs on both kinds in its own tests
 
 
 def test_prep_in_the_channel_is_a_private_card_whose_intention_is_kept_as_a_note(teams_group: TeamsGroup):

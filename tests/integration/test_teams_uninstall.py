@@ -11,8 +11,11 @@ from sqlmodel import Session, select
 
 from bot.model import Group
 from testkit.teams_driver import TEAM_ID, card_text, cards_to
+from tests.conftest import on_one_database
 from tests.steps import next_weekday
 from tests.teams_steps import ALICE, COACH, TeamsGroup
+
+pytestmark = on_one_database("sqlite")  # a front-end's translation: the core's SQL runs on both kinds in its own tests
 
 
 def removed(teams_group: TeamsGroup, engine) -> bool:
