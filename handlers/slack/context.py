@@ -18,10 +18,9 @@ from bot.model import Platform
 from bot.ports import SendFailed
 from bot.services import Caller, Result
 from handlers.slack import pictures, render
+from handlers.slack.failures import SLACK_FAILURES, reason
 
 log = logging.getLogger(__name__)
-
-SLACK_FAILURES = (SlackApiError, aiohttp.ClientError, asyncio.TimeoutError)  # what a Web API call may raise
 
 FORM_NOT_OPENED = "I couldn't open the form, so nothing changed. Please run the command again."
 MAX_REPLIES = 5  # Slack takes at most five replies on one response_url
@@ -121,7 +120,7 @@ async def present(
             await client.views_open(trigger_id=trigger_id, view=render.modal(result.form))
         except SLACK_FAILURES as error:
             # Such as expired_trigger_id: a trigger lasts three seconds after the click.
-            log.warning("could not open a form: %s", _reason(error))
+            log.warning("could not open a form: %s", reason(error))
             await reply(Message.text(FORM_NOT_OPENED))
     if result.reply is not None:
         await reply(result.reply)
@@ -151,14 +150,10 @@ async def publish_home(
         await _published(client, user_id, render.home_view(message, page, coached_id, sources))
     except SLACK_FAILURES as error:
         if not (sources and isinstance(error, SlackApiError) and error.response.get("error") == "invalid_blocks"):
-            log.warning("could not publish a Home tab: %s", _reason(error))
+            log.warning("could not publish a Home tab: %s", reason(error))
             return False
         return await _alt_text_meanwhile(client, user_id, message, page, coached_id, sources, pictures.not_ready(error))
     return True
-
-
-def _reason(error: Exception) -> str:
-    return error.response.get("error") if isinstance(error, SlackApiError) else type(error).__name__
 
 
 async def _alt_text_meanwhile(
@@ -177,7 +172,7 @@ async def _alt_text_meanwhile(
     try:
         shown = await _published(client, user_id, render.home_view(message, page, coached_id))
     except SLACK_FAILURES as error:
-        log.warning("could not publish a Home tab: %s", _reason(error))
+        log.warning("could not publish a Home tab: %s", reason(error))
         return False
     if not processing:
         log.warning("Slack could not show a Home tab's pictures, so it shows their alt text")
@@ -195,7 +190,7 @@ async def _alt_text_meanwhile(
         pictures.forget(sources)
         log.warning("a Home tab's pictures were not ready in time; it shows their alt text")
     except SLACK_FAILURES as error:
-        log.warning("could not publish a Home tab's pictures, so it shows their alt text: %s", _reason(error))
+        log.warning("could not publish a Home tab's pictures, so it shows their alt text: %s", reason(error))
     return True
 
 

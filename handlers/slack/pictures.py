@@ -19,13 +19,13 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from weakref import WeakKeyDictionary
 
-import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.chart_links import ChartLinks
 from bot.charts import png_off_the_loop
 from bot.messages import Image
+from handlers.slack.failures import SLACK_FAILURES, reason
 
 log = logging.getLogger(__name__)
 
@@ -91,11 +91,8 @@ async def _uploaded_once(client: AsyncWebClient, image: Image, png: bytes) -> st
         return _uploaded[key]
     try:
         response = await client.files_upload_v2(content=png, filename=image.name, title=image.name, alt_txt=image.alt)
-    except SlackApiError as error:
-        log.warning("could not upload a picture for a Home tab: %s", error.response.get("error"))
-        return None
-    except (aiohttp.ClientError, asyncio.TimeoutError) as error:
-        log.warning("could not upload a picture for a Home tab: %s", type(error).__name__)
+    except SLACK_FAILURES as error:
+        log.warning("could not upload a picture for a Home tab: %s", reason(error))
         return None
     file_id: str = response["files"][0]["id"]
     _uploaded[key] = file_id

@@ -18,7 +18,7 @@ from typing import Protocol
 import aiohttp
 from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.authorization.async_authorize import AsyncAuthorize
-from slack_sdk.errors import SlackApiError, SlackTokenRotationError
+from slack_sdk.errors import SlackTokenRotationError
 from slack_sdk.oauth.installation_store import Bot
 from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from slack_sdk.web.async_client import AsyncWebClient
@@ -27,6 +27,7 @@ from sqlalchemy.engine import Engine
 from bot.config import Settings
 from bot.ports import SendFailed
 from bot.storage import StorageFault
+from handlers.slack.failures import SLACK_FAILURES, reason
 from handlers.slack.installs import Installations
 
 log = logging.getLogger(__name__)
@@ -65,9 +66,9 @@ class OneWorkspace(AsyncAuthorize):
         """Ask Slack who the bot is; the workspace the token serves, or None if Slack could not say."""
         try:
             identity = await asyncio.wait_for(self._known(), ASK_AT_START_SECONDS)
-        except (SlackApiError, aiohttp.ClientError, asyncio.TimeoutError) as error:
-            reason = type(error).__name__ if isinstance(error, asyncio.TimeoutError) else error
-            log.warning("could not ask Slack who the bot is at start-up (%s); the first request will", reason)
+        except SLACK_FAILURES as error:
+            why = type(error).__name__ if isinstance(error, asyncio.TimeoutError) else error
+            log.warning("could not ask Slack who the bot is at start-up (%s); the first request will", why)
             return None
         return identity.team_id or identity.enterprise_id
 
@@ -115,7 +116,7 @@ class InstalledWorkspaces(AsyncAuthorize):
         try:
             bot = await self._bot(tenant_id)
         except (SendFailed, StorageFault, aiohttp.ClientError, asyncio.TimeoutError) as error:
-            log.warning("no usable Slack installation for workspace %s: %s", tenant_id, _reason(error))
+            log.warning("no usable Slack installation for workspace %s: %s", tenant_id, reason(error))
             return None
         return AuthorizeResult(
             enterprise_id=bot.enterprise_id,
@@ -190,7 +191,7 @@ class InstalledWorkspaces(AsyncAuthorize):
                 bot=bot, minutes_before_expiration=REFRESH_MINUTES_BEFORE_EXPIRY
             )
         except SlackTokenRotationError as error:
-            raise SendFailed(f"token refresh refused: {_reason(error.api_error)}", credentials_refused=True) from None
+            raise SendFailed(f"token refresh refused: {reason(error.api_error)}", credentials_refused=True) from None
         if refreshed is None:  # Slack answered with no bot token
             raise SendFailed("token refresh refused", credentials_refused=True)
         await self.installations.async_save_bot(refreshed)
@@ -204,14 +205,6 @@ class InstalledWorkspaces(AsyncAuthorize):
 def _due(bot: Bot) -> bool:
     expires_at = bot.bot_token_expires_at
     return expires_at is not None and expires_at <= time.time() + REFRESH_MINUTES_BEFORE_EXPIRY * 60
-
-
-def _reason(error: BaseException) -> str:
-    if isinstance(error, SendFailed):
-        return error.reason
-    if isinstance(error, SlackApiError):
-        return str(error.response.get("error") or error.response.status_code)
-    return type(error).__name__
 
 
 def installed_workspaces(settings: Settings, engine: Engine) -> InstalledWorkspaces:
