@@ -7,8 +7,9 @@ import io
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Table, delete, or_
+from sqlalchemy import Table, delete, or_, update
 from sqlalchemy import select as sql_select
 from sqlmodel import SQLModel, select
 from sqlmodel.sql.expression import Select
@@ -86,6 +87,7 @@ def confirm_forget(ctx: Context, _value: str) -> Result:
     delete_from_groups(ctx.session, sql_select(Group.id).where(_callers_tenant(ctx, Group)), me)
     ctx.session.execute(delete(Person).where(_callers_tenant(ctx, Person), Person.user_id == me))
     forget_pending(ctx.session, ctx.caller.person)
+    _forget_in_front_ends(ctx)
     audit(ctx, "own data deleted")
     return Result(reply=Message.text("Done: all your data here is deleted."))
 
@@ -130,7 +132,9 @@ HOLDS_NOTHING_ABOUT_A_PERSON = {
 class KeptByAFrontEnd:
     """A table a front-end keeps in the same database (Slack's installations), whose rows name a
     person of its platform in `person`, in the tenant one of `tenant` holds; `secret` columns
-    (tokens) are never exported."""
+    (tokens) are never exported. A row is the tenant's, not the person's (deleting an installation
+    would uninstall the app), so `forget` keeps it and sets its columns to `forgotten`, which holds
+    `person` and whatever else is the person's own (their token)."""
 
     table: Table
     record: str
@@ -138,6 +142,7 @@ class KeptByAFrontEnd:
     person: str
     tenant: tuple[str, ...]
     secret: frozenset[str]
+    forgotten: dict[str, Any]
 
 
 KEPT_BY_FRONT_ENDS: list[KeptByAFrontEnd] = []
@@ -217,18 +222,29 @@ def _my_records(ctx: Context) -> list[dict]:
 
 def _kept_by_front_ends(ctx: Context) -> list[dict]:
     records = []
-    for kept in KEPT_BY_FRONT_ENDS:
-        if kept.platform != ctx.caller.platform:
-            continue
+    for kept in _front_end_tables(ctx):
         columns = [column for column in kept.table.c if column.name not in kept.secret]
-        in_tenant = or_(*(kept.table.c[name] == ctx.caller.tenant_id for name in kept.tenant))
-        theirs = sql_select(*columns).where(kept.table.c[kept.person] == ctx.caller.user_id, in_tenant)
+        theirs = sql_select(*columns).where(_callers_rows(ctx, kept))
         for fields in ctx.session.execute(theirs).mappings():
             shown = {
                 name: value.isoformat() if isinstance(value, datetime) else value for name, value in fields.items()
             }
             records.append({"record": kept.record, "group_channel": None, **shown})
     return records
+
+
+def _forget_in_front_ends(ctx: Context) -> None:
+    for kept in _front_end_tables(ctx):
+        ctx.session.execute(update(kept.table).where(_callers_rows(ctx, kept)).values(kept.forgotten))
+
+
+def _front_end_tables(ctx: Context) -> list[KeptByAFrontEnd]:
+    return [kept for kept in KEPT_BY_FRONT_ENDS if kept.platform == ctx.caller.platform]
+
+
+def _callers_rows(ctx: Context, kept: KeptByAFrontEnd):
+    in_tenant = or_(*(kept.table.c[name] == ctx.caller.tenant_id for name in kept.tenant))
+    return (kept.table.c[kept.person] == ctx.caller.user_id) & in_tenant
 
 
 def _as_json(records: list[dict]) -> bytes:

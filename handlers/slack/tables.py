@@ -17,7 +17,8 @@ SLACK_INSTALLATIONS = SQLAlchemyInstallationStore.build_installations_table(SQLM
 SLACK_BOTS = SQLAlchemyInstallationStore.build_bots_table(SQLModel.metadata, "slack_bots")
 SLACK_OAUTH_STATES = SQLAlchemyOAuthStateStore.build_oauth_states_table(SQLModel.metadata, "slack_oauth_states")
 
-# The export: an installation names the person who installed the app; its tokens stay out.
+# An installation names the person who installed the app: the export shows it without its tokens, and
+# `forget` keeps the workspace's installation with that person's id and user token gone.
 KEPT_BY_FRONT_ENDS.append(
     KeptByAFrontEnd(
         SLACK_INSTALLATIONS,
@@ -28,6 +29,13 @@ KEPT_BY_FRONT_ENDS.append(
         secret=frozenset(
             ("bot_token", "bot_refresh_token", "user_token", "user_refresh_token", "incoming_webhook_url")
         ),
+        forgotten={
+            "user_id": "",  # not nullable in slack_sdk's table; the bot's token is found by team, never by user
+            "user_token": None,
+            "user_scopes": None,
+            "user_refresh_token": None,
+            "user_token_expires_at": None,
+        },
     )
 )
 HOLDS_NOTHING_ABOUT_A_PERSON[SLACK_BOTS.name] = "each workspace's bot (its own user id) and token, naming no person"

@@ -14,9 +14,9 @@ from sqlmodel import SQLModel
 from bot.model import Platform
 from bot.ports import Recipient
 from bot.services import Caller
-from bot.services.rights import HOLDS_NOTHING_ABOUT_A_PERSON, KEPT_BY_FRONT_ENDS, exported_tables
+from bot.services.rights import FORGET_CONFIRM, HOLDS_NOTHING_ABOUT_A_PERSON, KEPT_BY_FRONT_ENDS, exported_tables
 from handlers.slack.installs import Installations
-from tests.core_harness import TEAM, CoreHarness
+from tests.core_harness import TEAM, CoreHarness, plain_reply
 
 START = datetime(2026, 6, 1, 10, tzinfo=timezone.utc)  # a Monday
 COACH, ALICE, BOB = "UCOACH", "UALICE", "UBOB"
@@ -53,6 +53,39 @@ def test_the_export_holds_the_slack_installation_its_caller_made_without_its_tok
         assert (mine["team_id"], mine["user_id"], mine["bot_user_id"]) == (TEAM, ALICE, "UBOT")
         assert "xoxb-secret" not in json.dumps(records) and "bot_token" not in mine
         assert "installation of the app" in {row["record"] for row in rows}
+    finally:
+        harness.close()
+
+
+def test_forget_keeps_the_workspaces_installation_without_its_installer(database_url):
+    harness = CoreHarness(database_url, START, ZONES)
+    try:
+        harness.say(COACH, "setup")
+        harness.say(ALICE, "join")
+        installations = Installations(harness.engine, "1111.2222")
+        for installer, team in ((ALICE, TEAM), (BOB, "TOTHER")):
+            installed = Installation(
+                app_id="AFAKE",
+                team_id=team,
+                user_id=installer,
+                user_token=f"xoxp-{installer}",
+                bot_token=f"xoxb-{team}",
+                bot_id="B1",
+                bot_user_id="UBOT",
+            )
+            asyncio.run(installations.async_save(installed))
+        assert [r["user_id"] for r in _export(harness, ALICE)[0] if r["record"] == "installation of the app"] == [ALICE]
+
+        assert "cannot be undone" in harness.say(ALICE, "forget")
+        done = asyncio.run(harness.core.press(Caller(Platform.SLACK, TEAM, ALICE), FORGET_CONFIRM, "confirm"))
+        assert plain_reply(done).startswith("Done: all your data here is deleted.")
+
+        assert [r for r in _export(harness, ALICE)[0] if r["record"] == "installation of the app"] == []
+        ours = asyncio.run(installations.async_find_installation(enterprise_id=None, team_id=TEAM))
+        assert (ours.user_id, ours.user_token, ours.bot_token) == ("", None, f"xoxb-{TEAM}")
+        assert asyncio.run(installations.async_find_bot(enterprise_id=None, team_id=TEAM)).bot_token == f"xoxb-{TEAM}"
+        theirs = asyncio.run(installations.async_find_installation(enterprise_id=None, team_id="TOTHER"))
+        assert (theirs.user_id, theirs.user_token) == (BOB, "xoxp-UBOB")
     finally:
         harness.close()
 
@@ -94,7 +127,7 @@ def _refine_the_returned_note(harness: CoreHarness, user: str) -> None:
 
 def _export(harness: CoreHarness, user: str) -> tuple[list[dict], list[dict]]:
     assert "I'm sending you your data" in harness.say(user, "export")
-    [(to, files)] = harness.messenger.files
+    to, files = harness.messenger.files[-1]
     assert to == user
     uploaded = dict(files)
     as_json = json.loads(uploaded["supervision-bot-export.json"])["records"]
