@@ -138,6 +138,11 @@ def images_of(message: Message) -> tuple[Image, ...]:
     return sections + message.images
 
 
+def buttons_of(message: Message) -> tuple[Button, ...]:
+    """Every button a message carries, its sections' first, in order."""
+    return tuple(button for section in message.every_section for button in section.buttons) + message.buttons
+
+
 def mentioned(message: Message) -> set[str]:
     """The ids of everyone a message mentions, in its detail too."""
     lines = [message.summary_line, *(spans for section in message.every_section for spans in section.lines)]

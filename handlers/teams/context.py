@@ -20,6 +20,7 @@ OPEN_FORM = "teams_open_form"  # a button of this front-end's own: open the form
 REPLIED_PRIVATELY = "I've replied to you privately."
 NOT_DELIVERED = "I couldn't reach you in our chat, so nothing more was shown. Please try again in a minute."
 NOT_SHOWN = "I couldn't show you my answer here, so nothing more was shown. Please try again in a minute."
+BUTTONS_NOT_SENT = "I couldn't send this to our chat, where its buttons would be. Please try again in a minute."
 
 
 def as_json(activity: Any) -> dict[str, Any]:

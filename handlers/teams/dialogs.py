@@ -13,14 +13,14 @@ from microsoft_teams.api import TaskFetchInvokeActivity, TaskSubmitInvokeActivit
 from microsoft_teams.apps import ActivityContext, App
 
 from bot.core import Core
-from bot.messages import Message
+from bot.messages import Message, buttons_of
 from bot.model import Platform
 from bot.ports import Recipient, SendFailed
 from bot.services import Caller, Result
 from handlers.teams import render
 from handlers.teams.activity import caller_from
 from handlers.teams.addresses import Conversation
-from handlers.teams.context import OPEN_FORM, as_json, send_privately
+from handlers.teams.context import BUTTONS_NOT_SENT, OPEN_FORM, as_json, send_privately
 from handlers.teams.messenger import TeamsMessenger
 
 log = logging.getLogger(__name__)
@@ -96,8 +96,8 @@ async def _answer(messenger: TeamsMessenger, caller: Caller, result: Result, ope
         return render.dialog(card, result.form.title)
     if result.reply is None:
         return render.dialog_message("Done.")
-    if result.reply.buttons:
-        await send_privately(messenger, caller, [result.reply])
+    if buttons_of(result.reply) and not await send_privately(messenger, caller, [result.reply]):
+        return render.dialog_message(f"{_plain(result.reply)}\n\n{BUTTONS_NOT_SENT}")
     return render.dialog_message(_plain(result.reply))
 
 

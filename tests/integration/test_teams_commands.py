@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 
 from bot.grammar import USAGE
 from bot.model import Advice, AdviceStatus, Delivery, DeliveryKind, Objective, PracticeLog
-from handlers.teams.context import NOT_DELIVERED, NOT_SHOWN
+from handlers.teams.context import BUTTONS_NOT_SENT, NOT_DELIVERED, NOT_SHOWN
 from testkit.teams_driver import (
     CHANNEL_ID,
     TEAM_ID,
@@ -36,7 +36,7 @@ from testkit.teams_driver import (
     submission,
 )
 from tests.conftest import on_one_database
-from tests.teams_steps import ALICE, BOB, COACH, TeamsGroup, a_follow_up
+from tests.teams_steps import ALICE, BOB, COACH, TeamsGroup, a_follow_up, a_teams_group
 
 pytestmark = on_one_database("sqlite")  # a front-end's translation: the core's SQL runs on both kinds in its own tests
 
@@ -275,6 +275,24 @@ def test_identifying_text_is_kept_back_until_save_anyway_is_pressed(teams_group:
     saved = dialog_message(teams_group.teams.press(ALICE, button))
     assert "Logged 20 min" in saved
     assert practice_logs(teams_bot) == [(ALICE.id, 20)]
+
+
+def test_a_dialogs_answer_whose_buttons_cannot_reach_the_chat_says_so_in_the_dialog(teams_group: TeamsGroup):
+    second = TeamsDriver(teams_group.teams.transport, teams_group.fake, channel_id="19:second@thread.tacv2")
+    a_teams_group(second, therapists=[BOB])
+    teams_group.chat(COACH, "home")
+    [other] = [label for label in buttons(cards_to(teams_group.fake, COACH)[-1]) if "second" in label]
+    pick = buttons(cards_to(teams_group.fake, COACH)[-1])[other]
+
+    cards = len(cards_to(teams_group.fake, COACH))
+    shown = dialog_message(teams_group.teams.press(COACH, pick))  # the second group's Home, with its buttons
+    assert "Bob Example: no objective" in shown and BUTTONS_NOT_SENT not in shown
+    [copied] = cards_to(teams_group.fake, COACH)[cards:]
+    assert "<at>Bob Example</at>: no objective" in card_text(copied) and "Post digest now" in buttons(copied)
+
+    teams_group.fake.fail_next("activities.create", 403)  # the copy, with its buttons, to the coach's 1:1 chat
+    shown = dialog_message(teams_group.teams.press(COACH, pick))
+    assert "Bob Example: no objective" in shown and shown.endswith(BUTTONS_NOT_SENT)
 
 
 def test_the_save_anyway_button_carries_a_short_token_and_no_part_of_a_long_text(teams_group: TeamsGroup):
