@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import func, inspect, select, text
 from sqlalchemy.exc import StatementError
 from sqlmodel import Session, SQLModel
 
 from bot.model import Delivery, DeliveryKind, Group, Platform
-from bot.storage import make_engine, transaction, upgrade
+from bot.storage import make_engine, newest_revision, transaction, upgrade
 from handlers.slack import tables as slack_tables  # noqa: F401  (the Slack front-end's tables, on the same metadata)
 
 NOW = datetime(2024, 3, 4, 9, 30, tzinfo=timezone.utc)
@@ -48,6 +52,29 @@ def test_migrations_can_run_twice(empty_database_url):
         engine.dispose()
     assert set(SQLModel.metadata.tables) <= tables
     assert len(versions) == 1
+
+
+def test_the_newest_revision_is_alembics_head():
+    config = Config()
+    config.set_main_option("script_location", "bot:migrations")
+    assert newest_revision() == ScriptDirectory.from_config(config).get_current_head()
+
+
+UPGRADE_AND_SAY_IF_ALEMBIC_RAN = """
+import sys
+from bot.storage import make_engine, upgrade
+upgrade(make_engine(sys.argv[1]))
+print("alembic" in sys.modules)
+"""
+
+
+def test_a_schema_at_the_newest_revision_is_upgraded_without_alembic(empty_database_url):
+    def upgraded_with_alembic() -> str:
+        command = [sys.executable, "-c", UPGRADE_AND_SAY_IF_ALEMBIC_RAN, empty_database_url]
+        return subprocess.run(command, capture_output=True, text=True, check=True).stdout.strip()
+
+    assert upgraded_with_alembic() == "True"  # an empty database is migrated
+    assert upgraded_with_alembic() == "False"
 
 
 def test_migrations_build_the_schema_the_models_describe(engine):
