@@ -2,7 +2,11 @@
 
 The twenty follow-ups are set up in this process (tests/in_process.py), on the same
 database: how they came to be is not what these tests are about, and only the first needs
-a `serve` at all."""
+a `serve` at all.
+
+A killed worker runs on both kinds of database, since how each lets go of a dead process's
+connection differs. The other tests are about a process's life, not its SQL (claiming, taking
+back and finishing run on both kinds in tests/integration/test_outbox.py), so each runs on one."""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from datetime import datetime, timedelta
 
 from testkit.follow_ups import follow_ups_posted
 from testkit.slack_driver import SlackDriver
+from tests.conftest import BEST_SHARED, on_one_database
 from tests.steps import weekday_at
 
 # Each therapist gets two follow-ups: the second need not wait out Slack's second per person.
@@ -40,6 +45,7 @@ def later(instant: str, **delta) -> str:
     return (datetime.fromisoformat(instant) + timedelta(**delta)).isoformat()
 
 
+@on_one_database("sqlite")  # the embedded deployment, where a restart is the usual outage
 def test_down_across_the_due_time_sends_once_after_restart(bot, setting_up, fake_slack):
     twenty_follow_ups(setting_up, fake_slack)
     bot.stop()
@@ -68,6 +74,7 @@ def test_a_killed_worker_leaves_its_claims_to_another_after_the_lease(ticks, set
     assert len(posted) == 20 and set(posted.values()) == {1}
 
 
+@on_one_database(BEST_SHARED)  # replicas, where a rolling deployment stops a process mid-batch
 def test_sigterm_mid_batch_finishes_or_hands_back_and_exits_0(ticks, setting_up, fake_slack):
     bot = ticks
     twenty_follow_ups(setting_up, fake_slack)
@@ -87,6 +94,7 @@ def test_sigterm_mid_batch_finishes_or_hands_back_and_exits_0(ticks, setting_up,
     assert len(posted) == 20 and set(posted.values()) == {1}
 
 
+@on_one_database("sqlite")
 def test_serve_asks_slack_who_the_bot_is_once_at_start_up_so_no_ack_waits_on_it(bot, fake_slack):
     assert len(fake_slack.calls_to("auth.test")) == 1  # before any request
 
