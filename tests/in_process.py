@@ -57,9 +57,11 @@ def now() -> datetime:
 
 class InProcessBot:
     """What `supervision-bot serve` runs, in this process and on the real clock, as `serve`
-    is; `tick` is a scheduling pass of its own, as the command is."""
+    is; `tick` is a scheduling pass of its own, as the command is. Only with `home_tabs` is a
+    person's Home tab published again after each change of theirs, as `serve` does: a test of
+    Homes asks for it (tests/integration/conftest.py, `home_tabs` mark)."""
 
-    def __init__(self, database_url: str, fake: FakeSlack, **environment: str):
+    def __init__(self, database_url: str, fake: FakeSlack, home_tabs: bool = False, **environment: str):
         self.environment = {
             "DATABASE_URL": database_url,
             "SLACK_BOT_TOKEN": "xoxb-test-token",
@@ -73,7 +75,7 @@ class InProcessBot:
             database_url, now(), {}, messenger=slack_messenger(self.settings), clock=now, **settings
         )
         self.core = self.harness.core
-        self.app = build_app(self.settings, self.core)
+        self.app = build_app(self.settings, self.core, home_tabs=home_tabs)
 
     def handle(self, body: str, content_type: str) -> HttpReply:
         """Bolt's answer to a request, once everything it set going has finished: the

@@ -27,7 +27,9 @@ NOT_INSTALLED = (
 )
 
 
-def build_app(settings: Settings, core: Core, workspaces: Workspaces | None = None) -> AsyncApp:
+def build_app(settings: Settings, core: Core, workspaces: Workspaces | None = None, home_tabs: bool = True) -> AsyncApp:
+    """The app; with `home_tabs`, it also publishes a person's Home tab again after each change of
+    theirs, as `serve` does (tests of anything else leave it off: drawing Homes was most of their time)."""
     # The ASGI server checks Slack's signature before anything parses the body (server.py). Each
     # request's client gets its workspace's token from `workspaces`.
     workspaces = workspaces or OneWorkspace(web_client(settings))
@@ -62,5 +64,6 @@ def build_app(settings: Settings, core: Core, workspaces: Workspaces | None = No
             return
         await publish_home(client, person.id, message, links=core.chart_links)
 
-    core.show_home_on(Platform.SLACK, show_home)
+    if home_tabs:
+        core.show_home_on(Platform.SLACK, show_home)
     return app

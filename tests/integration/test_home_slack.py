@@ -22,6 +22,12 @@ pytestmark = on_one_database("sqlite")  # a front-end's translation: the core's 
 ALICE, COACH = "UALICE", "UCOACH"
 
 
+@pytest.fixture
+def bot(database_url, fake_slack):
+    """The Slack front-end as `serve` runs it, keeping each person's Home tab current."""
+    yield from running_without_tracebacks(lambda: InProcessBot(database_url, fake_slack, home_tabs=True))
+
+
 def published(fake, user: str, count: int = 1) -> dict:
     calls = [call for call in fake.wait_for("views.publish", count) if call.args["user_id"] == user]
     return calls[-1].args["view"]
@@ -139,7 +145,7 @@ def view_value(view: dict, option_text: str) -> str:
 @pytest.fixture
 def slack_with_a_public_url(database_url, fake_slack):
     started = running_without_tracebacks(
-        lambda: InProcessBot(database_url, fake_slack, PUBLIC_URL="https://bot.example.org")
+        lambda: InProcessBot(database_url, fake_slack, home_tabs=True, PUBLIC_URL="https://bot.example.org")
     )
     yield InProcessSlack(next(started), fake_slack)
     next(started, None)
