@@ -220,7 +220,8 @@ class Dispatcher:
                 self._hand_back(results, delivery, token, delivery.due_at)
                 self._done(delivery, tenant, Outcome.HELD, reason=reason)
             else:
-                retry = self._failed(results, delivery, token, tenant, failure, now)
+                # From when the platform answered: a Retry-After counts from then, as the messenger's pacer does.
+                retry = self._failed(results, delivery, token, tenant, failure, self.clock())
                 if failure.retry_after is not None:
                     # What else is claimed for this tenant waits with it, rather than being refused one by one.
                     self._rate_limited_until[tenant] = max(retry["due_at"], self._rate_limited_until.get(tenant, now))

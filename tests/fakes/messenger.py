@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.messages import Message, plain_text
 from bot.model import Platform
@@ -31,6 +31,7 @@ class RecordingMessenger:
         self.recipients: list[Recipient] = []  # every reference the core handed over, as it was
         self.refused_tenants: set[str] = set()  # tenants whose credentials are refused
         self.rate_limited_tenants: dict[str, float] = {}  # tenants that answer 429, with their Retry-After
+        self.rate_limit_answered_after = 0.0  # seconds a 429 takes to arrive (a simulated clock moves on by them)
         self.admin_lookup_failure: SendFailed | None = None  # raised by is_admin when set
         self._ids = itertools.count(1)
 
@@ -67,6 +68,8 @@ class RecordingMessenger:
         if to.tenant_id in self.refused_tenants:
             raise SendFailed("invalid_auth", credentials_refused=True)
         if to.tenant_id in self.rate_limited_tenants:
+            if self.rate_limit_answered_after:
+                self.clock.now += timedelta(seconds=self.rate_limit_answered_after)
             raise SendFailed("ratelimited", retry_after=self.rate_limited_tenants[to.tenant_id])
         self.recipients.append(to)
         ref = MessageRef(to.platform, to.tenant_id, f"D-{to.id}", str(next(self._ids)))

@@ -16,6 +16,7 @@ from bot.messages import Mention
 from bot.model import Delivery, DeliveryStatus, Group, Platform, SendingHold
 from bot.ports import Recipient
 from bot.scheduling.dispatcher import BATCH
+from bot.scheduling.retry import PAST_RETRY_AFTER
 from bot.services import Caller
 from testkit.follow_ups import due_follow_ups
 from tests.core_harness import CoreHarness
@@ -110,6 +111,23 @@ def test_a_429_in_one_tenant_holds_back_only_that_tenants_deliveries_in_the_same
             waiting = session.get(Delivery, limited)
             assert waiting.status is DeliveryStatus.PENDING and waiting.last_error == "ratelimited"
             assert waiting.due_at >= now + timedelta(seconds=3)
+    finally:
+        h.close()
+
+
+def test_a_retry_after_counts_from_when_the_platform_answered_not_from_when_the_send_began(database_url):
+    began = datetime.now(timezone.utc)
+    h = CoreHarness(database_url, began, {}, platforms=(Platform.SLACK,))
+    try:
+        [limited] = due_follow_ups(database_url, 1, tenant_id="T1", channel_id="CONE")
+        slack = h.messengers[Platform.SLACK]
+        slack.rate_limited_tenants["T1"] = 3.0
+        slack.rate_limit_answered_after = 2.0
+
+        assert asyncio.run(h.core.dispatcher.drain()) == 1
+
+        with Session(h.engine) as session:
+            assert session.get(Delivery, limited).due_at == began + timedelta(seconds=2 + 3) + PAST_RETRY_AFTER
     finally:
         h.close()
 
