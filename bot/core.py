@@ -351,7 +351,7 @@ class Core:
         except SendFailed as failure:
             log.warning("could not update messages after a request: %s", failure.reason)
         if result.dispatch_now:
-            await self.dispatcher.drain()
+            await self.dispatcher.drain_while_due_soon()  # a 429 met now is waited out now, not at the next drain
 
     def _messenger_of(self, caller: Caller) -> Messenger:
         return self.messengers.of(caller.platform)
