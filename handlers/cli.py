@@ -39,16 +39,12 @@ if TYPE_CHECKING:
 log = logging.getLogger("supervision-bot")
 
 
-def run() -> None:
-    """The console command. Its objects are frozen as it ends, so that the collector does not walk
-    every object the imports made (Bolt, the Teams SDK, SQLAlchemy, matplotlib) once more while the
-    interpreter shuts down: 0.7 s of a process that loaded them all, more than a tick's own work.
-    Everything is still closed and flushed as at any exit."""
-    try:
-        code = main()
-    finally:
+def _loaded() -> None:
+    """What a long-running command works with is loaded: from here on the collector runs, on what
+    is new (handlers/command.py turned it off while the command loaded)."""
+    if not gc.isenabled():  # not a test calling main() in its own process
         gc.freeze()
-    sys.exit(code)
+        gc.enable()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -266,8 +262,10 @@ def _serve(arguments, settings: Settings) -> int:
         if settings.slack_client_id:
             raise ConfigError("Socket Mode serves the one workspace of SLACK_BOT_TOKEN: unset SLACK_CLIENT_ID")
         core = _served_core(settings, [Platform.SLACK], metrics)
+        app = build_app(settings, core)
         with _metrics_on_their_port(metrics, settings, arguments.host, None):
-            asyncio.run(_socket_mode(build_app(settings, core), core, settings))
+            _loaded()
+            asyncio.run(_socket_mode(app, core, settings))
         return 0
     platforms = served_platforms(settings)
     if Platform.SLACK in platforms:
@@ -282,6 +280,7 @@ def _serve(arguments, settings: Settings) -> int:
     # uvicorn shuts down gracefully on SIGTERM, then raises the signal again: exit 0 then.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     with _metrics_on_their_port(metrics, settings, arguments.host, arguments.port):
+        _loaded()
         # log_config=None: uvicorn's records go through the process's own handler (its format, redaction).
         uvicorn.run(
             server, host=arguments.host, port=arguments.port, log_level="warning", log_config=None, lifespan="on"
@@ -309,6 +308,7 @@ def _tick(arguments, settings: Settings) -> int:
     platforms = served_platforms(settings)
     now = arguments.now or datetime.now(timezone.utc)
     core = _core(settings, platforms, clock=_running_from(now))
+    _loaded()
     handled = asyncio.run(_one_pass(core))
     print(f"tick at {now.isoformat()}: handled {handled} due deliveries")
     return 0
@@ -333,6 +333,7 @@ def _shell(arguments, settings: Settings) -> int:
     from handlers.shell.app import database_url, run_shell
 
     logging.getLogger().setLevel(logging.WARNING)  # the terminal is the conversation
+    _loaded()
     try:
         run_shell(replace(settings, database_url=database_url(arguments.db)), demo=arguments.demo)
     except KeyboardInterrupt:
@@ -356,4 +357,4 @@ def _teams_package(arguments, settings: Settings) -> int:
 
 
 if __name__ == "__main__":
-    run()
+    sys.exit(main())

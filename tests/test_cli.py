@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import zipfile
 from dataclasses import dataclass
 
@@ -214,3 +216,39 @@ def test_metrics_on_the_port_serve_answers_on_are_refused(tmp_path):
     result = run_cli(["serve", "--port", "3999"], environment(DATABASE_URL=database, **values), tmp_path)
     assert result.returncode == 2
     assert "METRICS_PORT is 3999, the port serve answers on" in result.stderr
+
+
+COLLECTOR_WHEN_SERVING = """
+import gc, sys, uvicorn
+import handlers.cli as cli
+from handlers.command import run
+
+async def one_pass(core):
+    return print("collector on:", gc.isenabled(), "frozen:", gc.get_freeze_count() > 0) or 0
+
+def ready_engine(*arguments):
+    print("loading, collector on:", gc.isenabled())
+    return ready(*arguments)
+
+ready, cli._ready_engine, cli._one_pass = cli._ready_engine, ready_engine, one_pass
+uvicorn.run = lambda *_, **__: print("collector on:", gc.isenabled(), "frozen:", gc.get_freeze_count() > 0)
+sys.argv[1:] = sys.argv[2:]
+run()
+"""
+
+
+@pytest.mark.parametrize("command", [["tick"], ["serve", "--port", "0"]], ids=["tick", "serve"])
+def test_the_collector_is_off_while_the_command_loads_and_on_when_it_works(command, tmp_path, fake_slack):
+    """What `run` turns off, loading, each long-running command turns on again before it works
+    (a tick's pass, serve's server here made to report and return)."""
+    values = {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.sqlite3'}",
+        "SLACK_BOT_TOKEN": "xoxb-test-token",
+        "SLACK_SIGNING_SECRET": "secret",
+        "SLACK_API_URL": fake_slack.api_url,
+    }
+    probe = [sys.executable, "-c", COLLECTOR_WHEN_SERVING, "supervision-bot", *command]
+    ran = subprocess.run(probe, env=environment(**values), cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert ran.returncode == 0, ran.stderr
+    reported = [line for line in ran.stdout.splitlines() if "collector" in line]
+    assert reported == ["loading, collector on: False", "collector on: True frozen: True"]
