@@ -272,15 +272,6 @@ def _run_until_not_raced(engine: Engine, work, snapshot: bool):
             time.sleep(random.uniform(0, RETRY_PAUSE * 2**attempt))
 
 
-def _revisions(engine: Engine) -> list[str] | None:
-    """The revisions the schema says it is at; None before the first migration made its table."""
-    with engine.connect() as connection:
-        try:
-            return list(connection.execute(text("SELECT version_num FROM alembic_version")).scalars())
-        except DBAPIError:
-            return None
-
-
 def lost_race(error: DBAPIError) -> bool:
     """Whether the error says a concurrent transaction won, so running again can succeed."""
     return isinstance(error, IntegrityError) or getattr(error.orig, "sqlstate", None) in SERIALIZATION_FAILURES
@@ -292,6 +283,15 @@ MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
 def newest_revision() -> str:
     """The newest migration's revision, which is its file's number ("0016" for 0016_chart_links.py)."""
     return max(path.name[:4] for path in MIGRATIONS.glob("[0-9][0-9][0-9][0-9]_*.py"))
+
+
+def _revisions(engine: Engine) -> list[str] | None:
+    """The revisions the schema says it is at; None before the first migration made its table."""
+    with engine.connect() as connection:
+        try:
+            return list(connection.execute(text("SELECT version_num FROM alembic_version")).scalars())
+        except DBAPIError:
+            return None
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:

@@ -29,7 +29,7 @@ NOT_INSTALLED = (
 
 def build_app(settings: Settings, core: Core, workspaces: Workspaces | None = None, home_tabs: bool = True) -> AsyncApp:
     """The app; with `home_tabs`, it also publishes a person's Home tab again after each change of
-    theirs, as `serve` does (tests of anything else leave it off: drawing Homes was most of their time)."""
+    theirs, as `serve` does (tests of anything else leave it off: drawing Homes was a third of their time)."""
     # The ASGI server checks Slack's signature before anything parses the body (server.py). Each
     # request's client gets its workspace's token from `workspaces`.
     workspaces = workspaces or OneWorkspace(web_client(settings))
