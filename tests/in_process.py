@@ -59,7 +59,7 @@ class InProcessBot:
     """What `supervision-bot serve` runs, in this process and on the real clock, as `serve`
     is; `tick` is a scheduling pass of its own, as the command is. Only with `home_tabs` is a
     person's Home tab published again after each change of theirs, as `serve` does: a test of
-    Homes asks for it (tests/integration/conftest.py, `home_tabs` mark)."""
+    Homes asks for it (tests/integration/test_home_slack.py)."""
 
     def __init__(self, database_url: str, fake: FakeSlack, home_tabs: bool = False, **environment: str):
         self.environment = {

@@ -1,4 +1,5 @@
-"""The `supervision-bot` command: configuration errors, `.env`, `db upgrade` and `teams package`.
+"""The `supervision-bot` command: configuration errors, `.env`, `db upgrade`, `teams package`,
+and the collector while a command loads and works.
 
 Most run `main()` in this process; the installed console script itself is run where only a
 process shows it: its exit code and stderr, and `serve` waiting for its database."""
