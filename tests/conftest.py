@@ -42,7 +42,7 @@ def database_url(request, tmp_path):
             shutil.copyfile(request.getfixturevalue("_migrated_sqlite"), folder / "bot.sqlite3")
             yield f"sqlite:///{folder / 'bot.sqlite3'}"
         return
-    yield from _emptied(request.getfixturevalue("_migrated_postgres"))
+    yield from _emptied(request.getfixturevalue("_migrated_postgres"), request.getfixturevalue("_postgres_admin"))
 
 
 # Where the tests have PostgreSQL, the one kind of a module on_one_database(BEST_SHARED) is it.
@@ -84,7 +84,7 @@ def empty_database_url(request, tmp_path):
 def postgres_url(request):
     """A PostgreSQL database with nothing in it (as for database_url), for what only
     PostgreSQL is for: several processes at once."""
-    yield from _emptied(request.getfixturevalue("_migrated_postgres"))
+    yield from _emptied(request.getfixturevalue("_migrated_postgres"), request.getfixturevalue("_postgres_admin"))
 
 
 def _admin_url() -> str:
@@ -133,28 +133,25 @@ def _migrated_postgres():
     next(schemas, None)
 
 
-def _emptied(url: str):
+@pytest.fixture(scope="session")
+def _postgres_admin():
+    """This test process's one connection for emptying its schema: connecting for each test cost more."""
+    import psycopg
+
+    with psycopg.connect(_admin_url(), autocommit=True) as admin:
+        yield admin
+
+
+def _emptied(url: str, admin):
     """`url`'s schema with every row deleted and every id counter restarted, as new but for
     the migrations; afterwards, the connections a test left behind are ended."""
     name = parse_qs(urlparse(url).query)["application_name"][0]
-    admin = _admin()
     with admin.transaction():
         admin.execute(_emptying(admin, name))
     try:
         yield url
     finally:
-        _admin().execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s", [name])
-
-
-_ADMIN = []  # this test process's one connection for emptying schemas, opened on first use
-
-
-def _admin():
-    import psycopg
-
-    if not _ADMIN or _ADMIN[0].closed:
-        _ADMIN[:] = [psycopg.connect(_admin_url(), autocommit=True)]
-    return _ADMIN[0]
+        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s", [name])
 
 
 _EMPTYING: dict[str, str] = {}

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlmodel import Session, select
 
-from bot.messages import Button, ChannelLink
+from bot.messages import Button, ChannelLink, buttons_of
 from bot.model import Group, Platform
 from bot.prompts import follow_up_action
 from bot.services import Caller
@@ -44,10 +44,6 @@ def press(harness: CoreHarness, user: str, button: Button, tenant: str = TEAM):
         return result
 
     return asyncio.run(pressed())
-
-
-def buttons_of(message) -> list[Button]:
-    return [button for section in message.sections for button in section.buttons] + list(message.buttons)
 
 
 def section(message, heading: str):

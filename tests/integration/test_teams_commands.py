@@ -281,8 +281,8 @@ def test_a_dialogs_answer_whose_buttons_cannot_reach_the_chat_says_so_in_the_dia
     second = TeamsDriver(teams_group.teams.transport, teams_group.fake, channel_id="19:second@thread.tacv2")
     a_teams_group(second, therapists=[BOB])
     teams_group.chat(COACH, "home")
-    [other] = [label for label in buttons(cards_to(teams_group.fake, COACH)[-1]) if "second" in label]
-    pick = buttons(cards_to(teams_group.fake, COACH)[-1])[other]
+    home = buttons(cards_to(teams_group.fake, COACH)[-1])
+    [pick] = [button for label, button in home.items() if "second" in label]
 
     cards = len(cards_to(teams_group.fake, COACH))
     shown = dialog_message(teams_group.teams.press(COACH, pick))  # the second group's Home, with its buttons
