@@ -294,6 +294,15 @@ def _revisions(engine: Engine) -> list[str] | None:
             return None
 
 
+def migrations_config():
+    """Alembic's configuration of the project's migrations (bot/migrations)."""
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", "bot:migrations")
+    return config
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to the newest migration (or to `revision`); replicas starting
     together take turns. A schema already at the newest is told by one query, without Alembic,
@@ -301,10 +310,8 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     if revision == "head" and _revisions(engine) == [newest_revision()]:
         return
     from alembic import command
-    from alembic.config import Config
 
-    config = Config()
-    config.set_main_option("script_location", "bot:migrations")
+    config = migrations_config()
     with engine.connect() as connection:
         on_sqlite = connection.dialect.name == "sqlite"
         if on_sqlite:

@@ -8,13 +8,12 @@ from datetime import datetime, timezone
 from decimal import Decimal
 
 from alembic import command
-from alembic.config import Config
 from sqlalchemy import text
 from sqlmodel import Session, select
 
 from bot.model import Advice, Client, Group, Score
 from bot.outcomes import DEFAULT_THRESHOLDS, Band
-from bot.storage import make_engine, upgrade
+from bot.storage import make_engine, migrations_config, upgrade
 from tests.integration.test_migration_0003 import table_sizes
 
 FIRST, LATER = "2026-11-02 09:00:00+00:00", "2026-11-09 09:00:00+00:00"
@@ -115,8 +114,7 @@ def test_a_downgrade_gives_back_whole_numbers(empty_database_url):
 
 def _downgrade(engine, revision: str) -> None:
     """As bot.storage.upgrade runs migrations, the other way."""
-    config = Config()
-    config.set_main_option("script_location", "bot:migrations")
+    config = migrations_config()
     with engine.connect() as connection:
         if connection.dialect.name == "sqlite":  # as in upgrade: SQLite copies a table to alter it
             connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")

@@ -8,7 +8,6 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from alembic.autogenerate import compare_metadata
-from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import func, inspect, select, text
@@ -16,7 +15,7 @@ from sqlalchemy.exc import StatementError
 from sqlmodel import Session, SQLModel
 
 from bot.model import Delivery, DeliveryKind, Group, Platform
-from bot.storage import make_engine, newest_revision, transaction, upgrade
+from bot.storage import make_engine, migrations_config, newest_revision, transaction, upgrade
 from handlers.slack import tables as slack_tables  # noqa: F401  (the Slack front-end's tables, on the same metadata)
 
 NOW = datetime(2024, 3, 4, 9, 30, tzinfo=timezone.utc)
@@ -55,9 +54,7 @@ def test_migrations_can_run_twice(empty_database_url):
 
 
 def test_the_newest_revision_is_alembics_head():
-    config = Config()
-    config.set_main_option("script_location", "bot:migrations")
-    assert newest_revision() == ScriptDirectory.from_config(config).get_current_head()
+    assert newest_revision() == ScriptDirectory.from_config(migrations_config()).get_current_head()
 
 
 UPGRADE_AND_SAY_IF_ALEMBIC_RAN = """
